@@ -1,0 +1,81 @@
+# One command builds the report: `make report`. `make help` lists every target.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON_SYSTEM ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# The venv is rebuilt when the pinned requirements or the package metadata change.
+VENV_STAMP := $(VENV)/.installed
+# pip warns about index folders this machine's pip.conf names but lacks; keep the log readable.
+PIP_FILTER := { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+
+DATA_DIR ?= data/published
+LANGUAGE ?= zh
+CUTOFF ?= 2023-07-31
+# Each data source gets its own build folder so switching DATA_DIR never mixes results.
+BUILD_ROOT := build/$(subst /,_,$(patsubst ./%,%,$(DATA_DIR)))-$(LANGUAGE)
+STAGING := $(BUILD_ROOT)/reports
+
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+CHAPTERS := $(patsubst notebooks/%.ipynb,%,$(NOTEBOOKS))
+CHAPTER_STAMPS := $(patsubst %,$(BUILD_ROOT)/done/%.stamp,$(CHAPTERS))
+HELPERS_SRC := $(shell find src/helpers -type f \( -name '*.py' -o -name '*.yml' -o -name '*.css' -o -name '*.j2' -o -name '*.json' \) 2>/dev/null)
+DATA_FILES := $(shell find data/reference data/published $(DATA_DIR) -type f 2>/dev/null | sort -u)
+
+## help: list the targets (default)
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /  /'
+
+$(VENV_STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip 2>&1 | $(PIP_FILTER)
+	$(PY) -m pip install --quiet -r requirements.txt 2>&1 | $(PIP_FILTER)
+	$(PY) -m pip install --quiet --no-deps -e . 2>&1 | $(PIP_FILTER)
+	@touch $@
+
+## venv: create .venv with pip from the pinned requirements.txt (done by every target that needs it)
+venv: $(VENV_STAMP)
+
+## report: build every chapter (HTML, PDF, figures, tables, statistics.csv) into reports/; DATA_DIR=path to use other data
+report: $(VENV_STAMP) $(CHAPTER_STAMPS)
+	$(PY) -m helpers.build publish --staging $(STAGING) --reports reports
+
+$(BUILD_ROOT)/done/%.stamp: notebooks/%.ipynb $(HELPERS_SRC) $(DATA_FILES) $(VENV_STAMP)
+	$(PY) -m helpers.build chapter --notebook $< --staging $(STAGING) \
+	    --data-dir $(DATA_DIR) --language $(LANGUAGE) --cutoff $(CUTOFF)
+	@mkdir -p $(@D) && touch $@
+
+## test: run the test suite (unit tests, data checks, the end-to-end build test)
+test: $(VENV_STAMP)
+	$(PY) -m pytest
+
+## lint: check code and notebooks with ruff (format check included)
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check src tests notebooks benchmarks
+	$(VENV)/bin/ruff format --check src tests notebooks benchmarks
+
+## format: format code and notebooks with ruff
+format: $(VENV_STAMP)
+	$(VENV)/bin/ruff format src tests notebooks benchmarks
+	$(VENV)/bin/ruff check --fix src tests notebooks benchmarks
+
+## lab: open JupyterLab on notebooks/ with the project's environment
+lab: $(VENV_STAMP)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+## lock: re-pin requirements.txt from requirements.in and regenerate environment.yml
+lock: $(VENV_STAMP)
+	$(PY) -m helpers.envsync lock
+
+## benchmark: time the build stages and print the figures
+benchmark: $(VENV_STAMP)
+	$(PY) benchmarks/bench_build.py
+
+## clean: remove build caches (reports/ and .venv stay)
+clean:
+	rm -rf build
+
+.PHONY: help venv report test lint format lab lock benchmark clean

@@ -1,0 +1,196 @@
+"""The report build, called by the Makefile:
+
+    python -m helpers.build chapter --notebook notebooks/01_x.ipynb --staging build/.../reports ...
+    python -m helpers.build publish --staging build/.../reports --reports reports
+
+`chapter` executes one notebook with papermill and exports it to HTML (code hidden) and PDF
+(WeasyPrint, packaged CJK font). Everything goes to a staging folder; `publish` replaces
+reports/ only when every chapter succeeded, so a failed build leaves the last good reports/."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from helpers.paths import BUILD_DIR, REPO_ROOT, display_path, resolve
+
+CSS_PATH = Path(__file__).parent / "report.css"
+PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
+
+
+def execute_notebook(notebook: Path, executed: Path, parameters: dict) -> None:
+    import papermill
+
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    papermill.execute_notebook(
+        str(notebook),
+        str(executed),
+        parameters=parameters,
+        kernel_name="python3",
+        cwd=str(notebook.parent),
+        progress_bar=False,
+        log_output=False,
+    )
+
+
+def export_html(executed: Path, target: Path, language: str) -> str:
+    """Standalone HTML of the executed notebook: outputs only, our stylesheet, stable bytes."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"cell-{index}"  # papermill's injected cell gets a random id
+    exporter = HTMLExporter(
+        template_name="basic", exclude_input=True, exclude_markdown=True, exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    body = re.sub(r'\sid="cell-id=[^"]*"', "", body)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", body, flags=re.S)
+    title = re.sub(r"<[^>]+>", "", heading.group(1)).strip() if heading else executed.stem
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if language == "zh" else "en"}">\n<head>\n'
+        f'<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
+        f"<style>\n{CSS_PATH.read_text(encoding='utf-8')}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+    return page
+
+
+def visible_text(page: str) -> str:
+    """The characters a PDF of `page` can show (tags and the stylesheet removed)."""
+    page = re.sub(r"<style.*?</style>|<script.*?</script>", "", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def render_pdf(page: str, base_url: Path, target: Path) -> None:
+    """PDF of an HTML page with the packaged Chinese font embedded (subset to the page's text)."""
+    import weasyprint
+    import weasyprint.text.fonts
+
+    from helpers.fonts import FONT_FAMILY, subset_font
+
+    font = subset_font(set(visible_text(page)), BUILD_DIR / "fonts")
+    font_config = weasyprint.text.fonts.FontConfiguration()  # @font-face needs one
+    font_css = weasyprint.CSS(
+        string=f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{font.as_uri()}"); }}\n'
+        f'html {{ font-family: "{FONT_FAMILY}", sans-serif; }}',
+        font_config=font_config,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    document = weasyprint.HTML(string=page, base_url=str(base_url))
+    document.write_pdf(target, stylesheets=[font_css], font_config=font_config)
+
+
+def build_chapter(args) -> None:
+    notebook = resolve(args.notebook)
+    staging = resolve(args.staging)
+    stem = notebook.stem
+    timings = {}
+    start = time.perf_counter()
+    parameters = {
+        "data_dir": str(args.data_dir),
+        "output_dir": str(staging),
+        "language": args.language,
+        "cutoff": args.cutoff,
+    }
+    executed = staging.parent / "executed" / f"{stem}.ipynb"
+    execute_notebook(notebook, executed, parameters)
+    timings["execute"] = time.perf_counter() - start
+    page = export_html(executed, staging / "html" / f"{stem}.html", args.language)
+    timings["html"] = time.perf_counter() - start - timings["execute"]
+    render_pdf(page, staging / "html", staging / "pdf" / f"{stem}.pdf")
+    timings["pdf"] = time.perf_counter() - start - timings["execute"] - timings["html"]
+    summary = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
+    print(f"built {stem}: {summary}")
+
+
+def merge_statistics(staging: Path, chapters: list[str]) -> Path:
+    """statistics.csv: every chapter's recorded numbers, in chapter order."""
+    import pandas as pd
+
+    parts = []
+    for chapter in chapters:
+        path = staging / "statistics" / f"{chapter}.csv"
+        if path.exists():
+            parts.append(pd.read_csv(path, dtype=str, keep_default_na=False))
+    merged = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    target = staging / "statistics.csv"
+    merged.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    return target
+
+
+def publish(args) -> None:
+    """Swap a complete new reports/ into place; on any error the old one stays."""
+    staging = resolve(args.staging)
+    reports = resolve(args.reports)
+    chapters = sorted(p.stem for p in (REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    missing = [c for c in chapters if not (staging / "pdf" / f"{c}.pdf").exists()]
+    if missing:
+        sys.exit(f"publish: chapters not built in {display_path(staging)}: {', '.join(missing)}")
+    merge_statistics(staging, chapters)
+    fresh = reports.with_name(reports.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    for part in PUBLISHED_PARTS:
+        if (staging / part).exists():
+            shutil.copytree(staging / part, fresh / part)
+    shutil.copy2(staging / "statistics.csv", fresh / "statistics.csv")
+    if (reports / "README.md").exists():
+        shutil.copy2(reports / "README.md", fresh / "README.md")
+    old = reports.with_name(reports.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if reports.exists():
+        reports.rename(old)
+    fresh.rename(reports)
+    shutil.rmtree(old, ignore_errors=True)
+    print_summary(reports)
+
+
+def print_summary(reports: Path) -> None:
+    """'The step completed' is not 'the data is right': say what was built."""
+    import pandas as pd
+
+    stats = pd.read_csv(reports / "statistics.csv", dtype=str)
+    counts = {part: len(list((reports / part).glob("*"))) for part in PUBLISHED_PARTS}
+    print(f"published {display_path(reports)}: " + ", ".join(f"{n} {p}" for p, n in counts.items()))
+    print(f"statistics.csv: {len(stats)} numbers")
+    for row in stats.head(8).itertuples():
+        print(f"  {row.key} = {row.value} {row.unit}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m helpers.build")
+    commands = parser.add_subparsers(dest="command", required=True)
+    chapter = commands.add_parser("chapter", help="execute one notebook and export HTML + PDF")
+    chapter.add_argument("--notebook", required=True)
+    chapter.add_argument("--staging", required=True)
+    chapter.add_argument("--data-dir", default="data/published")
+    chapter.add_argument("--language", default="zh", choices=["zh", "en"])
+    chapter.add_argument("--cutoff", default="2023-07-31")
+    pub = commands.add_parser("publish", help="replace reports/ with a complete staging folder")
+    pub.add_argument("--staging", required=True)
+    pub.add_argument("--reports", default="reports")
+    args = parser.parse_args(argv)
+    try:
+        build_chapter(args) if args.command == "chapter" else publish(args)
+    except Exception as error:  # the message is what the analyst needs; the traceback is noise
+        from helpers.errors import DataInputError
+
+        if isinstance(error, DataInputError):
+            sys.exit(f"bad input data:\n{error}")
+        name = type(error).__name__
+        if name == "PapermillExecutionError":
+            sys.exit(f"notebook {args.notebook} failed:\n{error}")
+        raise
+
+
+if __name__ == "__main__":
+    main()

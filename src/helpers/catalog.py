@@ -1,0 +1,279 @@
+"""The published tables: a YAML catalogue per source document (`data/published/catalog_*.yml`)
+declares each table's file, population, cut-off date, columns and the totals its parts must add up
+to. Tables are validated on load with pandera; every failure names file, row, column and value."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import yaml
+
+from helpers import reference
+from helpers.errors import DataInputError, Problem
+from helpers.paths import PUBLISHED_DIR, display_path
+from helpers.tableio import read_table_text
+
+# Every published row says where it comes from and whether its placement was inferred.
+PROVENANCE_COLUMNS = {
+    "source_doc": {"type": "str"},
+    "source_id": {"type": "str"},
+    "inferred": {"type": "bool"},
+    "note": {"type": "str", "nullable": True},
+}
+PANDAS_TYPES = {"int": "Int64", "float": "Float64", "str": "string", "bool": "boolean"}
+TRUE_WORDS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One catalogue entry."""
+
+    name: str
+    file: str
+    title: str
+    population: str
+    as_of: str
+    document: dict
+    columns: dict
+    key: tuple[str, ...] = ()
+    totals: tuple[dict, ...] = ()
+    catalog_file: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def all_columns(self) -> dict:
+        return {**self.columns, **PROVENANCE_COLUMNS}
+
+    def unit(self, column: str) -> str:
+        return self.columns.get(column, {}).get("unit", "")
+
+
+@functools.cache
+def load_catalog(published_dir: Path = PUBLISHED_DIR) -> dict[str, TableSpec]:
+    """All table specs of all catalogue files in `published_dir`, by table name."""
+    specs: dict[str, TableSpec] = {}
+    for catalog_path in sorted(Path(published_dir).glob("catalog_*.yml")):
+        content = yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}
+        document = content.get("document", {})
+        for name, entry in (content.get("tables") or {}).items():
+            if name in specs:
+                raise DataInputError(
+                    Problem(
+                        display_path(catalog_path),
+                        f"table '{name}' is already declared in {specs[name].catalog_file}",
+                    )
+                )
+            known = {"file", "title", "population", "as_of", "columns", "key", "totals"}
+            specs[name] = TableSpec(
+                name=name,
+                file=entry["file"],
+                title=entry.get("title", name),
+                population=entry.get("population", ""),
+                as_of=str(entry.get("as_of", "")),
+                document=document,
+                columns=entry.get("columns") or {},
+                key=tuple(entry.get("key") or ()),
+                totals=tuple(entry.get("totals") or ()),
+                catalog_file=display_path(catalog_path),
+                extra={k: v for k, v in entry.items() if k not in known},
+            )
+    return specs
+
+
+def table_spec(name: str, published_dir: Path = PUBLISHED_DIR) -> TableSpec:
+    specs = load_catalog(Path(published_dir))
+    if name not in specs:
+        close = difflib.get_close_matches(name, specs, n=5)
+        raise KeyError(f"no published table '{name}'; close matches: {close or sorted(specs)[:10]}")
+    return specs[name]
+
+
+def _allowed_values(rule) -> list[str]:
+    if isinstance(rule, str) and rule.startswith("reference:"):
+        table, column = rule.removeprefix("reference:").split(".")
+        return reference.values(table, column)
+    return [str(v) for v in rule]
+
+
+def _column_schema(name: str, rule: dict) -> pa.Column:
+    checks = []
+    if "min" in rule:
+        checks.append(pa.Check.ge(rule["min"], error=f"must be at least {rule['min']}"))
+    if "max" in rule:
+        checks.append(pa.Check.le(rule["max"], error=f"must be at most {rule['max']}"))
+    if "allowed" in rule:
+        checks.append(pa.Check.isin(_allowed_values(rule["allowed"]), error="not an allowed value"))
+    return pa.Column(
+        PANDAS_TYPES[rule.get("type", "str")],
+        checks=checks,
+        nullable=bool(rule.get("nullable", False)),
+        unique=bool(rule.get("unique", False)),
+        coerce=True,
+        required=True,
+    )
+
+
+def build_schema(spec: TableSpec) -> pa.DataFrameSchema:
+    """The pandera schema of a catalogue entry (strict: no undeclared columns)."""
+    return pa.DataFrameSchema(
+        {name: _column_schema(name, rule) for name, rule in spec.all_columns.items()},
+        strict=True,
+        unique=list(spec.key) or None,
+        report_duplicates="all",
+    )
+
+
+def _prepare_text(frame: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame:
+    """Empty cells to missing, booleans and names normalised, before pandera coerces types."""
+    frame = frame.replace({"": pd.NA})
+    problems = []
+    for column, rule in spec.all_columns.items():
+        if column not in frame:
+            continue
+        kind = rule.get("type", "str")
+        if kind == "bool":
+            lowered = frame[column].map(lambda v: v if pd.isna(v) else TRUE_WORDS.get(str(v).lower(), v))
+            frame[column] = lowered
+        if rule.get("normalize"):
+            frame[column] = frame[column].map(
+                lambda v, kind=rule["normalize"]: v if pd.isna(v) else reference.normalize(kind, v)
+            )
+        if kind in {"int", "float"}:
+            # Thousands separators from Excel exports ("12,950") are accepted.
+            frame[column] = frame[column].map(lambda v: v if pd.isna(v) else str(v).replace(",", ""))
+    if problems:
+        raise DataInputError(problems)
+    return frame
+
+
+def _describe_failures(error: pa.errors.SchemaErrors, spec: TableSpec, file: str) -> list[Problem]:
+    cases = error.failure_cases
+    problems = []
+    coerce_failed = set()
+    for case in cases.itertuples(index=False):
+        check = str(case.check)
+        column = None if pd.isna(case.column) else str(case.column)
+        row = None if pd.isna(case.index) else int(case.index)
+        value = None if pd.isna(case.failure_case) else case.failure_case
+        rule = spec.all_columns.get(column or "", {})
+        choices: tuple[str, ...] = ()
+        if check.startswith("coerce_dtype"):
+            coerce_failed.add((row, column))
+            message = f"expected {rule.get('type', 'a value')} ({rule.get('unit', '')})".replace(
+                " ()", ""
+            )
+        elif check.startswith("dtype(") and (row, column) in coerce_failed:
+            continue
+        elif row is None and case.schema_context == "Column" and "TypeError" in str(value):
+            continue  # a check that could not run because the type was already reported
+        elif check == "not_nullable":
+            message, value = "missing value", None
+        elif check in {"field_uniqueness", "multiple_fields_uniqueness"}:
+            message = f"duplicate key {list(spec.key) or [column]}"
+        elif check == "column_in_dataframe":
+            column, value = str(case.failure_case), None
+            message = "required column is missing"
+            choices = tuple(spec.all_columns)
+        elif check == "column_in_schema":
+            column, value = str(case.failure_case), None
+            message = "column is not declared in " + spec.catalog_file
+            choices = tuple(spec.all_columns)
+        elif "not an allowed value" in check or check.startswith("isin"):
+            allowed = _allowed_values(rule.get("allowed", []))
+            close = difflib.get_close_matches(str(value), allowed, n=3, cutoff=0.3)
+            message = "unknown value" + (f"; close matches: {', '.join(close)}" if close else "")
+            choices = tuple(allowed) if len(allowed) <= 12 else ()
+        else:
+            message = check
+        problems.append(Problem(file, message, row=row, column=column, value=value, choices=choices))
+    return problems
+
+
+def check_totals(frame: pd.DataFrame, spec: TableSpec, file: str) -> list[Problem]:
+    """Parts that must add up to a stated total (optionally per group, or over a subset of rows)."""
+    problems = []
+    for total in spec.totals:
+        column = total["column"]
+        rows = frame
+        for where_column, values in (total.get("where") or {}).items():
+            rows = rows[rows[where_column].isin([str(v) for v in values])]
+        groups = rows.groupby(total["by"]) if total.get("by") else [(None, rows)]
+        tolerance = float(total.get("tolerance", 0))
+        for group, part in groups:
+            summed = part[column].sum()
+            if abs(float(summed) - float(total["equals"])) > tolerance + 1e-9:
+                scope = f" for {total['by']} = {group}" if group is not None else ""
+                row_range = f"rows {part.index.min()}–{part.index.max()}"
+                problems.append(
+                    Problem(
+                        file,
+                        f"parts sum to {summed:g}{scope} ({row_range}), but the stated total is "
+                        f"{total['equals']:g} ({total.get('stated_in', spec.catalog_file)})",
+                        column=column,
+                    )
+                )
+    return problems
+
+
+def validate_frame(frame: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame:
+    """Text cells -> typed, validated table, or DataInputError listing every problem."""
+    frame = _prepare_text(frame, spec, file)
+    try:
+        typed = build_schema(spec).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as error:
+        raise DataInputError(_describe_failures(error, spec, file)) from None
+    problems = check_totals(typed, spec, file)
+    if problems:
+        raise DataInputError(problems)
+    return typed
+
+
+def source_line(spec: TableSpec, ids: list[str] | None = None) -> str:
+    """'资料来源：智慧芽《…》图表1.4' — the caption source of a table."""
+    ids = ids or []
+    return f"{spec.document.get('title', '')}{'、'.join(ids)}"
+
+
+@functools.cache
+def _load_validated(name: str, published_dir: Path) -> pd.DataFrame:
+    spec = table_spec(name, published_dir)
+    path = Path(published_dir) / spec.file
+    frame = validate_frame(read_table_text(path), spec, display_path(path))
+    frame.attrs.update(
+        table=name,
+        title=spec.title,
+        population=spec.population,
+        as_of=spec.as_of,
+        document=spec.document.get("title", ""),
+        document_en=spec.document.get("title_en", ""),
+        source_ids=sorted(set(frame["source_id"].dropna())),
+        synthetic=False,
+    )
+    return frame
+
+
+def load_published(name: str, published_dir: Path = PUBLISHED_DIR) -> pd.DataFrame:
+    """A validated published table (a copy; callers may modify it). Index = row line in the file."""
+    frame = _load_validated(name, Path(published_dir))
+    copy = frame.copy()
+    copy.attrs = dict(frame.attrs)
+    return copy
+
+
+def validate_all(published_dir: Path = PUBLISHED_DIR) -> dict[str, int]:
+    """Validate every catalogued table; all problems of all tables in one error. Returns row counts."""
+    problems: list[Problem] = []
+    counts = {}
+    for name in load_catalog(Path(published_dir)):
+        try:
+            counts[name] = len(load_published(name, published_dir))
+        except DataInputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise DataInputError(problems)
+    return counts

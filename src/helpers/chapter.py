@@ -1,0 +1,194 @@
+"""What a chapter notebook uses: load tables, record headline numbers, show figures and tables
+with their number and source, and write them to the build's output folder.
+
+    ch = Chapter("01_cultivation", data_dir=data_dir, output_dir=output_dir, language=language)
+    batches = ch.table("cultivation_batches")
+    ch.record("batches.announced_total", 12950, "家", "五批公示总数", source="001 图表1.4")
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from helpers import charts, datasource
+from helpers.labels import label, translate
+from helpers.paths import resolve
+
+STATISTICS_COLUMNS = ["key", "value", "unit", "label", "source", "notebook"]
+
+
+@dataclass
+class Chapter:
+    notebook: str
+    data_dir: str = "data/published"
+    output_dir: str = "build/scratch/reports"
+    language: str = "zh"
+    cutoff: str = "2023-07-31"
+    statistics: list[dict] = field(default_factory=list)
+    provenance: dict[str, dict] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.output = resolve(self.output_dir)
+        self.source = datasource.DataSource(resolve(self.data_dir))
+        charts.setup_style()
+
+    # Load ---------------------------------------------------------------------------------
+    def table(self, name: str) -> pd.DataFrame:
+        """A table by name from the chosen data source (published or aggregated firm-level)."""
+        frame = self.source.table(name)
+        self.provenance[name] = dict(frame.attrs)
+        return frame
+
+    # Words --------------------------------------------------------------------------------
+    def t(self, key: str, **values) -> str:
+        """Reader-facing text in the chapter's language."""
+        return label(key, self.language, **values)
+
+    def name(self, value: str) -> str:
+        return translate(value, self.language)
+
+    def source_line(self, *tables: str, note: str = "") -> str:
+        """'资料来源：…' for a caption, from the provenance of the named tables as loaded.
+        Synthetic and firm-level data say so instead of naming a published document."""
+        origins = []
+        for name in tables:
+            attrs = self.provenance[name]
+            if attrs.get("synthetic"):
+                origin = self.t("common.synthetic_source")
+            elif attrs.get("firm_level"):
+                origin = self.t("common.firm_level_source", folder=self.data_dir)
+            else:
+                document = attrs["document"] if self.language == "zh" else attrs["document_en"]
+                origin = document + " " + "、".join(attrs.get("source_ids", []))
+            if origin not in origins:
+                origins.append(origin)
+        separator = "；" if self.language == "zh" else "; "
+        text = self.t("common.source_prefix") + separator.join(origins)
+        text += self.t("common.recomputed_suffix")
+        return text + (separator + note if note else "")
+
+    # Record -------------------------------------------------------------------------------
+    def record(self, key: str, value, unit: str, label: str, source: str):
+        """Register a headline number for reports/statistics.csv and return it unchanged.
+        Shares are fractions (unit 'share'); values must be plain numbers."""
+        number = float(value)
+        if number != number:  # NaN
+            raise ValueError(f"record: {key} is NaN; a headline number must be computed")
+        row = {
+            "key": f"{self.notebook}.{key}",
+            "value": repr(round(number, 10)) if not number.is_integer() else str(int(number)),
+            "unit": unit,
+            "label": label,
+            "source": source,
+            "notebook": self.notebook,
+        }
+        self.statistics = [r for r in self.statistics if r["key"] != row["key"]] + [row]
+        self._write_statistics()
+        return value
+
+    def _write_statistics(self):
+        path = self.output / "statistics" / f"{self.notebook}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=STATISTICS_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(self.statistics)
+
+    # Show ---------------------------------------------------------------------------------
+    def figure(self, fig, name: str, number: str, title: str, source: str, reading: str = ""):
+        """Save the figure (PNG + SVG), show it with its number, title, source and a reading."""
+        from IPython.display import HTML, Image, display
+
+        paths = charts.save_figure(fig, f"{self.notebook}_{name}", self.output / "figures")
+        plt.close(fig)
+        display(HTML(f'<p class="figure-title"><b>{number}</b> {title}</p>'))
+        display(Image(filename=str(paths["png"]), width=720))
+        display(HTML(f'<p class="figure-source">{source}</p>'))
+        if reading:
+            display(HTML(f'<p class="reading">{reading}</p>'))
+        return paths
+
+    def save_table(self, frame: pd.DataFrame, name: str, number: str = "", title: str = ""):
+        """Write the table as CSV (UTF-8 with BOM, so Excel shows Chinese) and XLSX; show it."""
+        from IPython.display import HTML, display
+
+        tables = self.output / "tables"
+        tables.mkdir(parents=True, exist_ok=True)
+        stem = f"{self.notebook}_{name}"
+        frame.to_csv(tables / f"{stem}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+        write_xlsx(frame, tables / f"{stem}.xlsx", sheet=name[:31])
+        if title:
+            display(HTML(f'<p class="table-title"><b>{number}</b> {title}</p>'))
+        display(HTML(frame.to_html(index=False, border=0, classes="data-table", na_rep="–")))
+
+    def heading(self, key: str, level: int = 1):
+        """A chapter or section heading from the labels file."""
+        from IPython.display import HTML, display
+
+        display(HTML(f"<h{level}>{self.t(key)}</h{level}>"))
+        if level == 1 and self.source.is_synthetic:
+            display(HTML(f'<p class="synthetic-banner">{self.t("common.synthetic_banner")}</p>'))
+
+    def reconciliation(self, items: pd.DataFrame, name: str = "reconciliation"):
+        """Show and save recomputed-vs-published checks, mismatches first."""
+        from helpers.reconcile import reconcile
+
+        table = reconcile(items)
+        counts = table["status"].value_counts()
+        self.save_table(table, name, title=self.t("common.reconciliation_title"))
+        self.text(
+            "common.reconciliation_reading",
+            total=len(table),
+            ok=int(counts.get("ok", 0)),
+            rounding=int(counts.get("rounding", 0)),
+            mismatch=int(counts.get("mismatch", 0)),
+        )
+        for row in table[table["status"] == "mismatch"].itertuples():
+            self.text(
+                "common.mismatch_sentence",
+                item=row.item,
+                source=row.source,
+                stated=row.stated,
+                recomputed=row.recomputed,
+                difference=row.difference,
+            )
+        return table
+
+    def text(self, key: str, **values):
+        """Show a paragraph of reading from the labels file."""
+        from IPython.display import HTML, display
+
+        display(HTML(f'<p class="reading">{self.t(key, **values)}</p>'))
+
+
+def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
+    """XLSX with fixed document properties, so the same table gives the same bytes."""
+    import zipfile
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet_ = workbook.active
+    sheet_.title = sheet
+    sheet_.append([str(c) for c in frame.columns])
+    for row in frame.itertuples(index=False):
+        sheet_.append([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row])
+    fixed = datetime(2000, 1, 1)
+    workbook.properties.created = fixed
+    workbook.properties.modified = fixed
+    workbook.properties.creator = "zjtx-report"
+    workbook.save(path)
+    # openpyxl writes the current time into zip entry headers: rewrite them with a fixed date.
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for filename, content in entries:
+            info = zipfile.ZipInfo(filename, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, content)

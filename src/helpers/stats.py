@@ -1,0 +1,52 @@
+"""Descriptive statistics of the report: shares, shares within groups, percentage-point gaps, ranks.
+
+Shares are fractions (0–1); a percentage is only a display format."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def share(part, total):
+    """Share of a total: part / total. Unit: fraction (0.498 = 49.8%).
+
+    Works on scalars and aligned Series. A zero or negative total raises ValueError (a share of
+    nothing is undefined, and silently returning inf or NaN would hide a data error)."""
+    totals = pd.Series(total) if not pd.api.types.is_scalar(total) else pd.Series([total])
+    if (totals <= 0).any():
+        raise ValueError(f"share: total must be positive, got {total!r}")
+    return part / total
+
+
+def share_of_sum(values: pd.Series) -> pd.Series:
+    """Each value's share of the Series' sum. Unit: fraction; the shares sum to 1."""
+    return share(values, values.sum())
+
+
+def share_within(frame: pd.DataFrame, value: str, group: str | list[str]) -> pd.Series:
+    """Share of `value` within each group of `group` columns. Unit: fraction; sums to 1 per group.
+
+    Example: firms by (province, industry) -> share of each industry within its province."""
+    group_totals = frame.groupby(group)[value].transform("sum")
+    if (group_totals <= 0).any():
+        empty = frame.loc[group_totals <= 0, group]
+        raise ValueError(f"share_within: groups with a zero total: {empty.drop_duplicates().values.tolist()}")
+    return frame[value] / group_totals
+
+
+def pp_gap(share_a, share_b):
+    """Gap between two shares in percentage points: (a - b) * 100. Unit: pp (5.0 = 5 points)."""
+    return (share_a - share_b) * 100
+
+
+def rank(values: pd.Series, ascending: bool = False) -> pd.Series:
+    """Rank, 1 = largest by default; ties share the best rank ('min'), as in league tables
+    (1, 2, 2, 4). Unit: position (integer)."""
+    return values.rank(ascending=ascending, method="min").astype("Int64")
+
+
+def top_n_share(values: pd.Series, n: int) -> float:
+    """Concentration: share of the total held by the n largest values. Unit: fraction."""
+    if n <= 0:
+        raise ValueError(f"top_n_share: n must be positive, got {n}")
+    return float(values.nlargest(n).sum() / values.sum())

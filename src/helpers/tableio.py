@@ -1,0 +1,91 @@
+"""Reading analysts' tables: CSV in UTF-8, UTF-8 with BOM or GBK/GB18030 (what Chinese Excel
+writes), and XLSX. Everything is read as text first so that type errors can name their cell."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.errors import DataInputError, Problem
+from helpers.paths import display_path
+
+# Tried in order; GB18030 is a superset of GBK and GB2312.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def decode_bytes(raw: bytes, file: str) -> str:
+    """Text of a CSV file in the first encoding that decodes it without error."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DataInputError(
+        Problem(file, "cannot decode the file; save it as UTF-8 (or GBK) CSV, or as XLSX")
+    )
+
+
+def read_csv_text(path: Path) -> pd.DataFrame:
+    """All cells of a CSV file as strings ('' for empty). Rows with a different number of fields
+    than the header (such as a file cut off mid-row) are errors naming the row."""
+    file = display_path(path)
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise DataInputError(Problem(file, "the file is empty; expected a header row and data rows"))
+    text = decode_bytes(raw, file)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header = [name.strip() for name in rows[0]]
+    problems = []
+    body = []
+    for line_number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines, e.g. a trailing newline written by Excel
+        if len(row) != len(header):
+            cut = line_number == len(rows) and not text.endswith(("\n", "\r"))
+            hint = "; the file looks cut off mid-row" if cut else ""
+            problems.append(
+                Problem(file, f"expected {len(header)} fields, found {len(row)}{hint}", row=line_number)
+            )
+            continue
+        body.append([cell.strip() for cell in row])
+    if problems:
+        raise DataInputError(problems)
+    if not body:
+        raise DataInputError(Problem(file, "the file has a header but no data rows"))
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    frame.index = pd.RangeIndex(2, 2 + len(frame))  # index = line number in the file
+    return frame
+
+
+def read_xlsx_text(path: Path, sheet: str | int = 0) -> pd.DataFrame:
+    """All cells of an XLSX sheet as strings, indexed by the spreadsheet row number."""
+    file = display_path(path)
+    frame = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False, engine="openpyxl")
+    if frame.empty:
+        raise DataInputError(Problem(file, "the sheet has no data rows"))
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return frame
+
+
+def read_table_text(path: Path) -> pd.DataFrame:
+    """Read a CSV or XLSX file as text cells, indexed by file row number."""
+    path = Path(path)
+    if not path.exists():
+        raise DataInputError(Problem(display_path(path), "file not found"))
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return read_xlsx_text(path)
+    return read_csv_text(path)
+
+
+def find_table_file(folder: Path, stem: str) -> Path | None:
+    """`stem`.csv or `stem`.xlsx in folder (CSV preferred), or None."""
+    for suffix in (".csv", ".xlsx"):
+        candidate = Path(folder) / f"{stem}{suffix}"
+        if candidate.exists():
+            return candidate
+    return None
