@@ -16,7 +16,9 @@ DATA_DIR ?= data/published
 LANGUAGE ?= zh
 CUTOFF ?= 2023-07-31
 # Each data source gets its own build folder so switching DATA_DIR never mixes results.
-BUILD_ROOT := build/$(subst /,_,$(patsubst ./%,%,$(DATA_DIR)))-$(LANGUAGE)
+BUILD ?= build
+REPORTS ?= reports
+BUILD_ROOT := $(BUILD)/$(subst /,_,$(patsubst ./%,%,$(DATA_DIR)))-$(LANGUAGE)
 STAGING := $(BUILD_ROOT)/reports
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
@@ -41,7 +43,7 @@ venv: $(VENV_STAMP)
 
 ## report: build every chapter (HTML, PDF, figures, tables, statistics.csv) into reports/; DATA_DIR=path to use other data
 report: $(VENV_STAMP) $(CHAPTER_STAMPS)
-	$(PY) -m helpers.build publish --staging $(STAGING) --reports reports
+	$(PY) -m helpers.build publish --staging $(STAGING) --reports $(REPORTS)
 
 $(BUILD_ROOT)/done/%.stamp: notebooks/%.ipynb $(HELPERS_SRC) $(DATA_FILES) $(VENV_STAMP)
 	$(PY) -m helpers.build chapter --notebook $< --staging $(STAGING) \

@@ -10,6 +10,7 @@ reports/ only when every chapter succeeded, so a failed build leaves the last go
 from __future__ import annotations
 
 import argparse
+import os
 import html
 import re
 import shutil
@@ -20,6 +21,9 @@ from pathlib import Path
 from helpers.paths import BUILD_DIR, REPO_ROOT, display_path, resolve
 
 CSS_PATH = Path(__file__).parent / "report.css"
+# fontTools (used by WeasyPrint to subset fonts) stamps the current time into each embedded
+# font unless SOURCE_DATE_EPOCH is set; a fixed date keeps PDFs byte-identical across builds.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
 PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
 
 
@@ -81,7 +85,7 @@ def render_pdf(page: str, base_url: Path, target: Path) -> None:
     font_config = weasyprint.text.fonts.FontConfiguration()  # @font-face needs one
     font_css = weasyprint.CSS(
         string=f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{font.as_uri()}"); }}\n'
-        f'html {{ font-family: "{FONT_FAMILY}", sans-serif; }}',
+        f'html, pre, code, samp, kbd {{ font-family: "{FONT_FAMILY}"; }}',
         font_config=font_config,
     )
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -111,7 +111,6 @@ class Chapter:
         display(HTML(f'<p class="figure-source">{source}</p>'))
         if reading:
             display(HTML(f'<p class="reading">{reading}</p>'))
-        return paths
 
     def save_table(self, frame: pd.DataFrame, name: str, number: str = "", title: str = ""):
         """Write the table as CSV (UTF-8 with BOM, so Excel shows Chinese) and XLSX; show it."""
@@ -124,7 +123,30 @@ class Chapter:
         write_xlsx(frame, tables / f"{stem}.xlsx", sheet=name[:31])
         if title:
             display(HTML(f'<p class="table-title"><b>{number}</b> {title}</p>'))
-        display(HTML(frame.to_html(index=False, border=0, classes="data-table", na_rep="–")))
+        display(HTML(self.display_frame(frame).to_html(index=False, border=0, classes="data-table")))
+
+    def display_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The table as a reader sees it: shares as percentages, counts with separators,
+        categories and column names in the report language."""
+        shown = pd.DataFrame(index=frame.index)
+        for column in frame.columns:
+            values = frame[column]
+            header = self.column_name(column)
+            if "share" in column or column.endswith("_rate"):
+                shown[header] = values.map(lambda v: "–" if pd.isna(v) else f"{v:.1%}")
+            elif pd.api.types.is_integer_dtype(values):
+                shown[header] = values.map(lambda v: "–" if pd.isna(v) else f"{int(v):,}")
+            elif pd.api.types.is_float_dtype(values):
+                shown[header] = values.map(lambda v: "–" if pd.isna(v) else f"{v:,.4g}")
+            else:
+                shown[header] = values.map(lambda v: "–" if pd.isna(v) else self.name(str(v)))
+        return shown
+
+    def column_name(self, column: str) -> str:
+        try:
+            return self.t(f"columns.{column}")
+        except KeyError:
+            return column
 
     def heading(self, key: str, level: int = 1):
         """A chapter or section heading from the labels file."""
@@ -168,6 +190,7 @@ class Chapter:
 
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
     """XLSX with fixed document properties, so the same table gives the same bytes."""
+    import re
     import zipfile
     from datetime import datetime
 
@@ -184,9 +207,15 @@ def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
     workbook.properties.modified = fixed
     workbook.properties.creator = "zjtx-report"
     workbook.save(path)
-    # openpyxl writes the current time into zip entry headers: rewrite them with a fixed date.
+    # openpyxl stamps the save time into docProps/core.xml and the zip entry headers.
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    entries = [
+        (name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", content))
+        if name == "docProps/core.xml"
+        else (name, content)
+        for name, content in entries
+    ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for filename, content in entries:
             info = zipfile.ZipInfo(filename, date_time=(2000, 1, 1, 0, 0, 0))

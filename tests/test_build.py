@@ -1,0 +1,109 @@
+"""End-to-end: `make report` builds every chapter to HTML and PDF; a failed build leaves the
+previous reports/ untouched; the same inputs give byte-identical outputs."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+REPO = Path(__file__).parents[1]
+pytestmark = pytest.mark.build
+
+
+def make_report(tmp: Path, name: str, data_dir: str = "data/published", **extra):
+    reports = tmp / name / "reports"
+    args = [
+        "make",
+        "--no-print-directory",
+        "report",
+        f"DATA_DIR={data_dir}",
+        f"BUILD={tmp / name / 'build'}",
+        f"REPORTS={reports}",
+        *[f"{k}={v}" for k, v in extra.items()],
+    ]
+    result = subprocess.run(args, cwd=REPO, capture_output=True, text=True)
+    return result, reports
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("build")
+    result, reports = make_report(tmp, "first")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return tmp, reports
+
+
+def pdf_text(path: Path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_html_has_the_chinese_title_and_recomputed_figures_without_code(built):
+    _, reports = built
+    html = (reports / "html" / "01_cultivation.html").read_text(encoding="utf-8")
+    assert "<title>一、专精特新“小巨人”企业的培育现状</title>" in html
+    assert "49.8%" in html  # 科创板: 274/550 recomputed
+    assert "12,192" in html
+    assert "ch.record(" not in html and "import pandas" not in html  # code hidden
+    assert 'src="data:image/png;base64,' in html  # figures embedded
+
+
+def test_pdf_has_real_chinese_text_and_embeds_the_cjk_font(built):
+    _, reports = built
+    pdf = reports / "pdf" / "01_cultivation.pdf"
+    text = pdf_text(pdf)
+    assert "专精特新“小巨人”企业的培育现状" in text.replace("\n", "")
+    assert "49.8%" in text
+    fonts = set()
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts.add(str(font["/BaseFont"]))
+            for descendant in font.get("/DescendantFonts", []):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    # Only the packaged font (regular and WeasyPrint's synthetic bold), never a system font.
+    assert fonts and all("Noto-Sans-SC" in name for name in fonts), fonts
+
+
+def test_outputs_are_all_there(built):
+    _, reports = built
+    for part, suffix in [("html", ".html"), ("pdf", ".pdf"), ("figures", ".png"), ("figures", ".svg"), ("tables", ".csv"), ("tables", ".xlsx")]:
+        assert list((reports / part).glob(f"01_cultivation*{suffix}")), (part, suffix)
+    statistics = (reports / "statistics.csv").read_text(encoding="utf-8").splitlines()
+    assert statistics[0] == "key,value,unit,label,source,notebook"
+    star = [line for line in statistics if "boards.little_giant_share.科创板" in line]
+    assert star and star[0].split(",")[1].startswith("0.4981818")
+
+
+def test_same_inputs_give_byte_identical_outputs(built):
+    tmp, first = built
+    result, second = make_report(tmp, "second")
+    assert result.returncode == 0, result.stdout + result.stderr
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    different = [str(f) for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
+    assert different == []
+
+
+def test_a_failed_build_leaves_the_last_good_reports_untouched(built, tmp_path):
+    tmp, good = built
+    broken = tmp_path / "broken"
+    shutil.copytree(REPO / "data" / "published", broken)
+    path = broken / "001_a_share_boards.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("550", "-550"), encoding="utf-8")
+    target = tmp_path / "target"
+    shutil.copytree(good, target / "reports")
+    before = {p: p.read_bytes() for p in (target / "reports").rglob("*") if p.is_file()}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "report", f"DATA_DIR={broken}", f"BUILD={tmp_path / 'build'}", f"REPORTS={target / 'reports'}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    assert "001_a_share_boards.csv" in message and "listed_total" in message and "-550" in message
+    after = {p: p.read_bytes() for p in (target / "reports").rglob("*") if p.is_file()}
+    assert after == before
