@@ -44,6 +44,13 @@ class Chapter:
         self.provenance[name] = dict(frame.attrs)
         return frame
 
+    def optional_table(self, name: str) -> pd.DataFrame | None:
+        """A table only some data sources have (e.g. yearly series that only firm-level data
+        gives), or None."""
+        if not self.source.provides(name):
+            return None
+        return self.table(name)
+
     # Words --------------------------------------------------------------------------------
     def t(self, key: str, **values) -> str:
         """Reader-facing text in the chapter's language."""
@@ -160,7 +167,7 @@ class Chapter:
         """Show and save recomputed-vs-published checks, mismatches first."""
         from helpers.reconcile import reconcile
 
-        table = reconcile(items)
+        table = reconcile(items, decimals="decimals" if "decimals" in items else None)
         counts = table["status"].value_counts()
         self.save_table(table, name, title=self.t("common.reconciliation_title"))
         self.text(

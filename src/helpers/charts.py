@@ -167,28 +167,78 @@ def stacked_share_bars(
     value: str,
     *,
     title: str = "",
-    part_order: list[str] | None = None,
-    group_order: list[str] | None = None,
 ):
-    """Horizontal 100% stacked bars: the composition of each group (shares given as fractions)."""
+    """Horizontal 100% stacked bars, one per group, segments in the table's row order (low to
+    high bins) and labelled in place; groups may have different parts (e.g. two binnings)."""
     setup_style()
-    wide = table.pivot(index=group, columns=part, values=value).fillna(0)
-    if part_order:
-        wide = wide[part_order]
-    if group_order:
-        wide = wide.reindex(group_order)
-    fig, ax = plt.subplots(figsize=(9, 0.7 * len(wide) + 1.6))
-    left = pd.Series(0.0, index=wide.index)
-    for i, name in enumerate(wide.columns):
-        bars = ax.barh(wide.index, wide[name], left=left, label=name, color=PALETTE[i % len(PALETTE)])
-        labels = [f"{v:.0%}" if v >= 0.04 else "" for v in wide[name]]
-        ax.bar_label(bars, labels=labels, label_type="center", fontsize=8, color="white")
-        left += wide[name]
+    groups = list(dict.fromkeys(table[group]))
+    fig, ax = plt.subplots(figsize=(9, 0.9 * len(groups) + 1.2))
+    for row, name in enumerate(groups):
+        left = 0.0
+        for i, segment in enumerate(table[table[group] == name].itertuples(index=False)):
+            share_ = float(getattr(segment, value))
+            ax.barh(row, share_, left=left, color=PALETTE[i % len(PALETTE)], edgecolor="white")
+            if share_ >= 0.08:
+                ax.text(left + share_ / 2, row, f"{getattr(segment, part)}\n{share_:.1%}",
+                        ha="center", va="center", fontsize=8, color="white")
+            left += share_
+    ax.set_yticks(range(len(groups)), groups)
     percent_axis(ax.xaxis)
     ax.set_xlim(0, 1)
     ax.invert_yaxis()
     ax.grid(visible=False)
-    ax.legend(ncols=min(len(wide.columns), 6), loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def dot_profile_chart(
+    table: pd.DataFrame,
+    metric: str,
+    population: str,
+    value: str,
+    *,
+    population_order: list[str],
+    metric_labels: dict[str, str] | None = None,
+    multiples: dict[tuple[str, str], str] | None = None,
+    axis_label: str = "",
+    title: str = "",
+):
+    """One row per metric, a dot per population placed at its multiple of the first population
+    on a log scale (values differ by orders of magnitude), labelled with the actual value, and
+    the multiple between neighbouring populations written between the dots.
+    `multiples` maps (metric, population) to the label placed left of that population's dot."""
+    import numpy as np
+
+    setup_style()
+    metrics = list(dict.fromkeys(table[metric]))
+    fig, ax = plt.subplots(figsize=(9, 0.9 * len(metrics) + 1.4))
+    for row, name in enumerate(metrics):
+        part = table[table[metric] == name].set_index(population).reindex(population_order)
+        actual = part[value].astype(float)
+        values = actual / actual.iloc[0]  # multiples of the first population: rows comparable
+        ax.plot(values, [row] * len(values), color=MUTED, linewidth=2, zorder=1)
+        for i, (pop, v) in enumerate(values.items()):
+            if np.isnan(v):
+                continue
+            ax.scatter(v, row, s=90, color=PALETTE[i], zorder=2, label=pop if row == 0 else None)
+            ax.annotate(f"{actual.iloc[i]:,.4g}", (v, row), textcoords="offset points", xytext=(0, 9),
+                        ha="center", fontsize=8)
+            label = (multiples or {}).get((name, pop))
+            previous = values.iloc[i - 1] if i > 0 else np.nan
+            if label and not np.isnan(previous):
+                middle = float(np.sqrt(previous * v))  # geometric midpoint on a log axis
+                ax.annotate(label, (middle, row), textcoords="offset points", xytext=(0, -14),
+                            ha="center", fontsize=8, color=HIGHLIGHT)
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+    ax.set_xlabel(axis_label)
+    ax.set_yticks(range(len(metrics)), [(metric_labels or {}).get(m, m) for m in metrics])
+    ax.set_ylim(len(metrics) - 0.4, -0.6)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.legend(ncols=len(population_order), loc="upper center", bbox_to_anchor=(0.5, -0.12))
     if title:
         ax.set_title(title)
     fig.tight_layout()

@@ -40,6 +40,14 @@ class DataSource:
 
         return REFERENCE_DIR / f"{name}.csv"
 
+    def provides(self, name: str) -> bool:
+        """Whether this source has a table of that name (published catalogue or firm-level)."""
+        if self.is_published:
+            return name in catalog.load_catalog(self.folder)
+        from helpers.firms import FIRM_LEVEL_ONLY_TABLES
+
+        return name in FIRM_LEVEL_ONLY_TABLES or name in catalog.load_catalog(PUBLISHED_DIR)
+
     def table(self, name: str) -> pd.DataFrame:
         if self.is_published:
             return catalog.load_published(name, self.folder)
