@@ -69,7 +69,14 @@ def test_pdf_has_real_chinese_text_and_embeds_the_cjk_font(built):
 
 def test_outputs_are_all_there(built):
     _, reports = built
-    for part, suffix in [("html", ".html"), ("pdf", ".pdf"), ("figures", ".png"), ("figures", ".svg"), ("tables", ".csv"), ("tables", ".xlsx")]:
+    for part, suffix in [
+        ("html", ".html"),
+        ("pdf", ".pdf"),
+        ("figures", ".png"),
+        ("figures", ".svg"),
+        ("tables", ".csv"),
+        ("tables", ".xlsx"),
+    ]:
         assert list((reports / part).glob(f"01_cultivation*{suffix}")), (part, suffix)
     statistics = (reports / "statistics.csv").read_text(encoding="utf-8").splitlines()
     assert statistics[0] == "key,value,unit,label,source,notebook"
@@ -88,7 +95,7 @@ def test_same_inputs_give_byte_identical_outputs(built):
 
 
 def test_a_failed_build_leaves_the_last_good_reports_untouched(built, tmp_path):
-    tmp, good = built
+    _, good = built
     broken = tmp_path / "broken"
     shutil.copytree(REPO / "data" / "published", broken)
     path = broken / "001_a_share_boards.csv"
@@ -97,7 +104,14 @@ def test_a_failed_build_leaves_the_last_good_reports_untouched(built, tmp_path):
     shutil.copytree(good, target / "reports")
     before = {p: p.read_bytes() for p in (target / "reports").rglob("*") if p.is_file()}
     result = subprocess.run(
-        ["make", "--no-print-directory", "report", f"DATA_DIR={broken}", f"BUILD={tmp_path / 'build'}", f"REPORTS={target / 'reports'}"],
+        [
+            "make",
+            "--no-print-directory",
+            "report",
+            f"DATA_DIR={broken}",
+            f"BUILD={tmp_path / 'build'}",
+            f"REPORTS={target / 'reports'}",
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,

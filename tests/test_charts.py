@@ -26,7 +26,9 @@ def draw_all(table):
         }
     )
     return [
-        charts.bar_chart(table, "board", "share", percent=True, title="“小巨人”占比：科创板−北交所"),
+        charts.bar_chart(
+            table, "board", "share", percent=True, title="“小巨人”占比：科创板−北交所"
+        ),
         charts.grouped_bar_chart(long, "category", "population", "share", percent=True),
         charts.stacked_share_bars(long, "population", "category", "share"),
     ]

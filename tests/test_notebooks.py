@@ -31,4 +31,4 @@ def test_notebook_has_a_parameters_cell_with_the_shared_parameters(notebook):
     assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
     source = "".join(tagged[0]["source"])
     names = {line.split("=")[0].strip() for line in source.splitlines() if "=" in line}
-    assert REQUIRED_PARAMETERS <= names
+    assert names >= REQUIRED_PARAMETERS

@@ -10,8 +10,8 @@ reports/ only when every chapter succeeded, so a failed build leaves the last go
 from __future__ import annotations
 
 import argparse
-import os
 import html
+import os
 import re
 import shutil
 import sys
@@ -51,7 +51,10 @@ def export_html(executed: Path, target: Path, language: str) -> str:
     for index, cell in enumerate(nb.cells):
         cell.id = f"cell-{index}"  # papermill's injected cell gets a random id
     exporter = HTMLExporter(
-        template_name="basic", exclude_input=True, exclude_markdown=True, exclude_input_prompt=True,
+        template_name="basic",
+        exclude_input=True,
+        exclude_markdown=True,
+        exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(nb)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,7 @@ PROVENANCE_COLUMNS = {
     "note": {"type": "str", "nullable": True},
 }
 PANDAS_TYPES = {"int": "Int64", "float": "Float64", "str": "string", "bool": "boolean"}
+THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 TRUE_WORDS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
 
@@ -137,15 +139,22 @@ def _prepare_text(frame: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFra
             continue
         kind = rule.get("type", "str")
         if kind == "bool":
-            lowered = frame[column].map(lambda v: v if pd.isna(v) else TRUE_WORDS.get(str(v).lower(), v))
+            lowered = frame[column].map(
+                lambda v: v if pd.isna(v) else TRUE_WORDS.get(str(v).lower(), v)
+            )
             frame[column] = lowered
         if rule.get("normalize"):
             frame[column] = frame[column].map(
                 lambda v, kind=rule["normalize"]: v if pd.isna(v) else reference.normalize(kind, v)
             )
         if kind in {"int", "float"}:
-            # Thousands separators from Excel exports ("12,950") are accepted.
-            frame[column] = frame[column].map(lambda v: v if pd.isna(v) else str(v).replace(",", ""))
+            # Thousands separators from Excel exports ("12,950") are accepted; other commas
+            # ("1,5", a decimal comma) are left for the type check to reject.
+            frame[column] = frame[column].map(
+                lambda v: (
+                    str(v).replace(",", "") if not pd.isna(v) and THOUSANDS.match(str(v)) else v
+                )
+            )
     if problems:
         raise DataInputError(problems)
     return frame
@@ -160,6 +169,7 @@ def _describe_failures(error: pa.errors.SchemaErrors, spec: TableSpec, file: str
         column = None if pd.isna(case.column) else str(case.column)
         row = None if pd.isna(case.index) else int(case.index)
         value = None if pd.isna(case.failure_case) else case.failure_case
+        value = value.item() if hasattr(value, "item") else value  # numpy scalar -> plain number
         rule = spec.all_columns.get(column or "", {})
         choices: tuple[str, ...] = ()
         if check.startswith("coerce_dtype"):
@@ -190,7 +200,9 @@ def _describe_failures(error: pa.errors.SchemaErrors, spec: TableSpec, file: str
             choices = tuple(allowed) if len(allowed) <= 12 else ()
         else:
             message = check
-        problems.append(Problem(file, message, row=row, column=column, value=value, choices=choices))
+        problems.append(
+            Problem(file, message, row=row, column=column, value=value, choices=choices)
+        )
     return problems
 
 

@@ -130,7 +130,9 @@ class Chapter:
         write_xlsx(frame, tables / f"{stem}.xlsx", sheet=name[:31])
         if title:
             display(HTML(f'<p class="table-title"><b>{number}</b> {title}</p>'))
-        display(HTML(self.display_frame(frame).to_html(index=False, border=0, classes="data-table")))
+        display(
+            HTML(self.display_frame(frame).to_html(index=False, border=0, classes="data-table"))
+        )
 
     def display_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The table as a reader sees it: shares as percentages, counts with separators,
@@ -208,7 +210,9 @@ def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
     sheet_.title = sheet
     sheet_.append([str(c) for c in frame.columns])
     for row in frame.itertuples(index=False):
-        sheet_.append([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row])
+        sheet_.append(
+            [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row]
+        )
     fixed = datetime(2000, 1, 1)
     workbook.properties.created = fixed
     workbook.properties.modified = fixed

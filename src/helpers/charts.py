@@ -10,12 +10,12 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on build machines; notebooks show the saved PNG instead
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.ticker import FuncFormatter, PercentFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from helpers.fonts import FONT_FAMILY, font_path  # noqa: E402
+from helpers.fonts import FONT_FAMILY, font_path
 
 PALETTE = ["#1f4e79", "#c55a11", "#7f7f7f", "#2e75b6", "#f4b183", "#a9d18e", "#ffd966", "#8064a2"]
 HIGHLIGHT = "#c00000"
@@ -179,8 +179,15 @@ def stacked_share_bars(
             share_ = float(getattr(segment, value))
             ax.barh(row, share_, left=left, color=PALETTE[i % len(PALETTE)], edgecolor="white")
             if share_ >= 0.08:
-                ax.text(left + share_ / 2, row, f"{getattr(segment, part)}\n{share_:.1%}",
-                        ha="center", va="center", fontsize=8, color="white")
+                ax.text(
+                    left + share_ / 2,
+                    row,
+                    f"{getattr(segment, part)}\n{share_:.1%}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white",
+                )
             left += share_
     ax.set_yticks(range(len(groups)), groups)
     percent_axis(ax.xaxis)
@@ -223,14 +230,27 @@ def dot_profile_chart(
             if np.isnan(v):
                 continue
             ax.scatter(v, row, s=90, color=PALETTE[i], zorder=2, label=pop if row == 0 else None)
-            ax.annotate(f"{actual.iloc[i]:,.4g}", (v, row), textcoords="offset points", xytext=(0, 9),
-                        ha="center", fontsize=8)
+            ax.annotate(
+                f"{actual.iloc[i]:,.4g}",
+                (v, row),
+                textcoords="offset points",
+                xytext=(0, 9),
+                ha="center",
+                fontsize=8,
+            )
             label = (multiples or {}).get((name, pop))
             previous = values.iloc[i - 1] if i > 0 else np.nan
             if label and not np.isnan(previous):
                 middle = float(np.sqrt(previous * v))  # geometric midpoint on a log axis
-                ax.annotate(label, (middle, row), textcoords="offset points", xytext=(0, -14),
-                            ha="center", fontsize=8, color=HIGHLIGHT)
+                ax.annotate(
+                    label,
+                    (middle, row),
+                    textcoords="offset points",
+                    xytext=(0, -14),
+                    ha="center",
+                    fontsize=8,
+                    color=HIGHLIGHT,
+                )
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
     ax.set_xlabel(axis_label)

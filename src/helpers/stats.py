@@ -30,7 +30,9 @@ def share_within(frame: pd.DataFrame, value: str, group: str | list[str]) -> pd.
     group_totals = frame.groupby(group)[value].transform("sum")
     if (group_totals <= 0).any():
         empty = frame.loc[group_totals <= 0, group]
-        raise ValueError(f"share_within: groups with a zero total: {empty.drop_duplicates().values.tolist()}")
+        raise ValueError(
+            f"share_within: groups with a zero total: {empty.drop_duplicates().values.tolist()}"
+        )
     return frame[value] / group_totals
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -29,41 +30,58 @@ def decode_bytes(raw: bytes, file: str) -> str:
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:
-    """All cells of a CSV file as strings ('' for empty). Rows with a different number of fields
-    than the header (such as a file cut off mid-row) are errors naming the row."""
+    """All cells of a CSV file as strings ('' for empty), indexed by the line number in the file.
+    Rows with a different number of fields than the header (such as a file cut off mid-row) and
+    unterminated quotes are errors naming the row."""
     file = display_path(path)
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise DataInputError(Problem(file, "the file is empty; expected a header row and data rows"))
-    text = decode_bytes(raw, file)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    header = [name.strip() for name in rows[0]]
+    text = decode_bytes(path.read_bytes(), file)
+    if not text.strip():
+        raise DataInputError(
+            Problem(file, "the file is empty; expected a header row and data rows")
+        )
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records = []
+    try:
+        for row in reader:
+            records.append((reader.line_num, row))
+    except csv.Error as error:
+        raise DataInputError(
+            Problem(file, f"malformed CSV ({error}); the file may be cut off", row=reader.line_num)
+        ) from None
+    header = [name.strip() for name in records[0][1]]
+    last_line = records[-1][0]
     problems = []
-    body = []
-    for line_number, row in enumerate(rows[1:], start=2):
+    body, lines = [], []
+    for line_number, row in records[1:]:
         if not any(cell.strip() for cell in row):
             continue  # blank lines, e.g. a trailing newline written by Excel
         if len(row) != len(header):
-            cut = line_number == len(rows) and not text.endswith(("\n", "\r"))
+            cut = line_number == last_line and not text.endswith(("\n", "\r"))
             hint = "; the file looks cut off mid-row" if cut else ""
             problems.append(
-                Problem(file, f"expected {len(header)} fields, found {len(row)}{hint}", row=line_number)
+                Problem(
+                    file, f"expected {len(header)} fields, found {len(row)}{hint}", row=line_number
+                )
             )
             continue
         body.append([cell.strip() for cell in row])
+        lines.append(line_number)
     if problems:
         raise DataInputError(problems)
     if not body:
         raise DataInputError(Problem(file, "the file has a header but no data rows"))
-    frame = pd.DataFrame(body, columns=header, dtype=object)
-    frame.index = pd.RangeIndex(2, 2 + len(frame))  # index = line number in the file
-    return frame
+    return pd.DataFrame(body, columns=header, index=pd.Index(lines), dtype=object)
 
 
 def read_xlsx_text(path: Path, sheet: str | int = 0) -> pd.DataFrame:
     """All cells of an XLSX sheet as strings, indexed by the spreadsheet row number."""
     file = display_path(path)
-    frame = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False, engine="openpyxl")
+    try:
+        frame = pd.read_excel(
+            path, sheet_name=sheet, dtype=str, keep_default_na=False, engine="openpyxl"
+        )
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise DataInputError(Problem(file, f"cannot read as XLSX ({error})")) from None
     if frame.empty:
         raise DataInputError(Problem(file, "the sheet has no data rows"))
     frame.columns = [str(c).strip() for c in frame.columns]
