@@ -80,6 +80,10 @@ def test_outputs_are_all_there(built):
         assert list((reports / part).glob(f"01_cultivation*{suffix}")), (part, suffix)
     statistics = (reports / "statistics.csv").read_text(encoding="utf-8").splitlines()
     assert statistics[0] == "key,value,unit,label,source,notebook"
+    reconciliation = (reports / "tables" / "reconciliation.csv").read_text(encoding="utf-8-sig")
+    assert reconciliation.startswith("source,item,stated,recomputed,difference,status,notebook")
+    # 1543/12192 = 0.12656 is published as 12.6%: a finding listed first, not hidden.
+    assert reconciliation.splitlines()[1].split(",")[1] == "其他领域 占比"
     star = [line for line in statistics if "boards.little_giant_share.科创板" in line]
     assert star and star[0].split(",")[1].startswith("0.4981818")
 

@@ -134,6 +134,25 @@ def merge_statistics(staging: Path, chapters: list[str]) -> Path:
     return target
 
 
+def merge_reconciliations(staging: Path, chapters: list[str]) -> Path:
+    """tables/reconciliation.csv: every chapter's published-vs-recomputed checks, mismatches first."""
+    import pandas as pd
+
+    from helpers.reconcile import STATUS_ORDER
+
+    parts = []
+    for chapter in chapters:
+        path = staging / "tables" / f"{chapter}_reconciliation.csv"
+        if path.exists():
+            parts.append(pd.read_csv(path, encoding="utf-8-sig").assign(notebook=chapter))
+    merged = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not merged.empty:
+        merged = merged.sort_values("status", key=lambda s: s.map(STATUS_ORDER), kind="stable")
+    target = staging / "tables" / "reconciliation.csv"
+    merged.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\n")
+    return target
+
+
 def publish(args) -> None:
     """Swap a complete new reports/ into place; on any error the old one stays."""
     staging = resolve(args.staging)
@@ -143,6 +162,7 @@ def publish(args) -> None:
     if missing:
         sys.exit(f"publish: chapters not built in {display_path(staging)}: {', '.join(missing)}")
     merge_statistics(staging, chapters)
+    merge_reconciliations(staging, chapters)
     fresh = reports.with_name(reports.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
@@ -169,6 +189,16 @@ def print_summary(reports: Path) -> None:
     counts = {part: len(list((reports / part).glob("*"))) for part in PUBLISHED_PARTS}
     print(f"published {display_path(reports)}: " + ", ".join(f"{n} {p}" for p, n in counts.items()))
     print(f"statistics.csv: {len(stats)} numbers")
+    checks = pd.read_csv(reports / "tables" / "reconciliation.csv", encoding="utf-8-sig")
+    counts = checks["status"].value_counts().to_dict()
+    print(
+        "reconciliation: "
+        + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("ok", "rounding", "mismatch"))
+    )
+    for row in checks[checks["status"] == "mismatch"].itertuples():
+        print(
+            f"  mismatch: {row.item} ({row.source}): published {row.stated:g}, recomputed {row.recomputed:.4g}"
+        )
     for row in stats.head(8).itertuples():
         print(f"  {row.key} = {row.value} {row.unit}")
 

@@ -115,7 +115,7 @@ class Chapter:
         plt.close(fig)
         display(HTML(f'<p class="figure-title"><b>{number}</b> {title}</p>'))
         display(Image(filename=str(paths["png"]), width=720))
-        display(HTML(f'<p class="figure-source">{source}</p>'))
+        display(HTML(f'<p class="figure-source">{number}　{source}</p>'))
         if reading:
             display(HTML(f'<p class="reading">{reading}</p>'))
 
