@@ -50,6 +50,10 @@ $(BUILD_ROOT)/done/%.stamp: notebooks/%.ipynb $(HELPERS_SRC) $(DATA_FILES) $(VEN
 	    --data-dir $(DATA_DIR) --language $(LANGUAGE) --cutoff $(CUTOFF)
 	@mkdir -p $(@D) && touch $@
 
+## sample-data: regenerate the synthetic firm-level sample in data/sample (seeded, byte-identical)
+sample-data: $(VENV_STAMP)
+	$(PY) -m helpers.sample data/sample
+
 ## test: run the test suite (unit tests, data checks, the end-to-end build test)
 test: $(VENV_STAMP)
 	$(PY) -m pytest
@@ -80,4 +84,4 @@ benchmark: $(VENV_STAMP)
 clean:
 	rm -rf build
 
-.PHONY: help venv report test lint format lab lock benchmark clean
+.PHONY: help venv report sample-data test lint format lab lock benchmark clean

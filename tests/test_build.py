@@ -3,6 +3,7 @@ previous reports/ untouched; the same inputs give byte-identical outputs."""
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,29 @@ def test_a_failed_build_leaves_the_last_good_reports_untouched(built, tmp_path):
     assert "001_a_share_boards.csv" in message and "listed_total" in message and "-550" in message
     after = {p: p.read_bytes() for p in (target / "reports").rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_english_edition_builds_with_english_words(tmp_path):
+    staging = tmp_path / "reports"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "helpers.build",
+            "chapter",
+            "--notebook",
+            "notebooks/01_cultivation.ipynb",
+            "--staging",
+            str(staging),
+            "--language",
+            "en",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (staging / "html" / "01_cultivation.html").read_text(encoding="utf-8")
+    assert "<title>1. Cultivation of the Little Giant firms</title>" in html
+    assert '<html lang="en">' in html
+    assert "STAR Market" in html and "49.8%" in html

@@ -71,7 +71,10 @@ class Chapter:
                 origin = self.t("common.firm_level_source", folder=self.data_dir)
             else:
                 document = attrs["document"] if self.language == "zh" else attrs["document_en"]
-                origin = document + " " + "、".join(attrs.get("source_ids", []))
+                ids = "、".join(attrs.get("source_ids", []))
+                if self.language != "zh":
+                    ids = ids.replace("图表", "Chart ").replace("、", ", ")
+                origin = document + " " + ids
             if origin not in origins:
                 origins.append(origin)
         separator = "；" if self.language == "zh" else "; "
