@@ -43,3 +43,142 @@ def reconcile(
     return table[["source", "item", "stated", "recomputed", "difference", "status"]].reset_index(
         drop=True
     )
+
+
+# Declarative checks of published figures against their own parts, listed per table under
+# `reconcile:` in the catalogue. Each kind recomputes a stated column from other columns.
+def _row_label(frame: pd.DataFrame, key: tuple[str, ...], item: str | None = None) -> pd.Series:
+    columns = [item] if item else ([c for c in key if c in frame] or [frame.columns[0]])
+    return frame[columns].astype(str).agg(" ".join, axis=1)
+
+
+def _select(frame: pd.DataFrame, where: dict | None) -> pd.DataFrame:
+    for column, values in (where or {}).items():
+        frame = frame[frame[column].astype(str).isin([str(v) for v in values])]
+    return frame
+
+
+def _check_items(check: dict, frame: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
+    """Items (item, stated, recomputed) of one `reconcile:` check on a table (rows in `where`).
+
+    Kinds: share_of_sum (value / sum of value, per `by` group), share_of_total (value / total),
+    ratio (numerator / denominator, same row), parts_sum (the `total_where` row vs the sum of the
+    `parts_where` rows, per `by` group), between_rows (a / b, a / b - 1 or a - b across rows; see
+    `_between_rows`). Stated figures left empty are skipped."""
+    kind = check["kind"]
+    rows = _select(frame, check.get("where"))
+    label = check.get("label", "")
+    if kind in {"share_of_sum", "share_of_total", "ratio"}:
+        if kind == "share_of_sum":
+            groups = rows.groupby(check["by"]) if check.get("by") else [(None, rows)]
+            recomputed = pd.concat(
+                [part[check["value"]] / part[check["value"]].sum() for _, part in groups]
+            )
+        elif kind == "share_of_total":
+            recomputed = rows[check["value"]] / float(check["total"])
+        else:
+            recomputed = rows[check["numerator"]] / rows[check["denominator"]]
+        stated = rows[check["stated"]]
+        mask = stated.notna() & recomputed.notna()
+        items = _row_label(rows, key, check.get("item"))[mask] + (
+            f" {label}" if label else f" {check['stated']}"
+        )
+        return pd.DataFrame(
+            {
+                "item": items.to_numpy(),
+                "stated": stated[mask].astype(float).to_numpy(),
+                "recomputed": recomputed[mask].astype(float).to_numpy(),
+            }
+        )
+    if kind == "parts_sum":
+        groups = rows.groupby(check["by"]) if check.get("by") else [((), rows)]
+        records = []
+        for group, part in groups:
+            total = _select(part, check["total_where"])[check["value"]]
+            parts = _select(part, check["parts_where"])[check["value"]]
+            if len(total) == 1 and len(parts):
+                name = " ".join(map(str, group if isinstance(group, tuple) else (group,)))
+                records.append(
+                    {
+                        "item": f"{name} {label or 'sum of parts'}".strip(),
+                        "stated": float(total.iloc[0]),
+                        "recomputed": float(parts.sum()),
+                    }
+                )
+        return pd.DataFrame(records, columns=["item", "stated", "recomputed"])
+    if kind == "between_rows":
+        return _between_rows(check, rows, key)
+    raise ValueError(
+        f"unknown reconcile kind {kind!r} "
+        "(valid: share_of_sum, share_of_total, ratio, parts_sum, between_rows)"
+    )
+
+
+BETWEEN_ROWS_OPS = {
+    "ratio": lambda a, b: a / b,  # a share or a multiple: 36 of 80 products -> 0.45
+    "growth": lambda a, b: a / b - 1,  # end value a over start value b -> growth rate
+    "difference": lambda a, b: a - b,  # 0.080 - 0.069, x scale 100 -> 1.1 percentage points
+}
+
+
+def _between_rows(check: dict, rows: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
+    """Kind `between_rows`: a published figure computed from figures on other rows of a long table.
+
+    `a` and `b` each select one row ({column: [values]}); their column `value` (or `a_value` /
+    `b_value`) gives the operands of `op` (ratio a/b, the default; growth a/b - 1; difference
+    a - b), times `scale` (default 1; 100 turns a difference of fractions into percentage points).
+    The stated figure is column `stated` (default `value`) of the row `stated_row` selects (default
+    the `a` row). With `by` (group columns) this is done within each group, skipping groups that
+    lack one of the rows. A selector matching several rows, or nothing matching at all, is an error.
+    """
+    op = BETWEEN_ROWS_OPS[check.get("op", "ratio")]
+    value = check.get("value")
+    a_value, b_value = check.get("a_value", value), check.get("b_value", value)
+    stated_column = check.get("stated", value)
+    label = check.get("label", "")
+    groups = rows.groupby(check["by"]) if check.get("by") else [((), rows)]
+    records = []
+    for _, part in groups:
+        picked = [_select(part, check.get(s) or check["a"]) for s in ("a", "b", "stated_row")]
+        if any(len(p) > 1 for p in picked):
+            raise ValueError(f"between_rows: a selector matches several rows: {check}")
+        if any(len(p) == 0 for p in picked):
+            continue
+        a_row, b_row, stated_row = (p.iloc[0] for p in picked)
+        stated = stated_row[stated_column]
+        if pd.isna(stated) or pd.isna(a_row[a_value]) or pd.isna(b_row[b_value]):
+            continue
+        recomputed = op(float(a_row[a_value]), float(b_row[b_value])) * float(check.get("scale", 1))
+        name = _row_label(picked[2], key, check.get("item")).iloc[0]
+        records.append(
+            {
+                "item": f"{name} {label or stated_column}",
+                "stated": float(stated),
+                "recomputed": recomputed,
+            }
+        )
+    if not records:
+        raise ValueError(
+            f"between_rows: nothing to check (no row matches, or no stated value): {check}"
+        )
+    return pd.DataFrame(records, columns=["item", "stated", "recomputed"])
+
+
+def published_checks(published_dir=None) -> pd.DataFrame:
+    """Every `reconcile:` check of every catalogued table: columns source, item, stated,
+    recomputed, decimals (the published precision, where the catalogue gives it)."""
+    from helpers import catalog
+    from helpers.paths import PUBLISHED_DIR
+
+    folder = published_dir or PUBLISHED_DIR
+    parts = []
+    for name, spec in catalog.load_catalog(folder).items():
+        for check in spec.extra.get("reconcile", []):
+            frame = catalog.load_published(name, folder)
+            items = _check_items(check, frame, spec.key)
+            source_ids = "、".join(sorted(set(frame["source_id"].dropna())))[:60]
+            items.insert(0, "source", f"{spec.document.get('id', '')} {source_ids}".strip())
+            items["decimals"] = check.get("decimals")
+            items["table"] = name
+            parts.append(items)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
