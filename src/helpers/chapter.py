@@ -169,12 +169,15 @@ class Chapter:
             display(HTML(f'<p class="synthetic-banner">{self.t("common.synthetic_banner")}</p>'))
 
     def reconciliation(self, items: pd.DataFrame, name: str = "reconciliation"):
-        """Show and save recomputed-vs-published checks, mismatches first."""
+        """Recomputed-vs-published checks: a summary, a sentence per mismatch, then the table
+        (mismatches first); saved as tables/<notebook>_reconciliation.csv/.xlsx."""
+        from IPython.display import HTML, display
+
         from helpers.reconcile import reconcile
 
         table = reconcile(items, decimals="decimals" if "decimals" in items else None)
         counts = table["status"].value_counts()
-        self.save_table(table, name, title=self.t("common.reconciliation_title"))
+        display(HTML(f'<p class="table-title"><b>{self.t("common.reconciliation_title")}</b></p>'))
         self.text(
             "common.reconciliation_reading",
             total=len(table),
@@ -191,6 +194,7 @@ class Chapter:
                 recomputed=row.recomputed,
                 difference=row.difference,
             )
+        self.save_table(table, name)
         return table
 
     def text(self, key: str, **values):

@@ -48,6 +48,16 @@ class DataSource:
 
         return name in FIRM_LEVEL_ONLY_TABLES or name in catalog.load_catalog(PUBLISHED_DIR)
 
+    def firm_level_table(self, name: str) -> pd.DataFrame | None:
+        """The firm-level aggregate of that name, or None (published source, or not derivable)."""
+        if not self.is_firm_level:
+            return None
+        if self._firm_level is None:
+            from helpers.firms import FirmLevelData
+
+            self._firm_level = FirmLevelData(self.folder)
+        return self._firm_level.table(name)
+
     def table(self, name: str) -> pd.DataFrame:
         if self.is_published:
             return catalog.load_published(name, self.folder)

@@ -182,3 +182,45 @@ def published_checks(published_dir=None) -> pd.DataFrame:
             items["table"] = name
             parts.append(items)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def firm_level_checks(source) -> pd.DataFrame:
+    """Aggregates of firm-level data vs the published tables of the same name: every numeric
+    value column, matched on the table's key. Columns source, item, stated (published),
+    recomputed (from the firms), decimals."""
+    from helpers import catalog
+    from helpers.paths import PUBLISHED_DIR
+
+    records = []
+    for name, spec in catalog.load_catalog(PUBLISHED_DIR).items():
+        aggregated = source.firm_level_table(name)
+        if aggregated is None or not spec.key:
+            continue
+        published = catalog.load_published(name, PUBLISHED_DIR)
+        numeric = [
+            column
+            for column, rule in spec.columns.items()
+            if rule.get("type") in {"int", "float"}
+            and not column.endswith("_stated")
+            and column not in spec.key
+        ]
+        merged = published.merge(
+            aggregated, on=list(spec.key), how="inner", suffixes=("_published", "_firms")
+        )
+        for row in merged.itertuples(index=False):
+            row = row._asdict()
+            label = " ".join(str(row[k]) for k in spec.key)
+            for column in numeric:
+                stated, recomputed = row.get(f"{column}_published"), row.get(f"{column}_firms")
+                if pd.isna(stated) or pd.isna(recomputed):
+                    continue
+                records.append(
+                    {
+                        "source": f"{spec.document.get('id', '')} {name}",
+                        "item": f"{label} {column}",
+                        "stated": float(stated),
+                        "recomputed": float(recomputed),
+                        "decimals": None,
+                    }
+                )
+    return pd.DataFrame(records, columns=["source", "item", "stated", "recomputed", "decimals"])
