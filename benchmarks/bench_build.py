@@ -80,25 +80,22 @@ def main() -> None:
             "t = time.perf_counter(); build.render_pdf(page, build.BUILD_DIR, __import__('pathlib').Path(sys.argv[1]));"
             "print(time.perf_counter() - t)"
         )
+
+        def render(target: str) -> float:
+            result = subprocess.run(
+                [PYTHON, "-c", script, str(tmp / target)],
+                input=html,
+                text=True,
+                capture_output=True,
+                check=True,
+                cwd=REPO,
+            )
+            return float(result.stdout)
+
         shutil.rmtree(REPO / "build" / "fonts", ignore_errors=True)
-        first = subprocess.run(
-            [PYTHON, "-c", script, str(tmp / "a.pdf")],
-            input=html,
-            text=True,
-            capture_output=True,
-            check=True,
-            cwd=REPO,
-        ).stdout
-        cached = subprocess.run(
-            [PYTHON, "-c", script, str(tmp / "b.pdf")],
-            input=html,
-            text=True,
-            capture_output=True,
-            check=True,
-            cwd=REPO,
-        ).stdout
-        rows.append(("PDF render, font subset built", float(first)))
-        rows.append(("PDF render, font subset cached", float(cached)))
+        first, cached = render("a.pdf"), render("b.pdf")
+        rows.append(("PDF render, font subset built", first))
+        rows.append(("PDF render, font subset cached", cached))
 
     width = max(len(name) for name, _ in rows)
     print(f"{'stage':<{width}}  seconds")

@@ -58,6 +58,14 @@ def setup_style() -> None:
     )
 
 
+def finish(fig, ax, title: str = ""):
+    """Common last step of every chart: optional title, tight layout."""
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
 def percent_axis(axis, decimals: int = 0) -> None:
     """Format an axis that holds fractions as percentages."""
     axis.set_major_formatter(PercentFormatter(xmax=1, decimals=decimals))
@@ -112,10 +120,7 @@ def bar_chart(
     labels = [(f"{v:.1%}" if percent else value_format.format(v)) for v in data[value]]
     ax.bar_label(bars, labels=labels, padding=3, fontsize=8)
     ax.margins(x=0.12) if horizontal else ax.margins(y=0.12)
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, title)
 
 
 def grouped_bar_chart(
@@ -154,10 +159,7 @@ def grouped_bar_chart(
         percent_axis(ax.yaxis)
     ax.legend(ncols=n_series, loc="upper right")
     ax.margins(y=0.15)
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, title)
 
 
 def stacked_share_bars(
@@ -194,10 +196,7 @@ def stacked_share_bars(
     ax.set_xlim(0, 1)
     ax.invert_yaxis()
     ax.grid(visible=False)
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, title)
 
 
 def dot_profile_chart(
@@ -259,7 +258,4 @@ def dot_profile_chart(
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.legend(ncols=len(population_order), loc="upper center", bbox_to_anchor=(0.5, -0.12))
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    return fig
+    return finish(fig, ax, title)
