@@ -152,3 +152,17 @@ def test_english_edition_builds_with_english_words(tmp_path):
     assert "<title>1. Cultivation of the Little Giant firms</title>" in html
     assert '<html lang="en">' in html
     assert "STAR Market" in html and "49.8%" in html
+
+
+def test_report_builds_on_the_synthetic_sample_and_says_so(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sample")
+    result, reports = make_report(tmp, "sample", data_dir="data/sample")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for chapter in ("01_cultivation", "02_innovation"):
+        html = (reports / "html" / f"{chapter}.html").read_text(encoding="utf-8")
+        assert "示例数据（合成样本，非真实企业" in html  # every source line
+        assert 'class="synthetic-banner"' in html
+    # Firm-level data gives the yearly series the published report lost (图表2.4).
+    assert list((reports / "figures").glob("02_innovation_fig2_4_growth.png"))
+    statistics = (reports / "statistics.csv").read_text(encoding="utf-8")
+    assert "02_innovation.quality.invention_density," in statistics

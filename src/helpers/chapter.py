@@ -44,6 +44,15 @@ class Chapter:
         self.provenance[name] = dict(frame.attrs)
         return frame
 
+    def published_table(self, name: str) -> pd.DataFrame:
+        """A published table whatever the data source: for published context such as figures
+        printed only as text. Its provenance is kept under 'published:<name>'."""
+        from helpers.catalog import load_published
+
+        frame = load_published(name)
+        self.provenance[f"published:{name}"] = dict(frame.attrs)
+        return frame
+
     def optional_table(self, name: str) -> pd.DataFrame | None:
         """A table only some data sources have (e.g. yearly series that only firm-level data
         gives), or None."""

@@ -99,10 +99,16 @@ def bar_chart(
     horizontal: bool = True,
     value_format: str = "{:,.0f}",
     percent: bool = False,
+    sort: bool = True,
 ):
-    """Single-series bar chart, largest first, each bar labelled with its value."""
+    """Single-series bar chart, each bar labelled with its value: largest first, or in the
+    table's order with sort=False (years, batches)."""
     setup_style()
-    data = table.astype({value: float}).sort_values(value, ascending=horizontal)
+    data = table.astype({value: float})
+    if sort:
+        data = data.sort_values(value, ascending=horizontal)
+    elif horizontal:
+        data = data.iloc[::-1]  # barh draws bottom-up; keep the table's first row on top
     colors = [HIGHLIGHT if highlight and c in highlight else PALETTE[0] for c in data[category]]
     fig, ax = plt.subplots(figsize=(8, max(3.0, 0.42 * len(data) + 1)) if horizontal else (8, 4.5))
     if horizontal:

@@ -29,8 +29,11 @@ Conventions (documented for analysts in data/README.md, section "Firm-level inpu
   Guangdong cities of data/reference/cities.csv (the publication's “广东省9市口径”).
 * Columns named *_stated are filled with the recomputed value rounded half-up to the decimals the
   publication prints (shares to 0.1 percentage point, i.e. 3 decimals of a fraction; a positive
-  share that would round to 0 gets more decimals, like 新加坡交易所上市 0.01%); integer columns are
-  rounded half-up; other value columns keep full precision.
+  share that would round to 0 gets more decimals, like 新加坡交易所上市 0.01%), and so are the
+  columns holding printed figures (PRINTED_COLUMNS: text figures, the typical profile, the
+  national averages of the city and cluster pages); integer columns are rounded half-up; other
+  value columns keep full precision. A figure the data cannot give (a growth rate from a zero
+  base) is missing, or has no row in a long table (metric/value).
 * Rows a firm list cannot give (科创板/北交所 comparison rows, all companies listed on a board,
   the other populations of the typical profile) are copied from the published table with their
   published provenance; derived rows have source_doc = "firm-level" and source_id = the files used.
@@ -71,6 +74,16 @@ CAGR_YEARS = (2020, 2022)
 # Published columns that firm data cannot fill (missing in the aggregated table), although the
 # published catalogue declares them non-nullable.
 NOT_DERIVABLE = {"capital_markets": ("change_yoy",)}
+# Published columns holding figures as printed (stated text figures, the typical profile, the
+# national averages printed on the cluster and city pages): like *_stated columns, the firm-level
+# value is rounded half-up to the decimals the published row is printed with.
+PRINTED_COLUMNS = {
+    "typical_profile": ("value",),
+    "text_figures": ("value",),
+    "region_text_figures": ("value",),
+    "cluster_metrics": ("national_avg",),
+    "city_metrics": ("national_avg",),
+}
 # Common spellings accepted in bool and review_status cells (besides true/false/1/0/yes/no).
 BOOL_WORDS = {"是": "true", "否": "false", "有": "true", "无": "false", "y": "true", "n": "false"}
 STATUS_WORDS = {
@@ -96,16 +109,13 @@ class FirmTableSpec(TableSpec):
         return dict(self.columns)
 
 
-@functools.cache
-def firm_specs(schema_path: Path = SCHEMA_PATH) -> dict[str, FirmTableSpec]:
-    """The firm-level table specs of data/firm_schema.yml, by table name."""
+def _specs(schema_path: Path, section: str, kind: type[TableSpec]) -> dict:
     content = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8")) or {}
     document = content.get("document", {})
-    specs = {}
-    for name, entry in (content.get("tables") or {}).items():
-        specs[name] = FirmTableSpec(
+    return {
+        name: kind(
             name=name,
-            file=entry["file"],
+            file=entry.get("file", ""),
             title=entry.get("title", name),
             population=entry.get("population", ""),
             as_of=str(entry.get("as_of", "")),
@@ -114,7 +124,25 @@ def firm_specs(schema_path: Path = SCHEMA_PATH) -> dict[str, FirmTableSpec]:
             key=tuple(entry.get("key") or ()),
             catalog_file=display_path(schema_path),
         )
-    return specs
+        for name, entry in (content.get(section) or {}).items()
+    }
+
+
+@functools.cache
+def firm_specs(schema_path: Path = SCHEMA_PATH) -> dict[str, FirmTableSpec]:
+    """The input table specs (firms, patents, listings) of data/firm_schema.yml, by name."""
+    return _specs(schema_path, "tables", FirmTableSpec)
+
+
+@functools.cache
+def output_specs(schema_path: Path = SCHEMA_PATH) -> dict[str, TableSpec]:
+    """Specs of the tables only firm-level data gives (`outputs` in data/firm_schema.yml); like
+    published tables they carry provenance columns."""
+    return _specs(schema_path, "outputs", TableSpec)
+
+
+# Tables firm-level data gives that have no published counterpart (chapter.optional_table).
+FIRM_LEVEL_ONLY_TABLES = tuple(output_specs())
 
 
 def stated(value: float, decimals: int = 3) -> float:
@@ -286,9 +314,10 @@ class FirmLevelData:
                     )
                 )
             first_year = patents.groupby("firm_id")["year"].transform("min")
-            carry = patents[patents["includes_earlier_years"].astype(bool)]
+            carry = patents[patents["includes_earlier_years"].astype(bool)].sort_values("year")
             repeated = carry["firm_id"].duplicated(keep="first")
-            for row in carry.index[repeated.to_numpy() | (carry["year"] != first_year[carry.index])]:
+            wrong = repeated | (carry["year"] != first_year[carry.index])
+            for row in sorted(carry.index[wrong.to_numpy()]):
                 problems.append(
                     Problem(
                         file,
@@ -413,13 +442,17 @@ class FirmLevelData:
         return {
             "firms": n,
             "patent_applications_per_firm": per(applications, n),
-            "valid_invention_patents_per_firm": per(float(group["valid_invention_patents"].sum()), n),
+            "valid_invention_patents_per_firm": per(
+                float(group["valid_invention_patents"].sum()), n
+            ),
             "invention_share": _ratio(metrics.invention_share, inventions, applications),
             "grant_rate": _ratio(
                 metrics.grant_rate, float(group["invention_grants"].sum()), inventions
             ),
             "pct_per_firm": per(float(group["pct_applications"].sum()), n),
-            "pct_share": _ratio(metrics.pct_share, float(group["pct_applications"].sum()), applications),
+            "pct_share": _ratio(
+                metrics.pct_share, float(group["pct_applications"].sum()), applications
+            ),
             "citations_per_firm": per(float(group["citations_received"].sum()), n),
             "licences_per_firm": per(float(group["licences_out"].sum()), n),
             "overseas_markets_per_firm": per(float(group["overseas_markets"].sum()), n),
@@ -461,6 +494,8 @@ class FirmLevelData:
             "city_metrics": (self._city_metrics, ("patents",)),
             "region_text_figures": (self._region_text_figures, ()),
             "text_figures": (self._text_figures, ("patents", "listings")),
+            "patents_per_firm_by_year": (self._patents_per_firm_by_year, ("patents", "listings")),
+            "invention_density": (self._invention_density, ("patents",)),
         }
 
     def _needs_met(self, name: str) -> bool:
@@ -478,7 +513,23 @@ class FirmLevelData:
         return self._finish(name, frame, files)
 
     def _spec(self, name: str) -> TableSpec:
+        if name in output_specs():
+            return output_specs()[name]
         return catalog.table_spec(name, self.published_dir)
+
+    def _printed_decimals(self, name: str, column: str) -> tuple[dict, int]:
+        """Decimals each published row of `name` prints `column` with (from the CSV text), by
+        key, and the most decimals of the column (for rows not published)."""
+        spec = self._spec(name)
+        text = read_table_text(self.published_dir / spec.file)
+        decimals = {}
+        for _, row in text.iterrows():
+            shown = str(row[column])
+            if shown:
+                decimals[tuple(str(row[k]) for k in spec.key)] = (
+                    len(shown.split(".")[1]) if "." in shown else 0
+                )
+        return decimals, max(decimals.values(), default=3)
 
     def _published(self, name: str) -> pd.DataFrame:
         return catalog.load_published(name, self.published_dir)
@@ -488,22 +539,32 @@ class FirmLevelData:
         without its stated totals) and attrs."""
         spec = self._spec(name)
         source_id = ", ".join(Path(f).name for f in files)
-        frame = frame.copy()
-        derived = frame["source_doc"].isna() if "source_doc" in frame else True
-        for column, value in (
-            ("source_doc", SOURCE_DOC),
-            ("source_id", source_id),
-            ("inferred", False),
-            ("note", ""),
-        ):
-            if column not in frame:
-                frame[column] = pd.NA
-            frame[column] = frame[column].astype(object)
-            frame.loc[derived, column] = value
-        frame = frame[list(spec.all_columns)].reset_index(drop=True)
+        frame = frame.copy().reset_index(drop=True)
+        for column in catalog.PROVENANCE_COLUMNS:
+            frame[column] = frame[column].astype(object) if column in frame else pd.NA
+        # Rows without a source_doc are derived here; rows copied from a published table keep theirs.
+        derived = frame["source_doc"].isna()
+        frame.loc[derived, "source_doc"] = SOURCE_DOC
+        frame.loc[derived, "source_id"] = source_id
+        frame.loc[derived, "inferred"] = False
+        frame.loc[derived & frame["note"].isna(), "note"] = ""
+        frame = frame[list(spec.all_columns)]
+        for column in PRINTED_COLUMNS.get(name, ()):
+            decimals, default = self._printed_decimals(name, column)
+            keys = frame[list(spec.key)].astype(str).apply(tuple, axis=1)
+            frame[column] = [
+                stated(value, decimals.get(k, default)) if is_derived and pd.notna(value) else value
+                for value, k, is_derived in zip(frame[column], keys, derived, strict=True)
+            ]
+        # A long table leaves out a metric its data cannot give (a growth rate from a zero base);
+        # in a wide table such a figure stays missing (floats are nullable here, counts are not).
+        if "metric" in frame and "value" in frame:
+            frame = frame[frame["value"].notna()]
         frame.index = pd.RangeIndex(2, 2 + len(frame))
+        nullable = set(NOT_DERIVABLE.get(name, ()))
+        nullable |= {c for c, rule in spec.columns.items() if rule.get("type") == "float"}
         columns = {
-            column: {**rule, "nullable": True} if column in NOT_DERIVABLE.get(name, ()) else rule
+            column: {**rule, "nullable": True} if column in nullable else rule
             for column, rule in spec.columns.items()
         }
         relaxed = replace(spec, totals=(), columns=columns)
@@ -515,7 +576,9 @@ class FirmLevelData:
             as_of=self.cutoff,
             document=DOCUMENT,
             document_en=DOCUMENT_EN,
-            source_ids=sorted(set(typed["source_id"].dropna())),
+            source_ids=sorted(
+                {part for ids in typed["source_id"].dropna() for part in ids.split(", ")}
+            ),
             firm_level=True,
             synthetic=self.synthetic,
         )
@@ -586,9 +649,13 @@ class FirmLevelData:
         for board, market in zip(boards["board"], boards["market_label"], strict=True):
             if market in allowed:
                 rows.append({"market": market, "firms": counts.get(board, 0)})
-        rows.append({"market": PRIMARY_FINANCING, "firms": int(firms["primary_market_financing"].sum())})
+        rows.append(
+            {"market": PRIMARY_FINANCING, "firms": int(firms["primary_market_financing"].sum())}
+        )
         frame = pd.DataFrame(rows)
-        frame["share_stated"] = [stated(v / len(firms)) if len(firms) else np.nan for v in frame["firms"]]
+        frame["share_stated"] = [
+            stated(v / len(firms)) if len(firms) else np.nan for v in frame["firms"]
+        ]
         # The change against the previous year needs last year's list: not in a firm export.
         frame["change_yoy"] = pd.NA
         return frame
@@ -646,12 +713,16 @@ class FirmLevelData:
             if values.isna().any():
                 continue  # a carry-in row hides the split: that year cannot be binned
             counted = self._bins(values, metrics.PCT_BINS, labels)
-            frames.append(pd.DataFrame({"year": year, "pct_bin": counted["bin"], "firms": counted["firms"]}))
+            frames.append(
+                pd.DataFrame({"year": year, "pct_bin": counted["bin"], "firms": counted["firms"]})
+            )
         return pd.concat(frames, ignore_index=True)
 
     def _overseas_market_reach(self) -> pd.DataFrame:
         labels = self._spec("overseas_market_reach").columns["market_bin"]["allowed"]
-        counted = self._bins(self.analysed["overseas_markets"], metrics.OVERSEAS_MARKET_BINS, labels)
+        counted = self._bins(
+            self.analysed["overseas_markets"], metrics.OVERSEAS_MARKET_BINS, labels
+        )
         return pd.DataFrame(
             {
                 "market_bin": counted["bin"],
@@ -668,7 +739,9 @@ class FirmLevelData:
         rows = [
             {
                 "population": population,
-                "pct_cagr_2020_2022_stated": stated(self.group_metrics(group)["pct_cagr_2020_2022"]),
+                "pct_cagr_2020_2022_stated": stated(
+                    self.group_metrics(group)["pct_cagr_2020_2022"]
+                ),
             }
             for population, group in groups.items()
         ]
@@ -689,7 +762,9 @@ class FirmLevelData:
                 {
                     "population": LITTLE_GIANTS,
                     "batch": batch,
-                    "patent_applications_per_firm": round_int(values["patent_applications_per_firm"]),
+                    "patent_applications_per_firm": round_int(
+                        values["patent_applications_per_firm"]
+                    ),
                     "valid_invention_patents_per_firm": round_int(
                         values["valid_invention_patents_per_firm"]
                     ),
@@ -740,7 +815,9 @@ class FirmLevelData:
     def _firms_by_province(self) -> pd.DataFrame:
         provinces = reference.values("provinces", "province")
         counts = self.analysed["province"].value_counts()
-        frame = pd.DataFrame({"province": provinces, "firms": [int(counts.get(p, 0)) for p in provinces]})
+        frame = pd.DataFrame(
+            {"province": provinces, "firms": [int(counts.get(p, 0)) for p in provinces]}
+        )
         return frame.sort_values("firms", ascending=False, kind="stable")
 
     def _firms_by_city(self) -> pd.DataFrame:
@@ -914,18 +991,64 @@ class FirmLevelData:
             ]
         return pd.DataFrame(rows)
 
+    # Firm-level only --------------------------------------------------------------------
+
+    def _patents_per_firm_by_year(self) -> pd.DataFrame:
+        firms = self.analysed
+        patents = self.patents[self.patents["firm_id"].isin(firms.index)]
+        carry = patents[patents["includes_earlier_years"].astype(bool)]
+        covered = int(carry["year"].max()) if len(carry) else -1
+        years = sorted(y for y in patents["year"].unique() if y > covered)
+        groups = {LITTLE_GIANTS: firms, "A股上市小巨人": firms[firms["a_share"]]}
+        rows = []
+        for population, group in groups.items():
+            if group.empty:
+                continue
+            here = patents[patents["firm_id"].isin(group.index)]
+            sums = here.groupby("year")[
+                ["applications", "invention_applications", "pct_applications"]
+            ].sum()
+            for year in years:
+                row = sums.loc[year] if year in sums.index else pd.Series(0, index=sums.columns)
+                rows.append(
+                    {
+                        "population": population,
+                        "year": int(year),
+                        "firms": len(group),
+                        "applications_per_firm": float(row["applications"]) / len(group),
+                        "invention_applications_per_firm": float(row["invention_applications"])
+                        / len(group),
+                        "pct_applications_per_firm": float(row["pct_applications"]) / len(group),
+                        "note": f"1月1日至{self.cutoff}" if year == self.cutoff_year else "",
+                    }
+                )
+        return pd.DataFrame(rows)
+
+    def _invention_density(self) -> pd.DataFrame:
+        firms = self.analysed[self.analysed["employees"].notna()]
+        patents = int(firms["valid_invention_patents"].sum())
+        employees = int(firms["employees"].sum())
+        density = float(metrics.patent_density(patents, employees)) if employees else np.nan
+        row = {
+            "population": LITTLE_GIANTS,
+            "firms": len(firms),
+            "valid_invention_patents": patents,
+            "employees": employees,
+            "density": density,
+        }
+        return pd.DataFrame([row])
+
     # Text figures -----------------------------------------------------------------------
 
     def _recompute_items(self, name: str, values: dict[str, float]) -> pd.DataFrame:
-        """The published text-figure table with the items in `values` recomputed (bound exact,
-        firm-level provenance); the other items stay as published."""
+        """The published text-figure table with the items in `values` recomputed (firm-level
+        provenance; rounded as printed in _finish; label, bound and unit as published); the
+        other items stay as published."""
         published = self._published(name)
         frame = published.astype(object)
         recomputed = frame["item"].isin([k for k, v in values.items() if pd.notna(v)])
         for row in frame.index[recomputed]:
             frame.loc[row, "value"] = float(values[frame.loc[row, "item"]])
-            frame.loc[row, "value_max"] = np.nan
-            frame.loc[row, "bound"] = "exact"
         for column in ("source_doc", "source_id", "inferred", "note"):
             frame.loc[recomputed, column] = pd.NA
         return frame
@@ -936,7 +1059,9 @@ class FirmLevelData:
         cities = firms["city"].dropna().value_counts()
         employees = firms["employees"].dropna()
         values = {
-            "top3_provinces_share": provinces.nlargest(3).sum() / len(firms) if len(firms) else np.nan,
+            "top3_provinces_share": provinces.nlargest(3).sum() / len(firms)
+            if len(firms)
+            else np.nan,
             "top3_cities_vs_fourth": cities.nlargest(3).mean() / cities.nlargest(4).iloc[-1]
             if len(cities) >= 4
             else np.nan,
