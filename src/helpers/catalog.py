@@ -47,6 +47,24 @@ class TableSpec:
     catalog_file: str = ""
     extra: dict = field(default_factory=dict)
 
+    @classmethod
+    def from_entry(cls, name: str, entry: dict, document: dict, catalog_path: Path):
+        """A spec from one `tables:` entry of a catalogue (or of data/firm_schema.yml)."""
+        known = {"file", "title", "population", "as_of", "columns", "key", "totals"}
+        return cls(
+            name=name,
+            file=entry.get("file", ""),
+            title=entry.get("title", name),
+            population=entry.get("population", ""),
+            as_of=str(entry.get("as_of", "")),
+            document=document,
+            columns=entry.get("columns") or {},
+            key=tuple(entry.get("key") or ()),
+            totals=tuple(entry.get("totals") or ()),
+            catalog_file=display_path(catalog_path),
+            extra={k: v for k, v in entry.items() if k not in known},
+        )
+
     @property
     def all_columns(self) -> dict:
         return {**self.columns, **PROVENANCE_COLUMNS}
@@ -70,20 +88,7 @@ def load_catalog(published_dir: Path = PUBLISHED_DIR) -> dict[str, TableSpec]:
                         f"table '{name}' is already declared in {specs[name].catalog_file}",
                     )
                 )
-            known = {"file", "title", "population", "as_of", "columns", "key", "totals"}
-            specs[name] = TableSpec(
-                name=name,
-                file=entry["file"],
-                title=entry.get("title", name),
-                population=entry.get("population", ""),
-                as_of=str(entry.get("as_of", "")),
-                document=document,
-                columns=entry.get("columns") or {},
-                key=tuple(entry.get("key") or ()),
-                totals=tuple(entry.get("totals") or ()),
-                catalog_file=display_path(catalog_path),
-                extra={k: v for k, v in entry.items() if k not in known},
-            )
+            specs[name] = TableSpec.from_entry(name, entry, document, catalog_path)
     return specs
 
 

@@ -71,6 +71,18 @@ PRIMARY_FINANCING = "参与一级市场融资"
 ALL_BATCHES = "全部"
 LITTLE_GIANTS = "小巨人"
 CAGR_YEARS = (2020, 2022)
+# Units of the metrics on the cluster and city pages, as printed there.
+METRIC_UNITS = {
+    "patent_applications_per_firm": "件/家",
+    "invention_share": "share",
+    "pct_per_firm": "件/家",
+    "applications_cagr_2020_2022": "rate",
+    "licences_per_firm": "次/家",
+    "grant_rate": "share",
+    "citations_per_firm": "次/家",
+    "overseas_markets_per_firm": "个/家",
+    "listed_firms": "家",
+}
 # Published columns that firm data cannot fill (missing in the aggregated table), although the
 # published catalogue declares them non-nullable.
 NOT_DERIVABLE = {"capital_markets": ("change_yoy",)}
@@ -113,17 +125,7 @@ def _specs(schema_path: Path, section: str, kind: type[TableSpec]) -> dict:
     content = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8")) or {}
     document = content.get("document", {})
     return {
-        name: kind(
-            name=name,
-            file=entry.get("file", ""),
-            title=entry.get("title", name),
-            population=entry.get("population", ""),
-            as_of=str(entry.get("as_of", "")),
-            document=document,
-            columns=entry.get("columns") or {},
-            key=tuple(entry.get("key") or ()),
-            catalog_file=display_path(schema_path),
-        )
+        name: kind.from_entry(name, entry, document, schema_path)
         for name, entry in (content.get(section) or {}).items()
     }
 
@@ -854,34 +856,35 @@ class FirmLevelData:
     def _national(self) -> dict[str, float]:
         return self.group_metrics(self.analysed)
 
-    def _cluster_metrics(self) -> pd.DataFrame:
+    def _metrics_by_group(self, table: str, column: str, groups: list[str]) -> pd.DataFrame:
+        """Long table group x metric with the national average, for the cluster and city pages."""
         firms = self.analysed
         national = self._national()
-        units = {
-            "patent_applications_per_firm": "件/家",
-            "invention_share": "share",
-            "citations_per_firm": "次/家",
-            "pct_per_firm": "件/家",
-            "listed_firms": "家",
-        }
-        allowed = self._spec("cluster_metrics").columns["metric"]["allowed"]
+        allowed = self._spec(table).columns["metric"]["allowed"]
         rows = []
-        for metric in allowed:
-            for region in self._regions("cluster_metrics"):
-                group = firms[firms["cluster"] == region]
-                if group.empty:
-                    continue
-                values = self.group_metrics(group)
-                rows.append(
-                    {
-                        "region": region,
-                        "metric": metric,
-                        "unit": units[metric],
-                        "value": values[metric],
-                        "national_avg": np.nan if metric == "listed_firms" else national[metric],
-                    }
-                )
+        for name in groups:
+            group = firms[firms[column] == name]
+            if group.empty:
+                continue
+            values = self.group_metrics(group)
+            rows += [
+                {
+                    column: name,
+                    "metric": metric,
+                    "unit": METRIC_UNITS[metric],
+                    "value": values[metric],
+                    "national_avg": national.get(metric, np.nan),
+                }
+                for metric in allowed
+            ]
         return pd.DataFrame(rows)
+
+    def _cluster_metrics(self) -> pd.DataFrame:
+        frame = self._metrics_by_group(
+            "cluster_metrics", "cluster", self._regions("cluster_metrics")
+        )
+        frame.loc[frame["metric"] == "listed_firms", "national_avg"] = np.nan  # a count, no average
+        return frame.rename(columns={"cluster": "region"})
 
     def _field_patents(self, key: str, groups: list[str]) -> pd.DataFrame:
         firms = self.analysed
@@ -960,36 +963,7 @@ class FirmLevelData:
         return frame.rename(columns={"group": "city"})
 
     def _city_metrics(self) -> pd.DataFrame:
-        firms = self.analysed
-        national = self._national()
-        units = {
-            "patent_applications_per_firm": "件/家",
-            "invention_share": "share",
-            "pct_per_firm": "件/家",
-            "applications_cagr_2020_2022": "rate",
-            "licences_per_firm": "次/家",
-            "grant_rate": "share",
-            "citations_per_firm": "次/家",
-            "overseas_markets_per_firm": "个/家",
-        }
-        allowed = self._spec("city_metrics").columns["metric"]["allowed"]
-        rows = []
-        for city in self._cities("city_metrics"):
-            group = firms[firms["city"] == city]
-            if group.empty:
-                continue
-            values = self.group_metrics(group)
-            rows += [
-                {
-                    "city": city,
-                    "metric": metric,
-                    "unit": units[metric],
-                    "value": values[metric],
-                    "national_avg": national[metric],
-                }
-                for metric in allowed
-            ]
-        return pd.DataFrame(rows)
+        return self._metrics_by_group("city_metrics", "city", self._cities("city_metrics"))
 
     # Firm-level only --------------------------------------------------------------------
 

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import catalog, reference
+from helpers.firms import firm_specs
 from helpers.paths import PUBLISHED_DIR, SAMPLE_DIR, display_path
 
 SEED = 20230731
@@ -1094,32 +1095,10 @@ class Generator:
 
 # =========================================================================== output
 
-FIRMS_COLUMNS = [
-    "firm_id",
-    "name",
-    "batch_no",
-    "review_status",
-    "analysed",
-    "province",
-    "city",
-    "industry_field",
-    "employees",
-    "primary_market_financing",
-    "overseas_markets",
-]
-PATENTS_COLUMNS = [
-    "firm_id",
-    "year",
-    "includes_earlier_years",
-    "applications",
-    "invention_applications",
-    "pct_applications",
-    "invention_grants",
-    "citations_received",
-    "licences_out",
-    "valid_invention_patents",
-]
-LISTINGS_COLUMNS = ["firm_id", "board"]
+# Column order of the written files: as declared in data/firm_schema.yml.
+FIRMS_COLUMNS = list(firm_specs()["firms"].columns)
+PATENTS_COLUMNS = list(firm_specs()["patents"].columns)
+LISTINGS_COLUMNS = list(firm_specs()["listings"].columns)
 
 
 def _cell(value) -> str:
