@@ -163,12 +163,20 @@ def publish(args) -> None:
         sys.exit(f"publish: chapters not built in {display_path(staging)}: {', '.join(missing)}")
     merge_statistics(staging, chapters)
     merge_reconciliations(staging, chapters)
+    previous = reports / "statistics.csv"
+    previous_statistics = previous.read_text(encoding="utf-8") if previous.exists() else None
     fresh = reports.with_name(reports.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
+    # Only the current chapters' files: a renamed or deleted notebook leaves nothing behind.
     for part in PUBLISHED_PARTS:
-        if (staging / part).exists():
-            shutil.copytree(staging / part, fresh / part)
+        (fresh / part).mkdir()
+        for path in sorted((staging / part).glob("*")):
+            if any(
+                path.name.startswith(f"{c}.") or path.name.startswith(f"{c}_") for c in chapters
+            ):
+                shutil.copy2(path, fresh / part / path.name)
+    shutil.copy2(staging / "tables" / "reconciliation.csv", fresh / "tables" / "reconciliation.csv")
     shutil.copy2(staging / "statistics.csv", fresh / "statistics.csv")
     if (reports / "README.md").exists():
         shutil.copy2(reports / "README.md", fresh / "README.md")
@@ -179,6 +187,26 @@ def publish(args) -> None:
     fresh.rename(reports)
     shutil.rmtree(old, ignore_errors=True)
     print_summary(reports)
+    print_changes(previous_statistics, reports / "statistics.csv")
+
+
+def print_changes(previous: str | None, current: Path) -> None:
+    """Which headline numbers changed since the last published build."""
+    import io
+
+    import pandas as pd
+
+    if previous is None:
+        print("changes: first build in this folder")
+        return
+    old = pd.read_csv(io.StringIO(previous), dtype=str).set_index("key")["value"]
+    new = pd.read_csv(current, dtype=str).set_index("key")["value"]
+    added, removed = new.index.difference(old.index), old.index.difference(new.index)
+    common = new.index.intersection(old.index)
+    changed = [key for key in common if old[key] != new[key]]
+    print(f"changes: {len(changed)} numbers changed, {len(added)} new, {len(removed)} gone")
+    for key in changed[:10]:
+        print(f"  {key}: {old[key]} -> {new[key]}")
 
 
 def print_summary(reports: Path) -> None:
