@@ -82,7 +82,9 @@ def test_outputs_are_all_there(built):
     statistics = (reports / "statistics.csv").read_text(encoding="utf-8").splitlines()
     assert statistics[0] == "key,value,unit,label,source,notebook"
     reconciliation = (reports / "tables" / "reconciliation.csv").read_text(encoding="utf-8-sig")
-    assert reconciliation.startswith("source,item,stated,recomputed,difference,status,notebook")
+    assert reconciliation.startswith(
+        "source,item,stated,recomputed,difference,status,data_source,notebook"
+    )
     # 1543/12192 = 0.12656 is published as 12.6%: a finding listed first, not hidden.
     assert reconciliation.splitlines()[1].split(",")[1] == "其他领域 占比"
     star = [line for line in statistics if "boards.little_giant_share.科创板" in line]
@@ -162,6 +164,9 @@ def test_report_builds_on_the_synthetic_sample_and_says_so(tmp_path_factory):
         html = (reports / "html" / f"{chapter}.html").read_text(encoding="utf-8")
         assert "示例数据（合成样本，非真实企业" in html  # every source line
         assert 'class="synthetic-banner"' in html
+    # Every table computed from the sample says so in each row, CSV and XLSX alike.
+    for table in (reports / "tables").glob("*.csv"):
+        assert "示例数据" in table.read_text(encoding="utf-8-sig"), table.name
     # Firm-level data gives the yearly series the published report lost (图表2.4).
     assert list((reports / "figures").glob("02_innovation_fig2_4_growth.png"))
     statistics = (reports / "statistics.csv").read_text(encoding="utf-8")

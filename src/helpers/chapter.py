@@ -131,20 +131,27 @@ class Chapter:
         if reading:
             display(HTML(f'<p class="reading">{reading}</p>'))
 
-    def save_table(self, frame: pd.DataFrame, name: str, number: str = "", title: str = ""):
-        """Write the table as CSV (UTF-8 with BOM, so Excel shows Chinese) and XLSX; show it."""
+    def save_table(
+        self, frame: pd.DataFrame, name: str, *, source: str, number: str = "", title: str = ""
+    ):
+        """Write the table as CSV (UTF-8 with BOM, so Excel shows Chinese) and XLSX, each row
+        carrying its source line (so a table from the synthetic sample says so); show it."""
         from IPython.display import HTML, display
 
         tables = self.output / "tables"
         tables.mkdir(parents=True, exist_ok=True)
         stem = f"{self.notebook}_{name}"
-        frame.to_csv(tables / f"{stem}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
-        write_xlsx(frame, tables / f"{stem}.xlsx", sheet=name[:31])
+        written = frame.assign(data_source=source)
+        written.to_csv(
+            tables / f"{stem}.csv", index=False, encoding="utf-8-sig", lineterminator="\n"
+        )
+        write_xlsx(written, tables / f"{stem}.xlsx", sheet=name[:31])
         if title:
             display(HTML(f'<p class="table-title"><b>{number}</b> {title}</p>'))
         display(
             HTML(self.display_frame(frame).to_html(index=False, border=0, classes="data-table"))
         )
+        display(HTML(f'<p class="figure-source">{source}</p>'))
 
     def display_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The table as a reader sees it: shares as percentages, counts with separators,
@@ -203,7 +210,10 @@ class Chapter:
                 recomputed=row.recomputed,
                 difference=row.difference,
             )
-        self.save_table(table, name)
+        source = self.t("common.reconciliation_source")
+        if self.source.is_synthetic:
+            source += "；" + self.t("common.synthetic_source")
+        self.save_table(table, name, source=source)
         return table
 
     def text(self, key: str, **values):
