@@ -23,9 +23,7 @@ STAGING := $(BUILD_ROOT)/reports
 
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 CHAPTERS := $(patsubst notebooks/%.ipynb,%,$(NOTEBOOKS))
-CHAPTER_STAMPS := $(patsubst %,$(BUILD_ROOT)/done/%.stamp,$(CHAPTERS))
-HELPERS_SRC := $(shell find src/helpers -type f \( -name '*.py' -o -name '*.yml' -o -name '*.css' -o -name '*.j2' -o -name '*.json' \) 2>/dev/null)
-DATA_FILES := $(shell find data/reference data/published $(DATA_DIR) -type f 2>/dev/null | sort -u)
+CHAPTER_TARGETS := $(patsubst %,chapter-%,$(CHAPTERS))
 
 ## help: list the targets (default)
 help:
@@ -42,13 +40,14 @@ $(VENV_STAMP): requirements.txt pyproject.toml
 venv: $(VENV_STAMP)
 
 ## report: build every chapter (HTML, PDF, figures, tables, statistics.csv) into reports/; DATA_DIR=path to use other data
-report: $(VENV_STAMP) $(CHAPTER_STAMPS)
+report: $(CHAPTER_TARGETS)
 	$(PY) -m helpers.build publish --staging $(STAGING) --reports $(REPORTS)
 
-$(BUILD_ROOT)/done/%.stamp: notebooks/%.ipynb $(HELPERS_SRC) $(DATA_FILES) $(VENV_STAMP)
-	$(PY) -m helpers.build chapter --notebook $< --staging $(STAGING) \
+# Each chapter decides itself whether to rebuild, from a fingerprint of the inputs declared in
+# notebooks/pipeline.yml (content, not file times); `make -j2` builds two at a time.
+$(CHAPTER_TARGETS): chapter-%: $(VENV_STAMP)
+	$(PY) -m helpers.build chapter --notebook notebooks/$*.ipynb --staging $(STAGING) \
 	    --data-dir $(DATA_DIR) --language $(LANGUAGE) --cutoff $(CUTOFF)
-	@mkdir -p $(@D) && touch $@
 
 ## sample-data: regenerate the synthetic firm-level sample in data/sample (seeded, byte-identical)
 sample-data: $(VENV_STAMP)
@@ -84,4 +83,4 @@ benchmark: $(VENV_STAMP)
 clean:
 	rm -rf build
 
-.PHONY: help venv report sample-data test lint format lab lock benchmark clean
+.PHONY: $(CHAPTER_TARGETS) help venv report sample-data test lint format lab lock benchmark clean

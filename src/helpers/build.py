@@ -97,24 +97,37 @@ def render_pdf(page: str, base_url: Path, target: Path) -> None:
 
 
 def build_chapter(args) -> None:
+    """Execute, export and render one chapter, unless its inputs' fingerprint is unchanged
+    since the last successful build into the same staging folder."""
+    from helpers.pipeline import fingerprint
+
     notebook = resolve(args.notebook)
     staging = resolve(args.staging)
     stem = notebook.stem
-    timings = {}
-    start = time.perf_counter()
     parameters = {
         "data_dir": str(args.data_dir),
         "output_dir": str(staging),
         "language": args.language,
         "cutoff": args.cutoff,
     }
+    marker = staging.parent / "done" / f"{stem}.sha256"
+    current = fingerprint(notebook, resolve(args.data_dir), parameters)
+    outputs = [staging / "html" / f"{stem}.html", staging / "pdf" / f"{stem}.pdf"]
+    if marker.exists() and marker.read_text() == current and all(p.exists() for p in outputs):
+        print(f"up to date: {stem}")
+        return
+    marker.unlink(missing_ok=True)  # a failed run must not leave an old marker claiming success
+    timings = {}
+    start = time.perf_counter()
     executed = staging.parent / "executed" / f"{stem}.ipynb"
     execute_notebook(notebook, executed, parameters)
     timings["execute"] = time.perf_counter() - start
-    page = export_html(executed, staging / "html" / f"{stem}.html", args.language)
+    page = export_html(executed, outputs[0], args.language)
     timings["html"] = time.perf_counter() - start - timings["execute"]
-    render_pdf(page, staging / "html", staging / "pdf" / f"{stem}.pdf")
+    render_pdf(page, staging / "html", outputs[1])
     timings["pdf"] = time.perf_counter() - start - timings["execute"] - timings["html"]
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(current)
     summary = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
     print(f"built {stem}: {summary}")
 

@@ -18,6 +18,7 @@ import pandas as pd
 from helpers import charts, datasource
 from helpers.labels import label, translate
 from helpers.paths import resolve
+from helpers.pipeline import check_declared
 
 STATISTICS_COLUMNS = ["key", "value", "unit", "label", "source", "notebook"]
 
@@ -40,6 +41,7 @@ class Chapter:
     # Load ---------------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
         """A table by name from the chosen data source (published or aggregated firm-level)."""
+        check_declared(self.notebook, name)
         frame = self.source.table(name)
         self.provenance[name] = dict(frame.attrs)
         return frame
@@ -49,6 +51,7 @@ class Chapter:
         printed only as text. Its provenance is kept under 'published:<name>'."""
         from helpers.catalog import load_published
 
+        check_declared(self.notebook, name)
         frame = load_published(name)
         self.provenance[f"published:{name}"] = dict(frame.attrs)
         return frame
@@ -56,6 +59,7 @@ class Chapter:
     def optional_table(self, name: str) -> pd.DataFrame | None:
         """A table only some data sources have (e.g. yearly series that only firm-level data
         gives), or None."""
+        check_declared(self.notebook, name)
         if not self.source.provides(name):
             return None
         return self.table(name)
