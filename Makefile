@@ -45,9 +45,13 @@ report: $(CHAPTER_TARGETS)
 
 # Each chapter decides itself whether to rebuild, from a fingerprint of the inputs declared in
 # notebooks/pipeline.yml (content, not file times); `make -j2` builds two at a time.
-$(CHAPTER_TARGETS): chapter-%: $(VENV_STAMP)
+$(CHAPTER_TARGETS): chapter-%: check-data
 	$(PY) -m helpers.build chapter --notebook notebooks/$*.ipynb --staging $(STAGING) \
 	    --data-dir $(DATA_DIR) --language $(LANGUAGE) --cutoff $(CUTOFF)
+
+## check-data: validate the input data (all published tables and DATA_DIR) before building
+check-data: $(VENV_STAMP)
+	$(PY) -m helpers.build check --staging $(STAGING) --data-dir $(DATA_DIR) --cutoff $(CUTOFF)
 
 ## sample-data: regenerate the synthetic firm-level sample in data/sample (seeded, byte-identical)
 sample-data: $(VENV_STAMP)
@@ -83,4 +87,4 @@ benchmark: $(VENV_STAMP)
 clean:
 	rm -rf build
 
-.PHONY: $(CHAPTER_TARGETS) help venv report sample-data test lint format lab lock benchmark clean
+.PHONY: $(CHAPTER_TARGETS) help venv report check-data sample-data test lint format lab lock benchmark clean

@@ -125,7 +125,9 @@ def test_a_failed_build_leaves_the_last_good_reports_untouched(built, tmp_path):
     )
     assert result.returncode != 0
     message = result.stdout + result.stderr
+    assert "bad input data" in message  # stopped by the data check, before any chapter ran
     assert "001_a_share_boards.csv" in message and "listed_total" in message and "-550" in message
+    assert "built 01_cultivation" not in message
     after = {p: p.read_bytes() for p in (target / "reports").rglob("*") if p.is_file()}
     assert after == before
 
@@ -171,3 +173,19 @@ def test_report_builds_on_the_synthetic_sample_and_says_so(tmp_path_factory):
     assert list((reports / "figures").glob("02_innovation_fig2_4_growth.png"))
     statistics = (reports / "statistics.csv").read_text(encoding="utf-8")
     assert "02_innovation.quality.invention_density," in statistics
+
+
+def test_bad_firm_level_data_stops_the_build_with_file_row_column(tmp_path):
+    folder = tmp_path / "firms"
+    shutil.copytree(REPO / "data" / "sample", folder)
+    firms = folder / "firms.csv"
+    lines = firms.read_text(encoding="utf-8").splitlines()
+    cells = lines[3].split(",")  # row 4 of the file (the header is row 1)
+    cells[5] = "北京x"  # the province column
+    lines[3] = ",".join(cells)
+    firms.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, reports = make_report(tmp_path, "bad", data_dir=str(folder))
+    message = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "bad input data" in message and "firms.csv, row 4, column 'province'" in message
+    assert not reports.exists()

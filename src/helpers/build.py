@@ -132,6 +132,35 @@ def build_chapter(args) -> None:
     print(f"built {stem}: {summary}")
 
 
+def check_data(args) -> None:
+    """Validate every input before any notebook runs, so bad data fails fast with the file, row,
+    column and value, and nothing is built. Skipped when the data's content is unchanged."""
+    from helpers.pipeline import data_files, digest_files
+
+    folder = resolve(args.data_dir)
+    marker = resolve(args.staging).parent / "done" / "data.sha256"
+    current = digest_files(data_files(folder), {"cutoff": args.cutoff})
+    if marker.exists() and marker.read_text() == current:
+        return
+    marker.unlink(missing_ok=True)
+    from helpers import catalog
+    from helpers.datasource import DataSource
+
+    source = DataSource(folder, cutoff=args.cutoff)
+    # Published tables are always read (as data or as context for firm-level data).
+    counts = catalog.validate_all(folder if source.is_published else catalog.PUBLISHED_DIR)
+    summary = f"{len(counts)} published tables, {sum(counts.values())} rows"
+    if source.is_firm_level:
+        from helpers.firms import FirmLevelData
+
+        firms = FirmLevelData(folder, cutoff=args.cutoff)
+        summary += f"; firm-level data in {display_path(folder)}: {len(firms.firms)} firms"
+        summary += " (synthetic sample)" if firms.synthetic else ""
+    print(f"data ok: {summary}")
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(current)
+
+
 def merge_statistics(staging: Path, chapters: list[str]) -> Path:
     """statistics.csv: every chapter's recorded numbers, in chapter order."""
     import pandas as pd
@@ -253,12 +282,16 @@ def main(argv: list[str] | None = None) -> None:
     chapter.add_argument("--data-dir", default="data/published")
     chapter.add_argument("--language", default="zh", choices=["zh", "en"])
     chapter.add_argument("--cutoff", default="2023-07-31")
+    check = commands.add_parser("check", help="validate the input data (fast, before any chapter)")
+    check.add_argument("--staging", required=True)
+    check.add_argument("--data-dir", default="data/published")
+    check.add_argument("--cutoff", default="2023-07-31")
     pub = commands.add_parser("publish", help="replace reports/ with a complete staging folder")
     pub.add_argument("--staging", required=True)
     pub.add_argument("--reports", default="reports")
     args = parser.parse_args(argv)
     try:
-        build_chapter(args) if args.command == "chapter" else publish(args)
+        {"chapter": build_chapter, "check": check_data, "publish": publish}[args.command](args)
     except Exception as error:  # the message is what the analyst needs; the traceback is noise
         from helpers.errors import DataInputError
 

@@ -35,7 +35,7 @@ class Chapter:
 
     def __post_init__(self):
         self.output = resolve(self.output_dir)
-        self.source = datasource.DataSource(resolve(self.data_dir))
+        self.source = datasource.DataSource(resolve(self.data_dir), cutoff=self.cutoff)
         charts.setup_style()
 
     # Load ---------------------------------------------------------------------------------

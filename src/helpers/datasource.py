@@ -15,8 +15,9 @@ from helpers.tableio import find_table_file
 
 
 class DataSource:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, cutoff: str = "2023-07-31"):
         self.folder = Path(folder)
+        self.cutoff = cutoff
         if not self.folder.is_dir():
             raise DataInputError(Problem(display_path(self.folder), "data folder not found"))
         self.is_published = any(self.folder.glob("catalog_*.yml"))
@@ -52,20 +53,16 @@ class DataSource:
         """The firm-level aggregate of that name, or None (published source, or not derivable)."""
         if not self.is_firm_level:
             return None
-        if self._firm_level is None:
+        if self._firm_level is None:  # validated and loaded once, on first use
             from helpers.firms import FirmLevelData
 
-            self._firm_level = FirmLevelData(self.folder)
+            self._firm_level = FirmLevelData(self.folder, cutoff=self.cutoff)
         return self._firm_level.table(name)
 
     def table(self, name: str) -> pd.DataFrame:
         if self.is_published:
             return catalog.load_published(name, self.folder)
-        if self._firm_level is None:
-            from helpers.firms import FirmLevelData
-
-            self._firm_level = FirmLevelData(self.folder)
-        aggregated = self._firm_level.table(name)
+        aggregated = self.firm_level_table(name)
         if aggregated is not None:
             return aggregated
         # Context a firm list cannot give (e.g. all companies listed on each board) stays published.

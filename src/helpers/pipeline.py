@@ -84,12 +84,25 @@ def input_files(notebook: Path, data_dir: Path) -> list[Path]:
     return sorted(set(files))
 
 
+def data_files(data_dir: Path) -> list[Path]:
+    """Every file the data check reads: all published and reference tables, the firm-level
+    folder and schema, and the validation code."""
+    files = _files_under(PUBLISHED_DIR) + _files_under(REFERENCE_DIR) + _files_under(HELPERS_DIR)
+    if Path(data_dir).resolve() != PUBLISHED_DIR.resolve():
+        files += [*_files_under(data_dir), DATA_DIR / "firm_schema.yml"]
+    return sorted(set(files))
+
+
 def fingerprint(notebook: Path, data_dir: Path, parameters: dict) -> str:
-    """SHA-256 over the inputs' paths and contents and the build parameters."""
+    """SHA-256 over a chapter's inputs' paths and contents and the build parameters."""
+    return digest_files(input_files(notebook, data_dir), parameters)
+
+
+def digest_files(files: list[Path], parameters: dict) -> str:
     digest = hashlib.sha256()
     for key in sorted(parameters):
         digest.update(f"{key}={parameters[key]}\n".encode())
-    for path in input_files(notebook, data_dir):
+    for path in files:
         digest.update(display_path(path).encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
