@@ -81,3 +81,24 @@ def test_top_n_share():
 def test_top_n_share_needs_positive_n():
     with pytest.raises(ValueError, match="n must be positive"):
         stats.top_n_share(pd.Series([1, 2]), 0)
+
+
+def test_weighted_mean_of_batch_averages():
+    # 图表2.3 valid invention patents per firm, batches 28/25/19/19/18 weighted by 155/1079/2930/4357/3671:
+    # (4340 + 26975 + 55670 + 82783 + 66078) / 12192 = 235846 / 12192 = 19.344
+    values = pd.Series([28, 25, 19, 19, 18])
+    weights = pd.Series([155, 1079, 2930, 4357, 3671])
+    assert stats.weighted_mean(values, weights) == pytest.approx(235846 / 12192)
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        (pd.Series([1, -1]), "non-negative"),
+        (pd.Series([0, 0]), "positive sum"),
+        (pd.Series([1, 1], index=[5, 6]), "same index"),
+    ],
+)
+def test_weighted_mean_rejects_bad_weights(weights, message):
+    with pytest.raises(ValueError, match=message):
+        stats.weighted_mean(pd.Series([1.0, 2.0]), weights)

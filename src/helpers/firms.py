@@ -160,12 +160,6 @@ def stated(value: float, decimals: int = 3) -> float:
     return rounded
 
 
-def round_int(value: float):
-    if value is None or pd.isna(value):
-        return pd.NA
-    return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def _ratio(func, numerator, denominator):
     """A metrics.* ratio, or NaN when the denominator is zero (an empty group)."""
     if denominator == 0:
@@ -764,12 +758,8 @@ class FirmLevelData:
                 {
                     "population": LITTLE_GIANTS,
                     "batch": batch,
-                    "patent_applications_per_firm": round_int(
-                        values["patent_applications_per_firm"]
-                    ),
-                    "valid_invention_patents_per_firm": round_int(
-                        values["valid_invention_patents_per_firm"]
-                    ),
+                    "patent_applications_per_firm": values["patent_applications_per_firm"],
+                    "valid_invention_patents_per_firm": values["valid_invention_patents_per_firm"],
                 }
             )
         return pd.concat([pd.DataFrame(rows), published[published["population"] != LITTLE_GIANTS]])

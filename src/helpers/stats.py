@@ -52,3 +52,16 @@ def top_n_share(values: pd.Series, n: int) -> float:
     if n <= 0:
         raise ValueError(f"top_n_share: n must be positive, got {n}")
     return float(values.nlargest(n).sum() / values.sum())
+
+
+def weighted_mean(values: pd.Series, weights: pd.Series) -> float:
+    """Mean of `values` weighted by `weights` (e.g. per-batch averages weighted by each batch's
+    firm count gives the all-batch average). Unit: that of `values`. Weights must be
+    non-negative with a positive sum, and aligned with the values (same index)."""
+    if not values.index.equals(weights.index):
+        raise ValueError("weighted_mean: values and weights must have the same index")
+    if (weights < 0).any() or weights.sum() <= 0:
+        raise ValueError(
+            f"weighted_mean: weights must be non-negative with a positive sum, got {weights.tolist()}"
+        )
+    return float((values * weights).sum() / weights.sum())
