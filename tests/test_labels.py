@@ -1,0 +1,54 @@
+"""Reader-facing words: both editions have the same keys, and every key a notebook uses exists."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers.labels import LABELS_DIR, label, translate
+
+NOTEBOOKS = sorted(Path(__file__).parents[1].joinpath("notebooks").glob("*.ipynb"))
+KEY_CALL = re.compile(r'(?:ch\.t|ch\.text|ch\.heading)\(\s*"([a-z0-9_.]+)"')
+
+
+def keys(node, prefix=""):
+    if not isinstance(node, dict):
+        return {prefix}
+    return set().union(*(keys(value, f"{prefix}{key}.") for key, value in node.items())) or {prefix}
+
+
+def edition(language):
+    content = yaml.safe_load((LABELS_DIR / f"labels.{language}.yml").read_text(encoding="utf-8"))
+    content.pop("names")  # category names: English only where a translation is needed
+    return content
+
+
+def test_both_editions_have_the_same_keys():
+    assert keys(edition("zh")) == keys(edition("en"))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_label_a_notebook_uses_exists_in_both_editions(notebook):
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    source = "\n".join("".join(cell["source"]) for cell in cells)
+    used = set(KEY_CALL.findall(source))
+    assert used, "the notebook uses no labels?"
+    available = {key.rstrip(".") for key in keys(edition("zh"))}
+    assert used - available == set()
+
+
+def test_label_formats_values_and_reports_unknown_keys():
+    assert label("ch01.fig_1_7.number") == "图表1.7"
+    assert "49.8%" in label("ch01.fig_1_7.reading", star=0.498, bse=0.462, main=0.054)
+    with pytest.raises(KeyError, match=r"no label 'ch01.nope' in labels.en.yml"):
+        label("ch01.nope", "en")
+    with pytest.raises(ValueError, match="unknown language"):
+        label("ch01.title", "fr")
+
+
+def test_category_names_translate_and_unknown_names_pass_through():
+    assert translate("科创板", "en") == "STAR Market"
+    assert translate("科创板", "zh") == "科创板"
+    assert translate("未收录的名字", "en") == "未收录的名字"
