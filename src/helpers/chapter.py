@@ -32,6 +32,7 @@ class Chapter:
     cutoff: str = "2023-07-31"
     statistics: list[dict] = field(default_factory=list)
     provenance: dict[str, dict] = field(default_factory=dict)
+    checks: list[pd.DataFrame] = field(default_factory=list)
 
     def __post_init__(self):
         self.output = resolve(self.output_dir)
@@ -123,10 +124,16 @@ class Chapter:
             writer.writerows(self.statistics)
 
     # Show ---------------------------------------------------------------------------------
-    def figure(self, fig, name: str, number: str, title: str, source: str, reading: str = ""):
-        """Save the figure (PNG + SVG), show it with its number, title, source and a reading."""
+    def figure(self, fig, name: str, key: str, source: str, reading: str | None = None, **values):
+        """Save the figure (PNG + SVG) and show it under its number and title, with the source
+        and a sentence of reading below. Words come from the labels at `key` (`.number`,
+        `.title`, `.reading`), formatted with `values`; pass `reading` to use another sentence."""
         from IPython.display import HTML, Image, display
 
+        number = self.t(f"{key}.number")
+        title = self.t(f"{key}.title", **values)
+        if reading is None:
+            reading = self.t(f"{key}.reading", **values)
         paths = charts.save_figure(fig, f"{self.notebook}_{name}", self.output / "figures")
         plt.close(fig)
         display(HTML(f'<p class="figure-title"><b>{number}</b> {title}</p>'))
@@ -134,6 +141,23 @@ class Chapter:
         display(HTML(f'<p class="figure-source">{number}　{source}</p>'))
         if reading:
             display(HTML(f'<p class="reading">{reading}</p>'))
+
+    def check(self, source: str, item, stated, recomputed, decimals: int | None = None):
+        """Queue a published-vs-recomputed comparison for the chapter's reconciliation table.
+        Scalars or aligned Series; `decimals` is the published precision where the stored
+        value lost it (0.730 stored as 0.73)."""
+        self.checks.append(
+            pd.DataFrame(
+                {
+                    "source": source,
+                    "item": item,
+                    "stated": stated,
+                    "recomputed": recomputed,
+                    "decimals": decimals,
+                },
+                index=None if isinstance(stated, pd.Series) else [0],
+            )
+        )
 
     def save_table(
         self, frame: pd.DataFrame, name: str, *, source: str, number: str = "", title: str = ""
@@ -188,13 +212,15 @@ class Chapter:
         if level == 1 and self.source.is_synthetic:
             display(HTML(f'<p class="synthetic-banner">{self.t("common.synthetic_banner")}</p>'))
 
-    def reconciliation(self, items: pd.DataFrame, name: str = "reconciliation"):
+    def reconciliation(self, items: pd.DataFrame | None = None, name: str = "reconciliation"):
         """Recomputed-vs-published checks: a summary, a sentence per mismatch, then the table
         (mismatches first); saved as tables/<notebook>_reconciliation.csv/.xlsx."""
         from IPython.display import HTML, display
 
         from helpers.reconcile import reconcile
 
+        if items is None:
+            items = pd.concat(self.checks, ignore_index=True)
         table = reconcile(items, decimals="decimals" if "decimals" in items else None)
         counts = table["status"].value_counts()
         display(HTML(f'<p class="table-title"><b>{self.t("common.reconciliation_title")}</b></p>'))

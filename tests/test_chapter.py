@@ -1,0 +1,82 @@
+"""What notebooks call: record, check/reconciliation, source lines, declared tables."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from helpers.chapter import Chapter
+
+
+@pytest.fixture
+def chapter(tmp_path):
+    return Chapter("01_cultivation", output_dir=str(tmp_path))
+
+
+def test_record_writes_plain_numbers_and_returns_the_value(chapter, tmp_path):
+    assert (
+        chapter.record("boards.share", 274 / 550, "share", "科创板占比", "001 图表1.7") == 274 / 550
+    )
+    chapter.record("total", 12950, "家", "公示总数", "001 图表1.4")
+    chapter.record("total", 12951, "家", "公示总数", "001 图表1.4")  # the same key is replaced
+    lines = (
+        (tmp_path / "statistics" / "01_cultivation.csv").read_text(encoding="utf-8").splitlines()
+    )
+    assert lines == [
+        "key,value,unit,label,source,notebook",
+        "01_cultivation.boards.share,0.4981818182,share,科创板占比,001 图表1.7,01_cultivation",
+        "01_cultivation.total,12951,家,公示总数,001 图表1.4,01_cultivation",
+    ]
+
+
+def test_record_refuses_nan(chapter):
+    with pytest.raises(ValueError, match="NaN"):
+        chapter.record("x", math.nan, "share", "x", "x")
+
+
+def test_checks_become_a_reconciliation_table_with_mismatches_first(chapter, tmp_path):
+    chapter.check("001 图表1.7", "科创板", 0.498, 274 / 550)  # 0.49818 -> 0.498: rounding
+    chapter.check(
+        "001 图表1.5",
+        pd.Series(["其他领域", "新材料"]),
+        pd.Series([0.126, 0.242]),
+        pd.Series([1543 / 12192, 2953 / 12192]),  # 0.12656 is not 0.126; 0.24221 is 0.242
+    )
+    table = chapter.reconciliation()
+    assert table[["item", "status"]].values.tolist() == [
+        ["其他领域", "mismatch"],
+        ["科创板", "rounding"],
+        ["新材料", "rounding"],
+    ]
+    saved = (tmp_path / "tables" / "01_cultivation_reconciliation.csv").read_text(
+        encoding="utf-8-sig"
+    )
+    assert saved.splitlines()[0] == "source,item,stated,recomputed,difference,status,data_source"
+
+
+def test_source_line_names_the_document_and_chart(chapter):
+    chapter.table("a_share_boards")
+    assert chapter.source_line("a_share_boards") == (
+        "资料来源：智慧芽《2023年专精特新“小巨人”企业科创力报告》 图表1.7；本报告据此重新计算"
+    )
+
+
+def test_source_line_of_the_synthetic_sample_says_so(tmp_path):
+    chapter = Chapter("01_cultivation", data_dir="data/sample", output_dir=str(tmp_path))
+    chapter.table("cultivation_batches")
+    assert "示例数据（合成样本" in chapter.source_line("cultivation_batches")
+    assert "智慧芽" not in chapter.source_line("cultivation_batches")
+
+
+def test_a_table_the_pipeline_does_not_declare_is_refused(chapter):
+    with pytest.raises(KeyError, match=r"pipeline\.yml does not declare"):
+        chapter.table("firms_by_city")
+
+
+def test_english_edition_translates_sources(tmp_path):
+    chapter = Chapter("01_cultivation", output_dir=str(tmp_path), language="en")
+    chapter.table("a_share_boards")
+    assert chapter.source_line("a_share_boards") == (
+        "Source: PatSnap, 2023 Innovation Capability Report on Little Giant Firms Chart 1.7; "
+        "recomputed for this report"
+    )
