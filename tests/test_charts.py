@@ -50,15 +50,15 @@ def test_drawing_chinese_charts_emits_no_missing_glyph_warning(sample_table, tmp
     assert missing == []
 
 
-def test_a_glyph_the_font_lacks_is_reported(tmp_path):
-    # The check above is only meaningful if matplotlib warns for a glyph outside the font.
+def test_a_glyph_the_font_lacks_fails_the_chart(tmp_path):
+    # A character outside Noto Sans SC would be drawn as a box: saving refuses it.
     charts.setup_style()
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots()
-    ax.set_title("\U0001f600")  # an emoji: not in Noto Sans SC
-    with pytest.warns(UserWarning, match="missing from"):
-        fig.savefig(tmp_path / "x.png")
+    ax.set_title("科创板 \U0001f600")  # an emoji: not in the font
+    with pytest.raises(charts.MissingGlyphError, match=r"chart boxes: Glyph 128512"):
+        charts.save_figure(fig, "boxes", tmp_path)
     plt.close(fig)
 
 

@@ -4,6 +4,7 @@ A chart function takes a tidy table and returns a matplotlib Figure; `save_figur
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -75,16 +76,28 @@ def thousands_axis(axis) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
+class MissingGlyphError(ValueError):
+    """A chart would show boxes instead of characters."""
+
+
 def save_figure(fig, name: str, figures_dir: Path) -> dict[str, Path]:
     """Write `name`.png and `name`.svg to figures_dir; returns the paths. Bytes depend only on
-    the picture (fixed metadata and SVG id salt)."""
+    the picture (fixed metadata and SVG id salt). A character the font lacks is an error, not a
+    box in the report."""
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
-    for fmt in ("png", "svg"):
-        path = figures_dir / f"{name}.{fmt}"
-        fig.savefig(path, format=fmt, metadata=SAVE_METADATA[fmt], bbox_inches="tight")
-        paths[fmt] = path
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for fmt in ("png", "svg"):
+            path = figures_dir / f"{name}.{fmt}"
+            fig.savefig(path, format=fmt, metadata=SAVE_METADATA[fmt], bbox_inches="tight")
+            paths[fmt] = path
+    missing = sorted({str(w.message) for w in caught if "missing from font" in str(w.message)})
+    if missing:
+        raise MissingGlyphError(f"chart {name}: " + "; ".join(missing))
+    for other in caught:  # keep every other warning visible
+        warnings.warn_explicit(other.message, other.category, other.filename, other.lineno)
     return paths
 
 
