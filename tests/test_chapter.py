@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.chapter import Chapter
+from helpers.chapter import Chapter, format_number
 
 
 @pytest.fixture
@@ -80,3 +80,18 @@ def test_english_edition_translates_sources(tmp_path):
         "Source: PatSnap, 2023 Innovation Capability Report on Little Giant Firms Chart 1.7; "
         "recomputed for this report"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "signed", "text"),
+    [
+        (264900.0, False, "264,900"),
+        (900.0, True, "+900"),
+        (1.4622, False, "1.462"),
+        (-0.23812, True, "-0.2381"),
+        (0.0005584, False, "0.0005584"),
+        (0.0, False, "0"),
+    ],
+)
+def test_format_number_for_readers(value, signed, text):
+    assert format_number(value, signed=signed) == text

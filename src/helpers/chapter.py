@@ -193,7 +193,7 @@ class Chapter:
             elif pd.api.types.is_integer_dtype(values):
                 shown[header] = values.map(lambda v: "–" if pd.isna(v) else f"{int(v):,}")
             elif pd.api.types.is_float_dtype(values):
-                shown[header] = values.map(lambda v: "–" if pd.isna(v) else f"{v:,.4g}")
+                shown[header] = values.map(lambda v: "–" if pd.isna(v) else format_number(v))
             else:
                 shown[header] = values.map(lambda v: "–" if pd.isna(v) else self.name(str(v)))
         return shown
@@ -236,9 +236,9 @@ class Chapter:
                 "common.mismatch_sentence",
                 item=row.item,
                 source=row.source,
-                stated=row.stated,
-                recomputed=row.recomputed,
-                difference=row.difference,
+                stated=format_number(row.stated),
+                recomputed=format_number(row.recomputed),
+                difference=format_number(row.difference, signed=True),
             )
         source = self.t("common.reconciliation_source")
         if self.source.is_synthetic:
@@ -251,6 +251,18 @@ class Chapter:
         from IPython.display import HTML, display
 
         display(HTML(f'<p class="reading">{self.t(key, **values)}</p>'))
+
+
+def format_number(value: float, signed: bool = False) -> str:
+    """A number for readers: thousands separators for large values, four significant digits
+    otherwise, never scientific notation (264,900 / 1.462 / 0.0005584)."""
+    sign = "+" if signed else ""
+    if abs(value) >= 1000:
+        return f"{value:{sign},.0f}"
+    if value == 0 or abs(value) >= 1e-4:
+        text = f"{value:{sign}.4g}"
+        return text if "e" not in text else f"{value:{sign}.6f}".rstrip("0")
+    return f"{value:{sign}.2e}"
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
