@@ -688,17 +688,28 @@ class FirmLevelData:
         counted["max"] = [e - 1 for e in binning.edges[1:]] + [pd.NA]
         return counted
 
-    def _pct_holdings(self) -> pd.DataFrame:
-        labels = self._spec("pct_holdings").columns["pct_bin"]["allowed"]
-        counted = self._bins(self.analysed["pct_applications"], metrics.PCT_BINS, labels)
+    def _binned_table(self, name: str, values: pd.Series, binning, prefix: tuple[str, str, str]):
+        """A distribution table (图表2.8): bin label, its bounds, firms and the printed share.
+        `prefix` names the label, lower-bound and upper-bound columns of the published table."""
+        label, low, high = prefix
+        labels = self._spec(name).columns[label]["allowed"]
+        counted = self._bins(values, binning, labels)
         return pd.DataFrame(
             {
-                "pct_bin": counted["bin"],
-                "pct_min": counted["min"],
-                "pct_max": counted["max"],
+                label: counted["bin"],
+                low: counted["min"],
+                high: counted["max"],
                 "firms": counted["firms"],
                 "share_stated": [stated(s) for s in counted["share"]],
             }
+        )
+
+    def _pct_holdings(self) -> pd.DataFrame:
+        return self._binned_table(
+            "pct_holdings",
+            self.analysed["pct_applications"],
+            metrics.PCT_BINS,
+            ("pct_bin", "pct_min", "pct_max"),
         )
 
     def _pct_holdings_by_year(self) -> pd.DataFrame:
@@ -715,18 +726,11 @@ class FirmLevelData:
         return pd.concat(frames, ignore_index=True)
 
     def _overseas_market_reach(self) -> pd.DataFrame:
-        labels = self._spec("overseas_market_reach").columns["market_bin"]["allowed"]
-        counted = self._bins(
-            self.analysed["overseas_markets"], metrics.OVERSEAS_MARKET_BINS, labels
-        )
-        return pd.DataFrame(
-            {
-                "market_bin": counted["bin"],
-                "markets_min": counted["min"],
-                "markets_max": counted["max"],
-                "firms": counted["firms"],
-                "share_stated": [stated(s) for s in counted["share"]],
-            }
+        return self._binned_table(
+            "overseas_market_reach",
+            self.analysed["overseas_markets"],
+            metrics.OVERSEAS_MARKET_BINS,
+            ("market_bin", "markets_min", "markets_max"),
         )
 
     def _pct_growth(self) -> pd.DataFrame:
