@@ -12,9 +12,7 @@ PUBLISHED_DIR = DATA_DIR / "published"
 REFERENCE_DIR = DATA_DIR / "reference"
 SAMPLE_DIR = DATA_DIR / "sample"
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
-REPORTS_DIR = REPO_ROOT / "reports"
 BUILD_DIR = REPO_ROOT / "build"
-SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
 
 
 def resolve(path: str | os.PathLike) -> Path:
