@@ -70,6 +70,12 @@ def test_pdf_has_real_chinese_text_and_embeds_the_cjk_font(built):
 
 def test_outputs_are_all_there(built):
     _, reports = built
+    whole = PdfReader(reports / "pdf" / "report.pdf")
+    chapters = [PdfReader(p) for p in sorted((reports / "pdf").glob("[0-9][0-9]_*.pdf"))]
+    assert len(whole.pages) == sum(len(c.pages) for c in chapters)
+    assert whole.outline[0].title == "一、专精特新“小巨人”企业的培育现状"
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="html/01_cultivation.html"' in index and 'href="pdf/report.pdf"' in index
     for part, suffix in [
         ("html", ".html"),
         ("pdf", ".pdf"),

@@ -195,6 +195,42 @@ def merge_reconciliations(staging: Path, chapters: list[str]) -> Path:
     return target
 
 
+def chapter_title(page: Path) -> str:
+    found = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), flags=re.S)
+    return html.unescape(found.group(1)) if found else page.stem
+
+
+def merge_pdfs(folder: Path, chapters: list[str], titles: dict[str, str], target: Path) -> None:
+    """The whole report as one PDF, a bookmark per chapter (pages copied, not re-rendered)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for chapter in chapters:
+        writer.append(str(folder / f"{chapter}.pdf"), outline_item=titles[chapter])
+    with target.open("wb") as handle:
+        writer.write(handle)
+
+
+def write_index(reports: Path, chapters: list[str], titles: dict[str, str]) -> None:
+    """reports/index.html: the chapters with their HTML and PDF, and the machine-readable files."""
+    rows = "\n".join(
+        f'<li><a href="html/{c}.html">{html.escape(titles[c])}</a> '
+        f'(<a href="pdf/{c}.pdf">PDF</a>)</li>'
+        for c in chapters
+    )
+    page = (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>专精特新“小巨人”企业报告 / Little Giant firms report</title>\n<style>\n{CSS_PATH.read_text(encoding='utf-8')}</style>\n"
+        "</head>\n<body>\n<h1>专精特新“小巨人”企业报告 / Little Giant firms report</h1>\n"
+        f"<ol>\n{rows}\n</ol>\n"
+        '<p><a href="pdf/report.pdf">全文 PDF / whole report (PDF)</a> · '
+        '<a href="statistics.csv">statistics.csv</a> · '
+        '<a href="tables/reconciliation.csv">reconciliation.csv</a></p>\n'
+        "</body>\n</html>\n"
+    )
+    (reports / "index.html").write_text(page, encoding="utf-8")
+
+
 def publish(args) -> None:
     """Swap a complete new reports/ into place; on any error the old one stays."""
     staging = resolve(args.staging)
@@ -220,6 +256,9 @@ def publish(args) -> None:
                 shutil.copy2(path, fresh / part / path.name)
     shutil.copy2(staging / "tables" / "reconciliation.csv", fresh / "tables" / "reconciliation.csv")
     shutil.copy2(staging / "statistics.csv", fresh / "statistics.csv")
+    titles = {c: chapter_title(fresh / "html" / f"{c}.html") for c in chapters}
+    merge_pdfs(fresh / "pdf", chapters, titles, fresh / "pdf" / "report.pdf")
+    write_index(fresh, chapters, titles)
     if (reports / "README.md").exists():
         shutil.copy2(reports / "README.md", fresh / "README.md")
     old = reports.with_name(reports.name + ".old")
