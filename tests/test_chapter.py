@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.chapter import Chapter, format_number
+from helpers.chapter import Chapter, format_number, format_percent
 
 
 @pytest.fixture
@@ -95,3 +95,10 @@ def test_english_edition_translates_sources(tmp_path):
 )
 def test_format_number_for_readers(value, signed, text):
     assert format_number(value, signed=signed) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(0.498182, "49.8%"), (0.000082, "0.01%"), (0.0, "0.0%"), (math.nan, "–")]
+)
+def test_format_percent_keeps_small_shares_visible(value, text):
+    assert format_percent(value) == text

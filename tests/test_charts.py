@@ -74,3 +74,15 @@ def test_saved_figures_are_byte_identical_across_saves(sample_table, tmp_path):
         assert first[fmt].read_bytes() == second[fmt].read_bytes()
     svg = first["svg"].read_text()
     assert "<dc:date>" not in svg
+
+
+@pytest.mark.parametrize(
+    ("text", "wrapped"),
+    [
+        ("新材料", "新材料"),
+        ("生物医药及高性能医疗器械", "生物医药及高性\n能医疗器械"),
+        ("Next-gen IT", "Next-gen IT"),
+    ],
+)
+def test_long_cjk_tick_labels_are_wrapped(text, wrapped):
+    assert charts.wrap_label(text) == wrapped

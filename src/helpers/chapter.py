@@ -160,7 +160,14 @@ class Chapter:
         )
 
     def save_table(
-        self, frame: pd.DataFrame, name: str, *, source: str, number: str = "", title: str = ""
+        self,
+        frame: pd.DataFrame,
+        name: str,
+        *,
+        source: str,
+        number: str = "",
+        title: str = "",
+        percent: tuple[str, ...] = (),
     ):
         """Write the table as CSV (UTF-8 with BOM, so Excel shows Chinese) and XLSX, each row
         carrying its source line (so a table from the synthetic sample says so); show it."""
@@ -176,20 +183,19 @@ class Chapter:
         write_xlsx(written, tables / f"{stem}.xlsx", sheet=name[:31])
         if title:
             display(HTML(f'<p class="table-title"><b>{number}</b> {title}</p>'))
-        display(
-            HTML(self.display_frame(frame).to_html(index=False, border=0, classes="data-table"))
-        )
+        shown = self.display_frame(frame, percent)
+        display(HTML(shown.to_html(index=False, border=0, classes="data-table")))
         display(HTML(f'<p class="figure-source">{source}</p>'))
 
-    def display_frame(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The table as a reader sees it: shares as percentages, counts with separators,
-        categories and column names in the report language."""
+    def display_frame(self, frame: pd.DataFrame, percent: tuple[str, ...] = ()) -> pd.DataFrame:
+        """The table as a reader sees it: shares (columns named *share* or *_rate, or listed in
+        `percent`) as percentages, counts with separators, names in the report language."""
         shown = pd.DataFrame(index=frame.index)
         for column in frame.columns:
             values = frame[column]
             header = self.column_name(column)
-            if "share" in column or column.endswith("_rate"):
-                shown[header] = values.map(lambda v: "–" if pd.isna(v) else f"{v:.1%}")
+            if "share" in column or column.endswith("_rate") or column in percent:
+                shown[header] = values.map(format_percent)
             elif pd.api.types.is_integer_dtype(values):
                 shown[header] = values.map(lambda v: "–" if pd.isna(v) else f"{int(v):,}")
             elif pd.api.types.is_float_dtype(values):
@@ -251,6 +257,13 @@ class Chapter:
         from IPython.display import HTML, display
 
         display(HTML(f'<p class="reading">{self.t(key, **values)}</p>'))
+
+
+def format_percent(value: float) -> str:
+    """A share for readers: one decimal (49.8%), two for shares under 0.1% (0.01%)."""
+    if pd.isna(value):
+        return "–"
+    return f"{value:.2%}" if 0 < abs(value) < 0.001 else f"{value:.1%}"
 
 
 def format_number(value: float, signed: bool = False) -> str:

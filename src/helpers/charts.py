@@ -4,6 +4,7 @@ A chart function takes a tidy table and returns a matplotlib Figure; `save_figur
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -57,6 +58,14 @@ def setup_style() -> None:
             "grid.linewidth": 0.6,
         }
     )
+
+
+def wrap_label(text: str, width: int = 7) -> str:
+    """Break a long category name over lines of `width` characters (CJK has no spaces to break
+    at), so neighbouring tick labels do not run into each other."""
+    if len(text) <= width or " " in text:
+        return textwrap.fill(text, width=max(width * 2, 14)) if " " in text else text
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
 
 
 def finish(fig, ax, title: str = ""):
@@ -172,7 +181,7 @@ def grouped_bar_chart(
             "" if pd.isna(v) else (f"{v:.0%}" if percent else f"{v:,.0f}") for v in wide[name]
         ]
         ax.bar_label(bars, labels=labels, padding=2, fontsize=7)
-    ax.set_xticks(list(positions), wide.index, rotation=0)
+    ax.set_xticks(list(positions), [wrap_label(str(c)) for c in wide.index], rotation=0)
     ax.set_ylabel(value_label)
     if percent:
         percent_axis(ax.yaxis)
