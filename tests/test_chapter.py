@@ -102,3 +102,13 @@ def test_format_number_for_readers(value, signed, text):
 )
 def test_format_percent_keeps_small_shares_visible(value, text):
     assert format_percent(value) == text
+
+
+def test_source_line_can_name_only_the_rows_used(tmp_path):
+    chapter = Chapter("02_innovation", output_dir=str(tmp_path))
+    texts = chapter.table("text_figures").set_index("item")
+    assert "图表1.3" in chapter.source_line("text_figures")  # the whole table: many sections
+    used = texts.loc[["pct_share_of_applications", "patent_applications_cagr_2020_2022"]]
+    assert chapter.source_line("text_figures", rows=used) == (
+        "资料来源：智慧芽《2023年专精特新“小巨人”企业科创力报告》 摘要；本报告据此重新计算"
+    )

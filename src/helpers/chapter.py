@@ -73,9 +73,11 @@ class Chapter:
     def name(self, value: str) -> str:
         return translate(value, self.language)
 
-    def source_line(self, *tables: str, note: str = "") -> str:
-        """'资料来源：…' for a caption, from the provenance of the named tables as loaded.
+    def source_line(self, *tables: str, note: str = "", rows: pd.DataFrame | None = None) -> str:
+        """'资料来源：…' for a caption, from the provenance of the named tables as loaded; `rows`
+        (a subset of a table) narrows it to the charts or sections of the rows actually used.
         Synthetic and firm-level data say so instead of naming a published document."""
+        ids = None if rows is None else sorted(set(rows["source_id"].dropna()))
         origins = []
         for name in tables:
             attrs = self.provenance[name]
@@ -85,10 +87,10 @@ class Chapter:
                 origin = self.t("common.firm_level_source", folder=self.data_dir)
             else:
                 document = attrs["document"] if self.language == "zh" else attrs["document_en"]
-                ids = "、".join(attrs.get("source_ids", []))
+                shown = "、".join(ids if ids is not None else attrs.get("source_ids", []))
                 if self.language != "zh":
-                    ids = ids.replace("图表", "Chart ").replace("、", ", ")
-                origin = document + " " + ids
+                    shown = shown.replace("图表", "Chart ").replace("、", ", ")
+                origin = document + " " + shown
             if origin not in origins:
                 origins.append(origin)
         separator = "；" if self.language == "zh" else "; "
