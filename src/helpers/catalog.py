@@ -250,12 +250,6 @@ def validate_frame(frame: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFr
     return typed
 
 
-def source_line(spec: TableSpec, ids: list[str] | None = None) -> str:
-    """'资料来源：智慧芽《…》图表1.4' — the caption source of a table."""
-    ids = ids or []
-    return f"{spec.document.get('title', '')}{'、'.join(ids)}"
-
-
 @functools.cache
 def _load_validated(name: str, published_dir: Path) -> pd.DataFrame:
     spec = table_spec(name, published_dir)

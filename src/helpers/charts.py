@@ -81,10 +81,6 @@ def percent_axis(axis, decimals: int = 0) -> None:
     axis.set_major_formatter(PercentFormatter(xmax=1, decimals=decimals))
 
 
-def thousands_axis(axis) -> None:
-    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-
-
 class MissingGlyphError(ValueError):
     """A chart would show boxes instead of characters."""
 
