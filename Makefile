@@ -55,7 +55,7 @@ check-data: $(VENV_STAMP)
 
 ## sample-data: regenerate the synthetic firm-level sample in data/sample (seeded, byte-identical)
 sample-data: $(VENV_STAMP)
-	$(PY) -m helpers.sample data/sample
+	$(PY) -m tools.sample_data data/sample
 
 ## test: run the test suite (unit tests, data checks, the end-to-end build test)
 test: $(VENV_STAMP)
@@ -63,13 +63,13 @@ test: $(VENV_STAMP)
 
 ## lint: check code and notebooks with ruff (format check included)
 lint: $(VENV_STAMP)
-	$(VENV)/bin/ruff check src tests notebooks benchmarks
-	$(VENV)/bin/ruff format --check src tests notebooks benchmarks
+	$(VENV)/bin/ruff check src tools tests notebooks benchmarks
+	$(VENV)/bin/ruff format --check src tools tests notebooks benchmarks
 
 ## format: format code and notebooks with ruff
 format: $(VENV_STAMP)
-	$(VENV)/bin/ruff format src tests notebooks benchmarks
-	$(VENV)/bin/ruff check --fix src tests notebooks benchmarks
+	$(VENV)/bin/ruff format src tools tests notebooks benchmarks
+	$(VENV)/bin/ruff check --fix src tools tests notebooks benchmarks
 
 ## lab: open JupyterLab on notebooks/ with the project's environment
 lab: $(VENV_STAMP)
@@ -77,7 +77,7 @@ lab: $(VENV_STAMP)
 
 ## lock: re-pin requirements.txt from requirements.in and regenerate environment.yml
 lock: $(VENV_STAMP)
-	$(PY) -m helpers.envsync lock
+	$(PY) -m tools.envsync lock
 
 ## benchmark: time the build stages and print the figures
 benchmark: $(VENV_STAMP)

@@ -76,7 +76,7 @@ def main() -> None:
         )
         html = (tmp / "reports" / "html" / "01_cultivation.html").read_text(encoding="utf-8")
         script = (
-            "import sys, time, weasyprint; from helpers import build; page = sys.stdin.read();"
+            "import sys, time, weasyprint; from helpers.report import pdf as build; page = sys.stdin.read();"
             "t = time.perf_counter(); build.render_pdf(page, build.BUILD_DIR, __import__('pathlib').Path(sys.argv[1]));"
             "print(time.perf_counter() - t)"
         )

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import catalog, reference
-from helpers.errors import DataInputError, Problem
+from helpers.data import catalog, reference
+from helpers.data.errors import DataInputError, Problem
 from helpers.paths import PUBLISHED_DIR, REFERENCE_DIR, display_path
 
 TABLE = "cultivation_batches"

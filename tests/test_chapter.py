@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.chapter import Chapter, format_number, format_percent
+from helpers.report.chapter import Chapter, format_number, format_percent
 
 
 @pytest.fixture

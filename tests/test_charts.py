@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from matplotlib import font_manager
 
-from helpers import charts
-from helpers.fonts import FONT_FAMILY, covered_characters, font_path
+from helpers.report import charts
+from helpers.report.fonts import FONT_FAMILY, covered_characters, font_path
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """environment.yml (conda users) must list exactly the pins of requirements.txt (pip users)."""
 
-from helpers.envsync import environment_pins, pinned_requirements
+from tools.envsync import environment_pins, pinned_requirements
 
 
 def test_environment_yml_lists_the_same_pins_as_requirements_txt():

@@ -9,10 +9,10 @@ import textwrap
 import pandas as pd
 import pytest
 
-from helpers import catalog
-from helpers.datasource import DataSource
-from helpers.errors import DataInputError
-from helpers.firms import FIRM_LEVEL_ONLY_TABLES, FirmLevelData, output_specs, stated
+from helpers.data import catalog
+from helpers.data.source import DataSource
+from helpers.data.errors import DataInputError
+from helpers.firmlevel.firms import FIRM_LEVEL_ONLY_TABLES, FirmLevelData, output_specs, stated
 
 # Six firms. F2 is not analysed (failed review in batch 1), so only F1, F3, F4, F5, F6 count.
 # F4 failed review in batch 4 but is analysed (as the publication's 29 batch-4 firms); batch 5

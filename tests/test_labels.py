@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.labels import LABELS_DIR, label, translate
+from helpers.report.labels import LABELS_DIR, label, translate
 
 NOTEBOOKS = sorted(Path(__file__).parents[1].joinpath("notebooks").glob("*.ipynb"))
 KEY_CALL = re.compile(r'(?:ch\.t|ch\.text|ch\.heading)\(\s*"([a-z0-9_.]+)"')

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.metrics import (
+from helpers.stats.innovation import (
     OVERSEAS_MARKET_BINS,
     PCT_BINS,
     Binning,

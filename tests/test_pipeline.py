@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import pipeline
+from helpers.build import fingerprint
 
 REPO = Path(__file__).parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -41,13 +42,13 @@ def test_an_undeclared_read_is_refused_with_a_fix():
 def published_copy(tmp_path, monkeypatch):
     copy = tmp_path / "published"
     shutil.copytree(REPO / "data" / "published", copy)
-    monkeypatch.setattr(pipeline, "PUBLISHED_DIR", copy)
+    monkeypatch.setattr(fingerprint, "PUBLISHED_DIR", copy)
     return copy
 
 
 def fingerprint_01(published_copy, **parameters):
     notebook = REPO / "notebooks" / "01_cultivation.ipynb"
-    return pipeline.fingerprint(notebook, published_copy, {"language": "zh", **parameters})
+    return fingerprint.fingerprint(notebook, published_copy, {"language": "zh", **parameters})
 
 
 def test_fingerprint_follows_declared_content_not_file_times(published_copy):
@@ -73,6 +74,6 @@ def test_firm_level_fingerprint_covers_the_data_folder(tmp_path):
     folder.mkdir()
     (folder / "firms.csv").write_text("firm_id\nA\n", encoding="utf-8")
     notebook = REPO / "notebooks" / "01_cultivation.ipynb"
-    before = pipeline.fingerprint(notebook, folder, {})
+    before = fingerprint.fingerprint(notebook, folder, {})
     (folder / "patents.csv").write_text("firm_id,year\nA,2022\n", encoding="utf-8")
-    assert pipeline.fingerprint(notebook, folder, {}) != before
+    assert fingerprint.fingerprint(notebook, folder, {}) != before

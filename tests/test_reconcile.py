@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from helpers.reconcile import reconcile, stated_decimals, status
+from helpers.stats.reconcile import reconcile, stated_decimals, status
 
 
 @pytest.mark.parametrize(("value", "decimals"), [(0.498, 3), (12950, 0), (0.4, 1), (234.08, 2)])

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import catalog
-from helpers.reconcile import published_checks, reconcile
+from helpers.data import catalog
+from helpers.stats.reconcile import published_checks, reconcile
 
 PROVENANCE = {"source_doc": "999", "source_id": "图表1", "inferred": False, "note": ""}
 

@@ -1,4 +1,4 @@
-"""The synthetic sample (data/sample, helpers.sample): regenerating it gives the same bytes, and its
+"""The synthetic sample (data/sample, tools.sample_data): regenerating it gives the same bytes, and its
 aggregates reproduce the published 001 tables — counts exactly, means, shares and growth rates
 within 1% or within the rounding of the printed figure."""
 
@@ -9,10 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import pytest
 
-from helpers import catalog, sample
-from helpers.firms import FirmLevelData
+from helpers.data import catalog
+from tools import sample_data as sample
+from helpers.firmlevel.firms import FirmLevelData
 from helpers.paths import PUBLISHED_DIR, SAMPLE_DIR
-from helpers.tableio import read_table_text
+from helpers.data.tableio import read_table_text
 
 FILES = ["firms.csv", "patents.csv", "listings.csv", "SYNTHETIC", "README.md"]
 

@@ -12,10 +12,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers.catalog import TableSpec, validate_frame
-from helpers.errors import DataInputError
+from helpers.data.catalog import TableSpec, validate_frame
+from helpers.data.errors import DataInputError
 from helpers.paths import display_path
-from helpers.tableio import find_table_file, read_table_text
+from helpers.data.tableio import find_table_file, read_table_text
 
 HEADER = ["省份", "企业数", "占比", "备注"]
 ROWS = [

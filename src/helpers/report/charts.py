@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from helpers.fonts import FONT_FAMILY, font_path
+from helpers.report.fonts import FONT_FAMILY, font_path
 
 PALETTE = ["#1f4e79", "#c55a11", "#7f7f7f", "#2e75b6", "#f4b183", "#a9d18e", "#ffd966", "#8064a2"]
 HIGHLIGHT = "#c00000"

@@ -11,19 +11,14 @@ from __future__ import annotations
 
 import argparse
 import html
-import os
-import re
 import shutil
 import sys
 import time
 from pathlib import Path
 
-from helpers.paths import BUILD_DIR, REPO_ROOT, display_path, resolve
-
-CSS_PATH = Path(__file__).parent / "report.css"
-# fontTools (used by WeasyPrint to subset fonts) stamps the current time into each embedded
-# font unless SOURCE_DATE_EPOCH is set; a fixed date keeps PDFs byte-identical across builds.
-os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
+from helpers.paths import REPO_ROOT, display_path, resolve
+from helpers.report.html import CSS_PATH, chapter_title, export_html
+from helpers.report.pdf import merge_pdfs, render_pdf
 PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
 
 
@@ -42,64 +37,16 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict) -> None:
     )
 
 
-def export_html(executed: Path, target: Path, language: str) -> str:
-    """Standalone HTML of the executed notebook: outputs only, our stylesheet, stable bytes."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(executed, as_version=4)
-    for index, cell in enumerate(nb.cells):
-        cell.id = f"cell-{index}"  # papermill's injected cell gets a random id
-    exporter = HTMLExporter(
-        template_name="basic",
-        exclude_input=True,
-        exclude_markdown=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    body, _ = exporter.from_notebook_node(nb)
-    body = re.sub(r'\sid="cell-id=[^"]*"', "", body)
-    heading = re.search(r"<h1[^>]*>(.*?)</h1>", body, flags=re.S)
-    title = re.sub(r"<[^>]+>", "", heading.group(1)).strip() if heading else executed.stem
-    page = (
-        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if language == "zh" else "en"}">\n<head>\n'
-        f'<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
-        f"<style>\n{CSS_PATH.read_text(encoding='utf-8')}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
-    )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page, encoding="utf-8")
-    return page
 
 
-def visible_text(page: str) -> str:
-    """The characters a PDF of `page` can show (tags and the stylesheet removed)."""
-    page = re.sub(r"<style.*?</style>|<script.*?</script>", "", page, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
-def render_pdf(page: str, base_url: Path, target: Path) -> None:
-    """PDF of an HTML page with the packaged Chinese font embedded (subset to the page's text)."""
-    import weasyprint
-    import weasyprint.text.fonts
-
-    from helpers.fonts import FONT_FAMILY, subset_font
-
-    font = subset_font(set(visible_text(page)), BUILD_DIR / "fonts")
-    font_config = weasyprint.text.fonts.FontConfiguration()  # @font-face needs one
-    font_css = weasyprint.CSS(
-        string=f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{font.as_uri()}"); }}\n'
-        f'html, pre, code, samp, kbd {{ font-family: "{FONT_FAMILY}"; }}',
-        font_config=font_config,
-    )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    document = weasyprint.HTML(string=page, base_url=str(base_url))
-    document.write_pdf(target, stylesheets=[font_css], font_config=font_config)
 
 
 def build_chapter(args) -> None:
     """Execute, export and render one chapter, unless its inputs' fingerprint is unchanged
     since the last successful build into the same staging folder."""
-    from helpers.pipeline import fingerprint
+    from helpers.build.fingerprint import fingerprint
 
     notebook = resolve(args.notebook)
     staging = resolve(args.staging)
@@ -135,7 +82,7 @@ def build_chapter(args) -> None:
 def check_data(args) -> None:
     """Validate every input before any notebook runs, so bad data fails fast with the file, row,
     column and value, and nothing is built. Skipped when the data's content is unchanged."""
-    from helpers.pipeline import data_files, digest_files
+    from helpers.build.fingerprint import data_files, digest_files
 
     folder = resolve(args.data_dir)
     marker = resolve(args.staging).parent / "done" / "data.sha256"
@@ -143,15 +90,15 @@ def check_data(args) -> None:
     if marker.exists() and marker.read_text() == current:
         return
     marker.unlink(missing_ok=True)
-    from helpers import catalog
-    from helpers.datasource import DataSource
+    from helpers.data import catalog
+    from helpers.data.source import DataSource
 
     source = DataSource(folder, cutoff=args.cutoff)
     # Published tables are always read (as data or as context for firm-level data).
     counts = catalog.validate_all(folder if source.is_published else catalog.PUBLISHED_DIR)
     summary = f"{len(counts)} published tables, {sum(counts.values())} rows"
     if source.is_firm_level:
-        from helpers.firms import FirmLevelData
+        from helpers.firmlevel.firms import FirmLevelData
 
         firms = FirmLevelData(folder, cutoff=args.cutoff)
         summary += f"; firm-level data in {display_path(folder)}: {len(firms.firms)} firms"
@@ -180,7 +127,7 @@ def merge_reconciliations(staging: Path, chapters: list[str]) -> Path:
     """tables/reconciliation.csv: every chapter's published-vs-recomputed checks, mismatches first."""
     import pandas as pd
 
-    from helpers.reconcile import STATUS_ORDER
+    from helpers.stats.reconcile import STATUS_ORDER
 
     parts = []
     for chapter in chapters:
@@ -195,20 +142,8 @@ def merge_reconciliations(staging: Path, chapters: list[str]) -> Path:
     return target
 
 
-def chapter_title(page: Path) -> str:
-    found = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), flags=re.S)
-    return html.unescape(found.group(1)) if found else page.stem
 
 
-def merge_pdfs(folder: Path, chapters: list[str], titles: dict[str, str], target: Path) -> None:
-    """The whole report as one PDF, a bookmark per chapter (pages copied, not re-rendered)."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for chapter in chapters:
-        writer.append(str(folder / f"{chapter}.pdf"), outline_item=titles[chapter])
-    with target.open("wb") as handle:
-        writer.write(handle)
 
 
 def write_index(reports: Path, chapters: list[str], titles: dict[str, str]) -> None:
@@ -332,7 +267,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         {"chapter": build_chapter, "check": check_data, "publish": publish}[args.command](args)
     except Exception as error:  # the message is what the analyst needs; the traceback is noise
-        from helpers.errors import DataInputError
+        from helpers.data.errors import DataInputError
 
         if isinstance(error, DataInputError):
             sys.exit(f"bad input data:\n{error}")

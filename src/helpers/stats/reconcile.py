@@ -167,7 +167,7 @@ def _between_rows(check: dict, rows: pd.DataFrame, key: tuple[str, ...]) -> pd.D
 def published_checks(published_dir=None) -> pd.DataFrame:
     """Every `reconcile:` check of every catalogued table: columns source, item, stated,
     recomputed, decimals (the published precision, where the catalogue gives it)."""
-    from helpers import catalog
+    from helpers.data import catalog
     from helpers.paths import PUBLISHED_DIR
 
     folder = published_dir or PUBLISHED_DIR
@@ -188,7 +188,7 @@ def firm_level_checks(source) -> pd.DataFrame:
     """Aggregates of firm-level data vs the published tables of the same name: every numeric
     value column, matched on the table's key. Columns source, item, stated (published),
     recomputed (from the firms), decimals."""
-    from helpers import catalog
+    from helpers.data import catalog
     from helpers.paths import PUBLISHED_DIR
 
     records = []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.errors import DataInputError, Problem
+from helpers.data.errors import DataInputError, Problem
 from helpers.paths import display_path
 
 # Tried in order; GB18030 is a superset of GBK and GB2312.

@@ -15,8 +15,9 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers import charts, datasource
-from helpers.labels import label, translate
+from helpers.data import source as datasource
+from helpers.report import charts
+from helpers.report.labels import label, translate
 from helpers.paths import resolve
 from helpers.pipeline import check_declared
 
@@ -50,7 +51,7 @@ class Chapter:
     def published_table(self, name: str) -> pd.DataFrame:
         """A published table whatever the data source: for published context such as figures
         printed only as text. Its provenance is kept under 'published:<name>'."""
-        from helpers.catalog import load_published
+        from helpers.data.catalog import load_published
 
         check_declared(self.notebook, name)
         frame = load_published(name)
@@ -225,7 +226,7 @@ class Chapter:
         (mismatches first); saved as tables/<notebook>_reconciliation.csv/.xlsx."""
         from IPython.display import HTML, display
 
-        from helpers.reconcile import reconcile
+        from helpers.stats.reconcile import reconcile
 
         if items is None:
             items = pd.concat(self.checks, ignore_index=True)

@@ -14,10 +14,10 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from helpers import reference
-from helpers.errors import DataInputError, Problem
+from helpers.data import reference
+from helpers.data.errors import DataInputError, Problem
 from helpers.paths import PUBLISHED_DIR, display_path
-from helpers.tableio import read_table_text
+from helpers.data.tableio import read_table_text
 
 # Every published row says where it comes from and whether its placement was inferred.
 PROVENANCE_COLUMNS = {

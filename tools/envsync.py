@@ -1,7 +1,7 @@
 """Keep requirements.txt (pip, the README's set-up) and environment.yml (conda users) in step.
 
-python -m helpers.envsync lock    # re-pin requirements.txt from requirements.in, rewrite environment.yml
-python -m helpers.envsync write   # rewrite environment.yml from requirements.txt
+python -m tools.envsync lock    # re-pin requirements.txt from requirements.in, rewrite environment.yml
+python -m tools.envsync write   # rewrite environment.yml from requirements.txt
 """
 
 from __future__ import annotations

@@ -51,11 +51,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from helpers import catalog, metrics, reference
-from helpers.catalog import TableSpec, validate_frame
-from helpers.errors import DataInputError, Problem
+from helpers import stats
+from helpers.data import catalog, reference
+from helpers.data.catalog import TableSpec, validate_frame
+from helpers.data.errors import DataInputError, Problem
 from helpers.paths import DATA_DIR, PUBLISHED_DIR, display_path
-from helpers.tableio import find_table_file, read_table_text
+from helpers.data.tableio import find_table_file, read_table_text
 
 SCHEMA_PATH = DATA_DIR / "firm_schema.yml"
 SOURCE_DOC = "firm-level"
@@ -161,7 +162,7 @@ def stated(value: float, decimals: int = 3) -> float:
 
 
 def _ratio(func, numerator, denominator):
-    """A metrics.* ratio, or NaN when the denominator is zero (an empty group)."""
+    """A stats.* ratio, or NaN when the denominator is zero (an empty group)."""
     if denominator == 0:
         return np.nan
     return float(func(numerator, denominator))
@@ -170,7 +171,7 @@ def _ratio(func, numerator, denominator):
 def _cagr(start: float, end: float) -> float:
     if pd.isna(start) or pd.isna(end) or start <= 0:
         return np.nan
-    return metrics.cagr({CAGR_YEARS[0]: float(start), CAGR_YEARS[1]: float(end)})
+    return stats.cagr({CAGR_YEARS[0]: float(start), CAGR_YEARS[1]: float(end)})
 
 
 # --------------------------------------------------------------------------- reading
@@ -429,7 +430,7 @@ class FirmLevelData:
         n = len(group)
         applications = float(group["applications"].sum())
         inventions = float(group["invention_applications"].sum())
-        per = functools.partial(_ratio, metrics.per_firm)
+        per = functools.partial(_ratio, stats.per_firm)
         start = group[f"applications_{CAGR_YEARS[0]}"].sum(min_count=n) if n else np.nan
         end = group[f"applications_{CAGR_YEARS[1]}"].sum(min_count=n) if n else np.nan
         pct_start = group[f"pct_{CAGR_YEARS[0]}"].sum(min_count=n) if n else np.nan
@@ -441,13 +442,13 @@ class FirmLevelData:
             "valid_invention_patents_per_firm": per(
                 float(group["valid_invention_patents"].sum()), n
             ),
-            "invention_share": _ratio(metrics.invention_share, inventions, applications),
+            "invention_share": _ratio(stats.invention_share, inventions, applications),
             "grant_rate": _ratio(
-                metrics.grant_rate, float(group["invention_grants"].sum()), inventions
+                stats.grant_rate, float(group["invention_grants"].sum()), inventions
             ),
             "pct_per_firm": per(float(group["pct_applications"].sum()), n),
             "pct_share": _ratio(
-                metrics.pct_share, float(group["pct_applications"].sum()), applications
+                stats.pct_share, float(group["pct_applications"].sum()), applications
             ),
             "citations_per_firm": per(float(group["citations_received"].sum()), n),
             "licences_per_firm": per(float(group["licences_out"].sum()), n),
@@ -681,8 +682,8 @@ class FirmLevelData:
 
     # Chapter 02 -------------------------------------------------------------------------
 
-    def _bins(self, values: pd.Series, binning: metrics.Binning, labels: list[str]) -> pd.DataFrame:
-        counted = metrics.bin_counts(values.astype(int).reset_index(drop=True), binning)
+    def _bins(self, values: pd.Series, binning: stats.Binning, labels: list[str]) -> pd.DataFrame:
+        counted = stats.bin_counts(values.astype(int).reset_index(drop=True), binning)
         counted["bin"] = labels
         counted["min"] = list(binning.edges)
         counted["max"] = [e - 1 for e in binning.edges[1:]] + [pd.NA]
@@ -708,7 +709,7 @@ class FirmLevelData:
         return self._binned_table(
             "pct_holdings",
             self.analysed["pct_applications"],
-            metrics.PCT_BINS,
+            stats.PCT_BINS,
             ("pct_bin", "pct_min", "pct_max"),
         )
 
@@ -719,7 +720,7 @@ class FirmLevelData:
             values = self.analysed[f"pct_through_{year}"]
             if values.isna().any():
                 continue  # a carry-in row hides the split: that year cannot be binned
-            counted = self._bins(values, metrics.PCT_BINS, labels)
+            counted = self._bins(values, stats.PCT_BINS, labels)
             frames.append(
                 pd.DataFrame({"year": year, "pct_bin": counted["bin"], "firms": counted["firms"]})
             )
@@ -729,7 +730,7 @@ class FirmLevelData:
         return self._binned_table(
             "overseas_market_reach",
             self.analysed["overseas_markets"],
-            metrics.OVERSEAS_MARKET_BINS,
+            stats.OVERSEAS_MARKET_BINS,
             ("market_bin", "markets_min", "markets_max"),
         )
 
@@ -996,7 +997,7 @@ class FirmLevelData:
         firms = self.analysed[self.analysed["employees"].notna()]
         patents = int(firms["valid_invention_patents"].sum())
         employees = int(firms["employees"].sum())
-        density = float(metrics.patent_density(patents, employees)) if employees else np.nan
+        density = float(stats.patent_density(patents, employees)) if employees else np.nan
         row = {
             "population": LITTLE_GIANTS,
             "firms": len(firms),
@@ -1054,7 +1055,7 @@ class FirmLevelData:
             "pct_share_of_applications": national["pct_share"],
             "patent_applications_cagr_2020_2022": national["applications_cagr_2020_2022"],
             "batch1_citations_multiple": _ratio(
-                metrics.multiple,
+                stats.multiple,
                 self.group_metrics(batch1)["citations_per_firm"],
                 national["citations_per_firm"],
             )

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import catalog
-from helpers.errors import DataInputError, Problem
+from helpers.data import catalog
+from helpers.data.errors import DataInputError, Problem
 from helpers.paths import PUBLISHED_DIR, display_path
-from helpers.tableio import find_table_file
+from helpers.data.tableio import find_table_file
 
 
 class DataSource:
@@ -45,7 +45,7 @@ class DataSource:
         """Whether this source has a table of that name (published catalogue or firm-level)."""
         if self.is_published:
             return name in catalog.load_catalog(self.folder)
-        from helpers.firms import FIRM_LEVEL_ONLY_TABLES
+        from helpers.firmlevel.firms import FIRM_LEVEL_ONLY_TABLES
 
         return name in FIRM_LEVEL_ONLY_TABLES or name in catalog.load_catalog(PUBLISHED_DIR)
 
@@ -54,7 +54,7 @@ class DataSource:
         if not self.is_firm_level:
             return None
         if self._firm_level is None:  # validated and loaded once, on first use
-            from helpers.firms import FirmLevelData
+            from helpers.firmlevel.firms import FirmLevelData
 
             self._firm_level = FirmLevelData(self.folder, cutoff=self.cutoff)
         return self._firm_level.table(name)

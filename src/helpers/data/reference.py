@@ -8,7 +8,7 @@ import functools
 import pandas as pd
 
 from helpers.paths import REFERENCE_DIR
-from helpers.tableio import read_csv_text
+from helpers.data.tableio import read_csv_text
 
 
 @functools.cache

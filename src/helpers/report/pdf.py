@@ -1,0 +1,41 @@
+"""PDF from our HTML with WeasyPrint and the packaged Chinese font, and the whole-report PDF."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from helpers.paths import BUILD_DIR
+from helpers.report.html import visible_text
+
+# fontTools (used by WeasyPrint to subset fonts) stamps the current time into each embedded
+# font unless SOURCE_DATE_EPOCH is set; a fixed date keeps PDFs byte-identical across builds.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
+
+def render_pdf(page: str, base_url: Path, target: Path) -> None:
+    """PDF of an HTML page with the packaged Chinese font embedded (subset to the page's text)."""
+    import weasyprint
+    import weasyprint.text.fonts
+
+    from helpers.report.fonts import FONT_FAMILY, subset_font
+
+    font = subset_font(set(visible_text(page)), BUILD_DIR / "fonts")
+    font_config = weasyprint.text.fonts.FontConfiguration()  # @font-face needs one
+    font_css = weasyprint.CSS(
+        string=f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{font.as_uri()}"); }}\n'
+        f'html, pre, code, samp, kbd {{ font-family: "{FONT_FAMILY}"; }}',
+        font_config=font_config,
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    document = weasyprint.HTML(string=page, base_url=str(base_url))
+    document.write_pdf(target, stylesheets=[font_css], font_config=font_config)
+
+def merge_pdfs(folder: Path, chapters: list[str], titles: dict[str, str], target: Path) -> None:
+    """The whole report as one PDF, a bookmark per chapter (pages copied, not re-rendered)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for chapter in chapters:
+        writer.append(str(folder / f"{chapter}.pdf"), outline_item=titles[chapter])
+    with target.open("wb") as handle:
+        writer.write(handle)
