@@ -5,9 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
-from helpers.report.labels import LABELS_DIR, label, translate
+from helpers.report.labels import _labels, label, translate
 
 NOTEBOOKS = sorted(Path(__file__).parents[1].joinpath("notebooks").glob("*.ipynb"))
 KEY_CALL = re.compile(r'(?:ch\.t|ch\.text|ch\.heading)\(\s*"([a-z0-9_.]+)"')
@@ -20,7 +19,7 @@ def keys(node, prefix=""):
 
 
 def edition(language):
-    content = yaml.safe_load((LABELS_DIR / f"labels.{language}.yml").read_text(encoding="utf-8"))
+    content = dict(_labels(language))
     content.pop("names")  # category names: English only where a translation is needed
     return content
 

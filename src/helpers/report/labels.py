@@ -1,5 +1,7 @@
-"""Words shown to readers live in YAML next to the code (`labels/labels.zh.yml`, `labels.en.yml`),
-so the English edition is a parameter. Values may contain str.format fields filled at call time."""
+"""Words shown to readers live in YAML next to the code (`labels/*.zh.yml`, `labels/*.en.yml`),
+so the English edition is a parameter. Every file of a language is merged into one tree (a key
+may be defined once only); `labels.zh.yml` holds the chapters' words, other files hold the words
+of one part (units, build pages). Values may contain str.format fields filled at call time."""
 
 from __future__ import annotations
 
@@ -12,11 +14,31 @@ LABELS_DIR = Path(__file__).parent / "labels"
 LANGUAGES = ("zh", "en")
 
 
-@functools.cache
-def _labels(language: str) -> dict:
+def label_files(language: str) -> list[Path]:
+    """The label files of one language, `labels.<language>.yml` first."""
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r} (valid: {', '.join(LANGUAGES)})")
-    return yaml.safe_load((LABELS_DIR / f"labels.{language}.yml").read_text(encoding="utf-8"))
+    return sorted(
+        LABELS_DIR.glob(f"*.{language}.yml"), key=lambda p: (p.stem != f"labels.{language}", p.name)
+    )
+
+
+def _merge(into: dict, other: dict, file: str, prefix: str = "") -> None:
+    for key, value in other.items():
+        if key in into and isinstance(into[key], dict) and isinstance(value, dict):
+            _merge(into[key], value, file, f"{prefix}{key}.")
+        elif key in into:
+            raise ValueError(f"label '{prefix}{key}' is defined twice (again in {file})")
+        else:
+            into[key] = value
+
+
+@functools.cache
+def _labels(language: str) -> dict:
+    tree: dict = {}
+    for path in label_files(language):
+        _merge(tree, yaml.safe_load(path.read_text(encoding="utf-8")) or {}, path.name)
+    return tree
 
 
 def label(key: str, language: str = "zh", **values) -> str:
