@@ -1,15 +1,138 @@
-"""HTML pages of the report: an executed notebook's outputs (code hidden) in our page template."""
+"""HTML pages of the report: an executed notebook's outputs (code hidden) in our page template.
+
+Every piece of markup comes from a Jinja2 template in `templates/` with autoescaping on: the page
+(`page.html.j2`), tables of formatted strings (`table.html.j2`) and the small snippets chapter
+code shows (`fragments.html.j2`). Text passed in is escaped; only `body_html` (already HTML) and
+the stylesheet are inserted as they are."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
 
-CSS_PATH = Path(__file__).parent / "templates" / "report.css"
+import pandas as pd
 
-def export_html(executed: Path, target: Path, language: str) -> str:
-    """Standalone HTML of the executed notebook: outputs only, our stylesheet, stable bytes."""
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+CSS_PATH = TEMPLATES_DIR / "report.css"
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+NAV_LINKS = (("previous", "prev"), ("contents", None), ("next", "next"))  # shown in this order
+FRAGMENTS = (
+    "figure_title",
+    "figure_source",
+    "reading",
+    "table_title",
+    "synthetic_banner",
+    "heading",
+)
+
+
+@functools.cache
+def environment():
+    """The Jinja2 environment: templates folder, autoescape on, unknown variables are errors."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def render_page(
+    *, title: str, body_html: str, language: str, edition_note: str = "", nav: dict | None = None
+) -> str:
+    """A standalone page: doctype, lang, escaped title, the stylesheet inlined, an optional
+    edition/data-source note, optional previous/contents/next links
+    (nav={"previous": (href, text) | None, "next": ..., "contents": ...}), then `body_html`."""
+    from markupsafe import Markup
+
+    if language not in HTML_LANG:
+        raise ValueError(f"unknown language {language!r} (valid: {', '.join(HTML_LANG)})")
+    nav = dict(nav or {})
+    unknown = set(nav) - {kind for kind, _ in NAV_LINKS}
+    if unknown:
+        raise ValueError(
+            f"unknown nav links {sorted(unknown)} (valid: {', '.join(k for k, _ in NAV_LINKS)})"
+        )
+    links = []
+    for kind, rel in NAV_LINKS:
+        if nav.get(kind) is not None:
+            href, text = nav[kind]
+            links.append({"kind": kind, "rel": rel, "href": str(href), "text": str(text)})
+    return (
+        environment()
+        .get_template("page.html.j2")
+        .render(
+            lang=HTML_LANG[language],
+            title=title,
+            css=Markup(CSS_PATH.read_text(encoding="utf-8")),
+            edition_note=edition_note,
+            links=links,
+            body_html=Markup(body_html),
+        )
+    )
+
+
+def render_table(
+    frame_display: pd.DataFrame,
+    *,
+    css_class: str = "data-table",
+    row_classes: list[str] | None = None,
+) -> str:
+    """A table of already formatted strings (e.g. Chapter.display_frame), every header and cell
+    escaped; `row_classes` gives each body row a class ('' for none), e.g. 'mismatch'."""
+    if row_classes is not None and len(row_classes) != len(frame_display):
+        raise ValueError(
+            f"row_classes has {len(row_classes)} entries for {len(frame_display)} rows"
+        )
+    classes = row_classes if row_classes is not None else [""] * len(frame_display)
+    rows = [
+        {"css_class": css, "cells": [_cell(value) for value in values]}
+        for css, values in zip(
+            classes, frame_display.itertuples(index=False, name=None), strict=True
+        )
+    ]
+    return (
+        environment()
+        .get_template("table.html.j2")
+        .render(
+            css_class=css_class,
+            headers=[str(column) for column in frame_display.columns],
+            rows=rows,
+        )
+    )
+
+
+def _cell(value) -> str:
+    from helpers.report.format import MISSING, is_missing
+
+    if isinstance(value, str):
+        return value
+    return MISSING if is_missing(value) else str(value)
+
+
+def render_fragment(kind: str, **values) -> str:
+    """One snippet, all values escaped: figure_title(number, title), figure_source(source,
+    number=''), reading(text), table_title(title, number=''), synthetic_banner(text),
+    heading(text, level=1)."""
+    if kind not in FRAGMENTS:
+        raise KeyError(f"unknown fragment {kind!r} (valid: {', '.join(FRAGMENTS)})")
+    if kind == "heading":
+        level = values.get("level", 1)
+        if not isinstance(level, int) or not 1 <= level <= 6:
+            raise ValueError(f"heading level must be 1..6, not {level!r}")
+    module = environment().get_template("fragments.html.j2").module
+    return str(getattr(module, kind)(**values))
+
+
+def export_html(executed: Path, target: Path, language: str, **page_kwargs) -> str:
+    """Standalone HTML of the executed notebook: outputs only, our page template, stable bytes.
+    Keyword arguments go to render_page (title defaults to the notebook's first h1)."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -25,21 +148,24 @@ def export_html(executed: Path, target: Path, language: str) -> str:
     )
     body, _ = exporter.from_notebook_node(nb)
     body = re.sub(r'\sid="cell-id=[^"]*"', "", body)
-    heading = re.search(r"<h1[^>]*>(.*?)</h1>", body, flags=re.S)
-    title = re.sub(r"<[^>]+>", "", heading.group(1)).strip() if heading else executed.stem
-    page = (
-        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if language == "zh" else "en"}">\n<head>\n'
-        f'<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
-        f"<style>\n{CSS_PATH.read_text(encoding='utf-8')}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
-    )
+    if "title" not in page_kwargs:
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", body, flags=re.S)
+        page_kwargs["title"] = (
+            html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))).strip()
+            if heading
+            else executed.stem
+        )
+    page = render_page(body_html=body, language=language, **page_kwargs)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
     return page
+
 
 def visible_text(page: str) -> str:
     """The characters a PDF of `page` can show (tags and the stylesheet removed)."""
     page = re.sub(r"<style.*?</style>|<script.*?</script>", "", page, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", "", page))
+
 
 def chapter_title(page: Path) -> str:
     found = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8"), flags=re.S)
