@@ -3,7 +3,13 @@ with their number and source, and write them to the build's output folder.
 
     ch = Chapter("01_cultivation", data_dir=data_dir, output_dir=output_dir, language=language)
     batches = ch.table("cultivation_batches")
-    ch.record("batches.announced_total", 12950, "家", "五批公示总数", source="001 图表1.4")
+    ch.record("batches.announced_total", batches["announced"].sum(), "家",
+              "ch01.stats.announced_total", source=batches)
+
+Every word comes from the label files (`ch.t`), every number shown is formatted by its unit
+(`ch.fmt`), and every source is named from the provenance of the rows used: a published
+document and chart, or the firm-level folder and its fingerprint. Cells may be run again in
+JupyterLab: recording or checking the same key again replaces it.
 """
 
 from __future__ import annotations
@@ -15,13 +21,19 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from helpers.data import catalog
 from helpers.data import source as datasource
-from helpers.report import charts
-from helpers.report.labels import label, translate
 from helpers.paths import resolve
 from helpers.pipeline import check_declared
+from helpers.report import charts, words
+from helpers.report.format import UNITS, format_value, format_with_unit, unit_label
+from helpers.report.html import render_fragment, render_table
+from helpers.report.labels import label, translate
 
 STATISTICS_COLUMNS = ["key", "value", "unit", "label", "source", "notebook"]
+FIRM_LEVEL = "firm-level"
+# A text cell starting with one of these is a formula to a spreadsheet: neutralised on save.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -31,18 +43,22 @@ class Chapter:
     output_dir: str = "build/scratch/reports"
     language: str = "zh"
     cutoff: str = "2023-07-31"
-    statistics: list[dict] = field(default_factory=list)
+    statistics: dict[str, dict] = field(default_factory=dict)
     provenance: dict[str, dict] = field(default_factory=dict)
-    checks: list[pd.DataFrame] = field(default_factory=list)
+    checks: dict[tuple[str, str], dict] = field(default_factory=dict)
 
     def __post_init__(self):
+        from helpers.parameters import validate
+
+        validate(data_dir=self.data_dir, language=self.language, cutoff=self.cutoff)
         self.output = resolve(self.output_dir)
         self.source = datasource.DataSource(resolve(self.data_dir), cutoff=self.cutoff)
+        self.documents = catalog.documents(getattr(self.source, "tables_dir", self.source.folder))
         charts.setup_style()
 
     # Load ---------------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
-        """A table by name from the chosen data source (published or aggregated firm-level)."""
+        """A table by name from the chosen data source (published, or aggregated firm-level)."""
         check_declared(self.notebook, name)
         frame = self.source.table(name)
         self.provenance[name] = dict(frame.attrs)
@@ -51,10 +67,8 @@ class Chapter:
     def published_table(self, name: str) -> pd.DataFrame:
         """A published table whatever the data source: for published context such as figures
         printed only as text. Its provenance is kept under 'published:<name>'."""
-        from helpers.data.catalog import load_published
-
         check_declared(self.notebook, name)
-        frame = load_published(name)
+        frame = catalog.load_published(name)
         self.provenance[f"published:{name}"] = dict(frame.attrs)
         return frame
 
@@ -62,59 +76,135 @@ class Chapter:
         """A table only some data sources have (e.g. yearly series that only firm-level data
         gives), or None."""
         check_declared(self.notebook, name)
-        if not self.source.provides(name):
-            return None
-        return self.table(name)
+        return self.table(name) if self.source.provides(name) else None
 
-    # Words --------------------------------------------------------------------------------
+    def as_of(self, name: str) -> str:
+        """The date a loaded table describes (its catalogue `as_of`; the cut-off for firm data),
+        as readers see it."""
+        return words.format_date(self.provenance[name]["as_of"], self.language)
+
+    # Words and numbers --------------------------------------------------------------------
     def t(self, key: str, **values) -> str:
         """Reader-facing text in the chapter's language."""
         return label(key, self.language, **values)
 
     def name(self, value: str) -> str:
+        """A category name from the data in the report language."""
         return translate(value, self.language)
 
-    def source_line(self, *tables: str, note: str = "", rows: pd.DataFrame | None = None) -> str:
-        """'资料来源：…' for a caption, from the provenance of the named tables as loaded; `rows`
-        (a subset of a table) narrows it to the charts or sections of the rows actually used.
-        Synthetic and firm-level data say so instead of naming a published document."""
-        ids = None if rows is None else sorted(set(rows["source_id"].dropna()))
-        origins = []
-        for name in tables:
-            attrs = self.provenance[name]
-            if attrs.get("synthetic"):
-                origin = self.t("common.synthetic_source")
-            elif attrs.get("firm_level"):
-                origin = self.t("common.firm_level_source", folder=self.data_dir)
-            else:
-                document = attrs["document"] if self.language == "zh" else attrs["document_en"]
-                shown = "、".join(ids if ids is not None else attrs.get("source_ids", []))
-                if self.language != "zh":
-                    shown = shown.replace("图表", "Chart ").replace("、", ", ")
-                origin = document + " " + shown
-            if origin not in origins:
-                origins.append(origin)
-        separator = "；" if self.language == "zh" else "; "
-        text = self.t("common.source_prefix") + separator.join(origins)
+    def slug(self, value: str) -> str:
+        """An ASCII id for a category in statistics keys (科创板 → star_market), from its
+        English name, so keys are the same in every edition."""
+        return words.slug(translate(str(value), "en"))
+
+    def names(self, values) -> str:
+        """Several category names as one list in the edition's punctuation."""
+        return words.join([self.name(v) for v in values], self.language)
+
+    def fmt(self, value, unit: str, **options) -> str:
+        """A number as readers see it, by its unit (49.8%, 12,950, 1.60)."""
+        return format_value(value, unit, self.language, **options)
+
+    def fmtu(self, value, unit: str, **options) -> str:
+        """A number with its unit's words (12,950家 / 12,950 firms)."""
+        return format_with_unit(value, unit, self.language, **options)
+
+    # Sources ------------------------------------------------------------------------------
+    def _rows(self, item) -> pd.DataFrame:
+        """The rows a source refers to: a loaded table by name, or rows of one."""
+        if isinstance(item, str):
+            return self._table_rows(item)
+        if isinstance(item, pd.Series):
+            return item.to_frame().T
+        return item
+
+    def _table_rows(self, name: str) -> pd.DataFrame:
+        table = name.removeprefix("published:")
+        if name.startswith("published:"):
+            return catalog.load_published(table)
+        return self.source.table(table)
+
+    def _origins(self, *items) -> list[str]:
+        """One text per distinct document the rows come from, with the charts they cite."""
+        origins: dict[str, list[str]] = {}
+        for item in items:
+            rows = self._rows(item)
+            for doc, ids in rows.groupby("source_doc", sort=False)["source_id"]:
+                cited = origins.setdefault(str(doc), [])
+                cited += [i for i in dict.fromkeys(ids.dropna().astype(str)) if i not in cited]
+        texts = []
+        for doc, ids in origins.items():
+            document = self.documents.get(doc, {})
+            if doc == FIRM_LEVEL:
+                key = "synthetic_source" if document.get("synthetic") else "firm_level_source"
+                texts.append(
+                    self.t(
+                        f"common.{key}",
+                        folder=document.get("folder", self.data_dir),
+                        fingerprint=document.get("fingerprint", ""),
+                    )
+                )
+                continue
+            title = document.get("title" if self.language == "zh" else "title_en", doc)
+            cited = words.join([self.source_id(i) for i in ids], self.language)
+            texts.append(f"{title} {cited}".strip())
+        return texts
+
+    def source_id(self, source_id: str) -> str:
+        """A chart or section id of a published document in the report language."""
+        return translate_source_id(source_id, self.language)
+
+    def source_line(self, *items, note: str = "") -> str:
+        """'资料来源：…' for a caption, from the provenance of the tables or rows given; rows
+        from firm-level data name the folder (and say 示例数据 for the synthetic sample)."""
+        separator = self.t("common.clause_separator")
+        text = self.t("common.source_prefix") + separator.join(self._origins(*items))
         text += self.t("common.recomputed_suffix")
         return text + (separator + note if note else "")
 
+    def source_ref(self, *items) -> str:
+        """The short source of a recorded number or a check (e.g. '001 图表1.4')."""
+        refs = []
+        for item in items:
+            rows = self._rows(item)
+            for doc, ids in rows.groupby("source_doc", sort=False)["source_id"]:
+                document = self.documents.get(str(doc), {})
+                if doc == FIRM_LEVEL:
+                    ref = self.t(
+                        "common.firm_level_ref",
+                        folder=document.get("folder", self.data_dir),
+                        fingerprint=document.get("fingerprint", ""),
+                    )
+                else:
+                    cited = words.join(
+                        [self.source_id(i) for i in dict.fromkeys(ids.dropna().astype(str))],
+                        self.language,
+                    )
+                    ref = f"{doc} {cited}".strip()
+                if ref not in refs:
+                    refs.append(ref)
+        return self.t("common.clause_separator").join(refs)
+
     # Record -------------------------------------------------------------------------------
-    def record(self, key: str, value, unit: str, label: str, source: str):
-        """Register a headline number for reports/statistics.csv and return it unchanged.
-        Shares are fractions (unit 'share'); values must be plain numbers."""
+    def record(self, key: str, value, unit: str, label_key: str, source, **values):
+        """Register a number a reader sees for statistics.csv and return it unchanged: its unit
+        (as in the catalogues: share, 家, 件/家 …), its label (a key in the label files,
+        formatted with `values`) and its source (tables or rows, see `source_ref`). Shares are
+        fractions; recording a key again replaces it."""
         number = float(value)
         if number != number:  # NaN
             raise ValueError(f"record: {key} is NaN; a headline number must be computed")
-        row = {
-            "key": f"{self.notebook}.{key}",
+        full_key = f"{self.notebook}.{key}"
+        self.statistics[full_key] = {
+            "key": full_key,
             "value": repr(round(number, 10)) if not number.is_integer() else str(int(number)),
-            "unit": unit,
-            "label": label,
-            "source": source,
+            "unit": unit_label(unit, self.language),
+            "label": self.t(label_key, **values),
+            "source": self.source_ref(source)
+            if not isinstance(source, tuple)
+            else self.source_ref(*source),
             "notebook": self.notebook,
         }
-        self.statistics = [r for r in self.statistics if r["key"] != row["key"]] + [row]
         self._write_statistics()
         return value
 
@@ -124,14 +214,19 @@ class Chapter:
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=STATISTICS_COLUMNS, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(self.statistics)
+            writer.writerows(self.statistics.values())
 
     # Show ---------------------------------------------------------------------------------
+    def _show(self, kind: str, **values) -> None:
+        from IPython.display import HTML, display
+
+        display(HTML(render_fragment(kind, **values)))
+
     def figure(self, fig, name: str, key: str, source: str, reading: str | None = None, **values):
         """Save the figure (PNG + SVG) and show it under its number and title, with the source
         and a sentence of reading below. Words come from the labels at `key` (`.number`,
         `.title`, `.reading`), formatted with `values`; pass `reading` to use another sentence."""
-        from IPython.display import HTML, Image, display
+        from IPython.display import Image, display
 
         number = self.t(f"{key}.number")
         title = self.t(f"{key}.title", **values)
@@ -139,28 +234,32 @@ class Chapter:
             reading = self.t(f"{key}.reading", **values)
         paths = charts.save_figure(fig, f"{self.notebook}_{name}", self.output / "figures")
         plt.close(fig)
-        display(HTML(f'<p class="figure-title"><b>{number}</b> {title}</p>'))
+        self._show("figure_title", number=number, title=title)
         display(Image(filename=str(paths["png"]), width=720))
-        display(HTML(f'<p class="figure-source">{number}　{source}</p>'))
+        self._show("figure_source", number=number, source=source)
         if reading:
-            display(HTML(f'<p class="reading">{reading}</p>'))
+            self._show("reading", text=reading)
 
-    def check(self, source: str, item, stated, recomputed, decimals: int | None = None):
+    def check(self, source, item, stated, recomputed, decimals: int | None = None, unit=None):
         """Queue a published-vs-recomputed comparison for the chapter's reconciliation table.
-        Scalars or aligned Series; `decimals` is the published precision where the stored
-        value lost it (0.730 stored as 0.73)."""
-        self.checks.append(
-            pd.DataFrame(
-                {
-                    "source": source,
-                    "item": item,
-                    "stated": stated,
-                    "recomputed": recomputed,
-                    "decimals": decimals,
-                },
-                index=None if isinstance(stated, pd.Series) else [0],
-            )
+        `source` names the published rows (tables or rows, or a tuple of them, as for `record`);
+        `item` (text, or a Series of texts) and the values are scalars or aligned Series;
+        `decimals` is the published precision where the stored value lost it (0.730 stored as
+        0.73). Checking the same source and item again replaces it."""
+        source_text = self.source_ref(*(source if isinstance(source, tuple) else (source,)))
+        items = pd.DataFrame(
+            {"item": item, "stated": stated, "recomputed": recomputed},
+            index=None if isinstance(stated, pd.Series) else [0],
         )
+        for row in items.itertuples(index=False):
+            self.checks[(source_text, str(row.item))] = {
+                "source": source_text,
+                "item": str(row.item),
+                "stated": float(row.stated),
+                "recomputed": float(row.recomputed),
+                "decimals": decimals,
+                "unit": unit,
+            }
 
     def save_table(
         self,
@@ -170,37 +269,58 @@ class Chapter:
         source: str,
         number: str = "",
         title: str = "",
-        percent: tuple[str, ...] = (),
+        units: dict[str, str] | None = None,
+        table: str | None = None,
+        row_classes: list[str] | None = None,
+        shown: pd.DataFrame | None = None,
     ):
         """Write the table as CSV (UTF-8 with BOM, so Excel shows Chinese) and XLSX, each row
-        carrying its source line (so a table from the synthetic sample says so); show it."""
+        carrying its source line (so a table from the synthetic sample says so); show it with
+        headers and values in the edition's words. Units per column come from the catalogue
+        entry of `table` and from `units`; text cells that a spreadsheet would run as a formula
+        are neutralised."""
         from IPython.display import HTML, display
 
         tables = self.output / "tables"
         tables.mkdir(parents=True, exist_ok=True)
         stem = f"{self.notebook}_{name}"
-        written = frame.assign(data_source=source)
+        written = neutralise_formulas(frame.assign(data_source=source))
         written.to_csv(
             tables / f"{stem}.csv", index=False, encoding="utf-8-sig", lineterminator="\n"
         )
         write_xlsx(written, tables / f"{stem}.xlsx", sheet=name[:31])
         if title:
-            display(HTML(f'<p class="table-title"><b>{number}</b> {title}</p>'))
-        shown = self.display_frame(frame, percent)
-        display(HTML(shown.to_html(index=False, border=0, classes="data-table")))
-        display(HTML(f'<p class="figure-source">{source}</p>'))
+            self._show("table_title", number=number, title=title)
+        if shown is None:
+            column_units = self.column_units(table)
+            column_units.update(units or {})
+            shown = self.display_frame(frame, column_units)
+        else:
+            shown = shown.rename(columns=self.column_name)
+        display(HTML(render_table(shown, row_classes=row_classes)))
+        self._show("figure_source", number="", source=source)
 
-    def display_frame(self, frame: pd.DataFrame, percent: tuple[str, ...] = ()) -> pd.DataFrame:
-        """The table as a reader sees it: shares (columns named *share* or *_rate, or listed in
-        `percent`) as percentages, counts with separators, names in the report language."""
+    def column_units(self, table: str | None) -> dict[str, str]:
+        """Units of a loaded table's columns, from its catalogue entry."""
+        if table is None:
+            return {}
+        spec = catalog.table_spec(
+            table.removeprefix("published:"), getattr(self.source, "tables_dir", self.source.folder)
+        )
+        return {column: rule["unit"] for column, rule in spec.columns.items() if "unit" in rule}
+
+    def display_frame(self, frame: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
+        """The table as a reader sees it: numbers formatted by their column's unit, headers
+        and category names in the report language."""
         shown = pd.DataFrame(index=frame.index)
         for column in frame.columns:
             values = frame[column]
             header = self.column_name(column)
-            if "share" in column or column.endswith("_rate") or column in percent:
-                shown[header] = values.map(format_percent)
-            elif pd.api.types.is_integer_dtype(values):
-                shown[header] = values.map(lambda v: "–" if pd.isna(v) else f"{int(v):,}")
+            unit = units.get(column)
+            if unit is None and pd.api.types.is_integer_dtype(values):
+                unit = "项"
+            if unit is not None:
+                shown[header] = values.map(lambda v, u=unit: self.fmt(v, u))
             elif pd.api.types.is_float_dtype(values):
                 shown[header] = values.map(lambda v: "–" if pd.isna(v) else format_number(v))
             else:
@@ -208,31 +328,26 @@ class Chapter:
         return shown
 
     def column_name(self, column: str) -> str:
-        try:
-            return self.t(f"columns.{column}")
-        except KeyError:
-            return column
+        """A column header in the report language (`columns:` in the label files)."""
+        return self.t(f"columns.{column}")
 
-    def heading(self, key: str, level: int = 1):
+    def heading(self, key: str, level: int = 1, **values):
         """A chapter or section heading from the labels file."""
-        from IPython.display import HTML, display
-
-        display(HTML(f"<h{level}>{self.t(key)}</h{level}>"))
+        self._show("heading", level=level, text=self.t(key, **values))
         if level == 1 and self.source.is_synthetic:
-            display(HTML(f'<p class="synthetic-banner">{self.t("common.synthetic_banner")}</p>'))
+            self._show("synthetic_banner", text=self.t("common.synthetic_banner"))
 
     def reconciliation(self, items: pd.DataFrame | None = None, name: str = "reconciliation"):
         """Recomputed-vs-published checks: a summary, a sentence per mismatch, then the table
         (mismatches first); saved as tables/<notebook>_reconciliation.csv/.xlsx."""
-        from IPython.display import HTML, display
-
         from helpers.stats.reconcile import reconcile
 
         if items is None:
-            items = pd.concat(self.checks, ignore_index=True)
+            items = pd.DataFrame(list(self.checks.values()))
         table = reconcile(items, decimals="decimals" if "decimals" in items else None)
+        units = items.set_index(["source", "item"])["unit"] if "unit" in items else None
         counts = table["status"].value_counts()
-        display(HTML(f'<p class="table-title"><b>{self.t("common.reconciliation_title")}</b></p>'))
+        self._show("table_title", number="", title=self.t("common.reconciliation_title"))
         self.text(
             "common.reconciliation_reading",
             total=len(table),
@@ -240,45 +355,109 @@ class Chapter:
             rounding=int(counts.get("rounding", 0)),
             mismatch=int(counts.get("mismatch", 0)),
         )
+
+        def unit_of(row):
+            unit = None if units is None else units.get((row.source, row.item))
+            return None if unit is None or pd.isna(unit) else unit
+
         for row in table[table["status"] == "mismatch"].itertuples():
+            stated, recomputed, difference = self._check_values(row, unit_of(row))
             self.text(
                 "common.mismatch_sentence",
                 item=row.item,
                 source=row.source,
-                stated=format_number(row.stated),
-                recomputed=format_number(row.recomputed),
-                difference=format_number(row.difference, signed=True),
+                stated=stated,
+                recomputed=recomputed,
+                difference=difference,
             )
-        source = self.t("common.reconciliation_source")
-        if self.source.is_synthetic:
-            source += "；" + self.t("common.synthetic_source")
-        self.save_table(table, name, source=source)
+        shown = table.copy().astype({"stated": object, "recomputed": object, "difference": object})
+        for index, row in zip(table.index, table.itertuples(), strict=True):
+            shown.loc[index, ["stated", "recomputed", "difference"]] = self._check_values(
+                row, unit_of(row)
+            )
+        self.save_table(
+            table,
+            name,
+            source=self.t("common.reconciliation_source"),
+            shown=shown.assign(status=table["status"].map(self.name)),
+            row_classes=table["status"].tolist(),
+        )
         return table
+
+    def _check_values(self, row, unit: str | None) -> tuple[str, str, str]:
+        """Stated, recomputed and difference as readers see them: by the figure's unit, the
+        recomputed value with one more decimal so a mismatch is visible (12.6% vs 12.66%), a
+        difference of shares in percentage points."""
+        if unit is None:
+            return (
+                format_number(row.stated),
+                format_number(row.recomputed),
+                format_number(row.difference, signed=True),
+            )
+        if unit in {"share", "rate"}:
+            difference = self.fmtu(row.difference * 100, "pp", signed=True, decimals=2)
+            return (
+                self.fmt(row.stated, unit),
+                self.fmt(row.recomputed, unit, decimals=2),
+                difference,
+            )
+        return (
+            self.fmt(row.stated, unit),
+            self.fmt(row.recomputed, unit, decimals=3),
+            self.fmt(row.difference, unit, signed=True, decimals=3),
+        )
 
     def text(self, key: str, **values):
         """Show a paragraph of reading from the labels file."""
-        from IPython.display import HTML, display
-
-        display(HTML(f'<p class="reading">{self.t(key, **values)}</p>'))
+        self._show("reading", text=self.t(key, **values))
 
 
-def format_percent(value: float) -> str:
-    """A share for readers: one decimal (49.8%), two for shares under 0.1% (0.01%)."""
-    if pd.isna(value):
-        return "–"
-    return f"{value:.2%}" if 0 < abs(value) < 0.001 else f"{value:.1%}"
+def translate_source_id(source_id: str, language: str) -> str:
+    """A source id ('图表1.4', '城市页·北京', '摘要') in the report language: whole ids from
+    `names:` in the label files, else '图表N' → 'Chart N' and known parts joined by '·'."""
+    if language == "zh":
+        return source_id
+    whole = translate(source_id, language)
+    if whole != source_id:
+        return whole
+    parts = []
+    for part in source_id.split("·"):
+        if part.startswith("图表"):
+            parts.append(label("words.chart", language) + " " + part.removeprefix("图表"))
+        else:
+            parts.append(translate(part, language))
+    return " · ".join(parts)
 
 
 def format_number(value: float, signed: bool = False) -> str:
-    """A number for readers: thousands separators for large values, four significant digits
-    otherwise, never scientific notation (264,900 / 1.462 / 0.0005584)."""
+    """A number without a unit: thousands separators for large values, four significant
+    digits otherwise, never scientific notation (264,900 / 1.462 / 0.0005584); rounding noise
+    (|x| < 1e-9) is 0."""
+    if pd.isna(value):
+        return "–"
+    value = 0.0 if abs(value) < 1e-9 else float(value)
     sign = "+" if signed else ""
     if abs(value) >= 1000:
         return f"{value:{sign},.0f}"
-    if value == 0 or abs(value) >= 1e-4:
-        text = f"{value:{sign}.4g}"
-        return text if "e" not in text else f"{value:{sign}.6f}".rstrip("0")
-    return f"{value:{sign}.2e}"
+    text = f"{value:{sign}.4g}"
+    if "e" in text:  # below 1e-4: fixed notation with four significant digits
+        import math
+
+        places = -int(math.floor(math.log10(abs(value)))) + 3
+        text = f"{value:{sign}.{places}f}".rstrip("0")
+    return text
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that start like a formula (=, +, -, @) get a leading apostrophe, so a
+    spreadsheet shows them as text instead of running them."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+            )
+    return frame
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:

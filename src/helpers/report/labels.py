@@ -53,4 +53,4 @@ def label(key: str, language: str = "zh", **values) -> str:
 
 def translate(value: str, language: str = "zh") -> str:
     """A category name from the data (always Chinese) in the report language, via `names:`."""
-    return (_labels(language).get("names") or {}).get(value, value)
+    return str((_labels(language).get("names") or {}).get(value, value))

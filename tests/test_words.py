@@ -1,0 +1,93 @@
+"""Words chosen by the data: comparisons, qualifiers, lists, numerals, dates, slugs."""
+
+import pytest
+
+from helpers.report import words
+
+
+@pytest.mark.parametrize(
+    ("share", "zh", "en"),
+    [
+        (0.873, "近九成", "nearly 90%"),  # 十大重点产业领域 10648/12192
+        (0.069, "不足一成", "less than 10%"),  # A股上市 843/12192
+        (0.52, "超过五成", "over 50%"),
+        (0.801, "约八成", "about 80%"),
+        (0.5, "约五成", "about 50%"),
+        (0.96, "超过九成", "over 90%"),
+        (0.0999, "约一成", "about 10%"),
+        (0.0949, "不足一成", "less than 10%"),
+        (0.498, "约五成", "about 50%"),
+    ],
+)
+def test_tenths_qualifier_follows_the_value(share, zh, en):
+    assert words.tenths(share, "zh") == zh
+    assert words.tenths(share, "en") == en
+
+
+def test_tenths_refuses_a_value_that_is_not_a_share():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        words.tenths(1.2)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "zh", "en"),
+    [
+        (0.156, 0.10, "高于", "higher than"),
+        (0.05, 0.10, "低于", "lower than"),
+        (0.1, 0.1, "等于", "equal to"),
+    ],
+)
+def test_compare_names_the_sign_of_the_gap(a, b, zh, en):
+    assert words.compare(a, b, "zh") == zh
+    assert words.compare(a, b, "en") == en
+
+
+def test_relation_is_on_par_within_ten_percent():
+    assert words.relation_kind(115 / 115) == "on_par"
+    assert words.relation_kind(1.09) == "on_par"
+    assert words.relation_kind(1.2) == "higher"
+    assert words.relation_kind(0.29) == "lower"
+
+
+def test_direction_and_decreasing():
+    assert words.direction(1617, 2404, "zh") == "增至"
+    assert words.direction(2404, 1617, "en") == "fell to"
+    assert words.direction(5, 5, "zh") == "保持为"
+    assert words.decreasing([183, 152, 122, 111, 100])
+    assert not words.decreasing([183, 152, 160])
+
+
+def test_lists_use_the_editions_punctuation():
+    assert (
+        words.join(["新材料", "新一代信息技术", "高端机械装备"], "zh")
+        == "新材料、新一代信息技术和高端机械装备"
+    )
+    assert words.join(["A", "B", "C"], "en") == "A, B and C"
+    assert words.join(["A"], "en") == "A"
+
+
+def test_numerals_and_dates():
+    assert words.numeral(5, "zh") == "五" and words.numeral(6, "zh") == "六"
+    assert words.numeral(6, "en") == "six"
+    assert words.numeral(12, "en") == "12"
+    assert words.format_date("2023-07-31", "zh") == "2023年7月31日"
+    assert words.format_date("2023-07-31", "en") == "31 July 2023"
+
+
+@pytest.mark.parametrize(
+    ("english", "slug"),
+    [
+        ("STAR Market", "star_market"),
+        ("≥100", "ge_100"),
+        ("1–9", "1_9"),
+        ("Batch 4", "batch_4"),
+        (">10 markets", "gt_10_markets"),
+    ],
+)
+def test_slugs_are_ascii_ids(english, slug):
+    assert words.slug(english) == slug
+
+
+def test_a_name_without_english_has_no_slug():
+    with pytest.raises(ValueError, match="add its English name"):
+        words.slug("未收录")
