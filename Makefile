@@ -15,14 +15,14 @@ PIP_FILTER := { grep -v 'is ignored: it is neither a file nor a directory' || tr
 DATA_DIR ?= data/published
 LANGUAGE ?= zh
 CUTOFF ?= 2023-07-31
-# Each data source gets its own build folder so switching DATA_DIR never mixes results.
+# One data folder in one language is one edition: staged in $(BUILD)/<edition>/, published to
+# $(REPORTS)/<edition>/ (zh, en, sample-zh, sample-en, <folder>-zh, ...; see helpers.build.editions).
 BUILD ?= build
 REPORTS ?= reports
-BUILD_ROOT := $(BUILD)/$(subst /,_,$(patsubst ./%,%,$(DATA_DIR)))-$(LANGUAGE)
-STAGING := $(BUILD_ROOT)/reports
+EDITION_ARGS = --build '$(BUILD)' --data-dir '$(DATA_DIR)' --language '$(LANGUAGE)' --cutoff '$(CUTOFF)'
 
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
-CHAPTERS := $(patsubst notebooks/%.ipynb,%,$(NOTEBOOKS))
+# The chapters, in book order: the top-level keys of notebooks/pipeline.yml (written once there).
+CHAPTERS := $(shell sed -n 's/^\([A-Za-z0-9_][A-Za-z0-9_-]*\):.*/\1/p' notebooks/pipeline.yml)
 CHAPTER_TARGETS := $(patsubst %,chapter-%,$(CHAPTERS))
 
 ## help: list the targets (default)
@@ -39,19 +39,30 @@ $(VENV_STAMP): requirements.txt pyproject.toml
 ## venv: create .venv with pip from the pinned requirements.txt (done by every target that needs it)
 venv: $(VENV_STAMP)
 
-## report: build every chapter (HTML, PDF, figures, tables, statistics.csv) into reports/; DATA_DIR=path to use other data
+## report: build every chapter of notebooks/pipeline.yml into reports/<edition>/ (zh; LANGUAGE=en -> en; DATA_DIR=data/sample -> sample-zh)
 report: $(CHAPTER_TARGETS)
-	$(PY) -m helpers.build publish --staging $(STAGING) --reports $(REPORTS)
+	$(PY) -m helpers.build publish $(EDITION_ARGS) --reports '$(REPORTS)'
 
 # Each chapter decides itself whether to rebuild, from a fingerprint of the inputs declared in
 # notebooks/pipeline.yml (content, not file times); `make -j2` builds two at a time.
-$(CHAPTER_TARGETS): chapter-%: check-data
-	$(PY) -m helpers.build chapter --notebook notebooks/$*.ipynb --staging $(STAGING) \
-	    --data-dir $(DATA_DIR) --language $(LANGUAGE) --cutoff $(CUTOFF)
+$(CHAPTER_TARGETS): chapter-%: tables
+	$(PY) -m helpers.build chapter --notebook notebooks/$*.ipynb $(EDITION_ARGS)
 
-## check-data: validate the input data (all published tables and DATA_DIR) before building
+## tables: aggregate a firm-level DATA_DIR into published-shaped tables (cached) and print the folder
+tables: check-data
+	$(PY) -m helpers.build tables --build '$(BUILD)' --data-dir '$(DATA_DIR)' --cutoff '$(CUTOFF)'
+
+## check-data: validate the parameters and the input data (all published tables and DATA_DIR) before building
 check-data: $(VENV_STAMP)
-	$(PY) -m helpers.build check --staging $(STAGING) --data-dir $(DATA_DIR) --cutoff $(CUTOFF)
+	$(PY) -m helpers.build check $(EDITION_ARGS)
+
+## index: rewrite reports/index.html from the editions in reports/
+index: $(VENV_STAMP)
+	$(PY) -m helpers.build index --build '$(BUILD)' --reports '$(REPORTS)'
+
+## list-chapters: the chapters in book order (from notebooks/pipeline.yml)
+list-chapters:
+	@printf '%s\n' $(CHAPTERS)
 
 ## sample-data: regenerate the synthetic firm-level sample in data/sample (seeded, byte-identical)
 sample-data: $(VENV_STAMP)
@@ -83,8 +94,8 @@ lock: $(VENV_STAMP)
 benchmark: $(VENV_STAMP)
 	$(PY) benchmarks/bench_build.py
 
-## clean: remove build caches (reports/ and .venv stay)
+## clean: remove build caches and staging (reports/ and .venv stay)
 clean:
 	rm -rf build
 
-.PHONY: $(CHAPTER_TARGETS) help venv report check-data sample-data test lint format lab lock benchmark clean
+.PHONY: $(CHAPTER_TARGETS) help venv report tables check-data index list-chapters sample-data test lint format lab lock benchmark clean

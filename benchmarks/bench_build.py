@@ -74,7 +74,7 @@ def main() -> None:
                 ),
             )
         )
-        html = (tmp / "reports" / "html" / "01_cultivation.html").read_text(encoding="utf-8")
+        html = (tmp / "reports" / "zh" / "html" / "01_cultivation.html").read_text(encoding="utf-8")
         script = (
             "import sys, time, weasyprint; from helpers.report import pdf as build; page = sys.stdin.read();"
             "t = time.perf_counter(); build.render_pdf(page, build.BUILD_DIR, __import__('pathlib').Path(sys.argv[1]));"

@@ -1,9 +1,10 @@
-"""End-to-end: `make report` builds every chapter to HTML and PDF; a failed build leaves the
-previous reports/ untouched; the same inputs give byte-identical outputs."""
+"""End-to-end: `make report` builds every chapter to HTML and PDF in reports/<edition>/;
+editions sit side by side; a failed build leaves the previous reports untouched; the same inputs
+give byte-identical outputs."""
 
+import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,11 @@ pytestmark = pytest.mark.build
 
 
 def make_report(tmp: Path, name: str, data_dir: str = "data/published", **extra):
+    """`make -j2 report` into tmp/name/{build,reports}; returns the result and reports/."""
     reports = tmp / name / "reports"
     args = [
         "make",
+        "-j2",
         "--no-print-directory",
         "report",
         f"DATA_DIR={data_dir}",
@@ -31,9 +34,13 @@ def make_report(tmp: Path, name: str, data_dir: str = "data/published", **extra)
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("build")
-    result, reports = make_report(tmp, "first")
+    result, root = make_report(tmp, "first")
     assert result.returncode == 0, result.stdout + result.stderr
-    return tmp, reports
+    return tmp, root
+
+
+def read_files(folder: Path) -> dict[Path, bytes]:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def pdf_text(path: Path) -> str:
@@ -41,7 +48,8 @@ def pdf_text(path: Path) -> str:
 
 
 def test_html_has_the_chinese_title_and_recomputed_figures_without_code(built):
-    _, reports = built
+    _, root = built
+    reports = root / "zh"
     html = (reports / "html" / "01_cultivation.html").read_text(encoding="utf-8")
     assert "<title>一、专精特新“小巨人”企业的培育现状</title>" in html
     assert "49.8%" in html  # 科创板: 274/550 recomputed
@@ -51,7 +59,8 @@ def test_html_has_the_chinese_title_and_recomputed_figures_without_code(built):
 
 
 def test_pdf_has_real_chinese_text_and_embeds_the_cjk_font(built):
-    _, reports = built
+    _, root = built
+    reports = root / "zh"
     pdf = reports / "pdf" / "01_cultivation.pdf"
     text = pdf_text(pdf)
     assert "专精特新“小巨人”企业的培育现状" in text.replace("\n", "")
@@ -69,13 +78,23 @@ def test_pdf_has_real_chinese_text_and_embeds_the_cjk_font(built):
 
 
 def test_outputs_are_all_there(built):
-    _, reports = built
+    _, root = built
+    assert sorted(p.name for p in root.iterdir()) == ["README.md", "index.html", "zh"]
+    reports = root / "zh"
     whole = PdfReader(reports / "pdf" / "report.pdf")
     chapters = [PdfReader(p) for p in sorted((reports / "pdf").glob("[0-9][0-9]_*.pdf"))]
     assert len(whole.pages) == sum(len(c.pages) for c in chapters)
     assert whole.outline[0].title == "一、专精特新“小巨人”企业的培育现状"
-    index = (reports / "index.html").read_text(encoding="utf-8")
-    assert 'href="html/01_cultivation.html"' in index and 'href="pdf/report.pdf"' in index
+    index = (root / "index.html").read_text(encoding="utf-8")
+    assert 'href="zh/html/01_cultivation.html"' in index and 'href="zh/pdf/report.pdf"' in index
+    assert 'href="zh/statistics.csv"' in index and "data/published" in index
+    edition = json.loads((reports / "edition.json").read_text(encoding="utf-8"))
+    assert edition["edition"] == "zh" and edition["synthetic"] is False
+    assert [c["id"] for c in edition["chapters"]] == [
+        "01_cultivation",
+        "02_innovation",
+        "99_reconciliation",
+    ]
     for part, suffix in [
         ("html", ".html"),
         ("pdf", ".pdf"),
@@ -101,10 +120,14 @@ def test_same_inputs_give_byte_identical_outputs(built):
     tmp, first = built
     result, second = make_report(tmp, "second")
     assert result.returncode == 0, result.stdout + result.stderr
-    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
-    different = [str(f) for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
-    assert different == []
+    before, after = read_files(first), read_files(second)
+    assert sorted(before) == sorted(after)
+    assert [str(f) for f in before if before[f] != after[f]] == []
+    # Nothing changed: every chapter is up to date, the edition is published again as it was.
+    result, again = make_report(tmp, "second")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("up to date:") == 3 and "built " not in result.stdout
+    assert read_files(again) == after
 
 
 def test_a_failed_build_leaves_the_last_good_reports_untouched(built, tmp_path):
@@ -138,36 +161,36 @@ def test_a_failed_build_leaves_the_last_good_reports_untouched(built, tmp_path):
     assert after == before
 
 
-def test_english_edition_builds_with_english_words(tmp_path):
-    staging = tmp_path / "reports"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "helpers.build",
-            "chapter",
-            "--notebook",
-            "notebooks/01_cultivation.ipynb",
-            "--staging",
-            str(staging),
-            "--language",
-            "en",
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
+def test_editions_sit_side_by_side(tmp_path):
+    """English first, then Chinese, into the same reports/: both stay, each in its folder."""
+    result, root = make_report(tmp_path, "both", LANGUAGE="en")
     assert result.returncode == 0, result.stdout + result.stderr
-    html = (staging / "html" / "01_cultivation.html").read_text(encoding="utf-8")
+    english = read_files(root / "en")
+    html = (root / "en" / "html" / "01_cultivation.html").read_text(encoding="utf-8")
     assert "<title>1. Cultivation of the Little Giant firms</title>" in html
     assert '<html lang="en">' in html
     assert "STAR Market" in html and "49.8%" in html
+    assert (tmp_path / "both" / "build" / "en" / "reports" / "html").is_dir()  # staged apart
+    result, root = make_report(tmp_path, "both")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in root.iterdir()) == ["README.md", "en", "index.html", "zh"]
+    assert read_files(root / "en") == english  # building zh did not touch en
+    index = (root / "index.html").read_text(encoding="utf-8")
+    assert index.index('href="zh/html/01_cultivation.html"') < index.index(
+        'href="en/html/01_cultivation.html"'
+    )
+    assert "1. Cultivation of the Little Giant firms" in index
 
 
 def test_report_builds_on_the_synthetic_sample_and_says_so(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("sample")
-    result, reports = make_report(tmp, "sample", data_dir="data/sample")
+    result, root = make_report(tmp, "sample", data_dir="data/sample")
     assert result.returncode == 0, result.stdout + result.stderr
+    reports = root / "sample-zh"
+    edition = json.loads((reports / "edition.json").read_text(encoding="utf-8"))
+    assert edition["synthetic"] is True and edition["data_dir"] == "data/sample"
+    index = (root / "index.html").read_text(encoding="utf-8")
+    assert "示例数据 (synthetic sample)" in index and 'href="sample-zh/pdf/report.pdf"' in index
     for chapter in ("01_cultivation", "02_innovation"):
         html = (reports / "html" / f"{chapter}.html").read_text(encoding="utf-8")
         assert "示例数据（合成样本，非真实企业" in html  # every source line
@@ -190,8 +213,8 @@ def test_bad_firm_level_data_stops_the_build_with_file_row_column(tmp_path):
     cells[5] = "北京x"  # the province column
     lines[3] = ",".join(cells)
     firms.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result, reports = make_report(tmp_path, "bad", data_dir=str(folder))
+    result, root = make_report(tmp_path, "bad", data_dir=str(folder))
     message = result.stdout + result.stderr
     assert result.returncode != 0
     assert "bad input data" in message and "firms.csv, row 4, column 'province'" in message
-    assert not reports.exists()
+    assert not root.exists()

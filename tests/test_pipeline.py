@@ -1,15 +1,21 @@
-"""The build graph in notebooks/pipeline.yml and the content fingerprints built on it."""
+"""The build graph in notebooks/pipeline.yml (the book's chapters, in order, and what each
+reads), the content fingerprints built on it, and publishing editions side by side (with
+stand-in chapter files, no kernels: the end-to-end build is tests/test_build.py)."""
 
+import argparse
 import json
 import os
 import re
 import shutil
+import subprocess
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from helpers import pipeline
-from helpers.build import fingerprint
+from helpers.build import editions, fingerprint, steps
 
 REPO = Path(__file__).parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -17,7 +23,43 @@ TABLE_CALL = re.compile(r'ch\.(?:table|optional_table|published_table)\("([a-z0-
 
 
 def test_every_notebook_is_declared_and_every_declaration_has_a_notebook():
-    assert {nb.stem for nb in NOTEBOOKS} == set(pipeline.declarations())
+    assert {nb.stem for nb in NOTEBOOKS} == set(pipeline.chapters())
+    assert all(pipeline.notebook_path(c).exists() for c in pipeline.chapters())
+
+
+def test_the_book_order_is_the_order_of_pipeline_yml():
+    assert pipeline.chapters() == list(pipeline.declarations())
+    assert pipeline.chapters()[0] == "01_cultivation"
+    assert pipeline.chapters()[-1] == "99_reconciliation"
+
+
+def test_the_makefile_reads_the_chapter_list_from_pipeline_yml():
+    result = subprocess.run(
+        ["make", "--no-print-directory", "list-chapters"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == pipeline.chapters()
+
+
+def test_make_help_is_instant_and_needs_no_venv():
+    start = time.perf_counter()
+    result = subprocess.run(
+        ["make", "--no-print-directory", "help", "VENV=/nonexistent"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert time.perf_counter() - start < 2
+    assert "report:" in result.stdout and "tables:" in result.stdout
+
+
+def test_an_undeclared_chapter_is_named():
+    with pytest.raises(KeyError, match="not a chapter"):
+        pipeline.notebook_path("03_nope")
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
@@ -77,3 +119,181 @@ def test_firm_level_fingerprint_covers_the_data_folder(tmp_path):
     before = fingerprint.fingerprint(notebook, folder, {})
     (folder / "patents.csv").write_text("firm_id,year\nA,2022\n", encoding="utf-8")
     assert fingerprint.fingerprint(notebook, folder, {}) != before
+
+
+# Publishing editions, with stand-in chapter outputs (blank PDFs) so no kernel runs.
+
+
+@pytest.fixture
+def stable_fingerprints(monkeypatch):
+    """Fingerprint the notebook name and parameters only, so that someone editing helpers/
+    while these tests run (the real fingerprint's job to notice) does not fail them."""
+    monkeypatch.setattr(
+        fingerprint,
+        "fingerprint",
+        lambda notebook, data_dir, parameters: f"{notebook.name} {data_dir} {parameters}",
+    )
+
+
+def stage_edition(tmp: Path, data_dir: str = "data/published", language: str = "zh", mark=""):
+    """A staging folder as the chapter steps leave it, with markers for the current inputs."""
+    from pypdf import PdfWriter
+
+    args = argparse.Namespace(
+        build=str(tmp / "build"), data_dir=data_dir, language=language, cutoff="2023-07-31"
+    )
+    edition = steps.Edition(args)
+    staging = edition.staging
+    for part in ("html", "pdf", "figures", "tables", "statistics"):
+        (staging / part).mkdir(parents=True, exist_ok=True)
+    for chapter in pipeline.chapters():
+        title = f"{chapter} <{language}>{mark}"
+        (staging / "html" / f"{chapter}.html").write_text(
+            f"<html><head><title>{title}</title></head></html>", encoding="utf-8"
+        )
+        writer = PdfWriter()
+        writer.add_blank_page(width=100, height=100)
+        with (staging / "pdf" / f"{chapter}.pdf").open("wb") as handle:
+            writer.write(handle)
+        (staging / "figures" / f"{chapter}_fig1_1.png").write_bytes(b"png" + mark.encode())
+        (staging / "tables" / f"{chapter}_reconciliation.csv").write_text(
+            "source,item,stated,recomputed,difference,status,data_source\n"
+            "001,x,1,1,0,ok,published\n",
+            encoding="utf-8-sig",
+        )
+        (staging / "statistics" / f"{chapter}.csv").write_text(
+            f"key,value,unit,label,source,notebook\n{chapter}.n,1{mark},家,n,001,{chapter}\n",
+            encoding="utf-8",
+        )
+        marker = edition.marker(chapter)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(
+            fingerprint.fingerprint(
+                pipeline.notebook_path(chapter), edition.checked["data_path"], edition.parameters()
+            )
+        )
+    (staging / "figures" / "00_gone_fig1_1.png").write_bytes(b"a deleted notebook's figure")
+    return args
+
+
+def publish(tmp: Path, args) -> None:
+    steps.main(
+        [
+            "publish",
+            "--build",
+            args.build,
+            "--data-dir",
+            args.data_dir,
+            "--language",
+            args.language,
+            "--cutoff",
+            args.cutoff,
+            "--reports",
+            str(tmp / "reports"),
+        ]
+    )
+
+
+def test_editions_are_published_side_by_side_and_listed_in_the_index(tmp_path, stable_fingerprints):
+    reports = tmp_path / "reports"
+    (reports / "html").mkdir(parents=True)  # the single-edition layout's leftovers
+    (reports / "statistics.csv").write_text("old", encoding="utf-8")
+    publish(tmp_path, stage_edition(tmp_path, language="en"))
+    publish(tmp_path, stage_edition(tmp_path, language="zh"))
+    publish(tmp_path, stage_edition(tmp_path, data_dir="data/sample", language="zh"))
+    assert sorted(p.name for p in reports.iterdir()) == [
+        "README.md",
+        "en",
+        "index.html",
+        "sample-zh",
+        "zh",
+    ]
+    for edition in ("zh", "en", "sample-zh"):
+        folder = reports / edition
+        assert (folder / "html" / "01_cultivation.html").exists()
+        assert (folder / "pdf" / "report.pdf").exists()
+        assert not (folder / "figures" / "00_gone_fig1_1.png").exists()  # current chapters only
+    record = json.loads((reports / "sample-zh" / "edition.json").read_text(encoding="utf-8"))
+    assert record["edition"] == "sample-zh" and record["synthetic"] is True
+    assert record["data_dir"] == "data/sample" and record["language"] == "zh"
+    assert [c["id"] for c in record["chapters"]] == pipeline.chapters()
+    assert record["chapters"][0]["title"] == "01_cultivation <zh>"
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    # Book order inside an edition; zh, en, then the sample; words in both languages.
+    assert index.index('href="zh/html/01_cultivation.html"') < index.index(
+        'href="zh/html/02_innovation.html"'
+    )
+    assert index.index('id="edition-zh"') < index.index('id="edition-en"')
+    assert index.index('id="edition-en"') < index.index('id="edition-sample-zh"')
+    for edition in ("zh", "en", "sample-zh"):
+        for link in ("pdf/report.pdf", "statistics.csv", "tables/reconciliation.csv"):
+            assert f'href="{edition}/{link}"' in index
+    assert index.count("示例数据 (synthetic sample)") == 1  # only the sample is marked
+    assert "data/sample" in index and "data/published" in index
+    assert "01_cultivation &lt;zh&gt;" in index  # titles escaped
+    assert "中文版 (Chinese edition)" in index and "英文版 (English edition)" in index
+
+
+def test_republishing_replaces_only_that_edition_and_the_index_is_deterministic(
+    tmp_path, stable_fingerprints
+):
+    reports = tmp_path / "reports"
+    publish(tmp_path, stage_edition(tmp_path, language="en"))
+    publish(tmp_path, stage_edition(tmp_path, language="zh"))
+    english = {p: p.read_bytes() for p in (reports / "en").rglob("*") if p.is_file()}
+    index = (reports / "index.html").read_bytes()
+    publish(tmp_path, stage_edition(tmp_path, language="zh", mark="2"))
+    assert {p: p.read_bytes() for p in (reports / "en").rglob("*") if p.is_file()} == english
+    assert (reports / "zh" / "figures" / "01_cultivation_fig1_1.png").read_bytes() == b"png2"
+    assert not list(reports.glob("*.new")) and not list(reports.glob("*.old"))
+    assert (reports / "index.html").read_bytes() != index  # the zh titles changed
+    before = (reports / "index.html").read_bytes()
+    editions.write_index(reports)
+    assert (reports / "index.html").read_bytes() == before
+
+
+def test_publish_refuses_chapters_built_from_other_inputs(tmp_path, stable_fingerprints):
+    args = stage_edition(tmp_path)
+    marker = tmp_path / "build" / "zh" / "done" / "02_innovation.sha256"
+    marker.write_text("built from an older notebook", encoding="utf-8")
+    with pytest.raises(
+        SystemExit, match=r"not built from the current inputs.*02_innovation: its inputs changed"
+    ):
+        publish(tmp_path, args)
+    assert not (tmp_path / "reports" / "zh").exists()
+
+
+def test_an_interrupted_swap_keeps_the_last_good_edition(tmp_path, stable_fingerprints):
+    reports = tmp_path / "reports"
+    publish(tmp_path, stage_edition(tmp_path))
+    (reports / "zh").rename(reports / "zh.old")  # as if killed between the two renames
+    (reports / "zh.new").mkdir()
+    editions.write_index(reports)
+    assert 'id="edition-zh"' not in (reports / "index.html").read_text(encoding="utf-8")
+    publish(tmp_path, stage_edition(tmp_path, mark="3"))
+    assert sorted(p.name for p in reports.iterdir()) == ["README.md", "index.html", "zh"]
+
+
+def test_a_second_build_waits_for_the_lock(tmp_path, capsys):
+    order = []
+
+    def hold():
+        with editions.edition_lock(tmp_path, "zh"):
+            order.append("first in")
+            time.sleep(0.5)
+            order.append("first out")
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    time.sleep(0.1)
+    with editions.edition_lock(tmp_path, "zh"):
+        order.append("second in")
+    thread.join()
+    assert order == ["first in", "first out", "second in"]
+    assert "waiting for another build" in capsys.readouterr().out
+    # Chapter steps of one build share the edition's lock.
+    with (
+        editions.edition_lock(tmp_path, "zh", shared=True),
+        editions.edition_lock(tmp_path, "zh", shared=True),
+    ):
+        pass

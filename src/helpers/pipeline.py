@@ -1,5 +1,6 @@
-"""The build graph, written down once (`notebooks/pipeline.yml`): which notebooks there are and
-which tables each may read. The build fingerprints exactly these inputs
+"""The build graph, written down once (`notebooks/pipeline.yml`): which chapters the book has,
+in book order (the file's key order), and which tables each may read. The Makefile and the build
+take the chapter list from here; the build fingerprints exactly the declared inputs
 (`helpers.build.fingerprint`), and `Chapter.table()` refuses a read that is not declared."""
 
 from __future__ import annotations
@@ -19,6 +20,24 @@ ALL = "all"
 @functools.cache
 def declarations() -> dict[str, dict]:
     return yaml.safe_load(PIPELINE_FILE.read_text(encoding="utf-8")) or {}
+
+
+def chapters() -> list[str]:
+    """The chapters in book order: the top-level keys of notebooks/pipeline.yml."""
+    return list(declarations())
+
+
+def notebook_path(chapter: str) -> Path:
+    """notebooks/<chapter>.ipynb, which must exist for a declared chapter."""
+    path = NOTEBOOKS_DIR / f"{chapter}.ipynb"
+    if chapter not in declarations():
+        raise KeyError(f"'{chapter}' is not a chapter of {display_path(PIPELINE_FILE)}")
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{display_path(PIPELINE_FILE)} declares chapter '{chapter}' but "
+            f"{display_path(path)} does not exist"
+        )
+    return path
 
 
 def declared_tables(notebook: str) -> list[str] | str:

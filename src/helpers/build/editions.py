@@ -1,0 +1,164 @@
+"""Editions side by side: one data source in one language is one edition, staged under
+`build/<edition>/` and published to `reports/<edition>/`, so building one never touches another.
+
+    data/published  -> zh, en
+    data/sample     -> sample-zh, sample-en
+    any/other/firms -> firms-zh, firms-en   (ASCII slug of the folder's name)
+
+Locks (`fcntl.flock` on files under `build/locks/`) keep two builds in one checkout from mixing:
+chapter steps share their edition's lock (they run in parallel with `make -j2`) and hold an
+exclusive lock per chapter; the data check and publish hold the edition's lock exclusively; writing
+reports/index.html holds a global lock. A step that must wait says so and waits."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from helpers.parameters import LANGUAGES
+from helpers.paths import PUBLISHED_DIR, SAMPLE_DIR, display_path
+
+EDITION_FILE = "edition.json"
+TEMPLATES_DIR = Path(__file__).parents[1] / "report" / "templates"
+# Names of the single-edition layout (before editions): removed from reports/ on publish. No
+# edition can have these names (editions are zh, en or end in -zh/-en).
+LEGACY_ENTRIES = ("html", "pdf", "figures", "tables", "statistics.csv")
+_RESERVED_SLUGS = {"", "sample"}  # no slug: not ASCII; "sample": data/sample's name
+
+
+def slug(name: str) -> str:
+    """Lower-case ASCII letters, digits and single hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def edition_id(data_dir: str | Path, language: str) -> str:
+    """The edition's folder name under build/ and reports/ (see the module docstring)."""
+    folder = Path(data_dir).resolve()
+    if folder == PUBLISHED_DIR.resolve():
+        return language
+    if folder == SAMPLE_DIR.resolve():
+        return f"sample-{language}"
+    name = slug(folder.name)
+    if name in _RESERVED_SLUGS:
+        # Would have no name or another edition's name: told apart by its path's hash.
+        digest = hashlib.sha256(str(folder).encode()).hexdigest()[:8]
+        name = f"{name}-{digest}" if name else f"data-{digest}"
+    return f"{name}-{language}"
+
+
+def staging_dir(build: Path, edition: str) -> Path:
+    """build/<edition>/reports: what publish copies from."""
+    return Path(build) / edition / "reports"
+
+
+@contextlib.contextmanager
+def locked(path: Path, shared: bool = False) -> Iterator[None]:
+    """Hold an flock on `path` (created if missing); wait, saying so, if another build holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another build holding {display_path(path)} ...", flush=True)
+            fcntl.flock(handle, mode)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def edition_lock(build: Path, edition: str, shared: bool = False):
+    return locked(Path(build) / "locks" / f"{edition}.lock", shared=shared)
+
+
+def chapter_lock(build: Path, edition: str, chapter: str):
+    return locked(Path(build) / "locks" / f"{edition}.{chapter}.lock")
+
+
+def index_lock(build: Path):
+    return locked(Path(build) / "locks" / "index.lock")
+
+
+def edition_record(edition: str, checked: dict, chapters: list[str], titles: dict) -> dict:
+    """What edition.json says: enough for the index page and for a reader of the folder."""
+    return {
+        "edition": edition,
+        "language": checked["language"],
+        "data_dir": display_path(checked["data_path"]),
+        "data_kind": checked["kind"],
+        "synthetic": checked["synthetic"],
+        "cutoff": checked["cutoff"],
+        "chapters": [{"id": c, "title": titles[c]} for c in chapters],
+    }
+
+
+def write_edition(folder: Path, record: dict) -> Path:
+    target = folder / EDITION_FILE
+    text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _order(record: dict) -> tuple:
+    """zh, en, then the sample, then other folders by name; Chinese before English in each."""
+    kind = {"published": 0}.get(record["data_kind"], 2)
+    if record["edition"].startswith("sample-"):
+        kind = 1
+    language = LANGUAGES.index(record["language"]) if record["language"] in LANGUAGES else 9
+    return (kind, record["data_dir"], language, record["edition"])
+
+
+def published_editions(reports: Path) -> list[dict]:
+    """Every reports/<edition>/edition.json (not half-swapped .new/.old folders), in index order."""
+    records = []
+    for path in sorted(Path(reports).glob(f"*/{EDITION_FILE}")):
+        if path.parent.name.endswith((".new", ".old")):
+            continue
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not ours, or damaged: left out rather than breaking the index
+        if isinstance(record, dict) and record.get("edition") == path.parent.name:
+            records.append(record)
+    return sorted(records, key=_order)
+
+
+def render_index(records: list[dict]) -> str:
+    """reports/index.html from the editions' records: words from labels/build.*.yml, both languages."""
+    import jinja2
+    import markupsafe
+
+    from helpers.report.labels import label
+
+    def words(key: str, **values) -> dict:
+        return {lang: label(f"build.index.{key}", lang, **values) for lang in LANGUAGES}
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = environment.get_template("index.html.j2")
+    return template.render(
+        editions=records,
+        words=words,
+        css=markupsafe.Markup((TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")),
+    )
+
+
+def write_index(reports: Path) -> Path:
+    target = Path(reports) / "index.html"
+    page = render_index(published_editions(reports))
+    scratch = target.with_name("index.html.new")
+    scratch.write_text(page, encoding="utf-8")
+    scratch.replace(target)  # readers never see half a page
+    return target

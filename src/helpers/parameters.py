@@ -1,0 +1,125 @@
+"""The build's parameters, checked before any kernel starts: `validate()` returns them
+normalised or raises `ParameterError` naming the parameter (as the Makefile spells it), the value
+and what would be valid, e.g. `CUTOFF=notadate: not a date; expected YYYY-MM-DD, e.g. 2023-07-31`.
+
+Kept free of heavy imports (pathlib, datetime, re): it runs first in every build step.
+A new parameter (say `region`) is one function in `VALIDATORS` and a keyword of `validate()`."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+LANGUAGES = ("zh", "en")  # the label editions (helpers.report.labels.LANGUAGES; a test checks)
+DEFAULTS = {"data_dir": "data/published", "language": "zh", "cutoff": "2023-07-31"}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class ParameterError(ValueError):
+    """A build parameter with a value the build cannot use; the message is one line."""
+
+    def __init__(self, name: str, value: object, problem: str):
+        self.name, self.value, self.problem = name, value, problem
+        super().__init__(f"{name.upper()}={value}: {problem}")
+
+
+def _root() -> Path:
+    from helpers.paths import REPO_ROOT  # os + pathlib only
+
+    return REPO_ROOT
+
+
+def check_data_dir(value: str | Path) -> dict:
+    """A folder of published tables (catalog_*.yml) or a firm-level export (firms.csv|xlsx)."""
+    text = str(value).strip()
+    if not text:
+        raise ParameterError("data_dir", value, "empty; expected a folder, e.g. data/published")
+    folder = Path(text).expanduser()
+    folder = folder if folder.is_absolute() else _root() / folder
+    if not folder.is_dir():
+        problem = "not a folder" if folder.exists() else "folder not found"
+        raise ParameterError("data_dir", value, problem)
+    published = any(folder.glob("catalog_*.yml"))
+    firm_level = any((folder / f"firms.{suffix}").is_file() for suffix in ("csv", "xlsx"))
+    if not (published or firm_level):
+        raise ParameterError(
+            "data_dir",
+            value,
+            "neither published tables (catalog_*.yml) nor a firm-level export "
+            "(firms.csv|xlsx) in this folder; see data/README.md",
+        )
+    return {
+        "data_dir": text,
+        "data_path": folder.resolve(),
+        "kind": "published" if published else "firm-level",
+        "synthetic": (folder / "SYNTHETIC").exists(),
+    }
+
+
+def check_language(value: str) -> dict:
+    if value not in LANGUAGES:
+        raise ParameterError("language", value, f"unknown language; valid: {', '.join(LANGUAGES)}")
+    return {"language": value}
+
+
+def check_cutoff(value: str) -> dict:
+    """The data cut-off date, YYYY-MM-DD, a real calendar date."""
+    example = DEFAULTS["cutoff"]
+    text = str(value).strip()
+    if not _DATE.fullmatch(text):
+        raise ParameterError("cutoff", value, f"not a date; expected YYYY-MM-DD, e.g. {example}")
+    try:
+        datetime.date(*map(int, text.split("-")))
+    except ValueError as error:
+        raise ParameterError("cutoff", value, f"not a real date ({error})") from None
+    return {"cutoff": text}
+
+
+VALIDATORS: dict[str, Callable[..., dict]] = {
+    "data_dir": check_data_dir,
+    "language": check_language,
+    "cutoff": check_cutoff,
+}
+
+
+def validate(
+    data_dir: str | Path = DEFAULTS["data_dir"],
+    language: str = DEFAULTS["language"],
+    cutoff: str = DEFAULTS["cutoff"],
+    **more: object,
+) -> dict:
+    """Every parameter checked, in the order given; returns data_dir (as given), data_path
+    (absolute), kind ('published' or 'firm-level'), synthetic, language and cutoff."""
+    values = {"data_dir": data_dir, "language": language, "cutoff": cutoff, **more}
+    result: dict = {}
+    for name, value in values.items():
+        if name not in VALIDATORS:
+            valid = ", ".join(n.upper() for n in VALIDATORS)
+            raise ParameterError(name, value, f"unknown parameter; known: {valid}")
+        result.update(VALIDATORS[name](value))
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m helpers.parameters --cutoff X …`: one line, exit 1 on a bad value."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m helpers.parameters")
+    for name, default in DEFAULTS.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", default=default)
+    args = parser.parse_args(argv)
+    try:
+        checked = validate(args.data_dir, args.language, args.cutoff)
+    except ParameterError as error:
+        sys.exit(str(error))
+    print(
+        f"parameters ok: DATA_DIR={checked['data_dir']} ({checked['kind']}), "
+        f"LANGUAGE={checked['language']}, CUTOFF={checked['cutoff']}"
+    )
+
+
+if __name__ == "__main__":
+    main()
