@@ -1,0 +1,5 @@
+"""`python -m helpers.build …`: the build steps the Makefile calls."""
+
+from helpers.build.steps import main
+
+main()

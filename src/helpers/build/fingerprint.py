@@ -1,0 +1,70 @@
+"""Content fingerprints: a chapter is rebuilt when the SHA-256 of its inputs changes — the
+notebook, the helpers package, the pinned requirements, the reference tables, the data files of
+the tables it declares (notebooks/pipeline.yml) and the build parameters — never because a
+file's time changed. Kept free of heavy imports: it runs once per chapter on every build."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import yaml
+
+from helpers.paths import DATA_DIR, PUBLISHED_DIR, REFERENCE_DIR, REPO_ROOT, display_path
+from helpers.pipeline import ALL, HELPERS_DIR, PIPELINE_FILE, declared_tables
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
+
+
+def _published_files(tables: list[str] | str) -> list[Path]:
+    """Catalogues plus the CSV files of the declared tables (all of them for 'all')."""
+    catalogs = sorted(PUBLISHED_DIR.glob("catalog_*.yml"))
+    if tables == ALL:
+        return _files_under(PUBLISHED_DIR)
+    files = list(catalogs)
+    for catalog_path in catalogs:
+        entries = (yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}).get(
+            "tables"
+        ) or {}
+        files += [PUBLISHED_DIR / entries[name]["file"] for name in tables if name in entries]
+    return sorted(set(files))
+
+
+def input_files(notebook: Path, data_dir: Path) -> list[Path]:
+    """Every file whose content a chapter's outputs depend on."""
+    tables = declared_tables(notebook.stem)
+    files = [notebook, PIPELINE_FILE, REPO_ROOT / "requirements.txt"]
+    files += _files_under(HELPERS_DIR) + _files_under(REFERENCE_DIR)
+    files += _published_files(tables)
+    if Path(data_dir).resolve() != PUBLISHED_DIR.resolve():
+        # Firm-level data: every file of the folder feeds the aggregation.
+        files += [*_files_under(data_dir), DATA_DIR / "firm_schema.yml"]
+    return sorted(set(files))
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """Every file the data check reads: all published and reference tables, the firm-level
+    folder and schema, and the validation code."""
+    files = _files_under(PUBLISHED_DIR) + _files_under(REFERENCE_DIR) + _files_under(HELPERS_DIR)
+    if Path(data_dir).resolve() != PUBLISHED_DIR.resolve():
+        files += [*_files_under(data_dir), DATA_DIR / "firm_schema.yml"]
+    return sorted(set(files))
+
+
+def fingerprint(notebook: Path, data_dir: Path, parameters: dict) -> str:
+    """SHA-256 over a chapter's inputs' paths and contents and the build parameters."""
+    return digest_files(input_files(notebook, data_dir), parameters)
+
+
+def digest_files(files: list[Path], parameters: dict) -> str:
+    digest = hashlib.sha256()
+    for key in sorted(parameters):
+        digest.update(f"{key}={parameters[key]}\n".encode())
+    for path in files:
+        digest.update(display_path(path).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
