@@ -1,5 +1,5 @@
-"""helpers.firms: firm-level input validated against data/firm_schema.yml and aggregated into the
-published shapes. A hand-made export of six firms (written inline into tmp_path) with every
+"""helpers.firmlevel: firm-level input validated against data/firm_schema.yml and aggregated into
+the published shapes. A hand-made export of six firms (written inline into tmp_path) with every
 expected value worked out by hand in the comments; then the validation errors."""
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 
 from helpers.data import catalog
-from helpers.data.source import DataSource
 from helpers.data.errors import DataInputError
-from helpers.firmlevel.firms import FIRM_LEVEL_ONLY_TABLES, FirmLevelData, output_specs, stated
+from helpers.data.source import DataSource
+from helpers.firmlevel.firms import FirmLevelData
+from helpers.firmlevel.read import FIRM_LEVEL_ONLY_TABLES, output_specs
+from helpers.firmlevel.shape import stated
 
 # Six firms. F2 is not analysed (failed review in batch 1), so only F1, F3, F4, F5, F6 count.
 # F4 failed review in batch 4 but is analysed (as the publication's 29 batch-4 firms); batch 5
@@ -91,7 +93,7 @@ def test_every_aggregate_has_the_published_columns_and_dtypes(data):
         published = catalog.load_published(name)
         assert list(frame.columns) == list(published.columns), name
         assert list(frame.dtypes) == list(published.dtypes), name
-        assert frame.attrs["firm_level"] is True
+        assert frame.attrs["origin"] == "firm-level"
         assert frame.attrs["synthetic"] is False
         assert frame.attrs["document"] == "企业级数据"
 
@@ -105,7 +107,7 @@ def test_provenance_of_derived_and_copied_rows(data):
     scale = data.table("tech_scale_by_population")
     mine = scale[scale["population"] == "小巨人"]
     assert set(mine["source_doc"]) == {"firm-level"}
-    assert set(mine["source_id"]) == {"firms.csv, patents.csv"}
+    assert set(mine["source_id"]) == {"firms.csv、patents.csv"}
     assert not mine["inferred"].any()
     # the 科创板 / 北交所 comparison rows stay published, with their provenance
     others = scale[scale["population"] != "小巨人"]
@@ -335,11 +337,17 @@ def test_text_figures(data):
 
 def test_datasource_uses_firm_level_data(tmp_path):
     folder = write(tmp_path / "export")
-    source = DataSource(folder)
-    assert source.is_firm_level
-    assert source.table("cultivation_batches")["announced"].sum() == 6
-    # not derivable: the published table
-    assert source.table("typical_profile_multiples").attrs.get("firm_level") is None
+    source = DataSource(folder, tables_root=tmp_path / "tables")
+    assert source.is_firm_level and not source.is_published
+    assert source.tables_dir.parent == tmp_path / "tables"
+    batches = source.table("cultivation_batches")
+    assert batches["announced"].sum() == 6
+    assert batches.attrs["origin"] == "firm-level"
+    assert source.provides("invention_density")
+    # not derivable: the published table, copied with its published provenance
+    multiples = source.table("typical_profile_multiples")
+    assert multiples.attrs["origin"] == "published"
+    assert set(multiples["source_doc"]) == {"001"}
 
 
 def test_optional_files(tmp_path):

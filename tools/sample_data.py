@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import catalog, reference
-from helpers.firmlevel.firms import firm_specs
+from helpers.firmlevel.read import firm_specs
 from helpers.paths import PUBLISHED_DIR, SAMPLE_DIR, display_path
 
 SEED = 20230731

@@ -1,9 +1,15 @@
 """The published tables: a YAML catalogue per source document (`data/published/catalog_*.yml`)
 declares each table's file, population, cut-off date, columns and the totals its parts must add up
-to. Tables are validated on load with pandera; every failure names file, row, column and value."""
+to. Tables are validated on load with pandera; every failure names file, row, column and value.
+
+The same code reads any folder shaped like data/published/, such as the tables aggregated from a
+firm-level export (helpers.firmlevel.tables, document id "firm-level"). Loaded catalogues and
+tables are cached by folder and by the size and modification time of their files, so a folder
+rebuilt in place is read again."""
 
 from __future__ import annotations
 
+import csv
 import difflib
 import functools
 import re
@@ -16,8 +22,8 @@ import yaml
 
 from helpers.data import reference
 from helpers.data.errors import DataInputError, Problem
-from helpers.paths import PUBLISHED_DIR, display_path
 from helpers.data.tableio import read_table_text
+from helpers.paths import PUBLISHED_DIR, display_path
 
 # Every published row says where it comes from and whether its placement was inferred.
 PROVENANCE_COLUMNS = {
@@ -29,6 +35,8 @@ PROVENANCE_COLUMNS = {
 PANDAS_TYPES = {"int": "Int64", "float": "Float64", "str": "string", "bool": "boolean"}
 THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 TRUE_WORDS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+# The document id of tables aggregated from firm-level data (helpers.firmlevel).
+FIRM_LEVEL_DOCUMENT = "firm-level"
 
 
 @dataclass(frozen=True)
@@ -73,11 +81,33 @@ class TableSpec:
         return self.columns.get(column, {}).get("unit", "")
 
 
-@functools.cache
+def _stamp(paths) -> tuple:
+    """What a cached read depends on: each file's name, size and modification time."""
+    stamp = []
+    for path in paths:
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            stamp.append((str(path), None, None))
+            continue
+        stamp.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
+
+
+def _catalog_paths(published_dir: Path) -> list[Path]:
+    return sorted(Path(published_dir).glob("catalog_*.yml"))
+
+
 def load_catalog(published_dir: Path = PUBLISHED_DIR) -> dict[str, TableSpec]:
     """All table specs of all catalogue files in `published_dir`, by table name."""
+    published_dir = Path(published_dir)
+    return _load_catalog(published_dir, _stamp(_catalog_paths(published_dir)))
+
+
+@functools.cache
+def _load_catalog(published_dir: Path, stamp: tuple) -> dict[str, TableSpec]:
     specs: dict[str, TableSpec] = {}
-    for catalog_path in sorted(Path(published_dir).glob("catalog_*.yml")):
+    for catalog_path in _catalog_paths(published_dir):
         content = yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}
         document = content.get("document", {})
         for name, entry in (content.get("tables") or {}).items():
@@ -90,6 +120,19 @@ def load_catalog(published_dir: Path = PUBLISHED_DIR) -> dict[str, TableSpec]:
                 )
             specs[name] = TableSpec.from_entry(name, entry, document, catalog_path)
     return specs
+
+
+def documents(folder: Path = PUBLISHED_DIR) -> dict[str, dict]:
+    """Document id -> `document:` entry of every catalogue in `folder` and in data/published
+    (the folder's entries win): what a row's source_doc refers to."""
+    found: dict[str, dict] = {}
+    for directory in (PUBLISHED_DIR, Path(folder)):
+        for catalog_path in _catalog_paths(directory):
+            content = yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}
+            document = content.get("document") or {}
+            if "id" in document:
+                found[str(document["id"])] = dict(document)
+    return found
 
 
 def table_spec(name: str, published_dir: Path = PUBLISHED_DIR) -> TableSpec:
@@ -250,27 +293,64 @@ def validate_frame(frame: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFr
     return typed
 
 
+def frame_attrs(spec: TableSpec, frame: pd.DataFrame) -> dict:
+    """The attrs of a loaded table: table, title, population, as_of, document, document_en,
+    source_ids, synthetic (from the document), origin ("firm-level" or "published"), and for
+    firm-level tables data_folder and fingerprint (else ""); firm_level = origin is firm-level."""
+    document = spec.document
+    firm_level = str(document.get("id", "")) == FIRM_LEVEL_DOCUMENT
+    return {
+        "table": spec.name,
+        "title": spec.title,
+        "population": spec.population,
+        "as_of": spec.as_of,
+        "document": document.get("title", ""),
+        "document_en": document.get("title_en", ""),
+        "source_ids": sorted(set(frame["source_id"].dropna())),
+        "synthetic": bool(document.get("synthetic", False)),
+        "origin": FIRM_LEVEL_DOCUMENT if firm_level else "published",
+        "firm_level": firm_level,
+        "data_folder": str(document.get("folder", "")) if firm_level else "",
+        "fingerprint": str(document.get("fingerprint", "")) if firm_level else "",
+    }
+
+
+def _header_only(path: Path) -> pd.DataFrame | None:
+    """An empty table with the header's columns when a CSV file has a header and no rows."""
+    if path.suffix.lower() != ".csv" or not path.exists():
+        return None
+    lines = [line for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+    if len(lines) != 1:
+        return None
+    header = [name.strip() for name in next(csv.reader([lines[0]]))]
+    return pd.DataFrame(columns=header, dtype=object)
+
+
+def _read(spec: TableSpec, path: Path) -> pd.DataFrame:
+    """The table's text cells. A firm-level aggregate may have no rows (no city with enough
+    firms); a published table without rows is an error."""
+    if str(spec.document.get("id", "")) == FIRM_LEVEL_DOCUMENT:
+        empty = _header_only(path)
+        if empty is not None:
+            return empty
+    return read_table_text(path)
+
+
 @functools.cache
-def _load_validated(name: str, published_dir: Path) -> pd.DataFrame:
+def _load_validated(name: str, published_dir: Path, stamp: tuple) -> pd.DataFrame:
     spec = table_spec(name, published_dir)
     path = Path(published_dir) / spec.file
-    frame = validate_frame(read_table_text(path), spec, display_path(path))
-    frame.attrs.update(
-        table=name,
-        title=spec.title,
-        population=spec.population,
-        as_of=spec.as_of,
-        document=spec.document.get("title", ""),
-        document_en=spec.document.get("title_en", ""),
-        source_ids=sorted(set(frame["source_id"].dropna())),
-        synthetic=False,
-    )
+    frame = validate_frame(_read(spec, path), spec, display_path(path))
+    frame.attrs.update(frame_attrs(spec, frame))
     return frame
 
 
 def load_published(name: str, published_dir: Path = PUBLISHED_DIR) -> pd.DataFrame:
     """A validated published table (a copy; callers may modify it). Index = row line in the file."""
-    frame = _load_validated(name, Path(published_dir))
+    published_dir = Path(published_dir)
+    spec = table_spec(name, published_dir)
+    stamp = _stamp([*_catalog_paths(published_dir), published_dir / spec.file])
+    frame = _load_validated(name, published_dir, stamp)
     copy = frame.copy()
     copy.attrs = dict(frame.attrs)
     return copy

@@ -1,6 +1,8 @@
 """Two inputs, one contract: a data folder is either the published tables (a folder with
 `catalog_*.yml`) or an analyst's firm-level export (a folder with `firms.csv`/`firms.xlsx`).
-Notebooks ask for tables by name and get the same shape from either."""
+A firm-level export is first aggregated into a folder shaped like data/published/
+(helpers.firmlevel.tables.ensure_tables, a saved step rebuilt only when its inputs changed);
+after that, tables are always read from a published-shaped folder, `tables_dir`."""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ import pandas as pd
 
 from helpers.data import catalog
 from helpers.data.errors import DataInputError, Problem
-from helpers.paths import PUBLISHED_DIR, display_path
 from helpers.data.tableio import find_table_file
+from helpers.paths import display_path
 
 
 class DataSource:
-    def __init__(self, folder: Path, cutoff: str = "2023-07-31"):
+    def __init__(self, folder: Path, cutoff: str = "2023-07-31", tables_root: Path | None = None):
+        """`tables_root`: where a firm-level folder's tables are saved (default build/tables)."""
         self.folder = Path(folder)
         self.cutoff = cutoff
         if not self.folder.is_dir():
@@ -30,9 +33,14 @@ class DataSource:
                     "(firms.csv or firms.xlsx) in this folder; see data/README.md",
                 )
             )
-        self._firm_level = None
-        marker = self.folder / "SYNTHETIC"
-        self.is_synthetic = marker.exists()
+        self.is_synthetic = (self.folder / "SYNTHETIC").exists()
+        if self.is_published:
+            self.tables_dir = self.folder
+        else:
+            from helpers.firmlevel.tables import ensure_tables
+
+            extra = {} if tables_root is None else {"build_root": Path(tables_root)}
+            self.tables_dir = ensure_tables(self.folder, cutoff, **extra)
 
     @staticmethod
     def reference_path(name: str) -> Path:
@@ -42,28 +50,9 @@ class DataSource:
         return REFERENCE_DIR / f"{name}.csv"
 
     def provides(self, name: str) -> bool:
-        """Whether this source has a table of that name (published catalogue or firm-level)."""
-        if self.is_published:
-            return name in catalog.load_catalog(self.folder)
-        from helpers.firmlevel.firms import FIRM_LEVEL_ONLY_TABLES
-
-        return name in FIRM_LEVEL_ONLY_TABLES or name in catalog.load_catalog(PUBLISHED_DIR)
-
-    def firm_level_table(self, name: str) -> pd.DataFrame | None:
-        """The firm-level aggregate of that name, or None (published source, or not derivable)."""
-        if not self.is_firm_level:
-            return None
-        if self._firm_level is None:  # validated and loaded once, on first use
-            from helpers.firmlevel.firms import FirmLevelData
-
-            self._firm_level = FirmLevelData(self.folder, cutoff=self.cutoff)
-        return self._firm_level.table(name)
+        """Whether this source has a table of that name."""
+        return name in catalog.load_catalog(self.tables_dir)
 
     def table(self, name: str) -> pd.DataFrame:
-        if self.is_published:
-            return catalog.load_published(name, self.folder)
-        aggregated = self.firm_level_table(name)
-        if aggregated is not None:
-            return aggregated
-        # Context a firm list cannot give (e.g. all companies listed on each board) stays published.
-        return catalog.load_published(name, PUBLISHED_DIR)
+        """A validated table by name (attrs: see catalog.frame_attrs)."""
+        return catalog.load_published(name, self.tables_dir)

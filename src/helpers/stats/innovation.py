@@ -145,7 +145,7 @@ def cagr_between(start_value, end_value, start_year: int, end_year: int) -> floa
     )
 
 
-def cagr(values: pd.Series | Mapping[int, float]) -> float:
+def cagr(values: pd.Series | Mapping[int, float], on_zero: str = "raise") -> float:
     """Compound annual growth rate between the first and last year of a year-indexed series.
 
     `values` is a Series indexed by year (int) or a {year: value} dict, e.g. the 2020–2022 average
@@ -163,8 +163,12 @@ def cagr(values: pd.Series | Mapping[int, float]) -> float:
     * Intermediate values are neither used nor checked.
     * ValueError when there are fewer than two years, a year is not an integer (a '2020' string,
       a 2020.0 float, a Timestamp: use `.index.year`), a year is repeated, the first value is <= 0,
-      the last value is < 0, or an endpoint value is NaN or infinite."""
+      the last value is < 0, or an endpoint value is NaN or infinite.
+    * on_zero="nan" returns NaN for a first value of 0 (no growth rate from a zero base, e.g. a
+      group of firms without applications in 2020) instead of the ValueError."""
     func = "cagr"
+    if on_zero not in ("raise", "nan"):
+        raise ValueError(f"{func}: on_zero must be 'raise' or 'nan', got {on_zero!r}")
     if isinstance(values, pd.Series):
         if isinstance(values.index, pd.RangeIndex) and values.index.start == 0:
             raise ValueError(
@@ -191,6 +195,8 @@ def cagr(values: pd.Series | Mapping[int, float]) -> float:
         raise ValueError(f"{func}: duplicate years {duplicates}")
     items.sort(key=lambda item: int(item[0]))
     (y0, v0), (y1, v1) = items[0], items[-1]
+    if on_zero == "nan" and _is_real(v0) and v0 == 0:
+        return math.nan
     return _cagr(
         v0,
         v1,
@@ -234,18 +240,20 @@ def patent_density(valid_invention_patents, employees, on_zero: str = "raise"):
     return density * 1000
 
 
-def invention_share(invention_applications, applications):
+def invention_share(invention_applications, applications, on_zero: str = "raise"):
     """Share of invention patents in all patent applications (发明专利申请占比), 图表2.2 / 2.6.
 
     Unit: fraction (0.454 = 45.4%). Formula: invention_applications / applications.
     ValueError when applications is 0 or negative, invention_applications is negative, or the
-    invention applications exceed all applications (a share above 1: they are a subset)."""
+    invention applications exceed all applications (a share above 1: they are a subset).
+    on_zero="nan": NaN where applications is 0 (an empty group) instead of the ValueError."""
     share = _ratio(
         invention_applications,
         applications,
         "invention_applications",
         "applications",
         "invention_share",
+        on_zero,
     )
     above_one = share > 1
     if isinstance(share, pd.Series) and above_one.any():
@@ -260,37 +268,43 @@ def invention_share(invention_applications, applications):
     return share
 
 
-def grant_rate(invention_grants, invention_applications):
+def grant_rate(invention_grants, invention_applications, on_zero: str = "raise"):
     """Invention-patent grant rate (发明专利授权率), 图表2.6.
 
     Unit: fraction (0.402 = 40.2%). Formula: invention_grants / invention_applications.
     ValueError when invention_applications is 0 or negative or invention_grants is negative. A rate
-    above 1 is not refused: the report counts grants by 授权日 and applications by 公开日."""
+    above 1 is not refused: the report counts grants by 授权日 and applications by 公开日.
+    on_zero="nan": NaN where invention_applications is 0 instead of the ValueError."""
     return _ratio(
         invention_grants,
         invention_applications,
         "invention_grants",
         "invention_applications",
         "grant_rate",
+        on_zero,
     )
 
 
-def pct_share(pct_applications, applications):
+def pct_share(pct_applications, applications, on_zero: str = "raise"):
     """Share of PCT applications in all patent applications.
 
     Unit: fraction. Formula: pct_applications / applications.
     ValueError when applications is 0 or negative or pct_applications is negative. Values above 1
-    are not refused (PCT filings need not be counted inside the domestic total)."""
-    return _ratio(pct_applications, applications, "pct_applications", "applications", "pct_share")
+    are not refused (PCT filings need not be counted inside the domestic total).
+    on_zero="nan": NaN where applications is 0 instead of the ValueError."""
+    return _ratio(
+        pct_applications, applications, "pct_applications", "applications", "pct_share", on_zero
+    )
 
 
-def multiple(numerator, denominator):
+def multiple(numerator, denominator, on_zero: str = "raise"):
     """How many times `numerator` is `denominator`: the "2.1X / 9.6X" multiples of 图表2.2
     (e.g. 专利被引 234 vs 89 次/家 → 2.63, shown as "2.6X").
 
     Unit: × (a ratio). Formula: numerator / denominator. Scalars or Series.
-    ValueError when denominator <= 0 or numerator < 0 (both are non-negative magnitudes)."""
-    return _ratio(numerator, denominator, "numerator", "denominator", "multiple")
+    ValueError when denominator <= 0 or numerator < 0 (both are non-negative magnitudes);
+    on_zero="nan" gives NaN where the denominator is 0 instead."""
+    return _ratio(numerator, denominator, "numerator", "denominator", "multiple", on_zero)
 
 
 def ratio_to_reference(values, reference) -> pd.Series:
@@ -309,12 +323,13 @@ def ratio_to_reference(values, reference) -> pd.Series:
     return _ratio(values, reference, "values", "reference", "ratio_to_reference")
 
 
-def per_firm(total, firms):
+def per_firm(total, firms, on_zero: str = "raise"):
     """Average per firm, e.g. 平均每家企业的累计专利申请总量 (图表2.3). Unit: the total's unit per
     firm (件/家, 次/家, …). Formula: total / firms.
 
-    ValueError when firms is 0 or negative or total is negative."""
-    return _ratio(total, firms, "total", "firms", "per_firm")
+    ValueError when firms is 0 or negative or total is negative; on_zero="nan" gives NaN for
+    0 firms (an empty group) instead."""
+    return _ratio(total, firms, "total", "firms", "per_firm", on_zero)
 
 
 # --------------------------------------------------------------------------- distributions

@@ -185,17 +185,25 @@ def published_checks(published_dir=None) -> pd.DataFrame:
 
 
 def firm_level_checks(source) -> pd.DataFrame:
-    """Aggregates of firm-level data vs the published tables of the same name: every numeric
-    value column, matched on the table's key. Columns source, item, stated (published),
-    recomputed (from the firms), decimals."""
+    """Aggregates of firm-level data (the rows of `source.tables_dir` with source_doc
+    firm-level) vs the published tables of the same name: every numeric value column, matched
+    on the table's key. Columns source, item, stated (published), recomputed (from the firms),
+    decimals."""
     from helpers.data import catalog
     from helpers.paths import PUBLISHED_DIR
 
     records = []
-    for name, spec in catalog.load_catalog(PUBLISHED_DIR).items():
-        aggregated = source.firm_level_table(name)
-        if aggregated is None or not spec.key:
+    published_specs = catalog.load_catalog(PUBLISHED_DIR)
+    for name, derived in catalog.load_catalog(source.tables_dir).items():
+        spec = published_specs.get(name)
+        if (
+            spec is None
+            or not spec.key
+            or derived.document.get("id") != catalog.FIRM_LEVEL_DOCUMENT
+        ):
             continue
+        aggregated = catalog.load_published(name, source.tables_dir)
+        aggregated = aggregated[aggregated["source_doc"] == catalog.FIRM_LEVEL_DOCUMENT]
         published = catalog.load_published(name, PUBLISHED_DIR)
         numeric = [
             column

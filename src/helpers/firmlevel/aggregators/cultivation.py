@@ -1,0 +1,118 @@
+"""Chapter 01 tables: batches, industry fields and capital markets (PatSnap 2023, 图表1.4–1.7)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers import stats
+from helpers.data import reference
+from helpers.firmlevel.aggregators.registry import (
+    LITTLE_GIANTS,
+    aggregates,
+    allowed,
+    with_published,
+)
+from helpers.firmlevel.derive import board_counts, board_reference
+from helpers.firmlevel.shape import stated
+
+PRIMARY_FINANCING = "参与一级市场融资"
+
+
+def _stated_share(part, total) -> float:
+    """A share as printed (0.1 percentage point), NaN of an empty population."""
+    return stated(stats.share(part, total)) if total else np.nan
+
+
+@aggregates("cultivation_batches")
+def cultivation_batches(data) -> pd.DataFrame:
+    firms = data.firms
+    published = data.published("cultivation_batches").set_index("batch_no")
+    analysed_total = int(firms["analysed"].astype(bool).sum())
+    rows = []
+    for batch_no in range(1, 6):
+        batch = firms[firms["batch_no"] == batch_no]
+        reviewed_any = batch["review_status"].isin(["confirmed", "revoked"]).any()
+        analysed = int(batch["analysed"].astype(bool).sum())
+        rows.append(
+            {
+                "batch_no": batch_no,
+                "batch": published.loc[batch_no, "batch"],
+                "announced": len(batch),
+                "reviewed": int((batch["review_status"] == "confirmed").sum())
+                if reviewed_any
+                else pd.NA,
+                "analysed": analysed,
+                "analysed_share_stated": _stated_share(analysed, analysed_total),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@aggregates("industry_fields")
+def industry_fields(data) -> pd.DataFrame:
+    fields = reference.values("industry_fields", "field")
+    counts = data.analysed["industry_field"].value_counts()
+    return pd.DataFrame({"field": fields, "firms": [int(counts.get(f, 0)) for f in fields]})
+
+
+@aggregates("industry_shares_by_population")
+def industry_shares_by_population(data) -> pd.DataFrame:
+    firms = data.analysed
+    categories = list(dict.fromkeys(reference.values("industry_fields", "category")))
+    counts = firms["category"].value_counts()
+    rows = pd.DataFrame(
+        {
+            "category": categories,
+            "population": LITTLE_GIANTS,
+            "share_stated": [_stated_share(counts.get(c, 0), len(firms)) for c in categories],
+        }
+    )
+    return with_published(rows, data.published("industry_shares_by_population"))
+
+
+@aggregates("capital_markets", needs=("listings",))
+def capital_markets(data) -> pd.DataFrame:
+    firms = data.analysed
+    boards = board_reference()
+    counts = board_counts(firms)
+    markets = allowed(data, "capital_markets", "market")
+    rows = [
+        {"market": market, "firms": counts.get(board, 0)}
+        for board, market in zip(boards["board"], boards["market_label"], strict=True)
+        if market in markets
+    ]
+    rows.append(
+        {"market": PRIMARY_FINANCING, "firms": int(firms["primary_market_financing"].sum())}
+    )
+    frame = pd.DataFrame(rows)
+    frame["share_stated"] = [_stated_share(v, len(firms)) for v in frame["firms"]]
+    # The change against the previous year needs last year's list: not in a firm export.
+    frame["change_yoy"] = pd.NA
+    return frame
+
+
+@aggregates("a_share_boards", needs=("listings",))
+def a_share_boards(data) -> pd.DataFrame:
+    published = data.published("a_share_boards")
+    document = published.attrs.get("document", "")
+    published = published.set_index("board")
+    counts = board_counts(data.analysed)
+    rows = []
+    for board in board_reference().query("a_share == 'true'")["board"]:
+        total = int(published.loc[board, "listed_total"])
+        firms = counts.get(board, 0)
+        rows.append(
+            {
+                "board": board,
+                "listed_total": total,
+                "little_giants": firms,
+                "share_stated": stated(stats.share(firms, total)),
+                "note": "listed_total 为该板块全部上市企业数，取自"
+                + f"{document}{published.loc[board, 'source_id']}"
+                + "（企业级数据无法得出）",
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["source_doc"] = pd.NA
+    return frame

@@ -1,0 +1,170 @@
+"""Chapter 03 tables: provinces, cities, the three clusters and the five city pages (PatSnap
+2023, 图表3.1–3.x): counts, patents per key industry field and the page metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.data import reference
+from helpers.data.errors import DataInputError, Problem
+from helpers.firmlevel.aggregators.registry import aggregates, allowed
+from helpers.firmlevel.derive import board_counts, board_reference
+
+# Units of the metrics on the cluster and city pages, as printed there.
+METRIC_UNITS = {
+    "patent_applications_per_firm": "件/家",
+    "invention_share": "share",
+    "pct_per_firm": "件/家",
+    "applications_cagr_2020_2022": "rate",
+    "licences_per_firm": "次/家",
+    "grant_rate": "share",
+    "citations_per_firm": "次/家",
+    "overseas_markets_per_firm": "个/家",
+    "listed_firms": "家",
+}
+OTHER_CITIES = "其他城市"
+
+
+@aggregates("firms_by_province")
+def firms_by_province(data) -> pd.DataFrame:
+    provinces = reference.values("provinces", "province")
+    counts = data.analysed["province"].value_counts()
+    frame = pd.DataFrame(
+        {"province": provinces, "firms": [int(counts.get(p, 0)) for p in provinces]}
+    )
+    return frame.sort_values("firms", ascending=False, kind="stable")
+
+
+@aggregates("firms_by_city")
+def firms_by_city(data) -> pd.DataFrame:
+    """Cities with at least data.city_min_firms firms, largest first (ties in reference order);
+    such a city must be in data/reference/cities.csv."""
+    counts = data.analysed["city"].dropna().value_counts()
+    known = reference.values("cities", "city")
+    shown = counts[counts >= data.city_min_firms]
+    unknown = [c for c in shown.index if c not in known]
+    if unknown:
+        rows = data.firms.index[data.firms["city"].isin(unknown)]
+        raise DataInputError(
+            Problem(
+                data.files["firms"],
+                f"{len(rows)} firms in {', '.join(unknown)}: at least {data.city_min_firms} "
+                "firms, so the city belongs in firms_by_city, but it is not in "
+                "data/reference/cities.csv; add it there (or correct the spelling)",
+                row=int(rows[0]),
+                column="city",
+                value=unknown[0],
+            )
+        )
+    order = {c: i for i, c in enumerate(known)}
+    frame = pd.DataFrame({"city": shown.index, "firms": shown.to_numpy().astype(int)})
+    frame["order"] = frame["city"].map(order)
+    frame = frame.sort_values(["firms", "order"], ascending=[False, True], kind="stable")
+    return frame.drop(columns="order")
+
+
+def _groups(data, column: str, names: list[str]):
+    """(name, analysed firms) for each named group (cluster or city) that has firms."""
+    firms = data.analysed
+    for name in names:
+        group = firms[firms[column] == name]
+        if not group.empty:
+            yield name, group
+
+
+def _metrics_by_group(data, table: str, column: str, groups: list[str]) -> pd.DataFrame:
+    """Long table group x metric with the national average, for the cluster and city pages."""
+    national = data.national
+    metrics = allowed(data, table, "metric")
+    rows = []
+    for name, group in _groups(data, column, groups):
+        values = data.group_metrics(group)
+        rows += [
+            {
+                column: name,
+                "metric": metric,
+                "unit": METRIC_UNITS[metric],
+                "value": values[metric],
+                "national_avg": national.get(metric, np.nan),
+            }
+            for metric in metrics
+        ]
+    return pd.DataFrame(rows)
+
+
+def _field_patents(data, key: str, groups: list[str]) -> pd.DataFrame:
+    """Patent applications per key industry field of each group (cluster or city)."""
+    fields = reference.table("industry_fields")
+    key_fields = fields.loc[fields["key_field"] == "true", "field"].tolist()
+    rows = []
+    for name, group in _groups(data, key, groups):
+        sums = group.groupby("industry_field")["applications"].sum()
+        rows += [
+            {"group": name, "field": field, "patent_applications": int(sums.get(field, 0))}
+            for field in key_fields
+        ]
+    return pd.DataFrame(rows, columns=["group", "field", "patent_applications"])
+
+
+@aggregates("cluster_metrics", needs=("patents", "listings"))
+def cluster_metrics(data) -> pd.DataFrame:
+    regions = allowed(data, "cluster_metrics", "region")
+    frame = _metrics_by_group(data, "cluster_metrics", "cluster", regions)
+    frame.loc[frame["metric"] == "listed_firms", "national_avg"] = np.nan  # a count, no average
+    return frame.rename(columns={"cluster": "region"})
+
+
+@aggregates("cluster_field_patents", needs=("patents",))
+def cluster_field_patents(data) -> pd.DataFrame:
+    frame = _field_patents(data, "cluster", allowed(data, "cluster_field_patents", "region"))
+    return frame.rename(columns={"group": "region"})
+
+
+@aggregates("cluster_city_distribution")
+def cluster_city_distribution(data) -> pd.DataFrame:
+    named = [c for c in allowed(data, "cluster_city_distribution", "city") if c != OTHER_CITIES]
+    rows = []
+    regions = allowed(data, "cluster_city_distribution", "region")
+    for region, group in _groups(data, "cluster", regions):
+        counts = group["city"].value_counts()
+        rows += [{"region": region, "city": c, "firms": int(counts.get(c, 0))} for c in named]
+        rest = int(len(group) - sum(counts.get(c, 0) for c in named))
+        rows.append({"region": region, "city": OTHER_CITIES, "firms": rest})
+    return pd.DataFrame(rows)
+
+
+@aggregates("city_overview", needs=("patents",))
+def city_overview(data) -> pd.DataFrame:
+    rows = [
+        {
+            "city": city,
+            "firms": len(group),
+            "patent_applications_total": int(group["applications"].sum()),
+        }
+        for city, group in _groups(data, "city", allowed(data, "city_overview", "city"))
+    ]
+    return pd.DataFrame(rows, columns=["city", "firms", "patent_applications_total"])
+
+
+@aggregates("city_capital_markets", needs=("listings",))
+def city_capital_markets(data) -> pd.DataFrame:
+    firms = data.analysed
+    boards = board_reference()["board"].tolist()
+    rows = []
+    for city in allowed(data, "city_capital_markets", "city"):
+        counts = board_counts(firms[firms["city"] == city])
+        rows += [{"city": city, "board": b, "firms": counts[b]} for b in boards if counts.get(b)]
+    return pd.DataFrame(rows, columns=["city", "board", "firms"])
+
+
+@aggregates("city_field_patents", needs=("patents",))
+def city_field_patents(data) -> pd.DataFrame:
+    frame = _field_patents(data, "city", allowed(data, "city_field_patents", "city"))
+    return frame.rename(columns={"group": "city"})
+
+
+@aggregates("city_metrics", needs=("patents",))
+def city_metrics(data) -> pd.DataFrame:
+    cities = allowed(data, "city_metrics", "city")
+    return _metrics_by_group(data, "city_metrics", "city", cities)

@@ -1,0 +1,70 @@
+"""One aggregator per table, registered by the table's name:
+
+    @aggregates("capital_markets", needs=("listings",))
+    def capital_markets(data: FirmLevelData) -> pd.DataFrame: ...
+
+An aggregator returns the table's dimension and value columns (and, for rows copied from the
+published table, their provenance); helpers.firmlevel.shape adds the rest. `needs` names the
+optional input files (patents, listings) without which the table cannot be given: then the
+published table applies. Helpers shared by several aggregators live here too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from helpers.firmlevel.firms import FirmLevelData
+
+ALL_BATCHES = "全部"
+LITTLE_GIANTS = "小巨人"
+A_SHARE_LITTLE_GIANTS = "A股上市小巨人"
+
+
+@dataclass(frozen=True)
+class Aggregator:
+    table: str
+    build: Callable[[FirmLevelData], pd.DataFrame]
+    needs: tuple[str, ...] = ()
+
+
+AGGREGATORS: dict[str, Aggregator] = {}
+
+
+def aggregates(table: str, needs: tuple[str, ...] = ()):
+    """Register the decorated function as the aggregator of `table`."""
+
+    def register(build):
+        if table in AGGREGATORS:
+            raise ValueError(f"table {table!r} already has an aggregator: {AGGREGATORS[table]}")
+        AGGREGATORS[table] = Aggregator(table, build, tuple(needs))
+        return build
+
+    return register
+
+
+def allowed(data: FirmLevelData, table: str, column: str) -> list[str]:
+    """The allowed values of a column of a table's catalogue entry (regions, cities, metrics)."""
+    return list(data.spec(table).columns[column]["allowed"])
+
+
+def populations(data: FirmLevelData) -> dict[str, pd.DataFrame]:
+    """All analysed firms and those listed on an A-share board."""
+    firms = data.analysed
+    return {LITTLE_GIANTS: firms, A_SHARE_LITTLE_GIANTS: firms[firms["a_share"]]}
+
+
+def by_batch(data: FirmLevelData) -> list[tuple[str, pd.DataFrame]]:
+    """(batch name, analysed firms) per batch with firms, then all batches (全部)."""
+    batches = data.published("cultivation_batches").set_index("batch_no")["batch"]
+    firms = data.analysed
+    groups = [(batches[b], firms[firms["batch_no"] == b]) for b in range(1, 6)]
+    return [(name, group) for name, group in groups if len(group)] + [(ALL_BATCHES, firms)]
+
+
+def with_published(mine: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """The derived 小巨人 rows followed by the published rows of the other populations."""
+    return pd.concat([mine, published[published["population"] != LITTLE_GIANTS]])

@@ -1,0 +1,73 @@
+"""Figures printed in the text (text_figures, region_text_figures): the items firm data can give
+are recomputed (rounded as printed; label, bound and unit as published); the others stay
+published with their provenance."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers import stats
+from helpers.firmlevel.aggregators.registry import aggregates
+
+
+def _recompute_items(data, name: str, values: dict[str, float]) -> pd.DataFrame:
+    """The published text-figure table with the items in `values` recomputed (firm-level
+    provenance; rounded as printed by shape.finish); the other items stay as published."""
+    frame = data.published(name).astype(object)
+    recomputed = frame["item"].isin([k for k, v in values.items() if pd.notna(v)])
+    for row in frame.index[recomputed]:
+        frame.loc[row, "value"] = float(values[frame.loc[row, "item"]])
+    for column in ("source_doc", "source_id", "inferred", "note"):
+        frame.loc[recomputed, column] = pd.NA
+    return frame
+
+
+def _share(part, total) -> float:
+    return stats.share(part, total) if total else np.nan
+
+
+@aggregates("region_text_figures")
+def region_text_figures(data) -> pd.DataFrame:
+    firms = data.analysed
+    provinces = firms["province"].value_counts()
+    cities = firms["city"].dropna().value_counts()
+    employees = firms["employees"].dropna()
+    values = {
+        "top3_provinces_share": _share(provinces.nlargest(3).sum(), len(firms)),
+        "top3_cities_vs_fourth": stats.multiple(
+            float(cities.nlargest(3).mean()), float(cities.nlargest(4).iloc[-1])
+        )
+        if len(cities) >= 4
+        else np.nan,
+        "yrd_firms": float((firms["cluster"] == "长三角").sum()),
+        "avg_employees_per_firm": employees.mean() if len(employees) else np.nan,
+    }
+    return _recompute_items(data, "region_text_figures", values)
+
+
+@aggregates("text_figures", needs=("patents", "listings"))
+def text_figures(data) -> pd.DataFrame:
+    firms = data.analysed
+    national = data.national
+    batch1 = firms[firms["batch_no"] == 1]
+    n = len(firms)
+    values = {
+        "little_giants_announced": float(len(data.firms)),
+        "analysed_firms": float(n),
+        "a_share_listed_firms": float(firms["a_share"].sum()),
+        "listed_share": _share(firms["listed"].sum(), n),
+        "firms_with_overseas_markets": float((firms["overseas_markets"] > 0).sum()),
+        "key_fields_share": _share(firms["key_field"].sum(), n),
+        "patent_applications_2022": firms["applications_2022"].sum(min_count=n) if n else np.nan,
+        "pct_share_of_applications": national["pct_share"],
+        "patent_applications_cagr_2020_2022": national["applications_cagr_2020_2022"],
+        "batch1_citations_multiple": stats.multiple(
+            data.group_metrics(batch1)["citations_per_firm"],
+            national["citations_per_firm"],
+            on_zero="nan",
+        )
+        if len(batch1)
+        else np.nan,
+    }
+    return _recompute_items(data, "text_figures", values)

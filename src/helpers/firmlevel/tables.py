@@ -1,0 +1,203 @@
+"""Firm-level aggregation as a saved step: `ensure_tables(firm_dir, cutoff)` writes every table a
+firm-level folder can give into `build/tables/<slug>/`, a folder shaped exactly like
+data/published/ (one CSV per table with the four provenance columns, and catalog_*.yml), so that
+helpers.data.catalog reads and validates it with the same code as the published tables.
+
+* Derived tables (every published table the firm data can give, and the firm-level-only
+  `outputs` of data/firm_schema.yml) are declared in `catalog_firm-level.yml`, whose document is
+  the firm-level folder (id firm-level, folder, fingerprint, synthetic); see helpers.firmlevel.shape
+  for their entries and provenance.
+* Tables firm data cannot give are copied byte for byte from data/published and declared in a
+  catalogue of the same name as their published one, with its document and entries unchanged.
+* The folder is rebuilt only when the SHA-256 fingerprint of its inputs changed (every file of
+  the firm folder, data/firm_schema.yml, data/published, data/reference, the source of
+  helpers.firmlevel, helpers.data and helpers.stats, and the cut-off), kept in FINGERPRINT_FILE. A rebuild
+  writes into a temporary sibling folder that replaces the old one only when complete, under a
+  lock: parallel callers wait, then find it up to date; nobody sees a half-written folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from helpers import stats
+from helpers.data import catalog
+from helpers.data.catalog import TableSpec
+from helpers.firmlevel.firms import FirmLevelData, files_digest, folder_files
+from helpers.firmlevel.read import SCHEMA_PATH, check_cutoff
+from helpers.firmlevel.shape import SOURCE_DOC
+from helpers.paths import BUILD_DIR, PUBLISHED_DIR, REFERENCE_DIR, display_path
+
+try:  # POSIX; elsewhere the atomic rename alone guards the folder
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
+
+FINGERPRINT_FILE = "fingerprint.sha256"
+FIRM_LEVEL_CATALOG = f"catalog_{SOURCE_DOC}.yml"
+# Source whose change changes the aggregates: helpers.firmlevel, helpers.data and helpers.stats
+# (every ratio and growth rate comes from there).
+PACKAGE_DIRS = tuple(
+    Path(file).resolve().parent for file in (__file__, catalog.__file__, stats.__file__)
+)
+
+
+def slug(firm_dir: Path) -> str:
+    """An ASCII-safe folder name for a firm folder: data/sample -> data_sample. A name that had
+    to lose characters (e.g. Chinese ones) gets 8 hex digits of its path to stay unique."""
+    shown = display_path(firm_dir).strip("/")
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", shown).strip("_.") or "data"
+    if safe != shown.replace("/", "_"):
+        safe += "-" + hashlib.sha256(shown.encode()).hexdigest()[:8]
+    return safe
+
+
+def _input_files() -> list[Path]:
+    files = [SCHEMA_PATH, *folder_files(PUBLISHED_DIR), *folder_files(REFERENCE_DIR)]
+    for package in PACKAGE_DIRS:
+        files += [p for p in folder_files(package) if p.suffix == ".py"]
+    return files
+
+
+def fingerprint(firm_dir: Path, cutoff: str) -> str:
+    """SHA-256 over the firm folder's files, the schema, published and reference tables, the
+    source of helpers.firmlevel, helpers.data and helpers.stats, and the cut-off."""
+    parts = [f"cutoff={cutoff}", files_digest(folder_files(firm_dir), Path(firm_dir))]
+    parts.append(files_digest(_input_files()))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _is_current(folder: Path, expected: str) -> bool:
+    marker = folder / FINGERPRINT_FILE
+    return marker.is_file() and marker.read_text(encoding="utf-8").strip() == expected
+
+
+@contextlib.contextmanager
+def _locked(lock_path: Path):
+    with open(lock_path, "a+b") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def ensure_tables(firm_dir: Path, cutoff: str, build_root: Path = BUILD_DIR / "tables") -> Path:
+    """The published-shaped folder of `firm_dir`'s aggregates (build_root/<slug>), rebuilt only
+    when its fingerprint changed. DataInputError for invalid firm data or cut-off."""
+    firm_dir, build_root = Path(firm_dir), Path(build_root)
+    cutoff = check_cutoff(cutoff)
+    target = build_root / slug(firm_dir)
+    expected = fingerprint(firm_dir, cutoff)
+    if _is_current(target, expected):
+        return target
+    build_root.mkdir(parents=True, exist_ok=True)
+    with _locked(build_root / f".{target.name}.lock"):
+        if _is_current(target, expected):  # built by a parallel caller meanwhile
+            return target
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=build_root))
+        staging.chmod(0o755)
+        try:
+            write_tables(FirmLevelData(firm_dir, cutoff=cutoff), staging)
+            (staging / FINGERPRINT_FILE).write_text(expected + "\n", encoding="utf-8")
+            _replace(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _replace(staging: Path, target: Path) -> None:
+    """Move the complete `staging` folder to `target`, replacing an older one."""
+    if target.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        os.replace(target, retired / target.name)
+        os.replace(staging, target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, target)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_tables(data: FirmLevelData, folder: Path) -> None:
+    """Every table of the published catalogue and the firm-level outputs into `folder`:
+    aggregated where the firm data can give it, else copied from the published folder."""
+    folder = Path(folder)
+    derived: dict[str, dict] = {}
+    for name in data.tables():
+        spec = data.derived_spec(name)
+        (folder / spec.file).write_bytes(table_bytes(data.table(name), spec))
+        derived[name] = catalog_entry(spec)
+    _write_yaml(folder / FIRM_LEVEL_CATALOG, {"document": data.document, "tables": derived})
+    for catalog_path in sorted(data.published_dir.glob("catalog_*.yml")):
+        content = yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}
+        copied = {
+            name: entry
+            for name, entry in (content.get("tables") or {}).items()
+            if name not in derived
+        }
+        for entry in copied.values():
+            shutil.copyfile(data.published_dir / entry["file"], folder / entry["file"])
+        if copied:
+            document = content.get("document", {})
+            _write_yaml(folder / catalog_path.name, {"document": document, "tables": copied})
+
+
+def catalog_entry(spec: TableSpec) -> dict:
+    """A catalogue entry of a derived table: file, title, population, as_of, key, columns."""
+    return {
+        "file": spec.file,
+        "title": spec.title,
+        "population": spec.population,
+        "as_of": spec.as_of,
+        "key": list(spec.key),
+        "columns": spec.columns,
+    }
+
+
+def _write_yaml(path: Path, content: dict) -> None:
+    text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
+    path.write_bytes(text.encode("utf-8"))
+
+
+def _cell(value, kind: str) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "int":
+        return str(int(value))
+    if kind == "float":
+        return repr(float(value))  # shortest text that reads back as the same number
+    return str(value)
+
+
+def table_bytes(frame: pd.DataFrame, spec: TableSpec) -> bytes:
+    """A table as UTF-8 CSV with "\\n" line ends, columns in catalogue order: same frame, same
+    bytes."""
+    columns = spec.all_columns
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(columns))
+    for row in frame[list(columns)].itertuples(index=False):
+        writer.writerow(
+            [
+                _cell(v, rule.get("type", "str"))
+                for v, rule in zip(row, columns.values(), strict=True)
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
