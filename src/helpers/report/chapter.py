@@ -395,16 +395,17 @@ class Chapter:
                 format_number(row.difference, signed=True),
             )
         if unit in {"share", "rate"}:
-            difference = self.fmtu(row.difference * 100, "pp", signed=True, decimals=2)
+            difference = self.fmtu(row.difference * 100, "pp", signed=True, decimals=3)
             return (
                 self.fmt(row.stated, unit),
                 self.fmt(row.recomputed, unit, decimals=2),
                 difference,
             )
+        more = {} if UNITS[unit][0].decimals == 0 else {"decimals": 3}  # counts stay whole
         return (
             self.fmt(row.stated, unit),
-            self.fmt(row.recomputed, unit, decimals=3),
-            self.fmt(row.difference, unit, signed=True, decimals=3),
+            self.fmt(row.recomputed, unit, **more),
+            self.fmt(row.difference, unit, signed=True, **more),
         )
 
     def text(self, key: str, **values):

@@ -51,6 +51,32 @@ def label(key: str, language: str = "zh", **values) -> str:
     return str(node).format(**values) if values else str(node)
 
 
+# English names the reference tables hold for the data's proper names (provinces, cities, …).
+REFERENCE_NAMES = {
+    "provinces": ("province", "name_en"),
+    "cities": ("city", "name_en"),
+    "industry_fields": ("field", "field_en"),
+    "listing_boards": ("board", "board_en"),
+}
+
+
+@functools.cache
+def _reference_names() -> dict[str, str]:
+    from helpers.data import reference
+
+    names = {}
+    for table, (chinese, english) in REFERENCE_NAMES.items():
+        frame = reference.table(table)
+        names.update(zip(frame[chinese], frame[english], strict=True))
+    return names
+
+
 def translate(value: str, language: str = "zh") -> str:
-    """A category name from the data (always Chinese) in the report language, via `names:`."""
-    return str((_labels(language).get("names") or {}).get(value, value))
+    """A category name from the data (always Chinese) in the report language: `names:` in the
+    label files first, then the English names of the reference tables (provinces, cities)."""
+    names = _labels(language).get("names") or {}
+    if value in names:
+        return str(names[value])
+    if language == "zh":
+        return str(value)
+    return str(_reference_names().get(value, value))

@@ -12,6 +12,7 @@ from helpers.report.html import visible_text
 # font unless SOURCE_DATE_EPOCH is set; a fixed date keeps PDFs byte-identical across builds.
 os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
 
+
 def render_pdf(page: str, base_url: Path, target: Path) -> None:
     """PDF of an HTML page with the packaged Chinese font embedded (subset to the page's text)."""
     import weasyprint
@@ -29,6 +30,7 @@ def render_pdf(page: str, base_url: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     document = weasyprint.HTML(string=page, base_url=str(base_url))
     document.write_pdf(target, stylesheets=[font_css], font_config=font_config)
+
 
 def merge_pdfs(folder: Path, chapters: list[str], titles: dict[str, str], target: Path) -> None:
     """The whole report as one PDF, a bookmark per chapter (pages copied, not re-rendered)."""

@@ -164,9 +164,20 @@ def _between_rows(check: dict, rows: pd.DataFrame, key: tuple[str, ...]) -> pd.D
     return pd.DataFrame(records, columns=["item", "stated", "recomputed"])
 
 
+def _check_text(check: dict) -> str:
+    """The words `_check_items` puts after the row's name in `item`."""
+    if check.get("label"):
+        return check["label"]
+    if check["kind"] == "parts_sum":
+        return "sum of parts"
+    return check.get("stated") or check.get("value", "")
+
+
 def published_checks(published_dir=None) -> pd.DataFrame:
     """Every `reconcile:` check of every catalogued table: columns source, item, stated,
-    recomputed, decimals (the published precision, where the catalogue gives it)."""
+    recomputed, decimals (the published precision, where the catalogue gives it), table, and
+    item's parts row and check, the provenance source_doc and source_ids ('|'-separated) and
+    the unit of the stated figure."""
     from helpers.data import catalog
     from helpers.paths import PUBLISHED_DIR
 
@@ -176,10 +187,19 @@ def published_checks(published_dir=None) -> pd.DataFrame:
         for check in spec.extra.get("reconcile", []):
             frame = catalog.load_published(name, folder)
             items = _check_items(check, frame, spec.key)
-            source_ids = "、".join(sorted(set(frame["source_id"].dropna())))[:60]
-            items.insert(0, "source", f"{spec.document.get('id', '')} {source_ids}".strip())
+            source_ids = sorted(set(frame["source_id"].dropna()))
+            items.insert(
+                0, "source", f"{spec.document.get('id', '')} {'、'.join(source_ids)[:60]}".strip()
+            )
             items["decimals"] = check.get("decimals")
             items["table"] = name
+            # The parts of `item`, for reports that show it in another language.
+            check_text = _check_text(check)
+            items["row"] = items["item"].str.removesuffix(check_text).str.strip()
+            items["check"] = check_text
+            items["source_doc"] = spec.document.get("id", "")
+            items["source_ids"] = "|".join(source_ids)
+            items["unit"] = spec.unit(check.get("stated") or check.get("value", "")) or None
             parts.append(items)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
@@ -188,7 +208,7 @@ def firm_level_checks(source) -> pd.DataFrame:
     """Aggregates of firm-level data (the rows of `source.tables_dir` with source_doc
     firm-level) vs the published tables of the same name: every numeric value column, matched
     on the table's key. Columns source, item, stated (published), recomputed (from the firms),
-    decimals."""
+    decimals, and item's parts table, row (key values) and column, with the column's unit."""
     from helpers.data import catalog
     from helpers.paths import PUBLISHED_DIR
 
@@ -229,6 +249,11 @@ def firm_level_checks(source) -> pd.DataFrame:
                         "stated": float(stated),
                         "recomputed": float(recomputed),
                         "decimals": None,
+                        "table": name,
+                        "row": label,
+                        "column": column,
+                        "unit": spec.unit(column) or None,
                     }
                 )
-    return pd.DataFrame(records, columns=["source", "item", "stated", "recomputed", "decimals"])
+    columns = ["source", "item", "stated", "recomputed", "decimals", "table", "row", "column"]
+    return pd.DataFrame(records, columns=[*columns, "unit"])
