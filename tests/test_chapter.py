@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.report.chapter import Chapter, format_number, format_percent
+from helpers.report.chapter import Chapter, format_number, neutralise_formulas
 
 
 @pytest.fixture
@@ -13,35 +13,51 @@ def chapter(tmp_path):
     return Chapter("01_cultivation", output_dir=str(tmp_path))
 
 
-def test_record_writes_plain_numbers_and_returns_the_value(chapter, tmp_path):
+def test_record_writes_plain_numbers_labels_and_the_rows_source(chapter, tmp_path):
+    boards = chapter.table("a_share_boards")
+    star = boards[boards["board"] == "科创板"]
     assert (
-        chapter.record("boards.share", 274 / 550, "share", "科创板占比", "001 图表1.7") == 274 / 550
+        chapter.record(
+            "boards.share",
+            274 / 550,
+            "share",
+            "ch01.stats.board_share",
+            source=star,
+            board="科创板",
+        )
+        == 274 / 550
     )
-    chapter.record("total", 12950, "家", "公示总数", "001 图表1.4")
-    chapter.record("total", 12951, "家", "公示总数", "001 图表1.4")  # the same key is replaced
+    batches = chapter.table("cultivation_batches")
+    chapter.record("total", 12950, "家", "ch01.stats.announced_total", source=batches, batches="五")
+    chapter.record("total", 12951, "家", "ch01.stats.announced_total", source=batches, batches="五")
     lines = (
         (tmp_path / "statistics" / "01_cultivation.csv").read_text(encoding="utf-8").splitlines()
     )
     assert lines == [
         "key,value,unit,label,source,notebook",
-        "01_cultivation.boards.share,0.4981818182,share,科创板占比,001 图表1.7,01_cultivation",
-        "01_cultivation.total,12951,家,公示总数,001 图表1.4,01_cultivation",
+        "01_cultivation.boards.share,0.4981818182,占比,科创板上市企业中“小巨人”占比,001 图表1.7,01_cultivation",
+        "01_cultivation.total,12951,家,五批公示企业总数,001 图表1.4,01_cultivation",
     ]
 
 
 def test_record_refuses_nan(chapter):
+    batches = chapter.table("cultivation_batches")
     with pytest.raises(ValueError, match="NaN"):
-        chapter.record("x", math.nan, "share", "x", "x")
+        chapter.record("x", math.nan, "share", "ch01.stats.analysed_total", source=batches)
 
 
 def test_checks_become_a_reconciliation_table_with_mismatches_first(chapter, tmp_path):
-    chapter.check("001 图表1.7", "科创板", 0.498, 274 / 550)  # 0.49818 -> 0.498: rounding
+    boards = chapter.table("a_share_boards")
+    fields = chapter.table("industry_fields")
+    chapter.check(boards, "科创板", 0.498, 274 / 550, unit="share")  # 0.49818 -> 0.498: rounding
     chapter.check(
-        "001 图表1.5",
+        fields,
         pd.Series(["其他领域", "新材料"]),
         pd.Series([0.126, 0.242]),
         pd.Series([1543 / 12192, 2953 / 12192]),  # 0.12656 is not 0.126; 0.24221 is 0.242
+        unit="share",
     )
+    chapter.check(boards, "科创板", 0.498, 274 / 550, unit="share")  # a re-run replaces it
     table = chapter.reconciliation()
     assert table[["item", "status"]].values.tolist() == [
         ["其他领域", "mismatch"],
@@ -61,11 +77,15 @@ def test_source_line_names_the_document_and_chart(chapter):
     )
 
 
-def test_source_line_of_the_synthetic_sample_says_so(tmp_path):
+def test_source_line_of_the_synthetic_sample_says_so_and_names_the_folder(tmp_path):
     chapter = Chapter("01_cultivation", data_dir="data/sample", output_dir=str(tmp_path))
-    chapter.table("cultivation_batches")
-    assert "示例数据（合成样本" in chapter.source_line("cultivation_batches")
-    assert "智慧芽" not in chapter.source_line("cultivation_batches")
+    batches = chapter.table("cultivation_batches")
+    line = chapter.source_line("cultivation_batches")
+    assert "示例数据（合成样本" in line and "data/sample" in line
+    assert "智慧芽" not in line
+    fingerprint = chapter.documents["firm-level"]["fingerprint"]
+    assert len(fingerprint) == 12 and fingerprint in line
+    assert chapter.source_ref(batches) == f"企业级数据 data/sample（指纹{fingerprint}）"
 
 
 def test_a_table_the_pipeline_does_not_declare_is_refused(chapter):
@@ -80,6 +100,13 @@ def test_english_edition_translates_sources(tmp_path):
         "Source: PatSnap, 2023 Innovation Capability Report on Little Giant Firms Chart 1.7; "
         "recomputed for this report"
     )
+    assert chapter.as_of("a_share_boards") == "31 July 2023"
+
+
+def test_the_date_shown_is_the_tables_as_of_not_the_cutoff(tmp_path):
+    chapter = Chapter("01_cultivation", output_dir=str(tmp_path), cutoff="2024-12-31")
+    chapter.table("cultivation_batches")
+    assert chapter.as_of("cultivation_batches") == "2023年7月31日"
 
 
 @pytest.mark.parametrize(
@@ -90,18 +117,13 @@ def test_english_edition_translates_sources(tmp_path):
         (1.4622, False, "1.462"),
         (-0.23812, True, "-0.2381"),
         (0.0005584, False, "0.0005584"),
+        (9.91e-05, False, "0.0000991"),
+        (-4.44e-16, False, "0"),
         (0.0, False, "0"),
     ],
 )
-def test_format_number_for_readers(value, signed, text):
+def test_format_number_for_readers_never_uses_scientific_notation(value, signed, text):
     assert format_number(value, signed=signed) == text
-
-
-@pytest.mark.parametrize(
-    ("value", "text"), [(0.498182, "49.8%"), (0.000082, "0.01%"), (0.0, "0.0%"), (math.nan, "–")]
-)
-def test_format_percent_keeps_small_shares_visible(value, text):
-    assert format_percent(value) == text
 
 
 def test_source_line_can_name_only_the_rows_used(tmp_path):
@@ -109,6 +131,11 @@ def test_source_line_can_name_only_the_rows_used(tmp_path):
     texts = chapter.table("text_figures").set_index("item")
     assert "图表1.3" in chapter.source_line("text_figures")  # the whole table: many sections
     used = texts.loc[["pct_share_of_applications", "patent_applications_cagr_2020_2022"]]
-    assert chapter.source_line("text_figures", rows=used) == (
+    assert chapter.source_line(used) == (
         "资料来源：智慧芽《2023年专精特新“小巨人”企业科创力报告》 摘要；本报告据此重新计算"
     )
+
+
+def test_formula_like_text_is_neutralised_for_spreadsheets():
+    frame = pd.DataFrame({"name": ["=1+1", "+86", "-x", "@a", "plain"], "n": [1, 2, 3, 4, 5]})
+    assert neutralise_formulas(frame)["name"].tolist() == ["'=1+1", "'+86", "'-x", "'@a", "plain"]

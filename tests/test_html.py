@@ -108,7 +108,7 @@ def test_table_escapes_every_cell_and_header_and_marks_rows():
         (
             "figure_source",
             {"number": "图表1.4", "source": "资料来源：智慧芽"},
-            '<p class="figure-source">图表1.4　资料来源：智慧芽</p>',
+            '<p class="figure-source">图表1.4&emsp;资料来源：智慧芽</p>',
         ),
         ("figure_source", {"source": "S"}, '<p class="figure-source">S</p>'),
         ("reading", {"text": "NEV & energy"}, '<p class="reading">NEV &amp; energy</p>'),
