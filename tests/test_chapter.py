@@ -5,7 +5,9 @@ import math
 import pandas as pd
 import pytest
 
-from helpers.report.chapter import Chapter, format_number, neutralise_formulas
+from helpers.report.chapter import Chapter
+from helpers.report.format import format_number
+from helpers.report.spreadsheet import neutralise_formulas
 
 
 @pytest.fixture

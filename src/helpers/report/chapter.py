@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -26,14 +25,13 @@ from helpers.data import source as datasource
 from helpers.paths import resolve
 from helpers.pipeline import check_declared
 from helpers.report import charts, words
-from helpers.report.format import UNITS, format_value, format_with_unit, unit_label
+from helpers.report.format import UNITS, format_number, format_value, format_with_unit, unit_label
 from helpers.report.html import render_fragment, render_table
 from helpers.report.labels import label, translate
+from helpers.report.sources import Sources
+from helpers.report.spreadsheet import save_table_files
 
 STATISTICS_COLUMNS = ["key", "value", "unit", "label", "source", "notebook"]
-FIRM_LEVEL = "firm-level"
-# A text cell starting with one of these is a formula to a spreadsheet: neutralised on save.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -53,7 +51,8 @@ class Chapter:
         validate(data_dir=self.data_dir, language=self.language, cutoff=self.cutoff)
         self.output = resolve(self.output_dir)
         self.source = datasource.DataSource(resolve(self.data_dir), cutoff=self.cutoff)
-        self.documents = catalog.documents(getattr(self.source, "tables_dir", self.source.folder))
+        self.documents = catalog.documents(self.source.tables_dir)
+        self.sources = Sources(self.documents, self.language, self._table_rows)
         charts.setup_style()
 
     # Load ---------------------------------------------------------------------------------
@@ -110,80 +109,19 @@ class Chapter:
         return format_with_unit(value, unit, self.language, **options)
 
     # Sources ------------------------------------------------------------------------------
-    def _rows(self, item) -> pd.DataFrame:
-        """The rows a source refers to: a loaded table by name, or rows of one."""
-        if isinstance(item, str):
-            return self._table_rows(item)
-        if isinstance(item, pd.Series):
-            return item.to_frame().T
-        return item
-
     def _table_rows(self, name: str) -> pd.DataFrame:
-        table = name.removeprefix("published:")
         if name.startswith("published:"):
-            return catalog.load_published(table)
-        return self.source.table(table)
-
-    def _origins(self, *items) -> list[str]:
-        """One text per distinct document the rows come from, with the charts they cite."""
-        origins: dict[str, list[str]] = {}
-        for item in items:
-            rows = self._rows(item)
-            for doc, ids in rows.groupby("source_doc", sort=False)["source_id"]:
-                cited = origins.setdefault(str(doc), [])
-                cited += [i for i in dict.fromkeys(ids.dropna().astype(str)) if i not in cited]
-        texts = []
-        for doc, ids in origins.items():
-            document = self.documents.get(doc, {})
-            if doc == FIRM_LEVEL:
-                key = "synthetic_source" if document.get("synthetic") else "firm_level_source"
-                texts.append(
-                    self.t(
-                        f"common.{key}",
-                        folder=document.get("folder", self.data_dir),
-                        fingerprint=document.get("fingerprint", ""),
-                    )
-                )
-                continue
-            title = document.get("title" if self.language == "zh" else "title_en", doc)
-            cited = words.join([self.source_id(i) for i in ids], self.language)
-            texts.append(f"{title} {cited}".strip())
-        return texts
-
-    def source_id(self, source_id: str) -> str:
-        """A chart or section id of a published document in the report language."""
-        return translate_source_id(source_id, self.language)
+            return catalog.load_published(name.removeprefix("published:"))
+        return self.source.table(name)
 
     def source_line(self, *items, note: str = "") -> str:
-        """'资料来源：…' for a caption, from the provenance of the tables or rows given; rows
-        from firm-level data name the folder (and say 示例数据 for the synthetic sample)."""
-        separator = self.t("common.clause_separator")
-        text = self.t("common.source_prefix") + separator.join(self._origins(*items))
-        text += self.t("common.recomputed_suffix")
-        return text + (separator + note if note else "")
+        """'资料来源：…' for a caption, from the provenance of the tables (by name) or rows
+        given; rows from firm-level data name the folder (示例数据 for the synthetic sample)."""
+        return self.sources.line(*items, note=note)
 
     def source_ref(self, *items) -> str:
         """The short source of a recorded number or a check (e.g. '001 图表1.4')."""
-        refs = []
-        for item in items:
-            rows = self._rows(item)
-            for doc, ids in rows.groupby("source_doc", sort=False)["source_id"]:
-                document = self.documents.get(str(doc), {})
-                if doc == FIRM_LEVEL:
-                    ref = self.t(
-                        "common.firm_level_ref",
-                        folder=document.get("folder", self.data_dir),
-                        fingerprint=document.get("fingerprint", ""),
-                    )
-                else:
-                    cited = words.join(
-                        [self.source_id(i) for i in dict.fromkeys(ids.dropna().astype(str))],
-                        self.language,
-                    )
-                    ref = f"{doc} {cited}".strip()
-                if ref not in refs:
-                    refs.append(ref)
-        return self.t("common.clause_separator").join(refs)
+        return self.sources.ref(*items)
 
     # Record -------------------------------------------------------------------------------
     def record(self, key: str, value, unit: str, label_key: str, source, **values):
@@ -281,14 +219,12 @@ class Chapter:
         are neutralised."""
         from IPython.display import HTML, display
 
-        tables = self.output / "tables"
-        tables.mkdir(parents=True, exist_ok=True)
-        stem = f"{self.notebook}_{name}"
-        written = neutralise_formulas(frame.assign(data_source=source))
-        written.to_csv(
-            tables / f"{stem}.csv", index=False, encoding="utf-8-sig", lineterminator="\n"
+        save_table_files(
+            frame.assign(data_source=source),
+            self.output / "tables",
+            f"{self.notebook}_{name}",
+            name,
         )
-        write_xlsx(written, tables / f"{stem}.xlsx", sheet=name[:31])
         if title:
             self._show("table_title", number=number, title=title)
         if shown is None:
@@ -304,9 +240,7 @@ class Chapter:
         """Units of a loaded table's columns, from its catalogue entry."""
         if table is None:
             return {}
-        spec = catalog.table_spec(
-            table.removeprefix("published:"), getattr(self.source, "tables_dir", self.source.folder)
-        )
+        spec = catalog.table_spec(table.removeprefix("published:"), self.source.tables_dir)
         return {column: rule["unit"] for column, rule in spec.columns.items() if "unit" in rule}
 
     def display_frame(self, frame: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
@@ -411,88 +345,3 @@ class Chapter:
     def text(self, key: str, **values):
         """Show a paragraph of reading from the labels file."""
         self._show("reading", text=self.t(key, **values))
-
-
-def translate_source_id(source_id: str, language: str) -> str:
-    """A source id ('图表1.4', '城市页·北京', '摘要') in the report language: whole ids from
-    `names:` in the label files, else '图表N' → 'Chart N' and known parts joined by '·'."""
-    if language == "zh":
-        return source_id
-    whole = translate(source_id, language)
-    if whole != source_id:
-        return whole
-    parts = []
-    for part in source_id.split("·"):
-        if part.startswith("图表"):
-            parts.append(label("words.chart", language) + " " + part.removeprefix("图表"))
-        else:
-            parts.append(translate(part, language))
-    return " · ".join(parts)
-
-
-def format_number(value: float, signed: bool = False) -> str:
-    """A number without a unit: thousands separators for large values, four significant
-    digits otherwise, never scientific notation (264,900 / 1.462 / 0.0005584); rounding noise
-    (|x| < 1e-9) is 0."""
-    if pd.isna(value):
-        return "–"
-    value = 0.0 if abs(value) < 1e-9 else float(value)
-    sign = "+" if signed else ""
-    if abs(value) >= 1000:
-        return f"{value:{sign},.0f}"
-    text = f"{value:{sign}.4g}"
-    if "e" in text:  # below 1e-4: fixed notation with four significant digits
-        import math
-
-        places = -int(math.floor(math.log10(abs(value)))) + 3
-        text = f"{value:{sign}.{places}f}".rstrip("0")
-    return text
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that start like a formula (=, +, -, @) get a leading apostrophe, so a
-    spreadsheet shows them as text instead of running them."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
-            )
-    return frame
-
-
-def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
-    """XLSX with fixed document properties, so the same table gives the same bytes."""
-    import re
-    import zipfile
-    from datetime import datetime
-
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet_ = workbook.active
-    sheet_.title = sheet
-    sheet_.append([str(c) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        sheet_.append(
-            [None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row]
-        )
-    fixed = datetime(2000, 1, 1)
-    workbook.properties.created = fixed
-    workbook.properties.modified = fixed
-    workbook.properties.creator = "zjtx-report"
-    workbook.save(path)
-    # openpyxl stamps the save time into docProps/core.xml and the zip entry headers.
-    with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
-    entries = [
-        (name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", content))
-        if name == "docProps/core.xml"
-        else (name, content)
-        for name, content in entries
-    ]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for filename, content in entries:
-            info = zipfile.ZipInfo(filename, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, content)

@@ -190,3 +190,20 @@ def format_column(values: pd.Series, unit: str, language: str = "zh", **kwargs) 
         name=values.name,
         dtype=object,
     )
+
+
+def format_number(value: float, signed: bool = False) -> str:
+    """A number without a unit: thousands separators for large values, four significant
+    digits otherwise, never scientific notation (264,900 / 1.462 / 0.0005584); rounding noise
+    (|x| < 1e-9) is 0."""
+    if pd.isna(value):
+        return "–"
+    value = 0.0 if abs(value) < 1e-9 else float(value)
+    sign = "+" if signed else ""
+    if abs(value) >= 1000:
+        return f"{value:{sign},.0f}"
+    text = f"{value:{sign}.4g}"
+    if "e" in text:  # below 1e-4: fixed notation with four significant digits
+        places = -math.floor(math.log10(abs(value))) + 3
+        text = f"{value:{sign}.{places}f}".rstrip("0")
+    return text

@@ -5,6 +5,7 @@ label files under `words:`."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -44,7 +45,7 @@ def direction(start: float, end: float, language: str = "zh") -> str:
 def decreasing(values) -> bool:
     """Whether a sequence never rises (each value at most the one before)."""
     values = list(values)
-    return all(b <= a for a, b in zip(values, values[1:], strict=False))
+    return all(b <= a for a, b in itertools.pairwise(values))
 
 
 def tenths(share: float, language: str = "zh") -> str:

@@ -1,0 +1,92 @@
+"""Where a number comes from, in the reader's words: every published row carries source_doc and
+source_id, so the source of a chart, a recorded number or a check is derived from the rows it
+used — a published document and its charts, or the firm-level folder and its fingerprint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from helpers.report import words
+from helpers.report.labels import label, translate
+
+FIRM_LEVEL = "firm-level"
+
+
+def translate_source_id(source_id: str, language: str) -> str:
+    """A source id ('图表1.4', '城市页·北京', '摘要') in the report language: whole ids from
+    `names:` in the label files, else '图表N' → 'Chart N' and known parts joined by '·'."""
+    if language == "zh":
+        return source_id
+    whole = translate(source_id, language)
+    if whole != source_id:
+        return whole
+    parts = []
+    for part in source_id.split("·"):
+        if part.startswith("图表"):
+            parts.append(label("words.chart", language) + " " + part.removeprefix("图表"))
+        else:
+            parts.append(translate(part, language))
+    return " · ".join(parts)
+
+
+@dataclass
+class Sources:
+    """Source texts for one chapter: `documents` (id → catalogue document), the language, and
+    `load` to fetch a loaded table's rows by name."""
+
+    documents: dict[str, dict]
+    language: str
+    load: Callable[[str], pd.DataFrame]
+
+    def _cited(self, *items) -> dict[str, list[str]]:
+        """Document id → the source ids cited, in order of first use, over tables (by name) and
+        rows (frames or a single row)."""
+        cited: dict[str, list[str]] = {}
+        for item in items:
+            rows = self.load(item) if isinstance(item, str) else item
+            if isinstance(rows, pd.Series):
+                rows = rows.to_frame().T
+            for doc, ids in rows.groupby("source_doc", sort=False)["source_id"]:
+                known = cited.setdefault(str(doc), [])
+                known += [i for i in dict.fromkeys(ids.dropna().astype(str)) if i not in known]
+        return cited
+
+    def _firm_level(self, key: str) -> str:
+        document = self.documents.get(FIRM_LEVEL, {})
+        if key == "firm_level_source" and document.get("synthetic"):
+            key = "synthetic_source"
+        return label(
+            f"common.{key}",
+            self.language,
+            folder=document.get("folder", ""),
+            fingerprint=document.get("fingerprint", ""),
+        )
+
+    def _ids(self, ids: list[str]) -> str:
+        return words.join([translate_source_id(i, self.language) for i in ids], self.language)
+
+    def line(self, *items, note: str = "") -> str:
+        """'资料来源：…' for a caption; firm-level rows name the folder (示例数据 for the sample)."""
+        texts = []
+        for doc, ids in self._cited(*items).items():
+            if doc == FIRM_LEVEL:
+                texts.append(self._firm_level("firm_level_source"))
+                continue
+            document = self.documents.get(doc, {})
+            title = document.get("title" if self.language == "zh" else "title_en", doc)
+            texts.append(f"{title} {self._ids(ids)}".strip())
+        separator = label("common.clause_separator", self.language)
+        text = label("common.source_prefix", self.language) + separator.join(texts)
+        text += label("common.recomputed_suffix", self.language)
+        return text + (separator + note if note else "")
+
+    def ref(self, *items) -> str:
+        """The short source of a recorded number or a check ('001 图表1.4')."""
+        refs = [
+            self._firm_level("firm_level_ref") if doc == FIRM_LEVEL else f"{doc} {self._ids(ids)}"
+            for doc, ids in self._cited(*items).items()
+        ]
+        return label("common.clause_separator", self.language).join(refs)
