@@ -268,8 +268,18 @@ class Chapter:
     def heading(self, key: str, level: int = 1, **values):
         """A chapter or section heading from the labels file."""
         self._show("heading", level=level, text=self.t(key, **values))
-        if level == 1 and self.source.is_synthetic:
+        if level != 1:
+            return
+        if self.source.is_synthetic:
             self._show("synthetic_banner", text=self.t("common.synthetic_banner"))
+        if self.source.is_firm_level:
+            cutoff = words.format_date(self.cutoff, self.language)
+            note = self.t(
+                "common.data_note_firm_level", origin=self.sources.firm_level(), cutoff=cutoff
+            )
+        else:
+            note = self.t("common.data_note_published", folder=self.data_dir)
+        self._show("data_note", text=note)
 
     def reconciliation(self, items: pd.DataFrame | None = None, name: str = "reconciliation"):
         """Recomputed-vs-published checks: a summary, a sentence per mismatch, then the table
@@ -312,7 +322,12 @@ class Chapter:
         self.save_table(
             table,
             name,
-            source=self.t("common.reconciliation_source"),
+            source=self.t("common.reconciliation_source")
+            + (
+                self.t("common.clause_separator") + self.sources.firm_level()
+                if self.source.is_firm_level
+                else ""
+            ),
             shown=shown.assign(status=table["status"].map(self.name)),
             row_classes=table["status"].tolist(),
         )

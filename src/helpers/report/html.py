@@ -24,6 +24,7 @@ FRAGMENTS = (
     "reading",
     "table_title",
     "synthetic_banner",
+    "data_note",
     "heading",
 )
 

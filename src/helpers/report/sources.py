@@ -54,6 +54,10 @@ class Sources:
                 known += [i for i in dict.fromkeys(ids.dropna().astype(str)) if i not in known]
         return cited
 
+    def firm_level(self) -> str:
+        """'由企业级数据汇总计算（folder，指纹…）', or the synthetic sample's words."""
+        return self._firm_level("firm_level_source")
+
     def _firm_level(self, key: str) -> str:
         document = self.documents.get(FIRM_LEVEL, {})
         if key == "firm_level_source" and document.get("synthetic"):

@@ -1,0 +1,68 @@
+"""The English edition has no Chinese outside proper names: every word comes from the label
+files, numbers are the Chinese edition's (`make report LANGUAGE=en`, published and sample)."""
+
+import csv
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from helpers.report.html import visible_text
+
+REPO = Path(__file__).parents[1]
+pytestmark = pytest.mark.build
+# CJK ideographs and punctuation, full-width forms, and Chinese quotation marks.
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]+")
+
+
+def build(tmp: Path, data_dir: str, language: str) -> Path:
+    result = subprocess.run(
+        [
+            "make",
+            "-j2",
+            "--no-print-directory",
+            "report",
+            f"DATA_DIR={data_dir}",
+            f"LANGUAGE={language}",
+            f"BUILD={tmp / 'build'}",
+            f"REPORTS={tmp / 'reports'}",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return tmp / "reports"
+
+
+def chinese_in(reports: Path, edition: str) -> dict[str, list[str]]:
+    found = {}
+    folder = reports / edition
+    for page in sorted((folder / "html").glob("*.html")):
+        found[page.name] = CJK.findall(visible_text(page.read_text(encoding="utf-8")))
+    for pdf in sorted((folder / "pdf").glob("*.pdf")):
+        found[pdf.name] = CJK.findall("".join(p.extract_text() for p in PdfReader(pdf).pages))
+    found["statistics.csv"] = CJK.findall((folder / "statistics.csv").read_text(encoding="utf-8"))
+    return {name: hits for name, hits in found.items() if hits}
+
+
+@pytest.mark.parametrize(
+    ("data_dir", "edition"), [("data/published", "en"), ("data/sample", "sample-en")]
+)
+def test_english_edition_counts_no_chinese_characters(tmp_path, data_dir, edition):
+    reports = build(tmp_path, data_dir, "en")
+    assert chinese_in(reports, edition) == {}
+
+
+def test_numbers_are_identical_in_both_editions(tmp_path):
+    reports = build(tmp_path, "data/published", "en")
+    build(tmp_path, "data/published", "zh")
+
+    def values(edition):
+        with (reports / edition / "statistics.csv").open(encoding="utf-8") as handle:
+            return {row["key"]: row["value"] for row in csv.DictReader(handle)}
+
+    english, chinese = values("en"), values("zh")
+    assert english == chinese and len(english) > 90
