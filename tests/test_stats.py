@@ -102,3 +102,28 @@ def test_weighted_mean_of_batch_averages():
 def test_weighted_mean_rejects_bad_weights(weights, message):
     with pytest.raises(ValueError, match=message):
         stats.weighted_mean(pd.Series([1.0, 2.0]), weights)
+
+
+def test_concentration_ratio_and_hhi_by_hand():
+    values = pd.Series([50, 30, 10, 10])  # shares .5 .3 .1 .1
+    assert stats.concentration_ratio(values, 1) == pytest.approx(0.5)
+    assert stats.concentration_ratio(values, 3) == pytest.approx(0.9)
+    # .25 + .09 + .01 + .01
+    assert stats.hhi(values) == pytest.approx(0.36)
+    assert stats.hhi(pd.Series([1, 1, 1, 1])) == pytest.approx(0.25)  # 1/N
+    assert stats.hhi(pd.Series([0, 7])) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="hhi"):
+        stats.hhi(pd.Series([0, 0]))
+
+
+def test_lorenz_curve_and_gini_by_hand():
+    curve = stats.lorenz_curve(pd.Series([30, 10, 60]))  # sorted 10 30 60, total 100
+    assert curve["units_share"].tolist() == pytest.approx([0, 1 / 3, 2 / 3, 1])
+    assert curve["total_share"].tolist() == pytest.approx([0, 0.1, 0.4, 1.0])
+    # area = 1/3 * (0.1/2 + (0.1+0.4)/2 + (0.4+1)/2) = 1/3 * 1.0 = 0.3333; gini = 1 - 2/3
+    assert stats.gini(pd.Series([30, 10, 60])) == pytest.approx(1 / 3)
+    assert stats.gini(pd.Series([5, 5, 5])) == pytest.approx(0)
+
+
+def test_cumulative_share_in_rank_order():
+    assert stats.cumulative_share(pd.Series([5, 3, 2])).tolist() == pytest.approx([0.5, 0.8, 1.0])

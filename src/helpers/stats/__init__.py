@@ -4,6 +4,11 @@ Notebooks and the firm-level aggregators call `stats.share(...)`, `stats.cagr(..
 else keeps a private copy. `stats.reconcile` compares published with recomputed figures."""
 
 from helpers.stats.descriptive import (
+    concentration_ratio,
+    cumulative_share,
+    gini,
+    hhi,
+    lorenz_curve,
     pp_gap,
     rank,
     share,
@@ -36,6 +41,11 @@ __all__ = [
     "bin_counts",
     "cagr",
     "cagr_between",
+    "concentration_ratio",
+    "cumulative_share",
+    "gini",
+    "hhi",
+    "lorenz_curve",
     "grant_rate",
     "growth",
     "invention_share",

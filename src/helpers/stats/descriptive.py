@@ -65,3 +65,49 @@ def weighted_mean(values: pd.Series, weights: pd.Series) -> float:
             f"weighted_mean: weights must be non-negative with a positive sum, got {weights.tolist()}"
         )
     return float((values * weights).sum() / weights.sum())
+
+
+def concentration_ratio(values: pd.Series, n: int) -> float:
+    """CRn: the share of the total held by the n largest units (CR3, CR5). Unit: fraction.
+    Same as top_n_share; named as in the concentration literature."""
+    return top_n_share(values, n)
+
+
+def hhi(values: pd.Series) -> float:
+    """Herfindahl–Hirschman index: the sum of squared shares (fractions), between 1/N (equal
+    units) and 1 (one unit holds everything). Unit: index (0–1; ×10,000 for the antitrust
+    scale). Values must be non-negative with a positive sum."""
+    values = pd.Series(values, dtype=float)
+    if (values < 0).any() or values.sum() <= 0:
+        raise ValueError(
+            f"hhi: values must be non-negative with a positive sum, got {values.tolist()}"
+        )
+    shares = values / values.sum()
+    return float((shares**2).sum())
+
+
+def lorenz_curve(values: pd.Series) -> pd.DataFrame:
+    """Points of the Lorenz curve: units sorted from smallest to largest, with the cumulative
+    share of units (x) and of the total (y), starting at (0, 0). Unit: fractions."""
+    values = pd.Series(values, dtype=float).sort_values(kind="stable").reset_index(drop=True)
+    if (values < 0).any() or values.sum() <= 0:
+        raise ValueError("lorenz_curve: values must be non-negative with a positive sum")
+    n = len(values)
+    x = [0.0] + [(i + 1) / n for i in range(n)]
+    y = [0.0] + (values.cumsum() / values.sum()).tolist()
+    return pd.DataFrame({"units_share": x, "total_share": y})
+
+
+def gini(values: pd.Series) -> float:
+    """Gini coefficient from the Lorenz curve (trapezoids): 0 = equal, (N-1)/N = all in one.
+    Unit: index (0–1)."""
+    curve = lorenz_curve(values)
+    x, y = curve["units_share"].to_numpy(), curve["total_share"].to_numpy()
+    area = float(((x[1:] - x[:-1]) * (y[1:] + y[:-1]) / 2).sum())
+    return 1 - 2 * area
+
+
+def cumulative_share(values: pd.Series) -> pd.Series:
+    """Running share of the total in the Series' order (rank tables: top 1, top 2 …). Unit:
+    fraction; the last value is 1."""
+    return share(values.cumsum(), values.sum())
