@@ -1,5 +1,8 @@
 """Seeded synthetic firm-level sample whose aggregates reproduce the published 001 tables.
 
+Longer than the other modules on purpose: one generator whose steps share the allocation state
+(counts, totals, yearly splits); it is a tool, not part of a report build.
+
     python -m tools.sample_data data/sample      # writes firms.csv, patents.csv, listings.csv,
                                               # SYNTHETIC and README.md into data/sample
 

@@ -2,6 +2,9 @@
 share, grant rate, PCT share, multiples, per-firm averages and the PCT / overseas-market binnings
 (PatSnap 2023 report, 图表2.2–2.10).
 
+One module (a little over 400 lines) because every metric shares the validation conventions
+below and their helpers; splitting it would split those.
+
 Conventions shared by every function:
 
 * Fractions are fractions (0.454 = 45.4%); a percentage or "2.6X" is only a display format.
