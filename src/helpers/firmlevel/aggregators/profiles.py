@@ -1,0 +1,94 @@
+"""Firm-level-only tables for chapter 03 and the region profiles (notebooks/profile.ipynb):
+every province and every city with firms gets the page metrics of 001's five city pages, the
+per-firm employees and valid invention patents of 图表3.2 (bubble chart), and its mix by batch,
+industry field (firms and patent applications) and listing board. Published data has these for
+the five city pages only; declared under `outputs:` in data/firm_schema.yml."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.data import reference
+from helpers.firmlevel.aggregators.regions import METRIC_UNITS
+from helpers.firmlevel.aggregators.registry import aggregates, allowed
+from helpers.firmlevel.derive import board_counts, board_reference
+
+LEVELS = {"province": "province", "city": "city"}
+EXTRA_UNITS = {
+    "firms": "家",
+    "employees_per_firm": "人",
+    "valid_invention_patents_per_firm": "件/家",
+}
+
+
+def region_groups(data):
+    """(level, region, analysed firms) for every province, then every city, that has firms;
+    provinces in reference order, cities by firm count (largest first, then by name)."""
+    firms = data.analysed
+    for province in reference.values("provinces", "province"):
+        group = firms[firms["province"] == province]
+        if len(group):
+            yield "province", province, group
+    counts = firms["city"].dropna().value_counts()
+    cities = sorted(counts.index, key=lambda c: (-int(counts[c]), c))
+    for city in cities:
+        yield "city", city, firms[firms["city"] == city]
+
+
+@aggregates("region_metrics", needs=("patents",))
+def region_metrics(data) -> pd.DataFrame:
+    metrics = allowed(data, "region_metrics", "metric")
+    units = {**METRIC_UNITS, **EXTRA_UNITS}
+    national = data.national
+    rows = []
+    for level, region, group in region_groups(data):
+        values = data.group_metrics(group)
+        rows += [
+            {
+                "level": level,
+                "region": region,
+                "metric": metric,
+                "unit": units[metric],
+                "value": values[metric],
+                "national_avg": np.nan if metric in ("firms", "listed_firms") else national[metric],
+            }
+            for metric in metrics
+        ]
+    return pd.DataFrame(rows)
+
+
+@aggregates("region_breakdowns", needs=("patents",))
+def region_breakdowns(data) -> pd.DataFrame:
+    """Firms (and patent applications for fields) per batch, industry field and board."""
+    batches = data.published("cultivation_batches").set_index("batch_no")["batch"]
+    fields = reference.values("industry_fields", "field")
+    boards = board_reference()["board"].tolist()
+    rows = []
+    for level, region, group in region_groups(data):
+        base = {"level": level, "region": region}
+        by_batch = group["batch_no"].value_counts()
+        rows += [
+            {**base, "dimension": "batch", "category": name, "firms": int(by_batch.get(no, 0))}
+            for no, name in batches.items()
+        ]
+        counts = group["industry_field"].value_counts()
+        patents = group.groupby("industry_field")["applications"].sum()
+        rows += [
+            {
+                **base,
+                "dimension": "industry_field",
+                "category": field,
+                "firms": int(counts.get(field, 0)),
+                "patent_applications": int(patents.get(field, 0)),
+            }
+            for field in fields
+        ]
+        if data.has("listings"):
+            listed = board_counts(group)
+            rows += [
+                {**base, "dimension": "board", "category": b, "firms": int(listed.get(b, 0))}
+                for b in boards
+            ]
+    columns = ["level", "region", "dimension", "category", "firms", "patent_applications"]
+    return pd.DataFrame(rows, columns=columns)
