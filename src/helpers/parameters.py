@@ -77,10 +77,55 @@ def check_cutoff(value: str) -> dict:
     return {"cutoff": text}
 
 
+def _region_names() -> dict[str, tuple[str, str]]:
+    """Every spelling of a province or city in data/reference (name, short name, English name,
+    variants; case-insensitive) -> (canonical name, 'province' | 'city'). csv module only."""
+    import csv
+
+    from helpers.paths import REFERENCE_DIR
+
+    names: dict[str, tuple[str, str]] = {}
+    for table, column, level in (("cities", "city", "city"), ("provinces", "province", "province")):
+        with (REFERENCE_DIR / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                spellings = [row[column], row["short_name"], row["name_en"]]
+                spellings += row.get("name_variants", "").split(";")
+                for spelling in spellings:
+                    if spelling.strip():
+                        # 北京市 is a province and a city: the province (the wider unit) wins.
+                        names[spelling.strip().casefold()] = (row[column], level)
+    return names
+
+
+def check_region(value: str) -> dict:
+    """A province or city of data/reference (江苏, 江苏省, Jiangsu, 宁波 …): its canonical name
+    and level; an unknown name lists the closest valid names."""
+    import difflib
+
+    text = str(value).strip()
+    names = _region_names()
+    found = names.get(text.casefold())
+    if found is None:
+        canonical = sorted({name for name, _ in names.values()})
+        spellings = {s: names[s][0] for s in names}
+        close = difflib.get_close_matches(text.casefold(), list(spellings), n=5, cutoff=0.5)
+        suggestions = list(dict.fromkeys(spellings[c] for c in close))
+        if suggestions:
+            problem = f"unknown province or city; did you mean {', '.join(suggestions)}?"
+        else:
+            problem = (
+                f"unknown province or city; valid: the {len(canonical)} names in "
+                "data/reference/provinces.csv and cities.csv"
+            )
+        raise ParameterError("region", value, problem)
+    return {"region": found[0], "region_level": found[1]}
+
+
 VALIDATORS: dict[str, Callable[..., dict]] = {
     "data_dir": check_data_dir,
     "language": check_language,
     "cutoff": check_cutoff,
+    "region": check_region,
 }
 
 
