@@ -29,7 +29,10 @@ def render_pdf(page: str, base_url: Path, target: Path) -> None:
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     document = weasyprint.HTML(string=page, base_url=str(base_url))
-    document.write_pdf(target, stylesheets=[font_css], font_config=font_config)
+    # full_fonts: embed our subset as it is. Otherwise WeasyPrint subsets it again, with HarfBuzz
+    # where the system has libharfbuzz-subset and with fontTools where not — different bytes for
+    # the same commit on two machines.
+    document.write_pdf(target, stylesheets=[font_css], font_config=font_config, full_fonts=True)
 
 
 def merge_pdfs(folder: Path, chapters: list[str], titles: dict[str, str], target: Path) -> None:
