@@ -40,13 +40,24 @@ $(VENV_STAMP): requirements.txt pyproject.toml
 venv: $(VENV_STAMP)
 
 ## report: build every chapter of notebooks/pipeline.yml into reports/<edition>/ (zh; LANGUAGE=en -> en; DATA_DIR=data/sample -> sample-zh)
-report: $(CHAPTER_TARGETS)
+report: $(CHAPTER_TARGETS) profiles
 	$(PY) -m helpers.build publish $(EDITION_ARGS) --reports '$(REPORTS)'
 
 # Each chapter decides itself whether to rebuild, from a fingerprint of the inputs declared in
 # notebooks/pipeline.yml (content, not file times); `make -j2` builds two at a time.
 $(CHAPTER_TARGETS): chapter-%: tables
 	$(PY) -m helpers.build chapter --notebook notebooks/$*.ipynb $(EDITION_ARGS)
+
+## profiles: the region profile for all 31 provinces and every city with >=150 firms into the edition's profiles/ (make -j2 profiles)
+profiles: tables
+	$(MAKE) --no-print-directory profile-all PROFILE_SLUGS="$$($(PY) -m helpers.build.profiles list --data-dir '$(DATA_DIR)' --language '$(LANGUAGE)' --cutoff '$(CUTOFF)')"
+	$(PY) -m helpers.build.profiles index $(EDITION_ARGS)
+
+PROFILE_SLUGS ?=
+profile-all: $(patsubst %,profile-%,$(PROFILE_SLUGS))
+
+profile-%:
+	$(PY) -m helpers.build.profiles build --region '$*' $(EDITION_ARGS)
 
 ## tables: aggregate a firm-level DATA_DIR into published-shaped tables (cached) and print the folder
 tables: check-data
@@ -98,4 +109,4 @@ benchmark: $(VENV_STAMP)
 clean:
 	rm -rf build
 
-.PHONY: $(CHAPTER_TARGETS) help venv report tables check-data index list-chapters sample-data test lint format lab lock benchmark clean
+.PHONY: $(CHAPTER_TARGETS) profiles profile-all help venv report tables check-data index list-chapters sample-data test lint format lab lock benchmark clean

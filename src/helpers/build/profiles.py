@@ -1,0 +1,201 @@
+"""`make profiles`: the region profile (notebooks/profile.ipynb) for every province and every city
+with at least 150 firms, one papermill run per region, into the edition's staging folder
+`build/<edition>/reports/profiles/<slug>.html|pdf` (ASCII slugs from the reference English names:
+jiangsu, shenzhen) plus `profiles/index.html` listing them with their headline numbers.
+
+    python -m helpers.build.profiles list    --data-dir … --cutoff …      # the slugs, one a line
+    python -m helpers.build.profiles build   --region jiangsu --build … --data-dir … --language …
+    python -m helpers.build.profiles index   --build … --data-dir … --language …
+
+The Makefile runs `build` once per slug (in parallel with make -j). A profile is rebuilt only when
+the SHA-256 fingerprint of its inputs changed (the notebook, the helpers, the reference tables, the
+pinned requirements, the published tables it may read or the firm-level folder, and the
+parameters, region included), like the chapters (helpers.build.steps.build_chapter)."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import sys
+import time
+from pathlib import Path
+
+from helpers.parameters import DEFAULTS, ParameterError
+from helpers.paths import NOTEBOOKS_DIR, REPO_ROOT, display_path
+
+NOTEBOOK = NOTEBOOKS_DIR / "profile.ipynb"
+PROFILES = "profiles"
+CITY_MIN_FIRMS = 150  # as 图表3.3 (and helpers.firmlevel.firms.CITY_MIN_FIRMS)
+
+
+def profile_regions(data_dir: str, cutoff: str) -> dict[str, str]:
+    """slug -> canonical name: the 31 provinces, then the cities with >= CITY_MIN_FIRMS firms
+    (a municipality is profiled once, as its province)."""
+    from helpers.data import reference
+    from helpers.data.source import DataSource
+    from helpers.paths import resolve
+    from helpers.report.profile import region_slug
+
+    source = DataSource(resolve(data_dir), cutoff=cutoff)
+    regions = {region_slug(p): p for p in reference.values("provinces", "province")}
+    cities = source.table("firms_by_city")
+    for row in cities[cities["firms"] >= CITY_MIN_FIRMS].itertuples():
+        slug = region_slug(row.city)
+        regions.setdefault(slug, row.city)
+    return regions
+
+
+def input_files(data_dir: Path) -> list[Path]:
+    from helpers.build import fingerprint as fp
+    from helpers.paths import DATA_DIR, PUBLISHED_DIR, REFERENCE_DIR
+    from helpers.pipeline import HELPERS_DIR
+    from helpers.report.profile import PROFILE_TABLES
+
+    files = [NOTEBOOK, REPO_ROOT / "requirements.txt"]
+    files += fp._files_under(HELPERS_DIR) + fp._files_under(REFERENCE_DIR)
+    files += fp._published_files(list(PROFILE_TABLES))
+    if Path(data_dir).resolve() != PUBLISHED_DIR.resolve():
+        files += [*fp._files_under(data_dir), DATA_DIR / "firm_schema.yml"]
+    return sorted(set(files))
+
+
+def build_profile(args) -> None:
+    from helpers.build.editions import chapter_lock, edition_lock
+    from helpers.build.steps import Edition, execute_notebook
+
+    edition = Edition(args)  # validates DATA_DIR, LANGUAGE, CUTOFF first
+    regions = profile_regions(edition.checked["data_dir"], edition.checked["cutoff"])
+    if args.region not in regions:
+        sys.exit(f"profiles: no profile '{args.region}'; known: {', '.join(regions)}")
+    region = regions[args.region]
+
+    from helpers.build.fingerprint import digest_files
+    from helpers.report.html import export_html
+    from helpers.report.pdf import render_pdf
+
+    parameters = {"region": region, **edition.parameters()}
+    folder = edition.staging / PROFILES
+    stem = f"profile_{args.region}"
+    with (
+        edition_lock(edition.build, edition.id, shared=True),
+        chapter_lock(edition.build, edition.id, stem),
+    ):
+        marker = edition.marker(stem)
+        current = digest_files(input_files(edition.checked["data_path"]), parameters)
+        outputs = [folder / f"{args.region}.html", folder / f"{args.region}.pdf"]
+        if marker.exists() and marker.read_text() == current and all(p.exists() for p in outputs):
+            print(f"up to date: profile {args.region}")
+            return
+        marker.unlink(missing_ok=True)
+        start = time.perf_counter()
+        executed = edition.staging.parent / "executed" / f"{stem}.ipynb"
+        execute_notebook(NOTEBOOK, executed, parameters)
+        page = export_html(executed, outputs[0], edition.checked["language"])
+        render_pdf(page, folder, outputs[1])
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(current)
+    print(f"built profile {args.region} ({edition.id}): {time.perf_counter() - start:.1f} s")
+
+
+def headline(staging: Path, slug: str) -> dict:
+    """The headline numbers a profile recorded (statistics/profile_<slug>.csv)."""
+    import csv
+
+    path = staging / "statistics" / f"profile_{slug}.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["key"].split(".", 1)[1]: row for row in csv.DictReader(handle)}
+
+
+def write_index(args) -> Path:
+    """profiles/index.html: every built profile with firms, rank, share and one metric."""
+    from helpers.build.steps import Edition
+    from helpers.report.format import format_value
+    from helpers.report.html import render_page
+    from helpers.report.labels import label, translate
+
+    edition = Edition(args)
+    language = edition.checked["language"]
+    regions = profile_regions(edition.checked["data_dir"], edition.checked["cutoff"])
+    folder = edition.staging / PROFILES
+
+    def t(key, **values):
+        return html.escape(label(f"ch03.index.{key}", language, **values))
+
+    def shown(numbers, key, unit):
+        row = numbers.get(key)
+        return (
+            "–" if row is None else html.escape(format_value(float(row["value"]), unit, language))
+        )
+
+    rows = []
+    for slug, region in regions.items():
+        if not (folder / f"{slug}.html").exists():
+            continue
+        numbers = headline(edition.staging, slug)
+        rows.append(
+            "<tr>"
+            f'<td><a href="{slug}.html">{html.escape(translate(region, language))}</a></td>'
+            f"<td>{shown(numbers, 'firms', '家')}</td><td>{shown(numbers, 'rank', '项')}</td>"
+            f"<td>{shown(numbers, 'share_of_nation', 'share')}</td>"
+            f"<td>{shown(numbers, 'metrics.patent_applications_per_firm.ratio', '倍')}</td>"
+            f'<td><a href="{slug}.pdf">{t("pdf")}</a></td></tr>'
+        )
+    header = "".join(
+        f"<th>{t(k)}</th>" for k in ("region", "firms", "rank", "share", "metric", "pdf")
+    )
+    body = (
+        f"<h1>{t('title')}</h1><p>{t('intro', count=len(rows), min_firms=CITY_MIN_FIRMS)}</p>"
+        f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+    page = render_page(body_html=body, language=language, title=label("ch03.index.title", language))
+    target = folder / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+    print(f"wrote {display_path(target)}: {len(rows)} profiles")
+    return target
+
+
+def publish_profiles(staging: Path, fresh: Path) -> None:
+    """Copy the staged profiles/ (HTML, PDF, index) into the edition folder being published."""
+    import shutil
+
+    source = Path(staging) / PROFILES
+    if not source.is_dir():
+        return
+    target = Path(fresh) / PROFILES
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob("*")):
+        if path.suffix in (".html", ".pdf"):
+            shutil.copy2(path, target / path.name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m helpers.build.profiles")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ("list", "build", "index"):
+        sub = commands.add_parser(name)
+        sub.add_argument("--build", default="build")
+        sub.add_argument("--data-dir", default=DEFAULTS["data_dir"])
+        sub.add_argument("--language", default=DEFAULTS["language"])
+        sub.add_argument("--cutoff", default=DEFAULTS["cutoff"])
+        if name == "build":
+            sub.add_argument("--region", required=True, help="a slug from `list`")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "list":
+            from helpers.parameters import validate
+
+            checked = validate(args.data_dir, args.language, args.cutoff)
+            print("\n".join(profile_regions(checked["data_dir"], checked["cutoff"])))
+        elif args.command == "build":
+            build_profile(args)
+        else:
+            write_index(args)
+    except ParameterError as error:
+        sys.exit(str(error))
+
+
+if __name__ == "__main__":
+    main()
