@@ -42,17 +42,29 @@ PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
 
 def execute_notebook(notebook: Path, executed: Path, parameters: dict) -> None:
     import papermill
+    from jupyter_client.manager import KernelManager
 
     executed.parent.mkdir(parents=True, exist_ok=True)
-    papermill.execute_notebook(
-        str(notebook),
-        str(executed),
-        parameters=parameters,
-        kernel_name="python3",
-        cwd=str(notebook.parent),
-        progress_bar=False,
-        log_output=False,
-    )
+    # The kernel talks over Unix sockets in the build folder, not TCP ports: parallel builds
+    # cannot race for a port (papermill's "ZMQError: Address already in use" under -j).
+    sockets = executed.parent / f"{executed.stem}.kernel"
+    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets))
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(executed),
+            parameters=parameters,
+            kernel_name="python3",
+            km=kernel,
+            cwd=str(notebook.parent),
+            progress_bar=False,
+            log_output=False,
+        )
+    finally:
+        if kernel.has_kernel:  # a kernel manager we pass in is ours to shut down
+            kernel.shutdown_kernel(now=True)
+        for leftover in sockets.parent.glob(f"{sockets.name}-*"):
+            leftover.unlink(missing_ok=True)
 
 
 class Edition:
@@ -76,6 +88,20 @@ class Edition:
 
     def marker(self, name: str) -> Path:
         return self.staging.parent / "done" / f"{name}.sha256"
+
+
+class NotebookFailed(RuntimeError):
+    """A cell raised: says which notebook, which cell (its number and first line) and the error,
+    and where the partly executed notebook was kept."""
+
+    def __init__(self, notebook: Path, executed: Path, error):
+        first_line = next((line for line in error.source.splitlines() if line.strip()), "")
+        super().__init__(
+            f"notebook {display_path(notebook)} failed in cell {error.exec_count} "
+            f"(`{first_line.strip()}`): {error.ename}: {error.evalue}\n"
+            f"the partly executed notebook is kept in {display_path(executed)}; "
+            "the published reports are untouched"
+        )
 
 
 def build_chapter(args) -> None:
@@ -107,7 +133,12 @@ def build_chapter(args) -> None:
         timings = {}
         start = time.perf_counter()
         executed = staging.parent / "executed" / f"{stem}.ipynb"
-        execute_notebook(notebook, executed, parameters)
+        try:
+            execute_notebook(notebook, executed, parameters)
+        except Exception as error:
+            if type(error).__name__ == "PapermillExecutionError":
+                raise NotebookFailed(notebook, executed, error) from None
+            raise
         timings["execute"] = time.perf_counter() - start
         page = export_html(executed, outputs[0], edition.checked["language"])
         timings["html"] = time.perf_counter() - start - timings["execute"]
@@ -412,14 +443,15 @@ def main(argv: list[str] | None = None) -> None:
         steps[args.command](args)
     except ParameterError as error:  # one line naming the parameter, the value, the choices
         sys.exit(str(error))
+    except NotebookFailed as error:
+        sys.exit(str(error))
+    except KeyboardInterrupt:  # Ctrl-C: one line; staging and locks are left for the next run
+        sys.exit(f"{args.command}: interrupted; the published reports are untouched")
     except Exception as error:  # the message is what the analyst needs; the traceback is noise
         from helpers.data.errors import DataInputError
 
         if isinstance(error, DataInputError):
             sys.exit(f"bad input data:\n{error}")
-        name = type(error).__name__
-        if name == "PapermillExecutionError":
-            sys.exit(f"notebook {args.notebook} failed:\n{error}")
         raise
 
 
