@@ -36,6 +36,7 @@ CATALOGUE_UNITS = [
     "件有效发明专利/千人",
     "项",
     "position",
+    "名",
 ]
 
 # (value, unit, keyword arguments, expected in zh and en alike)
@@ -140,6 +141,7 @@ def test_every_catalogue_unit_has_a_rule():
         (264900.0, "件", {}, "264,900件", "264,900 patents"),
         (2.6667, "件/家", {}, "2.67件/家", "2.67 patents per firm"),
         (3, "position", {}, "第3名", "No. 3"),
+        (5, "名", {}, "第5名", "No. 5"),  # ranks in 004_miit_criteria
         (1.46, "亿元", {}, "1.46亿元", "1.46 × 100 million yuan"),
         (16, "年", {}, "16年", "16 years"),
         (math.nan, "家", {}, "–", "–"),

@@ -72,6 +72,7 @@ UNITS: dict[str, tuple[Kind, str]] = {
     "户": (COUNT, "clients"),
     "项": (COUNT, "items"),
     "position": (COUNT, "position"),
+    "名": (COUNT, "position"),  # a rank, as the criteria tables write it: 第3名
     "年": (YEAR, "years"),
     "件/家": (MEAN, "patents_per_firm"),
     "次/家": (MEAN, "times_per_firm"),
