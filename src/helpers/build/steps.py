@@ -397,10 +397,11 @@ def print_summary(reports: Path) -> None:
         "reconciliation: "
         + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("ok", "rounding", "mismatch"))
     )
+    from helpers.report.format import format_number
+
     for row in checks[checks["status"] == "mismatch"].itertuples():
-        print(
-            f"  mismatch: {row.item} ({row.source}): published {row.stated:g}, recomputed {row.recomputed:.4g}"
-        )
+        stated, recomputed = format_number(row.stated), format_number(row.recomputed)
+        print(f"  mismatch: {row.item} ({row.source}): published {stated}, recomputed {recomputed}")
     for row in stats.head(8).itertuples():
         print(f"  {row.key} = {row.value} {row.unit}")
 
