@@ -10,23 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.data.encoding import CSV_ENCODINGS, decode_bytes  # noqa: F401 (re-exported)
 from helpers.data.errors import DataInputError, Problem
 from helpers.paths import display_path
-
-# Tried in order; GB18030 is a superset of GBK and GB2312.
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
-
-
-def decode_bytes(raw: bytes, file: str) -> str:
-    """Text of a CSV file in the first encoding that decodes it without error."""
-    for encoding in CSV_ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise DataInputError(
-        Problem(file, "cannot decode the file; save it as UTF-8 (or GBK) CSV, or as XLSX")
-    )
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:

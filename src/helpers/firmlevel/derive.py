@@ -54,12 +54,16 @@ def board_reference() -> pd.DataFrame:
 def analysed_firms(data) -> pd.DataFrame:
     """One row per analysed firm (index firm_id) of a FirmLevelInput, with its attributes and
     patent figures: cumulative flows, the latest stock, yearly flows for the growth rates, PCT
-    applications through the cut-off year and the year before, boards, listed, a_share."""
-    firms = data.firms[data.firms["analysed"].astype(bool)].set_index("firm_id")
+    applications through the cut-off year and the year before, boards, listed, a_share. The
+    per-firm figures are one SQL query on the DuckDB tables (firm_sql); the reference lookups
+    (category, key field, cluster) are vectorised pandas."""
+    result = data.con.execute(firm_sql(data)).df()
+    firms = result.set_index(pd.Index(result["firm_id"].astype("str"), name="firm_id"))
     out = pd.DataFrame(index=firms.index)
     out["batch_no"] = firms["batch_no"].astype(int)
     for column in ("province", "city", "industry_field"):
-        out[column] = firms[column].astype(object).where(firms[column].notna(), None)
+        values = firms[column].astype(object)
+        out[column] = values.where(values.notna(), None)
     fields = reference.table("industry_fields").set_index("field")
     out["category"] = out["industry_field"].map(fields["category"])
     out["key_field"] = out["industry_field"].map(fields["key_field"]).eq("true")
@@ -67,30 +71,71 @@ def analysed_firms(data) -> pd.DataFrame:
     out["employees"] = firms["employees"].astype("Float64")
     out["primary_market_financing"] = firms["primary_market_financing"].astype(bool)
     out["overseas_markets"] = firms["overseas_markets"].astype(int)
-    flows = list(FLOWS)
-    patents = data.patents
-    if patents is not None:
-        patents = patents[patents["firm_id"].isin(out.index)]
-    if patents is None or patents.empty:
-        for column in [*flows, "valid_invention_patents"]:
-            out[column] = 0
-    else:
-        totals = patents.groupby("firm_id")[flows].sum()
-        out[flows] = totals.reindex(out.index).fillna(0).astype(int)
-        latest = patents.sort_values("year").groupby("firm_id").tail(1).set_index("firm_id")
-        stock = latest["valid_invention_patents"].reindex(out.index)
-        out["valid_invention_patents"] = stock.fillna(0).astype(int)
-    for year in sorted({*CAGR_YEARS, 2021}):
-        out[f"applications_{year}"] = yearly(data.patents, out.index, "applications", year)
-        out[f"pct_{year}"] = yearly(data.patents, out.index, "pct_applications", year)
-    for year in (data.cutoff_year - 1, data.cutoff_year):
-        out[f"pct_through_{year}"] = through(data.patents, out.index, "pct_applications", year)
-    boards = firm_boards(data.listings, out.index)
-    out["boards"] = boards
-    a_share = set(board_reference().query("a_share == 'true'")["board"])
-    out["listed"] = boards.map(lambda b: any(x != NEEQ_BOARD for x in b))
-    out["a_share"] = boards.map(lambda b: bool(b & a_share))
+    for column in [*FLOWS, "valid_invention_patents"]:
+        out[column] = firms[column].fillna(0).astype(int)
+    for column in _yearly_columns(data):
+        out[column] = firms[column].astype(float)
+    empty = frozenset()
+    out["boards"] = [
+        frozenset(b) if isinstance(b, list | np.ndarray) else empty for b in firms["boards"]
+    ]
+    out["listed"] = firms["listed"].fillna(False).astype(bool)
+    out["a_share"] = firms["a_share"].fillna(False).astype(bool)
     return out
+
+
+def _yearly_columns(data) -> list[str]:
+    years = sorted({*CAGR_YEARS, 2021})
+    columns = [c for year in years for c in (f"applications_{year}", f"pct_{year}")]
+    return columns + [f"pct_through_{year}" for year in (data.cutoff_year - 1, data.cutoff_year)]
+
+
+def firm_sql(data) -> str:
+    """The per-firm query: analysed firms (in file order) with their patent figures and boards.
+    A yearly flow is NULL (NaN) for a firm whose carry-in row covers the year, and a flow
+    through a year NULL when a carry-in row covers later years (its split is unknown)."""
+    figures, patents = [], "SELECT NULL::VARCHAR AS firm_id WHERE false"
+    if data.has("patents"):
+        sums = [f"sum({c}) AS {c}" for c in FLOWS]
+        sums.append("arg_max(valid_invention_patents, year) AS valid_invention_patents")
+        for year in sorted({*CAGR_YEARS, 2021}):
+            covered = f"bool_or(includes_earlier_years AND year >= {year})"
+            for column, name in (("applications", "applications"), ("pct_applications", "pct")):
+                exact = f"coalesce(sum({column}) FILTER (WHERE year = {year} AND NOT includes_earlier_years), 0)"
+                sums.append(f"CASE WHEN {covered} THEN NULL ELSE {exact} END AS {name}_{year}")
+        for year in (data.cutoff_year - 1, data.cutoff_year):
+            later = f"bool_or(includes_earlier_years AND year > {year})"
+            within = f"coalesce(sum(pct_applications) FILTER (WHERE year <= {year}), 0)"
+            sums.append(f"CASE WHEN {later} THEN NULL ELSE {within} END AS pct_through_{year}")
+        patents = (
+            f"SELECT firm_id, {', '.join(sums)} FROM patents WHERE firm_id IN "
+            "(SELECT firm_id FROM firms WHERE analysed) GROUP BY firm_id"
+        )
+        figures = [f"p.{c}" for c in [*FLOWS, "valid_invention_patents"]]
+        # a firm without patent rows has zero patents in every year
+        figures += [
+            f"CASE WHEN p.firm_id IS NULL THEN 0 ELSE p.{c} END AS {c}"
+            for c in _yearly_columns(data)
+        ]
+    else:
+        figures = [f"0 AS {c}" for c in [*FLOWS, "valid_invention_patents"]]
+        figures += [f"0.0 AS {c}" for c in _yearly_columns(data)]
+    boards = "SELECT NULL::VARCHAR AS firm_id, NULL::VARCHAR[] AS boards, false AS listed, false AS a_share WHERE false"
+    if data.has("listings"):
+        a_share = ", ".join(f"'{b}'" for b in board_reference().query("a_share == 'true'")["board"])
+        boards = (
+            "SELECT firm_id, list(DISTINCT board ORDER BY board) AS boards, "
+            f"bool_or(board <> '{NEEQ_BOARD}') AS listed, bool_or(board IN ({a_share})) AS a_share "
+            "FROM listings GROUP BY firm_id"
+        )
+    return (
+        f"WITH p AS ({patents}), l AS ({boards}) "
+        "SELECT f.firm_id, f.batch_no, f.province, f.city, f.industry_field, f.employees, "
+        f"f.primary_market_financing, f.overseas_markets, {', '.join(figures)}, "
+        "l.boards, l.listed, l.a_share "
+        "FROM firms f LEFT JOIN p ON p.firm_id = f.firm_id LEFT JOIN l ON l.firm_id = f.firm_id "
+        "WHERE f.analysed ORDER BY f._row"
+    )
 
 
 def clusters(firms: pd.DataFrame) -> pd.Series:
@@ -103,38 +148,6 @@ def clusters(firms: pd.DataFrame) -> pd.Series:
     cluster = by_province.where(~city_level, "")
     cluster = cluster.where(by_city.isna(), by_city)
     return cluster.fillna("")
-
-
-def yearly(patents: pd.DataFrame | None, index: pd.Index, column: str, year: int) -> pd.Series:
-    """Flow in `year` per firm; NaN for a firm whose carry-in row covers `year`."""
-    if patents is None:
-        return pd.Series(0.0, index=index)
-    carry_in = patents["includes_earlier_years"].astype(bool)
-    exact = patents[(patents["year"] == year) & ~carry_in]
-    values = exact.groupby("firm_id")[column].sum().reindex(index).fillna(0).astype(float)
-    covered = patents[carry_in & (patents["year"] >= year)]
-    values[values.index.isin(covered["firm_id"])] = np.nan
-    return values
-
-
-def through(patents: pd.DataFrame | None, index: pd.Index, column: str, year: int) -> pd.Series:
-    """Cumulative flow up to and including `year` per firm; NaN when a carry-in row covers
-    years after `year` (its split is unknown)."""
-    if patents is None:
-        return pd.Series(0.0, index=index)
-    within = patents[patents["year"] <= year]
-    values = within.groupby("firm_id")[column].sum().reindex(index).fillna(0).astype(float)
-    later = patents[patents["includes_earlier_years"].astype(bool) & (patents["year"] > year)]
-    values[values.index.isin(later["firm_id"])] = np.nan
-    return values
-
-
-def firm_boards(listings: pd.DataFrame | None, index: pd.Index) -> pd.Series:
-    """The set of boards each firm is listed or quoted on (empty without a listings file)."""
-    if listings is None:
-        return pd.Series([frozenset()] * len(index), index=index, dtype=object)
-    grouped = listings.groupby("firm_id")["board"].agg(frozenset)
-    return pd.Series([grouped.get(firm, frozenset()) for firm in index], index=index, dtype=object)
 
 
 def board_counts(firms: pd.DataFrame) -> dict[str, int]:

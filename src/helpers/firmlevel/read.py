@@ -1,20 +1,23 @@
 """Reading an analyst's firm-level export: a folder with one row per firm (`firms`), one row per
-firm and year (`patents`) and one row per firm and listing board (`listings`), each a CSV (UTF-8,
-UTF-8 with BOM or GBK) or XLSX file, validated against `data/firm_schema.yml` with the same code
-as the published tables (helpers.data.catalog.validate_frame).
+firm and year (`patents`) or one row per patent (`patent_records`, helpers.firmlevel.records),
+and one row per firm and listing board (`listings`), each a CSV (UTF-8, UTF-8 with BOM or
+GBK/GB18030), XLSX or Parquet file, loaded into DuckDB (helpers.firmlevel.ingest) and validated
+there against `data/firm_schema.yml` with the messages of the published tables
+(helpers.firmlevel.checks).
 
 Every problem is reported at once, naming the file, the row (line in the file; header = 1), the
 column, the value and the valid choices. Besides the schema (types, ranges, allowed values,
-duplicate keys), `FirmLevelInput` checks across files: every firm_id of `patents` and `listings`
-is in `firms`; a known city lies in its row's province; invention applications do not exceed
-applications; no `year` after the cut-off; at most one carry-in row per firm, its earliest.
-Analysts' spellings are accepted: 是/否 for yes/no, 通过/撤销/公示 for the review status.
+duplicate keys), `FirmLevelInput` checks across files (helpers.firmlevel.integrity): every
+firm_id of `patents` and `listings` is in `firms`; a known city lies in its row's province;
+invention applications do not exceed applications; no `year` after the cut-off; at most one
+carry-in row per firm, its earliest. These run together with the per-file checks, on every file
+that passed its own. Analysts' spellings are accepted: 是/否 for yes/no, 通过/撤销/公示 for the
+review status.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import re
 from dataclasses import dataclass
@@ -23,16 +26,17 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from helpers.data import reference
-from helpers.data.catalog import TableSpec, validate_frame
+from helpers.data.catalog import PANDAS_TYPES, TableSpec
 from helpers.data.errors import DataInputError, Problem
-from helpers.data.tableio import find_table_file, read_table_text
+from helpers.firmlevel import checks, engine, ingest, integrity, records
 from helpers.paths import DATA_DIR, display_path
 
 SCHEMA_PATH = DATA_DIR / "firm_schema.yml"
 CUTOFF = "2023-07-31"
 # The input tables of a firm-level folder; only `firms` is required.
 INPUT_TABLES = ("firms", "patents", "listings")
+# Read instead of `patents` when the folder has patent_records.csv|xlsx|parquet (one row per patent).
+RECORDS_TABLE = "patent_records"
 SYNTHETIC_MARKER = "SYNTHETIC"
 # Common spellings accepted in bool and review_status cells (besides true/false/1/0/yes/no).
 BOOL_WORDS = {"是": "true", "否": "false", "有": "true", "无": "false", "y": "true", "n": "false"}
@@ -105,161 +109,140 @@ def check_cutoff(cutoff) -> str:
     return text
 
 
-def _prepare(frame: pd.DataFrame, spec: FirmTableSpec) -> pd.DataFrame:
-    """Defaults for absent optional columns; Chinese yes/no and review-status words."""
-    frame = frame.copy()
+def column_words(spec: FirmTableSpec) -> dict[str, dict]:
+    """Spellings accepted per column: 是/否 … in every bool column, the review status words,
+    the patent types and legal statuses of patent records."""
+    words = {c: BOOL_WORDS for c, rule in spec.columns.items() if rule.get("type") == "bool"}
+    if "review_status" in spec.columns:
+        words["review_status"] = STATUS_WORDS
+    return {**words, **records.WORDS.get(spec.name, {})}
+
+
+def _pandas(frame: pd.DataFrame, spec: FirmTableSpec) -> pd.DataFrame:
+    """A typed DuckDB result with the dtypes validate_frame gives (Int64, string, boolean …),
+    indexed by the row in the file."""
+    frame = frame.set_index("_row")
+    frame.index.name = None
     for column, rule in spec.columns.items():
-        if column not in frame and "default" in rule:
-            frame[column] = str(rule["default"]).lower()
-        if column not in frame:
-            continue
-        if rule.get("type") == "bool":
-            frame[column] = frame[column].map(
-                lambda v: BOOL_WORDS.get(v.strip().lower(), v) if isinstance(v, str) else v
-            )
-    if "review_status" in frame:
-        frame["review_status"] = frame["review_status"].map(
-            lambda v: STATUS_WORDS.get(v.strip(), v.strip().lower()) if isinstance(v, str) else v
-        )
+        kind = rule.get("type", "str")
+        if kind in PANDAS_TYPES:
+            frame[column] = frame[column].astype(PANDAS_TYPES[kind])
     return frame
 
 
-def read_firm_table(folder: Path, name: str) -> tuple[pd.DataFrame | None, str]:
-    """A validated firm-level table (index = row number in the file) and its display path, or
-    (None, "") when the folder has no such file."""
-    spec = firm_specs()[name]
-    path = find_table_file(Path(folder), Path(spec.file).stem)
-    if path is None:
-        return None, ""
-    file = display_path(path)
-    frame = _prepare(read_table_text(path), spec)
-    return validate_frame(frame, spec, file), file
-
-
-def _close(value: str, choices) -> str:
-    close = difflib.get_close_matches(str(value), choices, n=3, cutoff=0.6)
-    return f"; close matches: {', '.join(close)}" if close else ""
-
-
 class FirmLevelInput:
-    """A folder with firms.csv|xlsx (required), patents.csv|xlsx and listings.csv|xlsx (optional),
-    read and validated on construction (every problem of every file in one DataInputError)."""
+    """A folder with firms.csv|xlsx|parquet (required), patents or patent_records and listings
+    (optional), loaded into DuckDB and validated on construction (every problem of every file in
+    one DataInputError). `con` is the DuckDB connection holding the typed tables firms, patents
+    and listings (each with `_row`, the line in its file); `firms`, `patents` and `listings` give
+    them as pandas frames on demand."""
 
     def __init__(self, folder: Path, cutoff: str = CUTOFF):
         self.folder = Path(folder)
         self.cutoff = check_cutoff(cutoff)
         self.cutoff_year = int(self.cutoff[:4])
         self.synthetic = (self.folder / SYNTHETIC_MARKER).exists()
-        problems: list[Problem] = []
-        frames: dict[str, pd.DataFrame | None] = {}
+        self.con = engine.connect()
         self.files: dict[str, str] = {}
-        for name in INPUT_TABLES:
+        self.present: set[str] = set()
+        self.raw: dict[str, ingest.RawTable] = {}
+        problems: list[Problem] = []
+        failed: set[str] = set()
+        specs = firm_specs()
+        for name, source in self._sources().items():
+            path = ingest.find_input_file(self.folder, Path(specs[source].file).stem)
+            if path is None:
+                continue
+            self.files[name] = display_path(path)
             try:
-                frames[name], self.files[name] = read_firm_table(self.folder, name)
+                raw = ingest.load(self.con, path, f"_raw_{name}")
+                self.raw[name] = raw
+                found = checks.validate(
+                    self.con, raw, specs[source], source, column_words(specs[source])
+                )
             except DataInputError as error:
-                problems.extend(error.problems)
-                frames[name] = None
-        if frames.get("firms") is None and not problems:
+                found = error.problems
+            problems += found
+            (failed if found else self.present).add(name)
+        if "firms" not in self.files and not problems:
             problems.append(
                 Problem(display_path(self.folder), "no firms.csv or firms.xlsx in this folder")
             )
+        problems += self._integrity(failed)
+        for raw in self.raw.values():
+            raw.cleanup()
         if problems:
             raise DataInputError(problems)
-        self.firms: pd.DataFrame = frames["firms"]
-        self.patents: pd.DataFrame | None = frames["patents"]
-        self.listings: pd.DataFrame | None = frames["listings"]
-        problems = self._city_problems() + self._unknown_firm_problems()
-        if self.patents is not None:
-            problems += self._patent_problems()
-        if problems:
-            raise DataInputError(problems)
+        if self._records:
+            records.aggregate(self.con, self.cutoff)
+
+    def _sources(self) -> dict[str, str]:
+        """Input name -> schema table read for it: patent_records stands in for patents."""
+        has_records = ingest.find_input_file(self.folder, RECORDS_TABLE) is not None
+        has_patents = ingest.find_input_file(self.folder, "patents") is not None
+        if has_records and has_patents:
+            raise DataInputError(
+                Problem(
+                    display_path(self.folder),
+                    "both patents and patent_records files: give patents by firm and year or "
+                    "one row per patent, not both",
+                )
+            )
+        self._records = has_records
+        return {
+            "firms": "firms",
+            "patents": RECORDS_TABLE if has_records else "patents",
+            "listings": "listings",
+        }
+
+    def _integrity(self, failed: set[str]) -> list[Problem]:
+        """Cross-file and row checks on every table that passed its own checks (unknown
+        firm_ids also against a firms file with problems in other columns)."""
+        con, files = self.con, self.files
+        lines = {name: raw.lines for name, raw in self.raw.items()}
+        problems = []
+        if "firms" in self.present:
+            problems += integrity.city_problems(con, files["firms"], lines["firms"])
+        known = "firms" in self.present or (
+            "firms" in failed
+            and self.count("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'firms'")
+        )
+        table = {"patents": RECORDS_TABLE if self._records else "patents", "listings": "listings"}
+        for name in ("patents", "listings"):
+            if name in self.present and known:
+                problems += integrity.unknown_firm_problems(
+                    con, table[name], files[name], files["firms"], lines[name]
+                )
+        if "patents" in self.present:
+            if self._records:
+                problems += records.problems(con, files["patents"], self.cutoff, lines["patents"])
+            else:
+                problems += integrity.patent_problems(
+                    con, files["patents"], self.cutoff, lines["patents"]
+                )
+        return problems
 
     def has(self, name: str) -> bool:
         """Whether the folder holds the input table `name` (firms, patents, listings)."""
-        return getattr(self, name) is not None
+        return name in self.present
 
-    # ----------------------------------------------------------------------- integrity
+    def count(self, query: str) -> int:
+        return int(self.con.execute(query).fetchone()[0])
 
-    def _city_problems(self) -> list[Problem]:
-        """A city of data/reference/cities.csv must lie in the row's province."""
-        cities = reference.table("cities").set_index("city")["province"]
-        firms = self.firms
-        return [
-            Problem(
-                self.files["firms"],
-                f"{city} lies in {cities[city]}, not in {province} (column province)",
-                row=row,
-                column="city",
-                value=city,
-            )
-            for row, city, province in zip(
-                firms.index, firms["city"], firms["province"], strict=True
-            )
-            if pd.notna(city) and city in cities.index and cities[city] != province
-        ]
+    def _frame(self, name: str) -> pd.DataFrame | None:
+        if not self.has(name):
+            return None
+        spec = firm_specs()[name]
+        return _pandas(engine.frame(self.con, f"SELECT * FROM {name} ORDER BY _row"), spec)
 
-    def _unknown_firm_problems(self) -> list[Problem]:
-        """Every firm_id of patents and listings must be in firms."""
-        known = set(self.firms["firm_id"])
-        problems = []
-        for name in ("patents", "listings"):
-            frame = getattr(self, name)
-            if frame is None:
-                continue
-            unknown = frame[~frame["firm_id"].isin(known)]
-            problems += [
-                Problem(
-                    self.files[name],
-                    f"unknown firm_id: not in {self.files['firms']}" + _close(firm_id, known),
-                    row=row,
-                    column="firm_id",
-                    value=firm_id,
-                )
-                for row, firm_id in unknown["firm_id"].items()
-            ]
-        return problems
+    @functools.cached_property
+    def firms(self) -> pd.DataFrame:
+        return self._frame("firms")
 
-    def _patent_problems(self) -> list[Problem]:
-        """Invention applications within applications, no year after the cut-off, at most one
-        carry-in row per firm and only as its earliest row."""
-        patents = self.patents
-        file = self.files["patents"]
-        problems = []
-        too_many = patents[patents["invention_applications"] > patents["applications"]]
-        for row, values in too_many.iterrows():
-            problems.append(
-                Problem(
-                    file,
-                    f"more invention applications than applications ({values['applications']})",
-                    row=row,
-                    column="invention_applications",
-                    value=int(values["invention_applications"]),
-                )
-            )
-        late = patents[patents["year"] > self.cutoff_year]
-        for row, year in late["year"].items():
-            problems.append(
-                Problem(
-                    file,
-                    f"year after the cut-off {self.cutoff}",
-                    row=row,
-                    column="year",
-                    value=int(year),
-                )
-            )
-        first_year = patents.groupby("firm_id")["year"].transform("min")
-        carry = patents[patents["includes_earlier_years"].astype(bool)].sort_values("year")
-        repeated = carry["firm_id"].duplicated(keep="first")
-        wrong = repeated | (carry["year"] != first_year[carry.index])
-        for row in sorted(carry.index[wrong.to_numpy()]):
-            problems.append(
-                Problem(
-                    file,
-                    "a row with includes_earlier_years = true must be the firm's only such "
-                    "row and its earliest year",
-                    row=row,
-                    column="includes_earlier_years",
-                    value=True,
-                )
-            )
-        return problems
+    @functools.cached_property
+    def patents(self) -> pd.DataFrame | None:
+        return self._frame("patents")
+
+    @functools.cached_property
+    def listings(self) -> pd.DataFrame | None:
+        return self._frame("listings")

@@ -26,22 +26,26 @@ def _stated_share(part, total) -> float:
 
 @aggregates("cultivation_batches")
 def cultivation_batches(data) -> pd.DataFrame:
-    firms = data.firms
     published = data.published("cultivation_batches").set_index("batch_no")
-    analysed_total = int(firms["analysed"].astype(bool).sum())
+    counts = {
+        int(batch): figures
+        for batch, *figures in data.con.execute(
+            "SELECT batch_no, count(*), count(*) FILTER (WHERE review_status = 'confirmed'), "
+            "bool_or(review_status IN ('confirmed', 'revoked')), count(*) FILTER (WHERE analysed) "
+            "FROM firms GROUP BY batch_no"
+        ).fetchall()
+    }
+    analysed_total = sum(int(c[3]) for c in counts.values())
     rows = []
     for batch_no in range(1, 6):
-        batch = firms[firms["batch_no"] == batch_no]
-        reviewed_any = batch["review_status"].isin(["confirmed", "revoked"]).any()
-        analysed = int(batch["analysed"].astype(bool).sum())
+        announced, confirmed, reviewed_any, analysed = counts.get(batch_no, (0, 0, False, 0))
+        analysed = int(analysed)
         rows.append(
             {
                 "batch_no": batch_no,
                 "batch": published.loc[batch_no, "batch"],
-                "announced": len(batch),
-                "reviewed": int((batch["review_status"] == "confirmed").sum())
-                if reviewed_any
-                else pd.NA,
+                "announced": int(announced),
+                "reviewed": int(confirmed) if reviewed_any else pd.NA,
                 "analysed": analysed,
                 "analysed_share_stated": _stated_share(analysed, analysed_total),
             }

@@ -14,6 +14,7 @@ from helpers.firmlevel.aggregators.registry import (
     populations,
     with_published,
 )
+from helpers.firmlevel.derive import board_reference
 from helpers.firmlevel.shape import stated
 
 
@@ -138,20 +139,29 @@ def typical_profile(data) -> pd.DataFrame:
 
 @aggregates("patents_per_firm_by_year", needs=("patents", "listings"))
 def patents_per_firm_by_year(data) -> pd.DataFrame:
-    firms = data.analysed
-    patents = data.patents[data.patents["firm_id"].isin(firms.index)]
-    carry = patents[patents["includes_earlier_years"].astype(bool)]
-    covered = int(carry["year"].max()) if len(carry) else -1
-    years = sorted(y for y in patents["year"].unique() if y > covered)
     flows = ["applications", "invention_applications", "pct_applications"]
+    a_share = ", ".join(f"'{b}'" for b in board_reference().query("a_share == 'true'")["board"])
+    sums = ", ".join(
+        f"sum({f}), sum({f}) FILTER (WHERE firm_id IN (SELECT firm_id FROM a_share))" for f in flows
+    )
+    # Years covered by a carry-in row (of any analysed firm) are left out.
+    yearly = data.con.execute(
+        "WITH p AS (SELECT * FROM patents WHERE firm_id IN "
+        "(SELECT firm_id FROM firms WHERE analysed)), "
+        f"a_share AS (SELECT firm_id FROM listings WHERE board IN ({a_share})) "
+        f"SELECT year, {sums} FROM p WHERE year > (SELECT coalesce(max(year) FILTER "
+        "(WHERE includes_earlier_years), -1) FROM p) GROUP BY year ORDER BY year"
+    ).fetchall()
     rows = []
-    for population, group in populations(data).items():
+    for index, (population, group) in enumerate(populations(data).items()):
         if group.empty:
             continue
-        sums = patents[patents["firm_id"].isin(group.index)].groupby("year")[flows].sum()
-        for year in years:
-            row = sums.loc[year] if year in sums.index else pd.Series(0, index=sums.columns)
-            per_firm = {f"{f}_per_firm": stats.per_firm(float(row[f]), len(group)) for f in flows}
+        for year, *values in yearly:
+            totals = [int(v or 0) for v in values[index::2]]
+            per_firm = {
+                f"{f}_per_firm": stats.per_firm(float(t), len(group))
+                for f, t in zip(flows, totals, strict=True)
+            }
             rows.append(
                 {
                     "population": population,

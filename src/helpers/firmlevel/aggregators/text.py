@@ -53,7 +53,7 @@ def text_figures(data) -> pd.DataFrame:
     batch1 = firms[firms["batch_no"] == 1]
     n = len(firms)
     values = {
-        "little_giants_announced": float(len(data.firms)),
+        "little_giants_announced": float(data.count("SELECT count(*) FROM firms")),
         "analysed_firms": float(n),
         "a_share_listed_firms": float(firms["a_share"].sum()),
         "listed_share": _share(firms["listed"].sum(), n),

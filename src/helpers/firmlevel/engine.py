@@ -1,0 +1,66 @@
+"""The embedded analytical engine of the firm-level step: one in-process DuckDB connection per
+firm-level folder (nothing to start; pinned from PyPI).
+
+Memory is capped (DUCKDB_MEMORY_LIMIT, default 2GB) and DuckDB spills what does not fit to a
+temporary folder under build/duckdb/ (removed when the connection is closed), so a national
+export (≈1.3 M firms × 10 years) aggregates in a few GB whatever the machine's RAM. Threads:
+DUCKDB_THREADS, default every core.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import weakref
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from helpers.paths import BUILD_DIR
+
+MEMORY_LIMIT = os.environ.get("DUCKDB_MEMORY_LIMIT", "2GB")
+THREADS = int(os.environ.get("DUCKDB_THREADS", os.cpu_count() or 1))
+SPILL_ROOT = BUILD_DIR / "duckdb"
+
+
+def connect(spill_root: Path = SPILL_ROOT) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB connection with a memory cap and its own spill folder."""
+    spill_root = Path(spill_root)
+    spill_root.mkdir(parents=True, exist_ok=True)
+    spill = tempfile.mkdtemp(prefix="spill.", dir=spill_root)
+    con = duckdb.connect(
+        ":memory:",
+        config={
+            "memory_limit": MEMORY_LIMIT,
+            "threads": THREADS,
+            "temp_directory": spill,
+            "preserve_insertion_order": True,
+        },
+    )
+    con.execute("SET enable_progress_bar = false")
+    weakref.finalize(con, shutil.rmtree, spill, True)
+    return con
+
+
+def scratch_dir(spill_root: Path = SPILL_ROOT) -> Path:
+    """A temporary folder under build/duckdb/ for transcoded inputs (the caller removes it)."""
+    spill_root = Path(spill_root)
+    spill_root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="input.", dir=spill_root))
+
+
+def quote(name: str) -> str:
+    """An SQL identifier, quoted (column names come from analysts' headers)."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def literal(value) -> str:
+    """An SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def frame(con: duckdb.DuckDBPyConnection, query: str, params=None) -> pd.DataFrame:
+    """The result of a query as a pandas DataFrame."""
+    return con.execute(query, params or []).df()
