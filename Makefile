@@ -48,12 +48,14 @@ report: $(CHAPTER_TARGETS) profiles
 $(CHAPTER_TARGETS): chapter-%: tables
 	$(PY) -m helpers.build chapter --notebook notebooks/$*.ipynb $(EDITION_ARGS)
 
-## profiles: the region profile for all 31 provinces and every city with >=150 firms into the edition's profiles/ (make -j2 profiles)
+## profiles: the region profile for all 31 provinces and every city with >=150 firms into the edition's profiles/ (REGIONS="beijing jiangsu" or none to choose)
 profiles: tables
-	$(MAKE) --no-print-directory profile-all PROFILE_SLUGS="$$($(PY) -m helpers.build.profiles list --data-dir '$(DATA_DIR)' --language '$(LANGUAGE)' --cutoff '$(CUTOFF)')"
+	$(MAKE) --no-print-directory profile-all PROFILE_SLUGS="$$($(PY) -m helpers.build.profiles list --data-dir '$(DATA_DIR)' --language '$(LANGUAGE)' --cutoff '$(CUTOFF)' --only '$(REGIONS)')"
 	$(PY) -m helpers.build.profiles index $(EDITION_ARGS)
 
 PROFILE_SLUGS ?=
+# Which profiles `make report` builds: all (default), none, or slugs/names ("beijing 江苏").
+REGIONS ?= all
 profile-all: $(patsubst %,profile-%,$(PROFILE_SLUGS))
 
 profile-%:

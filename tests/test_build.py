@@ -19,6 +19,8 @@ pytestmark = pytest.mark.build
 def make_report(tmp: Path, name: str, data_dir: str = "data/published", **extra):
     """`make -j2 report` into tmp/name/{build,reports}; returns the result and reports/."""
     reports = tmp / name / "reports"
+    # One profile exercises the fan-out; all 47 are timed by `make benchmark`, not by the tests.
+    extra.setdefault("REGIONS", "beijing")
     args = [
         "make",
         "-j2",
@@ -90,6 +92,11 @@ def test_outputs_are_all_there(built):
     index = (root / "index.html").read_text(encoding="utf-8")
     assert 'href="zh/html/01_cultivation.html"' in index and 'href="zh/pdf/report.pdf"' in index
     assert 'href="zh/statistics.csv"' in index and "data/published" in index
+    assert (reports / "profiles" / "beijing.html").exists()
+    assert (reports / "profiles" / "beijing.pdf").exists()
+    assert 'href="beijing.html"' in (reports / "profiles" / "index.html").read_text(
+        encoding="utf-8"
+    )
     edition = json.loads((reports / "edition.json").read_text(encoding="utf-8"))
     assert edition["edition"] == "zh" and edition["synthetic"] is False
     assert [c["id"] for c in edition["chapters"]] == pipeline.chapters()  # the book's order
@@ -186,6 +193,11 @@ def test_report_builds_on_the_synthetic_sample_and_says_so(tmp_path_factory):
     result, root = make_report(tmp, "sample", data_dir="data/sample")
     assert result.returncode == 0, result.stdout + result.stderr
     reports = root / "sample-zh"
+    assert (reports / "profiles" / "beijing.html").exists()
+    assert (reports / "profiles" / "beijing.pdf").exists()
+    assert 'href="beijing.html"' in (reports / "profiles" / "index.html").read_text(
+        encoding="utf-8"
+    )
     edition = json.loads((reports / "edition.json").read_text(encoding="utf-8"))
     assert edition["synthetic"] is True and edition["data_dir"] == "data/sample"
     index = (root / "index.html").read_text(encoding="utf-8")

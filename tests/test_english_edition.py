@@ -28,6 +28,7 @@ def build(tmp: Path, data_dir: str, language: str) -> Path:
             f"LANGUAGE={language}",
             f"BUILD={tmp / 'build'}",
             f"REPORTS={tmp / 'reports'}",
+            "REGIONS=beijing tibet",  # a big and a very small region (4 firms)
         ],
         cwd=REPO,
         capture_output=True,
@@ -40,9 +41,9 @@ def build(tmp: Path, data_dir: str, language: str) -> Path:
 def chinese_in(reports: Path, edition: str) -> dict[str, list[str]]:
     found = {}
     folder = reports / edition
-    for page in sorted((folder / "html").glob("*.html")):
+    for page in sorted([*(folder / "html").glob("*.html"), *(folder / "profiles").glob("*.html")]):
         found[page.name] = CJK.findall(visible_text(page.read_text(encoding="utf-8")))
-    for pdf in sorted((folder / "pdf").glob("*.pdf")):
+    for pdf in sorted([*(folder / "pdf").glob("*.pdf"), *(folder / "profiles").glob("*.pdf")]):
         found[pdf.name] = CJK.findall("".join(p.extract_text() for p in PdfReader(pdf).pages))
     found["statistics.csv"] = CJK.findall((folder / "statistics.csv").read_text(encoding="utf-8"))
     return {name: hits for name, hits in found.items() if hits}

@@ -45,6 +45,26 @@ def profile_regions(data_dir: str, cutoff: str) -> dict[str, str]:
     return regions
 
 
+def selected(regions: dict[str, str], only: str) -> list[str]:
+    """The slugs `REGIONS` asks for: all, none, or a list of slugs or names (江苏, Jiangsu,
+    jiangsu); a name that is not among the regions is an error naming the valid slugs."""
+    wanted = only.replace(",", " ").split()
+    if wanted == ["all"]:
+        return list(regions)
+    if wanted in ([], ["none"]):
+        return []
+    from helpers.parameters import check_region
+    from helpers.report.profile import region_slug
+
+    slugs = []
+    for name in wanted:
+        slug = name if name in regions else region_slug(check_region(name)["region"])
+        if slug not in regions:
+            raise ParameterError("REGIONS", name, f"no profile; valid: {', '.join(regions)}")
+        slugs.append(slug)
+    return slugs
+
+
 def input_files(data_dir: Path) -> list[Path]:
     from helpers.build import fingerprint as fp
     from helpers.paths import DATA_DIR, PUBLISHED_DIR, REFERENCE_DIR
@@ -182,13 +202,20 @@ def main(argv: list[str] | None = None) -> None:
         sub.add_argument("--cutoff", default=DEFAULTS["cutoff"])
         if name == "build":
             sub.add_argument("--region", required=True, help="a slug from `list`")
+        if name == "list":
+            sub.add_argument(
+                "--only",
+                default="all",
+                help="REGIONS: 'all', 'none', or slugs or names separated by spaces or commas",
+            )
     args = parser.parse_args(argv)
     try:
         if args.command == "list":
             from helpers.parameters import validate
 
             checked = validate(args.data_dir, args.language, args.cutoff)
-            print("\n".join(profile_regions(checked["data_dir"], checked["cutoff"])))
+            regions = profile_regions(checked["data_dir"], checked["cutoff"])
+            print("\n".join(selected(regions, args.only)))
         elif args.command == "build":
             build_profile(args)
         else:
