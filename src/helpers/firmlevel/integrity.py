@@ -107,6 +107,11 @@ def patent_problems(con, file: str, cutoff: str, lines=None) -> list[Problem]:
     )
     found, count = _rows(con, f"SELECT _row, year FROM patents WHERE year > {cutoff_year}", lines)
     problems += _report(file, found, count, "year", lambda r: f"year after the cut-off {cutoff}")
+    wrong = con.execute(
+        "SELECT count(*) FROM (SELECT firm_id FROM patents GROUP BY firm_id HAVING "
+        "count(*) FILTER (WHERE includes_earlier_years) > 1 OR "
+        "min(year) FILTER (WHERE includes_earlier_years) <> min(year))"
+    ).fetchone()[0]
     query = (
         "WITH carry AS (SELECT _row, firm_id, year, row_number() OVER (PARTITION BY firm_id "
         "ORDER BY year) AS nth FROM patents WHERE includes_earlier_years), "
@@ -114,7 +119,7 @@ def patent_problems(con, file: str, cutoff: str, lines=None) -> list[Problem]:
         "(SELECT firm_id FROM carry) GROUP BY firm_id) "
         "SELECT c._row FROM carry c JOIN first f USING (firm_id) WHERE c.nth > 1 OR c.year <> f.year"
     )
-    found, count = _rows(con, query, lines)
+    found, count = _rows(con, query, lines) if wrong else ([], 0)
     problems += _report(
         file,
         found,
