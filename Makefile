@@ -103,9 +103,10 @@ lab: $(VENV_STAMP)
 lock: $(VENV_STAMP)
 	$(PY) -m tools.envsync lock
 
-## benchmark: time the build stages and print the figures
+## benchmark: time the build stages, then the firm-level step at 1x/10x/100x the sample and 10 M patent rows (data in build/bench/)
 benchmark: $(VENV_STAMP)
 	$(PY) benchmarks/bench_build.py
+	$(PY) benchmarks/bench_scale.py
 
 ## clean: remove build caches and staging (reports/ and .venv stay)
 clean:
