@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,10 +46,11 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict) -> None:
     from jupyter_client.manager import KernelManager
 
     executed.parent.mkdir(parents=True, exist_ok=True)
-    # The kernel talks over Unix sockets in the build folder, not TCP ports: parallel builds
-    # cannot race for a port (papermill's "ZMQError: Address already in use" under -j).
-    sockets = executed.parent / f"{executed.stem}.kernel"
-    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets))
+    # The kernel talks over Unix sockets, not TCP ports: parallel builds cannot race for a port
+    # (papermill's "ZMQError: Address already in use" under -j). Socket paths are limited to
+    # ~100 bytes, so they live in a fresh short temporary folder, not in the build folder.
+    sockets = Path(tempfile.mkdtemp(prefix="zjtx-kernel-"))
+    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "k"))
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -63,8 +65,7 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict) -> None:
     finally:
         if kernel.has_kernel:  # a kernel manager we pass in is ours to shut down
             kernel.shutdown_kernel(now=True)
-        for leftover in sockets.parent.glob(f"{sockets.name}-*"):
-            leftover.unlink(missing_ok=True)
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 class Edition:
