@@ -9,6 +9,7 @@ DUCKDB_THREADS, default every core.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -39,7 +40,9 @@ def connect(spill_root: Path = SPILL_ROOT) -> duckdb.DuckDBPyConnection:
             "preserve_insertion_order": True,
         },
     )
-    con.execute("SET enable_progress_bar = false")
+    # Inside a Jupyter kernel without ipywidgets DuckDB refuses the setting; it is off there.
+    with contextlib.suppress(duckdb.InvalidInputException):
+        con.execute("SET enable_progress_bar = false")
     weakref.finalize(con, shutil.rmtree, spill, True)
     return con
 
