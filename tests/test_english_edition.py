@@ -3,7 +3,6 @@ files, numbers are the Chinese edition's (`make report LANGUAGE=en`, published a
 
 import csv
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,27 +14,6 @@ REPO = Path(__file__).parents[1]
 pytestmark = pytest.mark.build
 # CJK ideographs and punctuation, full-width forms, and Chinese quotation marks.
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]+")
-
-
-def build(tmp: Path, data_dir: str, language: str) -> Path:
-    result = subprocess.run(
-        [
-            "make",
-            "-j2",
-            "--no-print-directory",
-            "report",
-            f"DATA_DIR={data_dir}",
-            f"LANGUAGE={language}",
-            f"BUILD={tmp / 'build'}",
-            f"REPORTS={tmp / 'reports'}",
-            "REGIONS=beijing tibet",  # a big and a very small region (4 firms)
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return tmp / "reports"
 
 
 def chinese_in(reports: Path, edition: str) -> dict[str, list[str]]:
@@ -52,14 +30,14 @@ def chinese_in(reports: Path, edition: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize(
     ("data_dir", "edition"), [("data/published", "en"), ("data/sample", "sample-en")]
 )
-def test_english_edition_counts_no_chinese_characters(tmp_path, data_dir, edition):
-    reports = build(tmp_path, data_dir, "en")
+def test_english_edition_counts_no_chinese_characters(editions, data_dir, edition):
+    reports = editions(data_dir, "en", regions="beijing tibet")  # a big and a tiny region
     assert chinese_in(reports, edition) == {}
 
 
-def test_numbers_are_identical_in_both_editions(tmp_path):
-    reports = build(tmp_path, "data/published", "en")
-    build(tmp_path, "data/published", "zh")
+def test_numbers_are_identical_in_both_editions(editions):
+    editions("data/published", "zh")
+    reports = editions("data/published", "en", regions="beijing tibet")
 
     def values(edition):
         with (reports / edition / "statistics.csv").open(encoding="utf-8") as handle:
