@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from helpers.parameters import LANGUAGES
-from helpers.paths import PUBLISHED_DIR, SAMPLE_DIR, display_path
+from helpers.parameters import LANGUAGES, validate
+from helpers.paths import PUBLISHED_DIR, SAMPLE_DIR, display_path, resolve
 
 EDITION_FILE = "edition.json"
 TEMPLATES_DIR = Path(__file__).parents[1] / "report" / "templates"
@@ -162,3 +162,26 @@ def write_index(reports: Path) -> Path:
     scratch.write_text(page, encoding="utf-8")
     scratch.replace(target)  # readers never see half a page
     return target
+
+
+class Edition:
+    """The validated parameters of one step and where its edition is staged."""
+
+    def __init__(self, args):
+        self.checked = validate(args.data_dir, args.language, args.cutoff)
+        self.id = edition_id(self.checked["data_path"], self.checked["language"])
+        staging = getattr(args, "staging", None)
+        self.staging = resolve(staging) if staging else staging_dir(resolve(args.build), self.id)
+        self.build = self.staging.parent.parent  # build/<edition>/reports -> build (locks/)
+
+    def parameters(self) -> dict:
+        """The notebook's parameters cell, as papermill sets it (and the fingerprint sees it)."""
+        return {
+            "data_dir": self.checked["data_dir"],
+            "output_dir": str(self.staging),
+            "language": self.checked["language"],
+            "cutoff": self.checked["cutoff"],
+        }
+
+    def marker(self, name: str) -> Path:
+        return self.staging.parent / "done" / f"{name}.sha256"

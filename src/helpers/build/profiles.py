@@ -80,8 +80,8 @@ def input_files(data_dir: Path) -> list[Path]:
 
 
 def build_profile(args) -> None:
-    from helpers.build.editions import chapter_lock, edition_lock
-    from helpers.build.steps import Edition, execute_notebook
+    from helpers.build.editions import Edition, chapter_lock, edition_lock
+    from helpers.build.steps import execute_notebook
 
     edition = Edition(args)  # validates DATA_DIR, LANGUAGE, CUTOFF first
     regions = profile_regions(edition.checked["data_dir"], edition.checked["cutoff"])
@@ -130,7 +130,7 @@ def headline(staging: Path, slug: str) -> dict:
 
 def write_index(args) -> Path:
     """profiles/index.html: every built profile with firms, rank, share and one metric."""
-    from helpers.build.steps import Edition
+    from helpers.build.editions import Edition
     from helpers.report.format import format_value
     from helpers.report.html import render_page
     from helpers.report.labels import label, translate

@@ -1,0 +1,205 @@
+"""Publishing an edition: merge the chapters' statistics and reconciliations, copy the current
+chapters' files into reports/<edition>.new, swap it in alone (only when every chapter was built
+from the current inputs), rewrite reports/index.html, and say what was built and what changed."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from helpers.build.editions import (
+    LEGACY_ENTRIES,
+    Edition,
+    edition_lock,
+    edition_record,
+    index_lock,
+    write_edition,
+    write_index,
+)
+from helpers.build.profiles import publish_profiles
+from helpers.paths import REPO_ROOT, display_path, resolve
+
+PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
+
+
+def merge_statistics(staging: Path, chapters: list[str]) -> Path:
+    """statistics.csv: every chapter's recorded numbers, in chapter order."""
+    import pandas as pd
+
+    parts = []
+    for chapter in chapters:
+        path = staging / "statistics" / f"{chapter}.csv"
+        if path.exists():
+            parts.append(pd.read_csv(path, dtype=str, keep_default_na=False))
+    merged = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    target = staging / "statistics.csv"
+    merged.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    return target
+
+
+def merge_reconciliations(staging: Path, chapters: list[str]) -> Path:
+    """tables/reconciliation.csv: every chapter's published-vs-recomputed checks, mismatches first."""
+    import pandas as pd
+
+    from helpers.stats.reconcile import STATUS_ORDER
+
+    parts = []
+    for chapter in chapters:
+        path = staging / "tables" / f"{chapter}_reconciliation.csv"
+        if path.exists():
+            parts.append(pd.read_csv(path, encoding="utf-8-sig").assign(notebook=chapter))
+    merged = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not merged.empty:
+        merged = merged.sort_values("status", key=lambda s: s.map(STATUS_ORDER), kind="stable")
+    target = staging / "tables" / "reconciliation.csv"
+    merged.to_csv(target, index=False, encoding="utf-8-sig", lineterminator="\n")
+    return target
+
+
+def stale_chapters(edition: Edition, chapters: list[str]) -> dict[str, str]:
+    """Chapters whose staged outputs are missing or were built from other inputs than the
+    current ones (say, a notebook edited during the build): publishing them would mix."""
+    from helpers.build.fingerprint import fingerprint
+    from helpers.pipeline import notebook_path
+
+    stale = {}
+    for chapter in chapters:
+        marker = edition.marker(chapter)
+        if not marker.exists() or not (edition.staging / "pdf" / f"{chapter}.pdf").exists():
+            stale[chapter] = "not built"
+            continue
+        current = fingerprint(
+            notebook_path(chapter), edition.checked["data_path"], edition.parameters()
+        )
+        if marker.read_text() != current:
+            stale[chapter] = "its inputs changed after it was built"
+    return stale
+
+
+def swap_in(fresh: Path, target: Path) -> None:
+    """Replace `target` by the complete folder `fresh` (two renames; the old copy goes last)."""
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def refresh_index(reports: Path, build: Path) -> None:
+    """reports/index.html from every published edition; the layout's README; no legacy files."""
+    with index_lock(build):
+        for name in LEGACY_ENTRIES:  # the single-edition layout's files, before editions
+            path = reports / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+        readme = REPO_ROOT / "reports" / "README.md"
+        if readme.exists() and not (reports / "README.md").exists():
+            shutil.copy2(readme, reports / "README.md")
+        write_index(reports)
+
+
+def publish(args) -> None:
+    """Swap a complete new reports/<edition>/ into place; on any error the old one stays, and
+    other editions are never touched."""
+    edition = Edition(args)
+
+    from helpers.pipeline import chapters as book
+    from helpers.report.html import chapter_title
+    from helpers.report.pdf import merge_pdfs
+
+    staging = edition.staging
+    reports = resolve(args.reports)
+    chapters = book()
+    target = reports / edition.id
+    with edition_lock(edition.build, edition.id):
+        stale = stale_chapters(edition, chapters)
+        if stale:
+            reasons = "; ".join(f"{chapter}: {why}" for chapter, why in stale.items())
+            sys.exit(
+                f"publish: {edition.id} not published, not built from the current inputs in "
+                f"{display_path(staging)} ({reasons}); run make report again"
+            )
+        merge_statistics(staging, chapters)
+        merge_reconciliations(staging, chapters)
+        previous = target / "statistics.csv"
+        previous_statistics = previous.read_text(encoding="utf-8") if previous.exists() else None
+        fresh = reports / f"{edition.id}.new"
+        old = reports / f"{edition.id}.old"
+        if old.exists() and not target.exists():
+            old.rename(target)  # an interrupted swap: the old edition was the last good one
+        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        # Only the current chapters' files: a renamed or deleted notebook leaves nothing behind.
+        for part in PUBLISHED_PARTS:
+            (fresh / part).mkdir()
+            for path in sorted((staging / part).glob("*")):
+                if any(
+                    path.name.startswith(f"{c}.") or path.name.startswith(f"{c}_") for c in chapters
+                ):
+                    shutil.copy2(path, fresh / part / path.name)
+        shutil.copy2(
+            staging / "tables" / "reconciliation.csv", fresh / "tables" / "reconciliation.csv"
+        )
+        shutil.copy2(staging / "statistics.csv", fresh / "statistics.csv")
+        publish_profiles(staging, fresh)  # profiles/<slug>.html|pdf and their index, if built
+        titles = {c: chapter_title(fresh / "html" / f"{c}.html") for c in chapters}
+        merge_pdfs(fresh / "pdf", chapters, titles, fresh / "pdf" / "report.pdf")
+        write_edition(fresh, edition_record(edition.id, edition.checked, chapters, titles))
+        swap_in(fresh, target)
+        refresh_index(reports, edition.build)
+    print_summary(target)
+    print_changes(previous_statistics, target / "statistics.csv")
+
+
+def index(args) -> None:
+    reports = resolve(args.reports)
+    reports.mkdir(parents=True, exist_ok=True)
+    refresh_index(reports, resolve(args.build))
+    print(f"wrote {display_path(reports / 'index.html')}")
+
+
+def print_changes(previous: str | None, current: Path) -> None:
+    """Which headline numbers changed since the last published build."""
+    import io
+
+    import pandas as pd
+
+    if previous is None:
+        print("changes: first build in this folder")
+        return
+    old = pd.read_csv(io.StringIO(previous), dtype=str).set_index("key")["value"]
+    new = pd.read_csv(current, dtype=str).set_index("key")["value"]
+    added, removed = new.index.difference(old.index), old.index.difference(new.index)
+    common = new.index.intersection(old.index)
+    changed = [key for key in common if old[key] != new[key]]
+    print(f"changes: {len(changed)} numbers changed, {len(added)} new, {len(removed)} gone")
+    for key in changed[:10]:
+        print(f"  {key}: {old[key]} -> {new[key]}")
+
+
+def print_summary(reports: Path) -> None:
+    """'The step completed' is not 'the data is right': say what was built."""
+    import pandas as pd
+
+    stats = pd.read_csv(reports / "statistics.csv", dtype=str)
+    counts = {part: len(list((reports / part).glob("*"))) for part in PUBLISHED_PARTS}
+    print(f"published {display_path(reports)}: " + ", ".join(f"{n} {p}" for p, n in counts.items()))
+    print(f"statistics.csv: {len(stats)} numbers")
+    checks = pd.read_csv(reports / "tables" / "reconciliation.csv", encoding="utf-8-sig")
+    counts = checks["status"].value_counts().to_dict()
+    print(
+        "reconciliation: "
+        + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("ok", "rounding", "mismatch"))
+    )
+    from helpers.report.format import format_number
+
+    for row in checks[checks["status"] == "mismatch"].itertuples():
+        stated, recomputed = format_number(row.stated), format_number(row.recomputed)
+        print(f"  mismatch: {row.item} ({row.source}): published {stated}, recomputed {recomputed}")
+    for row in stats.head(8).itertuples():
+        print(f"  {row.key} = {row.value} {row.unit}")
