@@ -50,7 +50,7 @@ $(CHAPTER_TARGETS): chapter-%: tables
 
 ## profiles: the region profile for all 31 provinces and every city with >=150 firms into the edition's profiles/ (REGIONS="beijing jiangsu" or none to choose)
 profiles: tables
-	$(MAKE) --no-print-directory profile-all PROFILE_SLUGS="$$($(PY) -m helpers.build.profiles list --data-dir '$(DATA_DIR)' --language '$(LANGUAGE)' --cutoff '$(CUTOFF)' --only '$(REGIONS)')"
+	$(MAKE) --no-print-directory profile-all PROFILE_SLUGS="$$($(PY) -m helpers.build.profiles list --build '$(BUILD)' --data-dir '$(DATA_DIR)' --language '$(LANGUAGE)' --cutoff '$(CUTOFF)' --only '$(REGIONS)')"
 	$(PY) -m helpers.build.profiles index $(EDITION_ARGS)
 
 PROFILE_SLUGS ?=

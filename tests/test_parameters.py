@@ -47,7 +47,10 @@ def test_the_sample_is_firm_level_and_synthetic():
             "DATA_DIR=data/reference: neither published tables (catalog_*.yml) nor a firm-level "
             "export (firms.csv|xlsx)",
         ),
-        ({"colour": "north"}, "COLOUR=north: unknown parameter; known: DATA_DIR, LANGUAGE, CUTOFF, REGION"),
+        (
+            {"colour": "north"},
+            "COLOUR=north: unknown parameter; known: DATA_DIR, LANGUAGE, CUTOFF, REGION",
+        ),
     ],
 )
 def test_a_bad_value_is_named_with_what_would_be_valid(kwargs, message):

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 from helpers.data import catalog
-from tools import sample_data as sample
+from helpers.data.tableio import read_table_text
 from helpers.firmlevel.firms import FirmLevelData
 from helpers.paths import PUBLISHED_DIR, SAMPLE_DIR
-from helpers.data.tableio import read_table_text
+from tools import sample_data as sample
 
 FILES = ["firms.csv", "patents.csv", "listings.csv", "SYNTHETIC", "README.md"]
 

@@ -14,8 +14,8 @@ import pytest
 
 from helpers.data.catalog import TableSpec, validate_frame
 from helpers.data.errors import DataInputError
-from helpers.paths import display_path
 from helpers.data.tableio import find_table_file, read_table_text
+from helpers.paths import display_path
 
 HEADER = ["省份", "企业数", "占比", "备注"]
 ROWS = [

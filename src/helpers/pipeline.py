@@ -58,3 +58,16 @@ def check_declared(notebook: str, table: str) -> None:
             f"{notebook} reads table '{table}', which {display_path(PIPELINE_FILE)} does not "
             f"declare for it; add it there so incremental builds see its changes"
         )
+
+
+# The tables a profile may read (profiles are not chapters of notebooks/pipeline.yml; the
+# profile build fingerprints exactly these, see helpers.build.profiles).
+PROFILE_TABLES = (
+    "firms_by_province",
+    "firms_by_city",
+    "city_capital_markets",
+    "city_field_patents",
+    "city_metrics",
+    "region_metrics",
+    "region_breakdowns",
+)

@@ -45,6 +45,21 @@ def profile_regions(data_dir: str, cutoff: str) -> dict[str, str]:
     return regions
 
 
+def regions_file(edition) -> Path:
+    return edition.staging.parent / "profile_regions.json"
+
+
+def cached_regions(edition) -> dict[str, str]:
+    """The regions `list` found for this edition (saved so that each of the 47 profile steps
+    does not load the data again to learn its region's name), or found now."""
+    import json
+
+    path = regions_file(edition)
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    return profile_regions(edition.checked["data_dir"], edition.checked["cutoff"])
+
+
 def selected(regions: dict[str, str], only: str) -> list[str]:
     """The slugs `REGIONS` asks for: all, none, or a list of slugs or names (江苏, Jiangsu,
     jiangsu); a name that is not among the regions is an error naming the valid slugs."""
@@ -69,7 +84,7 @@ def input_files(data_dir: Path) -> list[Path]:
     from helpers.build import fingerprint as fp
     from helpers.paths import DATA_DIR, PUBLISHED_DIR, REFERENCE_DIR
     from helpers.pipeline import HELPERS_DIR
-    from helpers.report.profile import PROFILE_TABLES
+    from helpers.pipeline import PROFILE_TABLES
 
     files = [NOTEBOOK, REPO_ROOT / "requirements.txt"]
     files += fp._files_under(HELPERS_DIR) + fp._files_under(REFERENCE_DIR)
@@ -84,14 +99,12 @@ def build_profile(args) -> None:
     from helpers.build.steps import execute_notebook
 
     edition = Edition(args)  # validates DATA_DIR, LANGUAGE, CUTOFF first
-    regions = profile_regions(edition.checked["data_dir"], edition.checked["cutoff"])
+    regions = cached_regions(edition)
     if args.region not in regions:
         sys.exit(f"profiles: no profile '{args.region}'; known: {', '.join(regions)}")
     region = regions[args.region]
 
     from helpers.build.fingerprint import digest_files
-    from helpers.report.html import export_html
-    from helpers.report.pdf import render_pdf
 
     parameters = {"region": region, **edition.parameters()}
     folder = edition.staging / PROFILES
@@ -107,6 +120,9 @@ def build_profile(args) -> None:
             print(f"up to date: profile {args.region}")
             return
         marker.unlink(missing_ok=True)
+        from helpers.report.html import export_html  # heavy: only when there is work
+        from helpers.report.pdf import render_pdf
+
         start = time.perf_counter()
         executed = edition.staging.parent / "executed" / f"{stem}.ipynb"
         execute_notebook(NOTEBOOK, executed, parameters)
@@ -214,7 +230,14 @@ def main(argv: list[str] | None = None) -> None:
             from helpers.parameters import validate
 
             checked = validate(args.data_dir, args.language, args.cutoff)
+            import json
+
+            from helpers.build.editions import Edition
+
             regions = profile_regions(checked["data_dir"], checked["cutoff"])
+            saved = regions_file(Edition(args))
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            saved.write_text(json.dumps(regions, ensure_ascii=False, indent=1), encoding="utf-8")
             print("\n".join(selected(regions, args.only)))
         elif args.command == "build":
             build_profile(args)

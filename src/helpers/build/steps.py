@@ -82,8 +82,6 @@ def build_chapter(args) -> None:
     edition = Edition(args)  # first: a bad parameter stops here, before any heavy import
 
     from helpers.build.fingerprint import fingerprint
-    from helpers.report.html import export_html
-    from helpers.report.pdf import render_pdf
 
     notebook = resolve(args.notebook)
     stem = notebook.stem
@@ -102,6 +100,10 @@ def build_chapter(args) -> None:
             print(f"up to date: {stem}")
             return
         marker.unlink(missing_ok=True)  # a failed run must not leave a marker claiming success
+        # Heavy imports only when there is work: an up-to-date chapter is decided in ~0.2 s.
+        from helpers.report.html import export_html
+        from helpers.report.pdf import render_pdf
+
         timings = {}
         start = time.perf_counter()
         executed = staging.parent / "executed" / f"{stem}.ipynb"

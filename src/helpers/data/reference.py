@@ -7,8 +7,8 @@ import functools
 
 import pandas as pd
 
-from helpers.paths import REFERENCE_DIR
 from helpers.data.tableio import read_csv_text
+from helpers.paths import REFERENCE_DIR
 
 
 @functools.cache

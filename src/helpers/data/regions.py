@@ -36,9 +36,7 @@ def provinces_ranked(firms_by_province: pd.DataFrame) -> pd.DataFrame:
     ref = reference.table("provinces")
     order = {p: i for i, p in enumerate(ref["province"])}
     columns = ["province", "short_name", *SCHEMES, "cluster", "tile_row", "tile_col"]
-    frame = firms_by_province.merge(
-        ref[columns], on="province", how="left", validate="1:1"
-    )
+    frame = firms_by_province.merge(ref[columns], on="province", how="left", validate="1:1")
     frame["order"] = frame["province"].map(order)
     frame = frame.sort_values(["firms", "order"], ascending=[False, True], kind="stable")
     frame = frame.drop(columns="order").reset_index(drop=True)

@@ -15,19 +15,9 @@ import pandas as pd
 
 from helpers import stats
 from helpers.data import reference, regions
+from helpers.pipeline import PROFILE_TABLES
 from helpers.report.chapter import Chapter
 
-# The tables a profile may read (profiles are not chapters of notebooks/pipeline.yml; the
-# profile build fingerprints exactly these, see helpers.build.profiles).
-PROFILE_TABLES = (
-    "firms_by_province",
-    "firms_by_city",
-    "city_capital_markets",
-    "city_field_patents",
-    "city_metrics",
-    "region_metrics",
-    "region_breakdowns",
-)
 PARTS = ("boards", "fields", "metrics", "batches", "industries")
 
 
