@@ -94,7 +94,7 @@ def lorenz_curve(values: pd.Series) -> pd.DataFrame:
         raise ValueError("lorenz_curve: values must be non-negative with a positive sum")
     n = len(values)
     x = [0.0] + [(i + 1) / n for i in range(n)]
-    y = [0.0] + (values.cumsum() / values.sum()).tolist()
+    y = [0.0, *(values.cumsum() / values.sum()).tolist()]
     return pd.DataFrame({"units_share": x, "total_share": y})
 
 
