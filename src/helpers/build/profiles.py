@@ -56,7 +56,7 @@ def cached_regions(edition) -> dict[str, str]:
 
     path = regions_file(edition)
     if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))["regions"]
     return profile_regions(edition.checked["data_dir"], edition.checked["cutoff"])
 
 
@@ -69,11 +69,15 @@ def selected(regions: dict[str, str], only: str) -> list[str]:
     if wanted in ([], ["none"]):
         return []
     from helpers.parameters import check_region
-    from helpers.report.profile import region_slug
 
     slugs = []
     for name in wanted:
-        slug = name if name in regions else region_slug(check_region(name)["region"])
+        if name in regions:
+            slug = name
+        else:  # a name: 江苏 / Jiangsu -> jiangsu (imports the report code, so only for names)
+            from helpers.report.profile import region_slug
+
+            slug = region_slug(check_region(name)["region"])
         if slug not in regions:
             raise ParameterError("REGIONS", name, f"no profile; valid: {', '.join(regions)}")
         slugs.append(slug)
@@ -83,8 +87,7 @@ def selected(regions: dict[str, str], only: str) -> list[str]:
 def input_files(data_dir: Path) -> list[Path]:
     from helpers.build import fingerprint as fp
     from helpers.paths import DATA_DIR, PUBLISHED_DIR, REFERENCE_DIR
-    from helpers.pipeline import HELPERS_DIR
-    from helpers.pipeline import PROFILE_TABLES
+    from helpers.pipeline import HELPERS_DIR, PROFILE_TABLES
 
     files = [NOTEBOOK, REPO_ROOT / "requirements.txt"]
     files += fp._files_under(HELPERS_DIR) + fp._files_under(REFERENCE_DIR)
@@ -153,8 +156,17 @@ def write_index(args) -> Path:
 
     edition = Edition(args)
     language = edition.checked["language"]
-    regions = profile_regions(edition.checked["data_dir"], edition.checked["cutoff"])
     folder = edition.staging / PROFILES
+    # The index depends only on which profiles were built from which inputs (their markers).
+    markers = sorted((edition.staging.parent / "done").glob("profile_*.sha256"))
+    built = sorted(p.name for p in folder.glob("*.html") if p.name != "index.html")
+    state = "\n".join([*built, *(m.read_text() for m in markers)])
+    stamp = edition.staging.parent / "done" / "profiles_index.state"
+    target = folder / "index.html"
+    if target.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == state:
+        print(f"up to date: {display_path(target)}")
+        return target
+    regions = cached_regions(edition)
 
     def t(key, **values):
         return html.escape(label(f"ch03.index.{key}", language, **values))
@@ -189,6 +201,8 @@ def write_index(args) -> Path:
     target = folder / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(state, encoding="utf-8")
     print(f"wrote {display_path(target)}: {len(rows)} profiles")
     return target
 
@@ -233,11 +247,18 @@ def main(argv: list[str] | None = None) -> None:
             import json
 
             from helpers.build.editions import Edition
+            from helpers.build.fingerprint import data_files, digest_files
 
-            regions = profile_regions(checked["data_dir"], checked["cutoff"])
             saved = regions_file(Edition(args))
-            saved.parent.mkdir(parents=True, exist_ok=True)
-            saved.write_text(json.dumps(regions, ensure_ascii=False, indent=1), encoding="utf-8")
+            current = digest_files(data_files(checked["data_path"]), {"cutoff": checked["cutoff"]})
+            cached = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
+            if cached.get("fingerprint") == current:  # same data: no need to load it again
+                regions = cached["regions"]
+            else:
+                regions = profile_regions(checked["data_dir"], checked["cutoff"])
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                record = {"fingerprint": current, "regions": regions}
+                saved.write_text(json.dumps(record, ensure_ascii=False, indent=1), "utf-8")
             print("\n".join(selected(regions, args.only)))
         elif args.command == "build":
             build_profile(args)

@@ -108,8 +108,6 @@ def publish(args) -> None:
     edition = Edition(args)
 
     from helpers.pipeline import chapters as book
-    from helpers.report.html import chapter_title
-    from helpers.report.pdf import merge_pdfs
 
     staging = edition.staging
     reports = resolve(args.reports)
@@ -123,6 +121,22 @@ def publish(args) -> None:
                 f"publish: {edition.id} not published, not built from the current inputs in "
                 f"{display_path(staging)} ({reasons}); run make report again"
             )
+        # What this publication is made of: every chapter's and profile's input fingerprint and
+        # the profiles staged. Unchanged since the last publish of the same target: nothing to do.
+        done = staging.parent / "done"
+        markers = [done / f"{c}.sha256" for c in chapters] + sorted(done.glob("profile_*.sha256"))
+        profiles = sorted(p.name for p in (staging / "profiles").glob("*.html"))
+        state = "\n".join([str(target), *profiles, *(m.read_text() for m in markers)])
+        stamp = done / "published.state"
+        if target.is_dir() and stamp.exists() and stamp.read_text(encoding="utf-8") == state:
+            if not (reports / "index.html").exists():
+                refresh_index(reports, edition.build)
+            print(f"up to date: {display_path(target)}")
+            return
+        stamp.unlink(missing_ok=True)
+        from helpers.report.html import chapter_title  # heavy: only when publishing
+        from helpers.report.pdf import merge_pdfs
+
         merge_statistics(staging, chapters)
         merge_reconciliations(staging, chapters)
         previous = target / "statistics.csv"
@@ -152,6 +166,7 @@ def publish(args) -> None:
         write_edition(fresh, edition_record(edition.id, edition.checked, chapters, titles))
         swap_in(fresh, target)
         refresh_index(reports, edition.build)
+        stamp.write_text(state, encoding="utf-8")
     print_summary(target)
     print_changes(previous_statistics, target / "statistics.csv")
 
