@@ -21,6 +21,8 @@ from helpers.build.profiles import publish_profiles
 from helpers.paths import REPO_ROOT, display_path, resolve
 
 PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
+# Written by publish itself from the chapters' files, so not part of what decides a publish.
+MERGED = ("statistics.csv", "tables/reconciliation.csv")
 
 
 def merge_statistics(staging: Path, chapters: list[str]) -> Path:
@@ -125,8 +127,13 @@ def publish(args) -> None:
         # the profiles staged. Unchanged since the last publish of the same target: nothing to do.
         done = staging.parent / "done"
         markers = [done / f"{c}.sha256" for c in chapters] + sorted(done.glob("profile_*.sha256"))
-        profiles = sorted(p.name for p in (staging / "profiles").glob("*.html"))
-        state = "\n".join([str(target), *profiles, *(m.read_text() for m in markers)])
+        # Every staged file's name, size and time: a file written again means publish again.
+        staged = sorted(
+            f"{p.relative_to(staging)} {p.stat().st_size} {p.stat().st_mtime_ns}"
+            for p in staging.rglob("*")
+            if p.is_file() and p.relative_to(staging).as_posix() not in MERGED
+        )
+        state = "\n".join([str(target), *staged, *(m.read_text() for m in markers)])
         stamp = done / "published.state"
         if target.is_dir() and stamp.exists() and stamp.read_text(encoding="utf-8") == state:
             if not (reports / "index.html").exists():
