@@ -27,18 +27,11 @@ from pathlib import Path
 
 import duckdb
 
+from helpers.firmlevel.derive import FLOWS  # the yearly flow columns, defined once
 from helpers.paths import BUILD_DIR, SAMPLE_DIR
 from tools.patent_records import convert
 
 BENCH_DIR = BUILD_DIR / "bench"
-FLOWS = (
-    "applications",
-    "invention_applications",
-    "pct_applications",
-    "invention_grants",
-    "citations_received",
-    "licences_out",
-)
 # A-share listings stay with the first copy: more little giants than a board has companies
 # (its published listed_total) would be a share above 1, which the tables refuse.
 A_SHARE = "'沪深主板', '创业板', '科创板', '北交所'"
