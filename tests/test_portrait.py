@@ -1,0 +1,142 @@
+"""The 上奇 portrait (seed 000): statistics with hand-computed values, and its charts draw."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from helpers.stats import portrait
+
+
+def test_mean_bounds_of_closed_bins():
+    # 4 firms in 50–100, 60 in 100–500: (50*4 + 100*60) / 64 = 6200/64 = 96.875;
+    # (100*4 + 500*60) / 64 = 30400/64 = 475.0
+    low, high = portrait.mean_bounds(pd.Series([4, 60]), pd.Series([50, 100]), pd.Series([100, 500]))
+    assert (low, high) == (pytest.approx(96.875), pytest.approx(475.0))
+
+
+def test_mean_bounds_of_the_published_firm_ages_are_open_above():
+    # 000 成立年限: lower edges 1,3,5,10,20,30 with 1,44,785,2655,1258,108 firms:
+    # 1 + 132 + 3925 + 26550 + 25160 + 3240 = 59008; 59008 / 4851 = 12.164 years. "30年以上" is open.
+    firms = pd.Series([1, 44, 785, 2655, 1258, 108])
+    lower = pd.Series([1, 3, 5, 10, 20, 30])
+    upper = pd.Series([3, 5, 10, 20, 30, None])
+    low, high = portrait.mean_bounds(firms, lower, upper)
+    assert low == pytest.approx(12.16409, abs=1e-5)
+    assert high == math.inf
+
+
+def test_mean_bounds_of_the_published_registered_capital():
+    # 50*4 + 100*60 + 500*162 + 1000*1567 + 5000*1563 + 10000*1464 + 100000*31
+    # = 200 + 6000 + 81000 + 1567000 + 7815000 + 14640000 + 3100000 = 27209200 万元;
+    # 4851 * 5609 = 27209259, so 27209200 / 4851 = 5609 - 59/4851 = 5608.988
+    firms = pd.Series([4, 60, 162, 1567, 1563, 1464, 31])
+    lower = pd.Series([50, 100, 500, 1000, 5000, 10000, 100000])
+    upper = pd.Series([100, 500, 1000, 5000, 10000, 100000, None])
+    low, high = portrait.mean_bounds(firms, lower, upper)
+    assert low == pytest.approx(5608.988, abs=1e-3)
+    assert high == math.inf
+
+
+def test_an_empty_open_bin_does_not_open_the_range():
+    # (0*1 + 10*1) / 2 = 5 from below, (10*1 + 20*1) / 2 = 15 from above; the empty open bin adds 0
+    low, high = portrait.mean_bounds(
+        pd.Series([1, 1, 0]), pd.Series([0, 10, 20]), pd.Series([10, 20, None])
+    )
+    assert (low, high) == (5.0, 15.0)
+
+
+@pytest.mark.parametrize(
+    ("firms", "lower", "upper", "message"),
+    [
+        ([0, 0], [0, 1], [1, 2], "positive sum"),
+        ([1, -1], [0, 1], [1, 2], "non-negative"),
+        ([1, 1], [0, None], [1, 2], "lower edge"),
+        ([1, 1], [0, 5], [1, 2], "upper edge is below"),
+    ],
+)
+def test_mean_bounds_refuses_bad_bins(firms, lower, upper, message):
+    with pytest.raises(ValueError, match=message):
+        portrait.mean_bounds(pd.Series(firms), pd.Series(lower), pd.Series(upper))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(0.5, "below"), (1.0, "within"), (2.0, "within"), (3.0, "above")]
+)
+def test_position_against_a_range(value, expected):
+    assert portrait.position(value, 1.0, 2.0) == expected
+
+
+def test_position_within_an_open_range():
+    # 000: stated mean age 16 years against bins allowing at least 12.16 years
+    assert portrait.position(16, 12.164, math.inf) == "within"
+
+
+def test_position_of_an_empty_range_is_an_error():
+    with pytest.raises(ValueError, match="empty"):
+        portrait.position(1, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("amount", "deals", "expected"),
+    [
+        (4046.6, 2768, 1.461922),  # 全部: 4046.6 / 2768 = 1.4619 (printed 1.7)
+        (2154.6, 1024, 2.104102),  # 已上市: 2154.6 / 1024 = 2.1041 (printed 2.67)
+        (1892, 1744, 1.084862),  # 未上市: 1892 / 1744 = 1.0849 (printed 1.21)
+    ],
+)
+def test_average_deal_size(amount, deals, expected):
+    assert portrait.average_size(amount, deals) == pytest.approx(expected, abs=1e-6)
+
+
+def test_average_size_of_series_and_bad_counts():
+    # 10/4 = 2.5, 9/3 = 3.0
+    result = portrait.average_size(pd.Series([10.0, 9.0]), pd.Series([4, 3]))
+    assert result.tolist() == [2.5, 3.0]
+    with pytest.raises(ValueError, match="count"):
+        portrait.average_size(1.0, 0)
+    with pytest.raises(ValueError, match="amount"):
+        portrait.average_size(-1.0, 2)
+
+
+def test_type_mix_shares_of_the_parts_beside_the_printed_total():
+    frame = pd.DataFrame(
+        {
+            "measure": ["存量授权专利"] * 4 + ["新增申请专利"] * 3,
+            "patent_type": ["合计", "发明专利", "实用新型专利", "外观设计专利"]
+            + ["发明专利", "实用新型专利", "外观设计专利"],
+            "patents": [264000, 49300, 183900, 31700, 10200, 875, 1434],
+        }
+    )
+    mix = portrait.type_mix(frame, "measure", "patent_type", "patents")
+    granted = mix[mix["measure"] == "存量授权专利"]
+    # 49300 + 183900 + 31700 = 264900 (printed 264000); 49300 / 264900 = 0.186108
+    assert granted["parts_sum"].tolist() == [264900] * 3
+    assert granted["stated_total"].tolist() == [264000.0] * 3
+    assert granted["share"].iloc[0] == pytest.approx(0.186108, abs=1e-6)
+    new = mix[mix["measure"] == "新增申请专利"]
+    # 10200 + 875 + 1434 = 12509; 10200 / 12509 = 0.815413; no total row printed here -> NaN
+    assert new["share"].iloc[0] == pytest.approx(0.815413, abs=1e-6)
+    assert new["stated_total"].isna().all()
+    assert mix["share"].groupby(mix["measure"]).sum().tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_type_mix_refuses_two_totals_in_one_group():
+    frame = pd.DataFrame({"g": ["a", "a", "a"], "p": ["合计", "合计", "x"], "v": [1, 1, 1]})
+    with pytest.raises(ValueError, match="several"):
+        portrait.type_mix(frame, "g", "p", "v")
+
+
+@pytest.mark.parametrize(
+    ("stated", "recomputed", "decimals", "expected"),
+    [
+        (1.7, 4046.6 / 2768, 1, False),  # 1.46 is not 1.7 at one decimal
+        (2.67, 2154.6 / 1024, 2, False),  # 2.10 vs 2.67
+        (0.323, 1567 / 4851, 4, True),  # 0.32303 rounds to 0.3230
+        (264000, 264900, -2, False),  # 900 件 apart, half a unit of 0.01万 is 50
+        (12500, 12509, -2, True),  # 9 件 apart
+        (4851, 4851, None, True),
+    ],
+)
+def test_agrees_within_the_printed_precision(stated, recomputed, decimals, expected):
+    assert portrait.agrees(stated, recomputed, decimals) is expected
