@@ -11,7 +11,9 @@ from helpers.stats import portrait
 def test_mean_bounds_of_closed_bins():
     # 4 firms in 50–100, 60 in 100–500: (50*4 + 100*60) / 64 = 6200/64 = 96.875;
     # (100*4 + 500*60) / 64 = 30400/64 = 475.0
-    low, high = portrait.mean_bounds(pd.Series([4, 60]), pd.Series([50, 100]), pd.Series([100, 500]))
+    low, high = portrait.mean_bounds(
+        pd.Series([4, 60]), pd.Series([50, 100]), pd.Series([100, 500])
+    )
     assert (low, high) == (pytest.approx(96.875), pytest.approx(475.0))
 
 
@@ -99,12 +101,14 @@ def test_average_size_of_series_and_bad_counts():
         portrait.average_size(-1.0, 2)
 
 
+TYPES = ["发明专利", "实用新型专利", "外观设计专利"]
+
+
 def test_type_mix_shares_of_the_parts_beside_the_printed_total():
     frame = pd.DataFrame(
         {
             "measure": ["存量授权专利"] * 4 + ["新增申请专利"] * 3,
-            "patent_type": ["合计", "发明专利", "实用新型专利", "外观设计专利"]
-            + ["发明专利", "实用新型专利", "外观设计专利"],
+            "patent_type": ["合计", *TYPES, *TYPES],
             "patents": [264000, 49300, 183900, 31700, 10200, 875, 1434],
         }
     )
