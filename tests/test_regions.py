@@ -122,3 +122,37 @@ def test_small_region_profile_from_the_sample_has_no_growth_rate(tmp_path):
     assert recorded.loc["profile_tibet.firms", "value"] == "4"
     assert "profile_tibet.metrics.pct_per_firm" in recorded.index  # every metric but growth
     assert not any("cagr" in key for key in recorded.index)
+
+
+def _breakdowns(rows):
+    return pd.DataFrame(
+        [("province", p, "batch", b, n) for p, b, n in rows],
+        columns=["level", "region", "dimension", "category", "firms"],
+    )
+
+
+def test_provinces_by_batch_in_rank_order_with_batch_columns():
+    provinces = pd.DataFrame({"province": ["江苏省", "西藏自治区"], "firms": [5, 1]})
+    breakdowns = _breakdowns(
+        [("西藏自治区", "第二批", 1), ("江苏省", "第一批", 2), ("江苏省", "第二批", 3)]
+    )
+    long = regions.provinces_by_batch(breakdowns, provinces)
+    assert long[["province", "batch", "firms"]].values.tolist() == [
+        ["江苏省", "第一批", 2],
+        ["江苏省", "第二批", 3],
+        ["西藏自治区", "第二批", 1],
+    ]
+    assert long["source_row"].tolist() == [1, 2, 0]  # rows of breakdowns, for citing
+    wide = regions.with_batch_columns(
+        provinces, long, column_key={"第一批": "b1", "第二批": "b2"}.get
+    )
+    assert wide.columns.tolist() == ["province", "firms", "b1", "b2"]
+    assert wide[["b1", "b2"]].values.tolist() == [[2, 3], [0, 1]]  # Tibet has no batch-1 firm
+
+
+def test_provinces_by_batch_absent_or_inconsistent():
+    provinces = pd.DataFrame({"province": ["江苏省"], "firms": [6]})
+    assert regions.provinces_by_batch(None, provinces) is None
+    assert regions.with_batch_columns(provinces, None) is provinces
+    with pytest.raises(ValueError, match="江苏省 add up to 5 firms, firms_by_province says 6"):
+        regions.provinces_by_batch(_breakdowns([("江苏省", "第一批", 5)]), provinces)

@@ -96,3 +96,56 @@ def metrics_vs_national(metrics: pd.DataFrame, firms: int) -> pd.DataFrame:
     rows = rows[rows["national_avg"].notna() & (rows["national_avg"] > 0)]
     rows["ratio"] = rows["value"].astype(float) / rows["national_avg"].astype(float)
     return rows.reset_index(drop=True)
+
+
+def provinces_by_batch(breakdowns: pd.DataFrame | None, provinces: pd.DataFrame):
+    """Firms per province and batch (long: province, batch, firms, source_row = the row of
+    `breakdowns`), provinces in `provinces` order, batches in batch order (also in
+    attrs["batches"]); None when
+    the data has no batches by province (published tables). Each province's batches must add
+    up to its firms."""
+    if breakdowns is None:
+        return None
+    rows = breakdowns[(breakdowns["level"] == "province") & (breakdowns["dimension"] == "batch")]
+    if rows.empty:
+        return None
+    frame = rows.rename(columns={"region": "province", "category": "batch"})
+    frame = frame.assign(source_row=rows.index)[["province", "batch", "firms", "source_row"]]
+    totals = frame.groupby("province")["firms"].sum()
+    expected = provinces.set_index("province")["firms"]
+    differs = [p for p in expected.index if int(totals.get(p, 0)) != int(expected[p])]
+    if differs:
+        first = differs[0]
+        raise ValueError(
+            f"region_breakdowns: the batches of {first} add up to {int(totals.get(first, 0))} "
+            f"firms, firms_by_province says {int(expected[first])}"
+        )
+    order = {p: i for i, p in enumerate(provinces["province"])}
+    # Batches in the order the province with the most of them lists them (the aggregator
+    # writes each region's batches in batch order; a region may lack early batches).
+    fullest = frame["province"].value_counts(sort=True).index[0]
+    listed = [*frame.loc[frame["province"] == fullest, "batch"], *frame["batch"]]
+    batches = {b: i for i, b in enumerate(dict.fromkeys(listed))}
+    frame = frame.assign(
+        _p=frame["province"].map(order), _b=frame["batch"].map(batches)
+    ).sort_values(["_p", "_b"], kind="stable")
+    frame = frame.drop(columns=["_p", "_b"]).reset_index(drop=True)
+    frame.attrs["batches"] = list(batches)
+    return frame
+
+
+def with_batch_columns(
+    table: pd.DataFrame, by_batch: pd.DataFrame | None, column_key=str
+) -> pd.DataFrame:
+    """`table` (one row per province) with a column of firms per batch after `firms`, when the
+    data has batches by province; `column_key` names a batch's column (an ASCII key)."""
+    if by_batch is None:
+        return table
+    wide = by_batch.pivot(index="province", columns="batch", values="firms")
+    wide = wide[by_batch.attrs["batches"]].fillna(0).astype(int)
+    wide = wide.rename(columns=column_key).reset_index()
+    merged = table.merge(wide, on="province", how="left", validate="1:1")
+    columns = list(table.columns)
+    at = columns.index("firms") + 1
+    batch_columns = [c for c in wide.columns if c != "province"]
+    return merged[columns[:at] + batch_columns + columns[at:]]

@@ -176,3 +176,49 @@ def metric_ratio_chart(
     if reference_label:
         ax.legend(loc="lower right")
     return finish(fig, ax, title)
+
+
+def stacked_count_bars(
+    table: pd.DataFrame,
+    category: str,
+    series: str,
+    value: str,
+    *,
+    series_order: list[str],
+    value_label: str = "",
+    value_format: str = "{:,.0f}",
+    title: str = "",
+):
+    """Horizontal bars of counts stacked by series (e.g. provinces by batch), largest total on
+    top, each bar labelled with its total and the series in a legend (segments are too thin to
+    label in place)."""
+    setup_style()
+    wide = table.pivot(index=category, columns=series, values=value).fillna(0).astype(float)
+    wide = wide.reindex(columns=series_order, fill_value=0.0)
+    totals = wide.sum(axis=1)
+    order = list(dict.fromkeys(table[category]))  # the table's order: ties stay as ranked
+    wide, totals = wide.reindex(order), totals.reindex(order)
+    fig, ax = plt.subplots(figsize=(8, max(3.0, 0.42 * len(wide) + 1.4)))
+    positions = range(len(wide))
+    left = pd.Series(0.0, index=wide.index)
+    for i, name in enumerate(series_order):
+        ax.barh(
+            list(positions),
+            wide[name],
+            left=left,
+            color=PALETTE[i % len(PALETTE)],
+            edgecolor="white",
+            linewidth=0.4,
+            label=name,
+        )
+        left = left + wide[name]
+    for position, total in zip(positions, totals, strict=True):
+        ax.text(total, position, " " + value_format.format(total), va="center", fontsize=8)
+    ax.set_yticks(list(positions), [str(c) for c in wide.index])
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel(value_label)
+    ax.margins(x=0.1)
+    ax.legend(ncols=len(series_order), loc="lower right", fontsize=8, frameon=False)
+    return finish(fig, ax, title)
