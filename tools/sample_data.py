@@ -1100,8 +1100,117 @@ class Generator:
 
 # Column order of the written files: as declared in data/firm_schema.yml.
 FIRMS_COLUMNS = list(firm_specs()["firms"].columns)
+# The optional screening attributes (issue 12): declared after `overseas_markets`.
+SCREENING_COLUMNS = FIRMS_COLUMNS[FIRMS_COLUMNS.index("overseas_markets") + 1 :]
 PATENTS_COLUMNS = list(firm_specs()["patents"].columns)
 LISTINGS_COLUMNS = list(firm_specs()["listings"].columns)
+
+
+# =========================================================================== screening attributes
+
+# Drawn from their own random stream (seed, SCREENING_STREAM), after every other column: adding
+# or changing them never changes a byte of the other columns. Nothing about these distributions
+# is published; they are plausible for little giants (data/sample/README.md).
+SCREENING_STREAM = 12
+REVENUE_PER_EMPLOYEE = 80.0  # 万元 per insured employee (median)
+# Share of cells left empty ("not recorded"): the screening shows them as cannot be decided.
+NOT_RECORDED = {"digital_level": 0.15, "local_feature_points": 0.2}
+NOT_RECORDED_DEFAULT = 0.03
+CATEGORY_SHARES = {
+    "ip_class": {"Ⅰ类高价值": 0.35, "自主研发Ⅰ类": 0.4, "Ⅰ类": 0.15, "Ⅱ类": 0.08, "无": 0.02},
+    "main_product_role": {"补短板锻长板填空白": 0.45, "六基老字号龙头配套": 0.3, "其他": 0.25},
+    "digital_level": {"三级以上": 0.3, "二级": 0.5, "一级": 0.2},
+    "rd_institution_level": {
+        "国家级": 0.12,
+        "省级": 0.55,
+        "市级": 0.2,
+        "市级以下": 0.05,
+        "未建立": 0.08,
+    },
+}
+FLAG_SHARES = {
+    "sci_award_3y": 0.35,
+    "honours_valid": 0.93,
+    "maker_china_top500": 0.06,
+    "well_known": 0.92,
+    "strategic_emerging_industry": 0.8,
+    "quality_award_provincial": 0.25,
+    "iso9001": 0.95,
+    "own_brand": 0.85,
+    "standards_participation": 0.6,
+}
+
+
+def _text_column(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Fixed decimals (never scientific notation), "" for NaN."""
+    return np.array(
+        ["" if np.isnan(x) else f"{x:.{decimals}f}" for x in np.asarray(values, dtype=float)],
+        dtype=object,
+    )
+
+
+def screening_attributes(firms: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
+    """The screening attribute columns (SCREENING_COLUMNS) for `firms` (rows in file order), as
+    text cells: money in whole 万元, shares and rates to 0.001, years, ranks and points whole."""
+    rng = np.random.default_rng([seed, SCREENING_STREAM])
+    n = len(firms)
+    employees = pd.to_numeric(firms["employees"], errors="coerce").fillna(200).to_numpy(float)
+    financed = firms["primary_market_financing"].astype(bool).to_numpy()
+    revenue = np.maximum(employees, 5) * REVENUE_PER_EMPLOYEE * rng.lognormal(0, 0.5, n)
+    rd_share = np.clip(rng.lognormal(np.log(0.055), 0.45, n), 0.005, 0.5).round(3)
+    rd_expense = (revenue * rd_share).round(0)
+    growth = np.clip(rng.normal(0.14, 0.18, n), -0.6, 3)
+    equity_3y = np.where(financed, rng.lognormal(np.log(5000), 1.0, n), 0.0)
+    market_share = rng.beta(3, 10, n)
+    award = rng.random(n) < FLAG_SHARES["sci_award_3y"]
+    numbers = {
+        "revenue": (revenue, 0),
+        "main_revenue_share": (1 - rng.beta(1.2, 12, n), 3),
+        "main_revenue_growth": (growth, 3),
+        "main_revenue_growth_2y": (0.6 * growth + rng.normal(0.05, 0.08, n), 3),
+        "net_profit_margin": (np.clip(rng.normal(0.09, 0.06, n), -0.3, 0.5), 3),
+        "debt_ratio": (rng.beta(4, 6, n), 3),
+        "rd_expense": (rd_expense, 0),
+        "rd_share": (rd_share, 3),
+        "rd_expense_2y_mean": (rd_expense * rng.uniform(0.8, 1.0, n), 0),
+        "rd_staff_share": (rng.beta(3, 14, n), 3),
+        "niche_years": (np.clip(np.rint(rng.lognormal(np.log(10), 0.55, n)), 1, 40), 0),
+        "equity_financing_2y": (equity_3y * rng.uniform(0.4, 1.0, n), 0),
+        "equity_financing_3y": (equity_3y, 0),
+        "provincial_award_rank": (
+            np.where(award & (rng.random(n) < 0.7), rng.integers(1, 9, n), np.nan),
+            0,
+        ),
+        "national_award_rank": (
+            np.where(award & (rng.random(n) < 0.15), rng.integers(1, 11, n), np.nan),
+            0,
+        ),
+        "market_share": (market_share, 3),
+        "market_rank": (
+            np.clip(np.rint(0.35 / market_share + rng.normal(0, 0.8, n)), 1, 20),
+            0,
+        ),
+        "local_feature_points": (rng.integers(6, 16, n).astype(float), 0),
+    }
+    out = {}
+    for column, (values, decimals) in numbers.items():
+        out[column] = _text_column(values, decimals)
+    for column, share in FLAG_SHARES.items():
+        flag = award if column == "sci_award_3y" else rng.random(n) < share
+        out[column] = np.where(flag, "true", "false").astype(object)
+    for column, shares in CATEGORY_SHARES.items():
+        names = list(shares)
+        out[column] = np.array(names, dtype=object)[
+            rng.choice(len(names), n, p=list(shares.values()))
+        ]
+    level = out["rd_institution_level"]
+    out["rd_institution_provincial"] = np.where(
+        np.isin(level, ["国家级", "省级"]), "true", "false"
+    ).astype(object)
+    for column in SCREENING_COLUMNS:  # in schema order: the draws' order is fixed
+        empty = rng.random(n) < NOT_RECORDED.get(column, NOT_RECORDED_DEFAULT)
+        out[column] = np.where(empty, "", out[column]).astype(object)
+    return pd.DataFrame({c: out[c] for c in SCREENING_COLUMNS}, index=firms.index)
 
 
 def _cell(value) -> str:
@@ -1189,6 +1298,34 @@ board.
   quotations outside the city pages (not published): 京津冀 20, 长三角 150, 粤港澳 35, rest 240.
 * **Per-firm values** are seeded lognormal draws scaled to the group totals; employees are lognormal with
   mean exactly 251 (参保人数). Nothing else about the distributions is published.
+
+## Screening attributes (optional columns, invented)
+
+`firms.csv` also has the optional columns the MIIT tier criteria test (`data/firm_schema.yml`, after
+`overseas_markets`; screened by `helpers.screening` and chapter 06). **Nothing about them is published for
+these firms: every value is a synthetic draw**, from its own random stream (seed, 12), so the columns above
+keep every byte they had before these were added. About 3% of the cells of each column are empty (not
+recorded; 15% of `digital_level`, 20% of `local_feature_points`): the screening counts them as cannot be
+decided, never as passed or failed.
+
+| column | unit | how it is drawn |
+|---|---|---|
+| `revenue` | 万元 | employees × 80万元 × lognormal(0, 0.5) |
+| `rd_share`, `rd_expense` | share, 万元 | share lognormal, median 5.5% (0.5%–50%); spending = revenue × share |
+| `rd_expense_2y_mean` | 万元 | last year's spending × uniform(0.8, 1) |
+| `main_revenue_share` | share | 1 − beta(1.2, 12) (mean ≈ 91%) |
+| `main_revenue_growth`, `main_revenue_growth_2y` | rate | normal(14%, 18%); the 2-year mean 0.6 × that + normal(5%, 8%) |
+| `net_profit_margin`, `debt_ratio`, `rd_staff_share` | rate, share | normal(9%, 6%); beta(4, 6) (mean 40%); beta(3, 14) (mean 18%) |
+| `niche_years` | 年 | lognormal, median 10 years, 1–40, whole years |
+| `equity_financing_3y`, `equity_financing_2y` | 万元 | 0 unless `primary_market_financing`; then lognormal (median 5000万元); 2 years = 3 years × uniform(0.4, 1) |
+| `market_share`, `market_rank` | share, 名 | beta(3, 10) (mean 23%); rank ≈ 0.35 / share (1–20) |
+| `provincial_award_rank`, `national_award_rank` | 名 | for the 35% with `sci_award_3y`: 70% a provincial rank 1–8, 15% a national rank 1–10; else empty |
+| `local_feature_points` | 分 | whole points 6–15 |
+| yes/no columns | | true with: `honours_valid` 93%, `well_known` 92%, `iso9001` 95%, `own_brand` 85%, `strategic_emerging_industry` 80%, `standards_participation` 60%, `quality_award_provincial` 25%, `maker_china_top500` 6% |
+| `ip_class` | | Ⅰ类高价值 35%, 自主研发Ⅰ类 40%, Ⅰ类 15%, Ⅱ类 8%, 无 2% |
+| `main_product_role` | | 补短板锻长板填空白 45%, 六基老字号龙头配套 30%, 其他 25% |
+| `digital_level` | | 三级以上 30%, 二级 50%, 一级 20% |
+| `rd_institution_level`, `rd_institution_provincial` | | 国家级 12%, 省级 55%, 市级 20%, 市级以下 5%, 未建立 8%; provincial or above = 国家级 or 省级 |
 """
 
 
@@ -1199,6 +1336,7 @@ def write(folder: Path, seed: int = SEED) -> dict[str, Path]:
     generator = Generator(seed)
     tables = generator.build()
     firms = tables["firms"].sort_values("firm_id", kind="stable")
+    firms = pd.concat([firms, screening_attributes(firms, seed)], axis=1)
     patents = tables["patents"].sort_values(["firm_id", "year"], kind="stable")
     board_order = {b: i for i, b in enumerate(generator.boards["board"])}
     listings = tables["listings"].assign(order=tables["listings"]["board"].map(board_order))

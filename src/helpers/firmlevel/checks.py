@@ -90,6 +90,17 @@ def _alias_table(con, kind: str) -> str:
     return name
 
 
+def _fill_city_of_folds(con, table: str, column: str, city: str) -> None:
+    """A province written as a 计划单列市 (宁波市) is folded into its province by the province
+    aliases; the firm keeps the city when its city cell is empty."""
+    pairs = [(k, v["city"]) for k, v in reference.folds().items() if v["city"]]
+    values = ", ".join(f"({literal(k)}, {literal(v)})" for k, v in pairs)
+    con.execute(
+        f"UPDATE {table} SET {quote(city)} = f.city FROM (VALUES {values}) f(key, city) "
+        f"WHERE f.key = lower(trim({table}.{quote(column)})) AND {table}.{quote(city)} IS NULL"
+    )
+
+
 def _close(value, allowed: list[str]) -> str:
     close = difflib.get_close_matches(str(value), allowed, n=3, cutoff=0.3)
     return "unknown value" + (f"; close matches: {', '.join(close)}" if close else "")
@@ -113,7 +124,12 @@ def validate(
         for c in raw.columns
         if c not in columns
     ]
-    absent = [c for c, rule in columns.items() if c not in raw.columns and "default" not in rule]
+    # Optional columns: those with a `default`, and nullable ones (all missing when absent).
+    absent = [
+        c
+        for c, rule in columns.items()
+        if c not in raw.columns and "default" not in rule and not rule.get("nullable", False)
+    ]
     problems += [
         Problem(file, "required column is missing", column=c, choices=tuple(columns))
         for c in absent
@@ -125,6 +141,9 @@ def validate(
     for column, rule in columns.items():
         kind = SQL_TYPES[rule.get("type", "str")]
         if column not in raw.columns:
+            if "default" not in rule:  # an absent nullable column: every value missing
+                selected.append(f"CAST(NULL AS {kind}) AS {quote(column)}")
+                continue
             default = literal(str(rule["default"]).lower())
             selected.append(f"CAST({_typed(default, rule, {})} AS {kind}) AS {quote(column)}")
             continue
@@ -155,6 +174,8 @@ def validate(
         raw.reread(con)  # a header without rows: the text reader's error
     raw.drop(con)
     for column, rule in columns.items():
+        if rule.get("fills_city") in raw.columns and column in raw.columns:
+            _fill_city_of_folds(con, table, column, rule["fills_city"])
         if rule.get("normalize") and column in raw.columns:
             alias = _alias_table(con, rule["normalize"])
             con.execute(

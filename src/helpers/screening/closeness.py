@@ -1,0 +1,86 @@
+"""How close a firm is to a tier, vectorised over the firm table: the conditions of a tier (its
+rule tree with nested `all` rules flattened: ZJ = ZJ.1, ZJ.2.a, ZJ.2.b, ZJ.3, ZJ.4), how many of
+them a firm would still have to meet (its shortfall), and, for a firm missing exactly one, which.
+
+Shortfall, per firm and rule: a leaf is 0 when met, 1 when not met and unknown (infinite) when its
+value is missing; `all` adds its children's, `any` takes the smallest. A firm "misses by exactly
+one condition" when its shortfall is 1: one condition is not met and every other one it needs is
+met (an unknown one never counts as met)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.screening.evaluate import MET, NOT_MET, Screening
+from helpers.screening.rules import Rule
+
+
+def conditions(root: Rule) -> list[Rule]:
+    """The conditions of a tier as a reader counts them: the root's children, with `all`
+    children replaced by their own conditions (an `all` of `all`s is one list); an `any` below
+    the root is one condition (ZJ.3: revenue, or smaller revenue with financing)."""
+
+    def flatten(rule: Rule, top: bool) -> list[Rule]:
+        if rule.logic == "leaf" or (rule.logic == "any" and not top):
+            return [rule]
+        return [c for child in rule.children for c in flatten(child, False)]
+
+    return flatten(root, True)
+
+
+def _shortfall(rule: Rule, outcomes: pd.DataFrame, memo: dict) -> np.ndarray:
+    if rule.id in memo:
+        return memo[rule.id]
+    if rule.logic == "leaf":
+        codes = outcomes[rule.id].to_numpy()
+        value = np.where(codes == MET, 0.0, np.where(codes == NOT_MET, 1.0, np.inf))
+    else:
+        stacked = np.vstack([_shortfall(c, outcomes, memo) for c in rule.children])
+        value = stacked.sum(axis=0) if rule.logic == "all" else stacked.min(axis=0)
+    memo[rule.id] = value
+    return value
+
+
+def shortfall(result: Screening, tier: str) -> pd.Series:
+    """Per firm, how many conditions of `tier` it would still have to meet (inf: unknown)."""
+    return pd.Series(
+        _shortfall(result.roots[tier], result.outcomes, {}), index=result.outcomes.index
+    )
+
+
+def missing_one(result: Screening, tier: str) -> pd.Series:
+    """Firms that do not meet `tier` and miss it by exactly one condition (True)."""
+    not_met = result.outcomes[result.roots[tier].id] == NOT_MET
+    return not_met & (shortfall(result, tier) == 1)
+
+
+def blocker(result: Screening, tier: str) -> pd.Series:
+    """For each firm that misses `tier` by exactly one condition: the criterion_id of that
+    condition (one of `conditions(root)`); None for every other firm. Under an `any`, the first
+    alternative that is one condition away is named."""
+    root = result.roots[tier]
+    units = {rule.id for rule in conditions(root)}
+    memo: dict = {}
+    n = len(result.outcomes)
+
+    def visit(rule: Rule) -> np.ndarray:
+        """criterion_id of the single missing condition where this rule's shortfall is 1."""
+        short = _shortfall(rule, result.outcomes, memo)
+        if rule.id in units:
+            return np.where(short == 1, rule.id, None).astype(object)
+        found = np.full(n, None, dtype=object)
+        for child in rule.children:
+            child_short = _shortfall(child, result.outcomes, memo)
+            take = (short == 1) & (child_short == 1) & pd.isna(found)
+            if take.any():
+                found = np.where(take, visit(child), found)
+        return found
+
+    found = pd.Series(visit(root), index=result.outcomes.index, dtype=object)
+    return found.where(result.outcomes[root.id] == NOT_MET, None)
+
+
+def condition_outcomes(result: Screening, tier: str) -> pd.DataFrame:
+    """Outcome codes of the tier's conditions (columns in the order of `conditions`)."""
+    return result.outcomes[[rule.id for rule in conditions(result.roots[tier])]]
