@@ -168,12 +168,12 @@ def _column_schema(name: str, rule: dict) -> pa.Column:
     )
 
 
-def build_schema(spec: TableSpec) -> pa.DataFrameSchema:
+def build_schema(spec: TableSpec, unique_key: bool = True) -> pa.DataFrameSchema:
     """The pandera schema of a catalogue entry (strict: no undeclared columns)."""
     return pa.DataFrameSchema(
         {name: _column_schema(name, rule) for name, rule in spec.all_columns.items()},
         strict=True,
-        unique=list(spec.key) or None,
+        unique=(list(spec.key) or None) if unique_key else None,
         report_duplicates="all",
     )
 
@@ -280,13 +280,104 @@ def check_totals(frame: pd.DataFrame, spec: TableSpec, file: str) -> list[Proble
     return problems
 
 
+# Units whose values add up, so that a 计划单列市 row can be folded into its province's row.
+ADDITIVE_UNITS = {"家", "件", "个", "项", "次", "人", "亿元", "万元", "元"}
+
+
+def _province_columns(spec: TableSpec) -> list[str]:
+    return [
+        column
+        for column, rule in spec.columns.items()
+        if rule.get("allowed") == "reference:provinces.province"
+        or rule.get("normalize") == "provinces"
+    ]
+
+
+def _fold_rows(frame: pd.DataFrame, spec: TableSpec, file: str) -> tuple[pd.DataFrame, list]:
+    """Rows whose province is written as a 计划单列市 or 新疆生产建设兵团 (MIIT's lists count
+    them beside the provinces) get their province's name; returns the frame and the folds
+    (file, row, column, written, province) for the table's note. Merging the rows that then
+    share a key happens after typing (_merge_folded)."""
+    folds = []
+    for column in _province_columns(spec):
+        if column not in frame:
+            continue
+        for index, value in frame[column].items():
+            if pd.isna(value):
+                continue
+            unit = reference.fold(value)
+            if unit is None:
+                continue
+            folds.append(
+                {
+                    "file": file,
+                    "row": index,
+                    "column": column,
+                    "written": unit["name"],
+                    "kind": unit["kind"],
+                    "province": unit["province"],
+                }
+            )
+            frame.loc[index, column] = unit["province"]
+    return frame, folds
+
+
+def _merge_folded(typed: pd.DataFrame, spec: TableSpec, file: str, folds: list) -> pd.DataFrame:
+    """Rows that share a key after folding become one: additive columns summed, provenance
+    joined. A table whose other columns cannot be added up (shares, averages) is refused."""
+    key = list(spec.key)
+    if not key or not typed.duplicated(key, keep=False).any():
+        return typed
+    values = [c for c in spec.columns if c not in key]
+    blocked = [
+        c
+        for c in values
+        if spec.unit(c) not in ADDITIVE_UNITS or spec.columns[c].get("type") not in {"int", "float"}
+    ]
+    if blocked:
+        first = folds[0]
+        raise DataInputError(
+            Problem(
+                file,
+                f"{first['written']} ({first['kind']}) is listed beside {first['province']}, and "
+                f"the rows cannot be added up: column '{blocked[0]}' "
+                f"(unit {spec.unit(blocked[0]) or 'none'}) is not a count; write one row for "
+                f"{first['province']} including {first['written']}",
+                row=first["row"],
+                column=first["column"],
+                value=first["written"],
+            )
+        )
+    groups = []
+    for _, group in typed.groupby(key, sort=False, dropna=False):
+        if len(group) == 1:
+            groups.append(group)
+            continue
+        merged = group.iloc[[0]].copy()
+        for column in values:
+            merged[column] = group[column].sum(min_count=1)
+        merged["source_id"] = "；".join(dict.fromkeys(group["source_id"].dropna()))
+        merged["source_doc"] = "；".join(dict.fromkeys(group["source_doc"].dropna()))
+        merged["inferred"] = bool(group["inferred"].any())
+        notes = list(dict.fromkeys(group["note"].dropna()))
+        merged["note"] = "；".join(notes) if notes else pd.NA
+        groups.append(merged)
+    return pd.concat(groups).astype(typed.dtypes.to_dict())
+
+
 def validate_frame(frame: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame:
-    """Text cells -> typed, validated table, or DataInputError listing every problem."""
+    """Text cells -> typed, validated table, or DataInputError listing every problem. Rows
+    written as a 计划单列市 or 新疆生产建设兵团 are folded into their province (attrs["folds"])."""
+    frame, folds = _fold_rows(frame.copy(), spec, file)  # before names are normalised
     frame = _prepare_text(frame, spec, file)
     try:
-        typed = build_schema(spec).validate(frame, lazy=True)
+        if folds:  # keys may repeat until the folded rows are merged
+            loose = build_schema(spec, unique_key=False)
+            typed = _merge_folded(loose.validate(frame, lazy=True), spec, file, folds)
+        typed = build_schema(spec).validate(typed if folds else frame, lazy=True)
     except pa.errors.SchemaErrors as error:
         raise DataInputError(_describe_failures(error, spec, file)) from None
+    typed.attrs["folds"] = folds
     problems = check_totals(typed, spec, file)
     if problems:
         raise DataInputError(problems)
@@ -341,7 +432,7 @@ def _load_validated(name: str, published_dir: Path, stamp: tuple) -> pd.DataFram
     spec = table_spec(name, published_dir)
     path = Path(published_dir) / spec.file
     frame = validate_frame(_read(spec, path), spec, display_path(path))
-    frame.attrs.update(frame_attrs(spec, frame))
+    frame.attrs.update(frame_attrs(spec, frame), folds=frame.attrs.get("folds", []))
     return frame
 
 

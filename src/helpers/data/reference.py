@@ -28,18 +28,44 @@ NAME_COLUMNS = {
 }
 
 
+def _spellings(row: dict, columns: list[str]) -> list[str]:
+    names = [row.get(c, "") for c in columns] + row.get("name_variants", "").split(";")
+    return [name.strip() for name in names if name and name.strip()]
+
+
 @functools.cache
 def _aliases(kind: str) -> dict[str, str]:
+    """Every spelling (casefolded) of a province or city → its canonical name. For provinces
+    this includes the names that official lists count beside the provinces (the five 计划单列市
+    and 新疆生产建设兵团, province_folds.csv): a province written that way is folded into its
+    province."""
     canonical, other_columns = NAME_COLUMNS[kind]
-    frame = table(kind)
     mapping: dict[str, str] = {}
-    for row in frame.to_dict("records"):
-        names = [row[canonical]] + [row.get(c, "") for c in other_columns]
-        names += [v for v in row.get("name_variants", "").split(";")]
-        for name in names:
-            if name and name.strip():
-                mapping[name.strip().casefold()] = row[canonical]
+    if kind == "provinces":
+        for row in table("province_folds").to_dict("records"):
+            for name in _spellings(row, ["name", "name_en"]):
+                mapping[name.casefold()] = row["province"]
+    for row in table(kind).to_dict("records"):
+        for name in _spellings(row, [canonical, *other_columns]):
+            mapping[name.casefold()] = row[canonical]
     return mapping
+
+
+@functools.cache
+def folds() -> dict[str, dict[str, str]]:
+    """Spelling (casefolded) of a unit counted beside the provinces → {name, kind, province,
+    city}: 宁波 → 宁波市, 计划单列市, 浙江省, 宁波市; 兵团 → 新疆生产建设兵团, …, 新疆维吾尔自治区, ''."""
+    mapping = {}
+    for row in table("province_folds").to_dict("records"):
+        entry = {k: row[k] for k in ("name", "kind", "province", "city")}
+        for name in _spellings(row, ["name", "name_en"]):
+            mapping[name.casefold()] = entry
+    return mapping
+
+
+def fold(name) -> dict[str, str] | None:
+    """The fold of a province cell written as a 计划单列市 or 新疆生产建设兵团, else None."""
+    return folds().get(str(name).strip().casefold())
 
 
 def normalize(kind: str, name: str) -> str:

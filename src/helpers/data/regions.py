@@ -149,3 +149,22 @@ def with_batch_columns(
     at = columns.index("firms") + 1
     batch_columns = [c for c in wide.columns if c != "province"]
     return merged[columns[:at] + batch_columns + columns[at:]]
+
+
+def folded_units(province: str) -> list[str]:
+    """The units MIIT's lists show beside `province` that this report counts in it (宁波市 for
+    浙江省, 新疆生产建设兵团 for 新疆维吾尔自治区), in reference order."""
+    names = [unit["name"] for unit in reference.folds().values() if unit["province"] == province]
+    return list(dict.fromkeys(names))
+
+
+def folds_summary(folds: list[dict]) -> dict[str, list[str] | int] | None:
+    """Rows of a table folded into their provinces (catalog attrs["folds"]): how many, the
+    names as written and the provinces, each once in order; None when nothing was folded."""
+    if not folds:
+        return None
+    return {
+        "rows": len(folds),
+        "names": list(dict.fromkeys(f["written"] for f in folds)),
+        "provinces": list(dict.fromkeys(f["province"] for f in folds)),
+    }

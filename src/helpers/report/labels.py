@@ -53,6 +53,7 @@ def label(key: str, language: str = "zh", **values) -> str:
 
 # English names the reference tables hold for the data's proper names (provinces, cities, …).
 REFERENCE_NAMES = {
+    "province_folds": ("name", "name_en"),  # first: the cities' own rows win
     "provinces": ("province", "name_en"),
     "cities": ("city", "name_en"),
     "industry_fields": ("field", "field_en"),
