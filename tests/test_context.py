@@ -64,7 +64,7 @@ def test_remainder_share_of_unprinted_parts():
     shares = pd.Series([0.614, 0.229, 0.09, None, None])
     assert context.remainder_share(shares) == pytest.approx(0.067)
     assert context.remainder_share(pd.Series([0.5, 0.5005])) == 0.0  # rounding above 1
-    with pytest.raises(ValueError, match="add up to 1.2000"):
+    with pytest.raises(ValueError, match=r"add up to 1\.2000"):
         context.remainder_share(pd.Series([0.6, 0.6]))
 
 
