@@ -109,3 +109,13 @@ def test_firm_rows_written_as_a_planned_city_or_the_corps_are_folded(tmp_path):
     assert rows.loc["F6", "province"] == "新疆维吾尔自治区"
     assert pd.isna(rows.loc["F6", "city"])  # the corps is not a city
     assert rows.loc["F4"].tolist() == ["浙江省", "慈溪市"]  # a written city is kept
+
+
+def test_region_parameter_accepts_the_corps_and_the_planned_cities():
+    from helpers.parameters import check_region
+
+    assert check_region("新疆生产建设兵团") == {
+        "region": "新疆维吾尔自治区",
+        "region_level": "province",
+    }
+    assert check_region("大连") == {"region": "大连市", "region_level": "city"}

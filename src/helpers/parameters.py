@@ -94,6 +94,17 @@ def _region_names() -> dict[str, tuple[str, str]]:
                     if spelling.strip():
                         # 北京市 is a province and a city: the province (the wider unit) wins.
                         names[spelling.strip().casefold()] = (row[column], level)
+    # 新疆生产建设兵团 (not a city) is counted in its province: its profile is the province's.
+    with (REFERENCE_DIR / "province_folds.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            spellings = [row["name"], row["name_en"], *row.get("name_variants", "").split(";")]
+            for spelling in spellings:
+                key = spelling.strip().casefold()
+                if key and key not in names:
+                    names[key] = (
+                        row["city"] or row["province"],
+                        "city" if row["city"] else "province",
+                    )
     return names
 
 
