@@ -128,3 +128,27 @@ def test_published_criteria_outline():
     row = outline.set_index("criterion_id").loc["ZJ.3.b.2"]
     assert (row["outline"], row["depth"]) == ("3.2.2", 3)
     assert outline.groupby("tier")["depth"].min().eq(0).all()
+
+
+def test_context_charts_keep_labels_readable_and_mute_the_remainder():
+    from matplotlib.colors import to_hex
+
+    from helpers.report import charts, context_charts
+
+    shares = pd.DataFrame({"name": ["B", "rest", "A"], "share": [0.2, 0.1, 0.7]})
+    fig = context_charts.shares_with_remainder(shares, "name", "share", "rest")
+    bars = fig.axes[0].containers[0]
+    # Drawn bottom-up: the remainder first (muted), then B, then A on top.
+    assert [round(b.get_width(), 3) for b in bars] == [0.1, 0.2, 0.7]
+    assert to_hex(bars[0].get_facecolor()) == charts.MUTED
+    assert min(t.get_fontsize() for t in fig.axes[0].texts) >= context_charts.MIN_LABEL_SIZE
+
+    tiers = pd.DataFrame({"tier": ["base", "top"], "firms": [200, 12], "text": ["200", "12"]})
+    fig = context_charts.tier_pyramid(tiers, "tier", "firms", "text")
+    widths = [p.get_width() for p in fig.axes[0].patches]
+    assert widths == [200, 12]  # as wide as the counts: the proportions are kept
+    assert [p.get_x() for p in fig.axes[0].patches] == [-100, -6]  # centred
+
+    pair = pd.DataFrame({"name": ["all", "giants"], "rate": [0.134, 0.265]})
+    fig = context_charts.shares_with_multiple(pair, "name", "rate", "1.98×")
+    assert "1.98×" in [t.get_text() for t in fig.axes[0].texts]
