@@ -39,9 +39,47 @@ $(VENV_STAMP): requirements.txt pyproject.toml
 ## venv: create .venv with pip from the pinned requirements.txt (done by every target that needs it)
 venv: $(VENV_STAMP)
 
+# Fast path of a no-op `make report`: one stamp per edition and parameters (DATA_DIR, LANGUAGE,
+# CUTOFF, REGIONS, REPORTS), newer than every file the build reads. When no such file's time
+# changed, make runs no Python at all; when times changed, the steps' content fingerprints still
+# skip what is unchanged, and the stamp is refreshed. Editing tools/ or docs/ touches no input.
+# The stamp lists the published files it vouches for; a missing one makes the steps run.
+# Names with spaces, quotes or make metacharacters cannot be prerequisites: no fast path then.
+STAMP_VALUES := $(abspath $(DATA_DIR))|$(LANGUAGE)|$(CUTOFF)|$(REGIONS)|$(abspath $(REPORTS))
+STAMP_UNSAFE := $(findstring ',$(STAMP_VALUES)$(BUILD))$(filter-out 1,$(words $(DATA_DIR)) $(words $(BUILD)) $(words $(REPORTS)))
+INPUT_FOLDERS := src/helpers data/published data/reference '$(DATA_DIR)'
+ifeq ($(STAMP_UNSAFE),)
+STAMP_UNSAFE := $(shell find $(INPUT_FOLDERS) -name '*[] :\#%*?[$$\\]*' -print -quit 2>/dev/null)
+endif
+ifeq ($(STAMP_UNSAFE),)
+BUILD_INPUTS := Makefile requirements.txt pyproject.toml data/firm_schema.yml \
+	$(wildcard notebooks/*.ipynb notebooks/pipeline.yml) \
+	$(shell find $(INPUT_FOLDERS) -type f ! -path '*/__pycache__/*' ! -path '*/.ipynb_checkpoints/*')
+REPORT_STAMP := $(BUILD)/stamps/report-$(shell printf '%s' '$(STAMP_VALUES)' | md5sum | cut -c1-16)
+STAMP_MISSING := $(strip $(if $(wildcard $(REPORT_STAMP)),$(foreach f,$(file < $(REPORT_STAMP)),$(if $(wildcard $(f)),,$(f))),none))
+endif
+# Set by the stamp's recipe only: where publish lists the files the stamp vouches for.
+STAMP_LIST ?=
+
 ## report: build every chapter of notebooks/pipeline.yml into reports/<edition>/ (zh; LANGUAGE=en -> en; DATA_DIR=data/sample -> sample-zh)
-report: $(CHAPTER_TARGETS) profiles
-	$(PY) -m helpers.build publish $(EDITION_ARGS) --reports '$(REPORTS)'
+report: $(or $(REPORT_STAMP),report-steps)
+
+ifneq ($(REPORT_STAMP),)
+# Its time is when the steps started, so an input edited during the build is newer than it.
+# Only the line with $(MAKE) runs under `make -n`: a dry run writes no stamp.
+STAMP_PART = $(REPORT_STAMP).$(MAKE_PID)
+MAKE_PID := $(shell echo $$PPID)
+$(REPORT_STAMP): $(BUILD_INPUTS) $(VENV_STAMP) $(if $(STAMP_MISSING),stamp-missing)
+	@mkdir -p '$(@D)'; touch '$(STAMP_PART).started'
+	+@$(MAKE) --no-print-directory report-steps STAMP_LIST='$(STAMP_PART).list' \
+		|| { rm -f '$(STAMP_PART).started' '$(STAMP_PART).list'; exit 1; }
+	@touch -r '$(STAMP_PART).started' '$(STAMP_PART).list'; mv '$(STAMP_PART).list' '$@'; \
+		rm -f '$(STAMP_PART).started'
+endif
+
+# The steps themselves; each decides from content fingerprints whether it has work to do.
+report-steps: $(CHAPTER_TARGETS) profiles
+	$(PY) -m helpers.build publish $(EDITION_ARGS) --reports '$(REPORTS)' $(if $(STAMP_LIST),--stamp-list '$(STAMP_LIST)')
 
 # Each chapter decides itself whether to rebuild, from a fingerprint of the inputs declared in
 # notebooks/pipeline.yml (content, not file times); `make -j2` builds two at a time.
@@ -112,4 +150,4 @@ benchmark: $(VENV_STAMP)
 clean:
 	rm -rf build
 
-.PHONY: $(CHAPTER_TARGETS) profiles profile-all help venv report tables check-data index list-chapters sample-data test lint format lab lock benchmark clean
+.PHONY: $(CHAPTER_TARGETS) profiles profile-all help venv report report-steps stamp-missing tables check-data index list-chapters sample-data test lint format lab lock benchmark clean

@@ -138,6 +138,7 @@ def publish(args) -> None:
         if target.is_dir() and stamp.exists() and stamp.read_text(encoding="utf-8") == state:
             if not (reports / "index.html").exists():
                 refresh_index(reports, edition.build)
+            write_stamp_list(args, target, reports, stamp)
             print(f"up to date: {display_path(target)}")
             return
         stamp.unlink(missing_ok=True)
@@ -176,10 +177,19 @@ def publish(args) -> None:
         stamp.write_text(state, encoding="utf-8")
     print_summary(target)
     print_changes(previous_statistics, target / "statistics.csv")
+        write_stamp_list(args, target, reports, stamp)
 
 
 def index(args) -> None:
     reports = resolve(args.reports)
+def write_stamp_list(args, target: Path, reports: Path, state: Path) -> None:
+    """For the Makefile's no-op fast path: the files its report stamp vouches for (the
+    published edition, the index, the publish state); a missing one makes make run the steps."""
+    if getattr(args, "stamp_list", None):
+        files = [target / "edition.json", reports / "index.html", state]
+        Path(args.stamp_list).write_text("".join(f"{p}\n" for p in files), encoding="utf-8")
+
+
     reports.mkdir(parents=True, exist_ok=True)
     refresh_index(reports, resolve(args.build))
     print(f"wrote {display_path(reports / 'index.html')}")

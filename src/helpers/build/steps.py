@@ -218,9 +218,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     command("check", "validate the parameters and the input data (fast, before any chapter)")
     command("tables", "print the published-shaped folder for DATA_DIR", language=False)
-    command("publish", "replace reports/<edition>/ with a complete staging folder").add_argument(
-        "--reports", default="reports"
-    )
+    publish_command = command("publish", "replace reports/<edition>/ with a complete staging")
+    publish_command.add_argument("--reports", default="reports")
+    publish_command.add_argument("--stamp-list", help="write the published files here (Makefile)")
     index_command = commands.add_parser("index", help="rewrite reports/index.html")
     index_command.add_argument("--build", default="build")
     index_command.add_argument("--reports", default="reports")
