@@ -141,3 +141,15 @@ def test_source_line_can_name_only_the_rows_used(tmp_path):
 def test_formula_like_text_is_neutralised_for_spreadsheets():
     frame = pd.DataFrame({"name": ["=1+1", "+86", "-x", "@a", "plain"], "n": [1, 2, 3, 4, 5]})
     assert neutralise_formulas(frame)["name"].tolist() == ["'=1+1", "'+86", "'-x", "'@a", "plain"]
+
+
+def test_our_own_numbers_run_through_the_chapter_and_survive_a_rerun():
+    chapter = Chapter("03_regions")
+    assert chapter.number("figure", "provinces") == "图3.1"
+    assert chapter.number("figure", "lorenz") == "图3.2"
+    assert chapter.number("table", "cities") == "表3.1"
+    assert chapter.number("figure", "provinces") == "图3.1"  # the same cell run again
+    assert Chapter("99_reconciliation", language="en").number("figure", "x") == "Figure A.1"
+    # A reproduction names the published chart; our own chart borrows no number.
+    assert chapter.published_figure("ch03.fig_3_1") == "智慧芽2023 图表3.1"
+    assert chapter.published_figure("ch03.fig_3_1b") == ""

@@ -42,7 +42,7 @@ def test_every_label_a_notebook_uses_exists_in_both_editions(notebook):
 
 
 def test_label_formats_values_and_reports_unknown_keys():
-    assert label("ch01.fig_1_7.number") == "图表1.7"
+    assert label("ch01.fig_1_7.published_as") == "智慧芽2023 图表1.7"
     reading = label(
         "ch01.fig_1_7.reading",
         top="科创板",

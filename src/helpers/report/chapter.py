@@ -44,6 +44,8 @@ class Chapter:
     statistics: dict[str, dict] = field(default_factory=dict)
     provenance: dict[str, dict] = field(default_factory=dict)
     checks: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # Our own figure and table numbers (图3.2, 表3.1), by name: running a cell again keeps them.
+    numbers: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def __post_init__(self):
         from helpers.parameters import validate
@@ -166,7 +168,7 @@ class Chapter:
         `.title`, `.reading`), formatted with `values`; pass `reading` to use another sentence."""
         from IPython.display import Image, display
 
-        number = self.t(f"{key}.number")
+        number = self.number("figure", name)
         title = self.t(f"{key}.title", **values)
         if reading is None:
             reading = self.t(f"{key}.reading", **values)
@@ -174,9 +176,38 @@ class Chapter:
         plt.close(fig)
         self._show("figure_title", number=number, title=title)
         display(Image(filename=str(paths["png"]), width=720))
+        published = self.published_figure(key)
+        if published:  # a reproduction says which published chart it reproduces
+            source = self.t("common.reproduces", source=source, published=published)
         self._show("figure_source", number=number, source=source)
         if reading:
             self._show("reading", text=reading)
+
+    @property
+    def chapter_number(self) -> str:
+        """The chapter's number in the book: the notebook's leading digits (03_regions → 3);
+        the appendix (99_…) is A; a notebook without digits (a profile) has none."""
+        prefix = self.notebook.split("_", 1)[0]
+        if not prefix.isdigit():
+            return ""
+        return self.t("common.appendix_letter") if prefix == "99" else str(int(prefix))
+
+    def number(self, kind: str, name: str) -> str:
+        """Our own number of a figure or table (图3.2 / Figure 3.2), in order of first
+        appearance in the chapter; the same name keeps its number when a cell runs again."""
+        if (kind, name) not in self.numbers:
+            count = sum(1 for k, _ in self.numbers if k == kind) + 1
+            index = f"{self.chapter_number}.{count}" if self.chapter_number else str(count)
+            self.numbers[(kind, name)] = self.t(f"common.{kind}_number", index=index)
+        return self.numbers[(kind, name)]
+
+    def published_figure(self, key: str) -> str:
+        """The published chart a figure reproduces (`{key}.published_as` in the labels,
+        e.g. 智慧芽2023 图表1.4), or '' when it is our own chart."""
+        try:
+            return self.t(f"{key}.published_as")
+        except KeyError:
+            return ""
 
     def check(self, source, item, stated, recomputed, decimals: int | None = None, unit=None):
         """Queue a published-vs-recomputed comparison for the chapter's reconciliation table.
@@ -225,8 +256,8 @@ class Chapter:
             f"{self.notebook}_{name}",
             name,
         )
-        if title:
-            self._show("table_title", number=number, title=title)
+        if title:  # our own running number (`number` is no longer used)
+            self._show("table_title", number=self.number("table", name), title=title)
         if shown is None:
             column_units = self.column_units(table)
             column_units.update(units or {})
