@@ -175,7 +175,9 @@ class Chapter:
         paths = charts.save_figure(fig, f"{self.notebook}_{name}", self.output / "figures")
         plt.close(fig)
         self._show("figure_title", number=number, title=title)
-        display(Image(filename=str(paths["png"]), width=720))
+        # Alt text: the figure's number and title and the reading with its key numbers.
+        alt = " ".join(part for part in (number, title, reading or "") if part)
+        display(Image(filename=str(paths["png"]), width=720, alt=alt))
         published = self.published_figure(key)
         if published:  # a reproduction says which published chart it reproduces
             source = self.t("common.reproduces", source=source, published=published)
