@@ -144,3 +144,52 @@ def test_type_mix_refuses_two_totals_in_one_group():
 )
 def test_agrees_within_the_printed_precision(stated, recomputed, decimals, expected):
     assert portrait.agrees(stated, recomputed, decimals) is expected
+
+
+def test_portrait_charts_draw_chinese_labels_without_missing_glyphs(tmp_path):
+    from helpers.report import charts, portrait_charts
+
+    bins = pd.DataFrame(
+        {
+            "bin": ["1年~3年", "10年~20年"],
+            "firms": [1, 2655],
+            "label": ["1家 · 0.02%", "2,655家 · 54.7%"],
+        }
+    )
+    pairs = pd.DataFrame(
+        {
+            "segment": ["全部", "全部", "已上市（A股及新三板）", "已上市（A股及新三板）"],
+            "series": ["原文", "金额÷笔数", "原文", "金额÷笔数"],
+            "value": [1.7, 1.46, 2.67, 2.10],
+            "label": ["1.7", "1.46", "2.67", "2.10"],
+        }
+    )
+    mix = pd.DataFrame(
+        {"measure": ["存量申请专利"] * 3, "patent_type": TYPES, "share": [0.429, 0.487, 0.084]}
+    )
+    figures = [
+        portrait_charts.labelled_bars(bins, "bin", "firms", "label", note="原文平均成立年限：16年"),
+        portrait_charts.paired_bars(
+            pairs,
+            "segment",
+            "series",
+            "value",
+            "label",
+            category_order=["全部", "已上市（A股及新三板）"],
+            series_order=["原文", "金额÷笔数"],
+        ),
+        portrait_charts.mix_bars(
+            mix,
+            "measure",
+            "patent_type",
+            "share",
+            part_order=TYPES,
+            totals={"存量申请专利": "三类之和376,100件"},
+        ),
+    ]
+    for index, fig in enumerate(figures):
+        paths = charts.save_figure(fig, f"portrait{index}", tmp_path)  # raises on a missing glyph
+        assert paths["png"].stat().st_size > 0
+    # The mix chart's legend names every type, including those too narrow to label in place.
+    legend = figures[2].axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == TYPES
