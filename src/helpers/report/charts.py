@@ -19,6 +19,16 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from helpers.report.fonts import FONT_FAMILY, font_path
 
+# Where a chart is printed: the PDF shows every figure at the A4 text width (210 mm minus two
+# 16 mm margins, report.css), or smaller when it is taller than 225 mm (img max-height). Text
+# must stay at least MIN_PRINTED_PT there, whatever the figure's size in inches.
+PRINT_WIDTH_IN = (210 - 2 * 16) / 25.4
+PRINT_MAX_HEIGHT_IN = 225 / 25.4
+SAVE_PAD_IN = 0.1  # matplotlib's pad_inches around bbox_inches="tight"
+MIN_PRINTED_PT = 8.0
+# Data labels of the house charts: 8 pt printed for a figure up to 9.5 in wide (9.5 / 7.0 x 8).
+DATA_LABEL_PT = 10.5
+
 PALETTE = ["#1f4e79", "#c55a11", "#7f7f7f", "#2e75b6", "#f4b183", "#a9d18e", "#ffd966", "#8064a2"]
 HIGHLIGHT = "#c00000"
 MUTED = "#bfbfbf"
@@ -42,12 +52,14 @@ def setup_style() -> None:
             "figure.figsize": (8, 4.5),
             "axes.spines.top": False,
             "axes.spines.right": False,
+            "font.size": DATA_LABEL_PT,
             "axes.titlesize": 13,
             "axes.titleweight": "normal",
             "axes.titlelocation": "left",
-            "axes.labelsize": 10,
-            "xtick.labelsize": 9,
-            "ytick.labelsize": 9,
+            "axes.labelsize": 11,
+            "xtick.labelsize": DATA_LABEL_PT,
+            "ytick.labelsize": DATA_LABEL_PT,
+            "legend.fontsize": DATA_LABEL_PT,
             "legend.frameon": False,
             "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
             "svg.hashsalt": "zjtx-report",
@@ -81,19 +93,74 @@ def percent_axis(axis, decimals: int = 0) -> None:
     axis.set_major_formatter(PercentFormatter(xmax=1, decimals=decimals))
 
 
+def _texts(fig) -> list:
+    """Every visible, non-empty text of the figure (titles, ticks, labels, legends, data labels)."""
+    from matplotlib.text import Text
+
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def printed_scale(fig) -> float:
+    """How much the saved figure is scaled when printed (its tight bounding box plus padding
+    fitted to the A4 text width, or to the maximum height when taller): 0.78 for a 9-inch-wide
+    chart, so its 8 pt labels print at 6.2 pt."""
+    bbox = fig.get_tightbbox(fig.canvas.get_renderer())
+    width, height = bbox.width + 2 * SAVE_PAD_IN, bbox.height + 2 * SAVE_PAD_IN
+    return min(PRINT_WIDTH_IN / width, PRINT_MAX_HEIGHT_IN / height)
+
+
+def smallest_printed_size(fig) -> float:
+    """The smallest font size (pt) of any text of the figure as printed in the PDF."""
+    sizes = [t.get_fontsize() for t in _texts(fig)]
+    return min(sizes) * printed_scale(fig) if sizes else float("inf")
+
+
+def readable(fig, minimum: float = MIN_PRINTED_PT):
+    """Raise every text that would print below `minimum` points to that size, lay the figure
+    out again and repeat (larger text widens the figure, which shrinks it in print); returns
+    the figure."""
+    for _ in range(5):
+        needed = minimum / printed_scale(fig) + 1e-6
+        small = [t for t in _texts(fig) if t.get_fontsize() < needed - 1e-3]
+        if not small:
+            break
+        for text in small:
+            text.set_fontsize(round(needed + 0.05, 1))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "not compatible with tight_layout" on odd layouts
+            fig.tight_layout()
+    return fig
+
+
+def overlapping_texts(fig, texts=None) -> list[tuple[str, str]]:
+    """Pairs of texts drawn inside the axes (data labels, annotations) whose boxes overlap."""
+    renderer = fig.canvas.get_renderer()
+    if texts is None:
+        texts = [t for ax in fig.axes for t in ax.texts if t.get_visible() and t.get_text().strip()]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    return [
+        (a, b)
+        for i, (a, box_a) in enumerate(boxes)
+        for b, box_b in boxes[i + 1 :]
+        if box_a.overlaps(box_b)
+    ]
+
+
 class MissingGlyphError(ValueError):
     """A chart would show boxes instead of characters."""
 
 
 def save_figure(fig, name: str, figures_dir: Path) -> dict[str, Path]:
-    """Write `name`.png and `name`.svg to figures_dir; returns the paths. Bytes depend only on
-    the picture (fixed metadata and SVG id salt). A character the font lacks is an error, not a
-    box in the report."""
+    """Write `name`.png and `name`.svg to figures_dir; returns the paths. Every text is first
+    raised to at least 8 pt as printed at A4 (`readable`). Bytes depend only on the picture
+    (fixed metadata and SVG id salt). A character the font lacks is an error, not a box in the
+    report."""
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        readable(fig)
         for fmt in ("png", "svg"):
             path = figures_dir / f"{name}.{fmt}"
             fig.savefig(path, format=fmt, metadata=SAVE_METADATA[fmt], bbox_inches="tight")
@@ -142,7 +209,7 @@ def bar_chart(
         if percent:
             percent_axis(ax.yaxis)
     labels = [(f"{v:.1%}" if percent else value_format.format(v)) for v in data[value]]
-    ax.bar_label(bars, labels=labels, padding=3, fontsize=8)
+    ax.bar_label(bars, labels=labels, padding=3, fontsize=DATA_LABEL_PT)
     ax.margins(x=0.12) if horizontal else ax.margins(y=0.12)
     return finish(fig, ax, title)
 
@@ -178,7 +245,7 @@ def grouped_bar_chart(
             "" if pd.isna(v) else (f"{v:.0%}" if percent else value_format.format(v))
             for v in wide[name]
         ]
-        ax.bar_label(bars, labels=labels, padding=2, fontsize=7)
+        ax.bar_label(bars, labels=labels, padding=2, fontsize=DATA_LABEL_PT)
     ax.set_xticks(list(positions), [wrap_label(str(c)) for c in wide.index], rotation=0)
     ax.set_ylabel(value_label)
     if percent:
@@ -197,32 +264,62 @@ def stacked_share_bars(
     title: str = "",
 ):
     """Horizontal 100% stacked bars, one per group, segments in the table's row order (low to
-    high bins) and labelled in place; groups may have different parts (e.g. two binnings)."""
+    high bins); groups may have different parts (e.g. two binnings). Every segment is labelled
+    with its part and share: in place when it is wide enough, else to the right of the bar with
+    a leader line (so no series goes unnamed)."""
     setup_style()
     groups = list(dict.fromkeys(table[group]))
-    fig, ax = plt.subplots(figsize=(9, 0.9 * len(groups) + 1.2))
+    fig, ax = plt.subplots(figsize=(8, 1.1 * len(groups) + 1.2))
     for row, name in enumerate(groups):
         left = 0.0
+        outside = []
         for i, segment in enumerate(table[table[group] == name].itertuples(index=False)):
             share_ = float(getattr(segment, value))
             ax.barh(row, share_, left=left, color=PALETTE[i % len(PALETTE)], edgecolor="white")
-            if share_ >= 0.08:
+            text = f"{getattr(segment, part)} {share_:.1%}"
+            if share_ >= 0.12:
                 ax.text(
                     left + share_ / 2,
                     row,
-                    f"{getattr(segment, part)}\n{share_:.1%}",
+                    text.replace(" ", "\n", 1),
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=DATA_LABEL_PT,
                     color="white",
                 )
+            else:
+                outside.append((left + share_ / 2, text))
             left += share_
+        step = min(0.32, 0.9 / max(len(outside), 1))
+        for j, (middle, text) in enumerate(outside):
+            ax.annotate(
+                text,
+                xy=(middle, row),
+                xytext=(1.04, row + (j - (len(outside) - 1) / 2) * step),
+                textcoords="data",
+                ha="left",
+                va="center",
+                fontsize=DATA_LABEL_PT,
+                annotation_clip=False,
+                arrowprops={"arrowstyle": "-", "color": "#595959", "linewidth": 0.7},
+            )
     ax.set_yticks(range(len(groups)), groups)
     percent_axis(ax.xaxis)
     ax.set_xlim(0, 1)
     ax.invert_yaxis()
     ax.grid(visible=False)
     return finish(fig, ax, title)
+
+
+def _spread(positions: list[float], widths: list[float], gap: float) -> list[float]:
+    """Centres of labels (sorted by position) moved right as little as needed so that
+    neighbours keep `gap` between their boxes; the first label stays where it is."""
+    placed: list[float] = []
+    for i, (position, width) in enumerate(zip(positions, widths, strict=True)):
+        if placed:
+            position = max(position, placed[-1] + (widths[i - 1] + width) / 2 + gap)
+        placed.append(position)
+    return placed
 
 
 def dot_profile_chart(
@@ -236,52 +333,95 @@ def dot_profile_chart(
     multiples: dict[tuple[str, str], str] | None = None,
     axis_label: str = "",
     title: str = "",
+    value_labels: dict[tuple[str, str], str] | None = None,
+    position: str | None = None,
 ):
     """One row per metric, a dot per population placed at its multiple of the first population
     on a log scale (values differ by orders of magnitude), labelled with the actual value, and
     the multiple between neighbouring populations written between the dots.
-    `multiples` maps (metric, population) to the label placed left of that population's dot."""
+    `multiples` maps (metric, population) to the label placed left of that population's dot;
+    `value_labels` maps (metric, population) to the value's text (say '36.0%'; default: the
+    number with four significant digits); `position` names a column giving the multiple of the
+    first population where `value` is missing (a row printed only as multiples): that dot has
+    no value label. Labels of dots close together are moved apart, never on top of each other,
+    and a dot hidden by an equal one is drawn as a ring around it."""
     import numpy as np
 
     setup_style()
     metrics = list(dict.fromkeys(table[metric]))
-    fig, ax = plt.subplots(figsize=(9, 0.9 * len(metrics) + 1.4))
+    fig, ax = plt.subplots(figsize=(8, 1.0 * len(metrics) + 1.4))
+    ax.set_xscale("log")
+    placed_labels = []  # (row, side, log10 x, population index, text, colour)
+    low, high = np.inf, -np.inf
     for row, name in enumerate(metrics):
         part = table[table[metric] == name].set_index(population).reindex(population_order)
         actual = part[value].astype(float)
         values = actual / actual.iloc[0]  # multiples of the first population: rows comparable
+        if position is not None and position in part:
+            values = values.where(values.notna(), part[position].astype(float))
         ax.plot(values, [row] * len(values), color=MUTED, linewidth=2, zorder=1)
+        drawn: list[float] = []
         for i, (pop, v) in enumerate(values.items()):
             if np.isnan(v):
                 continue
-            ax.scatter(v, row, s=90, color=PALETTE[i], zorder=2, label=pop if row == 0 else None)
-            ax.annotate(
-                f"{actual.iloc[i]:,.4g}",
-                (v, row),
-                textcoords="offset points",
-                xytext=(0, 9),
-                ha="center",
-                fontsize=8,
+            low, high = min(low, v), max(high, v)
+            hidden = any(abs(np.log10(v) - np.log10(d)) < 0.01 for d in drawn)
+            ax.scatter(
+                v,
+                row,
+                s=230 if hidden else 110,
+                facecolors="none" if hidden else PALETTE[i],
+                edgecolors=PALETTE[i],
+                linewidths=2.2 if hidden else 0,
+                zorder=2,
+                label=pop if row == 0 else None,
             )
+            drawn.append(v)
+            if not np.isnan(actual.iloc[i]):
+                text = (value_labels or {}).get((name, pop), f"{actual.iloc[i]:,.4g}")
+                placed_labels.append((row, "above", np.log10(v), i, text, PALETTE[i]))
             label = (multiples or {}).get((name, pop))
             previous = values.iloc[i - 1] if i > 0 else np.nan
             if label and not np.isnan(previous):
                 middle = float(np.sqrt(previous * v))  # geometric midpoint on a log axis
-                ax.annotate(
-                    label,
-                    (middle, row),
-                    textcoords="offset points",
-                    xytext=(0, -14),
-                    ha="center",
-                    fontsize=8,
-                    color=HIGHLIGHT,
-                )
-    ax.set_xscale("log")
+                placed_labels.append((row, "below", np.log10(middle), i, label, HIGHLIGHT))
+    span = np.log10(high) - np.log10(low) if np.isfinite(high) and high > low else 1.0
+    ax.set_xlim(10 ** (np.log10(low) - 0.06 * span), 10 ** (np.log10(high) + 0.06 * span))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
     ax.set_xlabel(axis_label)
     ax.set_yticks(range(len(metrics)), [(metric_labels or {}).get(m, m) for m in metrics])
     ax.set_ylim(len(metrics) - 0.4, -0.6)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    ax.legend(ncols=len(population_order), loc="upper center", bbox_to_anchor=(0.5, -0.12))
+    ax.legend(ncols=len(population_order), loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    fig.tight_layout()
+    # Move labels of one row and side apart in display space (widths known once drawn).
+    renderer = fig.canvas.get_renderer()
+    to_display = ax.transData.transform
+    for key in sorted({(r, side) for r, side, *_ in placed_labels}):
+        group = sorted(
+            (x, i, text, colour)
+            for r, side, x, i, text, colour in placed_labels
+            if (r, side) == key
+        )
+        row, side = key
+        texts = [
+            ax.annotate(
+                text,
+                (10**x, row),
+                textcoords="offset points",
+                xytext=(0, 10 if side == "above" else -12),
+                ha="center",
+                va="bottom" if side == "above" else "top",
+                fontsize=DATA_LABEL_PT,
+                color=colour if side == "above" else HIGHLIGHT,
+            )
+            for x, _, text, colour in group
+        ]
+        centres = [to_display((10**x, row))[0] for x, *_ in group]
+        widths = [t.get_window_extent(renderer).width for t in texts]
+        spread = _spread(centres, widths, gap=6.0)
+        points = 72.0 / fig.dpi
+        for text, centre, moved in zip(texts, centres, spread, strict=True):
+            text.xyann = ((moved - centre) * points, text.xyann[1])
     return finish(fig, ax, title)
