@@ -118,8 +118,43 @@ class Chapter:
 
     def source_line(self, *items, note: str = "") -> str:
         """'资料来源：…' for a caption, from the provenance of the tables (by name) or rows
-        given; rows from firm-level data name the folder (示例数据 for the synthetic sample)."""
+        given; rows from firm-level data name the folder (示例数据 for the synthetic sample).
+        When any of those rows is marked `inferred`, the line ends with the note on † marks."""
+        if self.is_inferred(*items):
+            note = self.t("common.clause_separator").join(
+                [self.t("inferred.note"), *([note] if note else [])]
+            )
         return self.sources.line(*items, note=note)
+
+    def is_inferred(self, *items) -> bool:
+        """Whether any of the tables (by name) or rows given is marked `inferred`."""
+        for item in items:
+            rows = self._table_rows(item) if isinstance(item, str) else item
+            if isinstance(rows, pd.Series):
+                rows = rows.to_frame().T
+            if "inferred" in rows and any(_true(v) for v in rows["inferred"]):
+                return True
+        return False
+
+    def _inferred_marks(self, frame: pd.DataFrame, table: str | None, inferred) -> list[bool]:
+        """One flag per row of `frame`: given, from its own `inferred` column, or from the rows
+        of the loaded `table` it was selected from (same index and the same values in the
+        columns both have); otherwise none."""
+        if inferred is not None:
+            flags = [_true(v) for v in inferred]
+            if len(flags) != len(frame):
+                raise ValueError(f"inferred has {len(flags)} entries for {len(frame)} rows")
+            return flags
+        if "inferred" in frame:
+            return [_true(v) for v in frame["inferred"]]
+        if table is not None:
+            rows = self._table_rows(table)
+            if "inferred" in rows and frame.index.isin(rows.index).all():
+                picked = rows.loc[frame.index]
+                shared = [c for c in frame.columns if c in picked and c != "inferred"]
+                if all(frame[c].astype(str).equals(picked[c].astype(str)) for c in shared):
+                    return [_true(v) for v in picked["inferred"]]
+        return [False] * len(frame)
 
     def source_ref(self, *items) -> str:
         """The short source of a recorded number or a check (e.g. '001 图表1.4')."""
@@ -244,13 +279,20 @@ class Chapter:
         table: str | None = None,
         row_classes: list[str] | None = None,
         shown: pd.DataFrame | None = None,
+        inferred=None,
     ):
         """Write the table as CSV (UTF-8 with BOM, so Excel shows Chinese) and XLSX, each row
         carrying its source line (so a table from the synthetic sample says so); show it with
         headers and values in the edition's words. Units per column come from the catalogue
         entry of `table` and from `units`; text cells that a spreadsheet would run as a formula
-        are neutralised."""
+        are neutralised. Rows marked inferred (`inferred`: a flag per row; else the frame's own
+        `inferred` column or the rows of `table` it was selected from) show † after their
+        first cell, and the source line explains the mark."""
         from IPython.display import HTML, display
+
+        marks = self._inferred_marks(frame, table, inferred)
+        if any(marks) and self.t("inferred.note") not in source:
+            source = self.t("common.clause_separator").join([source, self.t("inferred.note")])
 
         save_table_files(
             frame.assign(data_source=source),
@@ -266,6 +308,13 @@ class Chapter:
             shown = self.display_frame(frame, column_units)
         else:
             shown = shown.rename(columns=self.column_name)
+        if any(marks) and len(shown) == len(marks) and len(shown.columns):
+            shown = shown.copy()
+            first = shown.columns[0]
+            shown[first] = [
+                f"{cell}{self.t('inferred.mark')}" if mark else cell
+                for cell, mark in zip(shown[first], marks, strict=True)
+            ]
         display(HTML(render_table(shown, row_classes=row_classes)))
         self._show("figure_source", number="", source=source)
 
@@ -393,3 +442,8 @@ class Chapter:
     def text(self, key: str, **values):
         """Show a paragraph of reading from the labels file."""
         self._show("reading", text=self.t(key, **values))
+
+
+def _true(value) -> bool:
+    """A provenance flag as read from any table: True, 'true', 1 (missing is False)."""
+    return str(value).strip().lower() in {"true", "1", "yes"}
