@@ -99,6 +99,12 @@ profile-all: $(patsubst %,profile-%,$(PROFILE_SLUGS))
 profile-%:
 	$(PY) -m helpers.build.profiles build --region '$*' $(EDITION_ARGS)
 
+## assess: one firm's screening card against the MIIT tier criteria, FIRM=<firm_id> of a firm-level DATA_DIR, into reports/<edition>/assess/<firm_id>.html|pdf
+FIRM ?=
+assess: check-data
+	$(PY) -m helpers.screening.card_build --firm '$(FIRM)' $(EDITION_ARGS) --reports '$(REPORTS)'
+.PHONY: assess
+
 ## tables: aggregate a firm-level DATA_DIR into published-shaped tables (cached) and print the folder
 tables: check-data
 	$(PY) -m helpers.build tables --build '$(BUILD)' --data-dir '$(DATA_DIR)' --cutoff '$(CUTOFF)'

@@ -137,3 +137,54 @@ def test_an_any_tier_with_an_unknown_alternative_is_not_a_candidate():
     result = screening.screen(pd.DataFrame([{"sci_award_3y": False}]))
     assert result.tiers["创新型中小企业"].tolist() == [U]
     assert closeness.missing_one(result, "创新型中小企业").tolist() == [False]
+
+
+# ---- chapter summaries ------------------------------------------------------------------------
+
+
+def test_summaries_count_outcomes_by_group_and_name_the_blocking_condition():
+    from helpers.screening import summary
+
+    firms = FIRMS.assign(
+        firm_id=["F1", "F2", "F3", "F4"],
+        name=["甲", "乙", "丙", "丁"],
+        province=["江苏省", "江苏省", "浙江省", "浙江省"],
+        industry_field=["新材料"] * 4,
+    )
+    result = screening.screen(firms)
+    tier = "专精特新中小企业"
+    counts = summary.tier_counts(result).set_index("tier").loc[tier]
+    # F4 met; F1, F2, F3 not met (R&D share 2% < 3%), F1 the only one short of one condition
+    assert counts[["firms", "met", "not_met", "unknown", "missing_one"]].tolist() == [4, 1, 3, 0, 1]
+    by = summary.counts_by(result, firms["province"]).set_index("group")
+    assert by.loc["江苏省", ["firms", f"{tier}|met", f"{tier}|missing_one"]].tolist() == [2, 0, 1]
+    assert by.loc["浙江省", ["firms", f"{tier}|met", f"{tier}|missing_one"]].tolist() == [2, 1, 0]
+    blocking = summary.blocking(result).set_index(["tier", "criterion_id"])
+    # ZJ.2.b fails for F1, F2, F3 and is F1's only gap; ZJ.1 fails for F2 (with ZJ.2.b)
+    assert blocking.loc[(tier, "ZJ.2.b"), ["not_met", "only_blocker"]].tolist() == [3, 1]
+    assert blocking.loc[(tier, "ZJ.1"), ["not_met", "only_blocker"]].tolist() == [1, 0]
+    candidates = summary.candidates(result, firms)
+    row = candidates[candidates["tier"] == tier].iloc[0]
+    assert (row["firm_id"], row["criterion_id"], row["value"], row["threshold"]) == (
+        "F1",
+        "ZJ.2.b",
+        0.02,
+        0.03,
+    )
+    assert row["gap"] == pytest.approx(-0.01) and row["closeness"] == pytest.approx(1 / 3)
+
+
+def test_the_criteria_table_reads_in_both_languages():
+    from helpers.screening import present
+
+    roots = screening.load_criteria()
+    zh = present.criteria_display(roots, "zh").set_index("screen_criterion")
+    en = present.criteria_display(roots, "en").set_index("screen_criterion")
+    assert zh.loc["ZJ.2.b", "screen_condition"].endswith(
+        "ZJ.2.b\u2003上年度研发费用占营业收入比例不低于3%"
+    )
+    assert en.loc["ZJ.2.b", "screen_condition"].endswith(
+        "R&D spending as a share of revenue last year: at least 3%"
+    )
+    assert zh.loc["ZJ.3", "screen_condition"].endswith("满足以下2项之一")
+    assert "screen_text" not in en.columns  # 004's Chinese text only in the Chinese edition

@@ -144,6 +144,7 @@ def publish(args) -> None:
         stamp.unlink(missing_ok=True)
         from helpers.report.html import chapter_title  # heavy: only when publishing
         from helpers.report.pdf import merge_pdfs
+        from helpers.screening.card_build import publish_cards
 
         merge_statistics(staging, chapters)
         merge_reconciliations(staging, chapters)
@@ -169,6 +170,7 @@ def publish(args) -> None:
         )
         shutil.copy2(staging / "statistics.csv", fresh / "statistics.csv")
         publish_profiles(staging, fresh)  # profiles/<slug>.html|pdf and their index, if built
+        publish_cards(staging, fresh)  # assess/<firm>.html|pdf built by `make assess`
         titles = {c: chapter_title(fresh / "html" / f"{c}.html") for c in chapters}
         merge_pdfs(fresh / "pdf", chapters, titles, fresh / "pdf" / "report.pdf")
         write_edition(fresh, edition_record(edition.id, edition.checked, chapters, titles))

@@ -42,11 +42,14 @@ def _shortfall(rule: Rule, outcomes: pd.DataFrame, memo: dict) -> np.ndarray:
     return value
 
 
+def _memo(result: Screening, tier: str) -> dict:
+    return result.cache.setdefault(("shortfall", tier), {})
+
+
 def shortfall(result: Screening, tier: str) -> pd.Series:
     """Per firm, how many conditions of `tier` it would still have to meet (inf: unknown)."""
-    return pd.Series(
-        _shortfall(result.roots[tier], result.outcomes, {}), index=result.outcomes.index
-    )
+    values = _shortfall(result.roots[tier], result.outcomes, _memo(result, tier))
+    return pd.Series(values, index=result.outcomes.index)
 
 
 def missing_one(result: Screening, tier: str) -> pd.Series:
@@ -59,9 +62,12 @@ def blocker(result: Screening, tier: str) -> pd.Series:
     """For each firm that misses `tier` by exactly one condition: the criterion_id of that
     condition (one of `conditions(root)`); None for every other firm. Under an `any`, the first
     alternative that is one condition away is named."""
+    key = ("blocker", tier)
+    if key in result.cache:
+        return result.cache[key]
     root = result.roots[tier]
     units = {rule.id for rule in conditions(root)}
-    memo: dict = {}
+    memo = _memo(result, tier)
     n = len(result.outcomes)
 
     def visit(rule: Rule) -> np.ndarray:
@@ -78,7 +84,8 @@ def blocker(result: Screening, tier: str) -> pd.Series:
         return found
 
     found = pd.Series(visit(root), index=result.outcomes.index, dtype=object)
-    return found.where(result.outcomes[root.id] == NOT_MET, None)
+    result.cache[key] = found.where(result.outcomes[root.id] == NOT_MET, None)
+    return result.cache[key]
 
 
 def condition_outcomes(result: Screening, tier: str) -> pd.DataFrame:

@@ -3,7 +3,7 @@ outcome code per firm and rule, the gap to each numeric leaf's threshold, the ti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -58,6 +58,8 @@ class Screening:
     roots: dict[str, Rule]
     scores: Scores | None = None
     missing_columns: tuple[str, ...] = ()
+    # helpers.screening.closeness keeps its per-tier arrays here (computed once per result)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def tiers(self) -> pd.DataFrame:
