@@ -37,3 +37,66 @@ def test_reconcile_puts_mismatches_first():
     assert table["item"].tolist() == ["b", "c", "a"]
     assert table["status"].tolist() == ["mismatch", "rounding", "ok"]
     assert table.loc[0, "difference"] == pytest.approx(1543 / 12192 - 0.126)
+
+
+class Edition:
+    """The two formatting calls of a Chapter that the appendix uses, without loading data."""
+
+    def __init__(self, language="zh"):
+        self.language = language
+
+    def fmtu(self, value, unit, **options):
+        from helpers.report.format import format_with_unit
+
+        return format_with_unit(value, unit, self.language, **options)
+
+
+@pytest.mark.parametrize(
+    ("stated", "recomputed", "unit", "decimals", "expected"),
+    [
+        # printed 58.67% (decimals 4): 2846 / 4851 = 0.586683 -> one digit more, points
+        (0.5867, 2846 / 4851, "share", 4, ("58.67%", "58.668%", "-0.002个百分点")),
+        # printed 76.6%: 0.76556 -> 76.56%, -0.044 pp
+        (0.766, 0.76556, "share", 3, ("76.6%", "76.56%", "-0.04个百分点")),
+        # 亿元 printed 1.7: 4046.6 / 2768 = 1.46192
+        (1.7, 4046.6 / 2768, "亿元", 1, ("1.70亿元", "1.462亿元", "-0.238亿元")),
+        # counts stay whole, with separators
+        (264000, 264900, "件", -2, ("264,000件", "264,900件", "+900件")),
+        (1.5, 373.84 / 234.08, "倍", None, ("1.50倍", "1.597倍", "+0.097倍")),
+    ],
+)
+def test_appendix_values_carry_their_units(stated, recomputed, unit, decimals, expected):
+    from helpers.report.appendix import shown_values
+
+    assert shown_values(Edition(), stated, recomputed, unit, decimals) == expected
+
+
+def test_appendix_values_in_english():
+    from helpers.report.appendix import shown_values
+
+    assert shown_values(Edition("en"), 0.126, 1543 / 12192, "share", None) == (
+        "12.6%",
+        "12.66%",
+        "+0.06 pp",
+    )
+
+
+def test_checked_puts_mismatches_first_and_keeps_raw_numbers():
+    from helpers.report.appendix import RAW_COLUMNS, checked
+
+    items = pd.DataFrame(
+        {
+            "source": ["001 图表1.4", "000 专利", "001 图表1.5"],
+            "item": ["a", "b", "c"],
+            "stated": [0.498, 264000.0, 0.126],
+            "recomputed": [274 / 550, 264900.0, 1543 / 12192],
+            "decimals": [None, -2, None],
+            "unit": ["share", "件", "share"],
+            "document": ["001", "000", "001"],
+        }
+    )
+    table = checked(items)
+    assert list(table.columns) == RAW_COLUMNS
+    assert table["status"].tolist() == ["mismatch", "mismatch", "rounding"]
+    assert table["item"].tolist() == ["b", "c", "a"]
+    assert table.loc[0, "difference"] == 900.0  # raw, unformatted

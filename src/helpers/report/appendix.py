@@ -9,6 +9,20 @@ import pandas as pd
 from helpers.stats import reconcile
 
 ITEM_COLUMNS = ["source", "item", "stated", "recomputed", "decimals", "unit"]
+# The raw table (tables/99_reconciliation_reconciliation.csv): numbers as computed.
+RAW_COLUMNS = [
+    "document",
+    "source",
+    "item",
+    "unit",
+    "decimals",
+    "stated",
+    "recomputed",
+    "difference",
+    "status",
+]
+SHOWN_COLUMNS = ["source", "item", "stated", "recomputed", "difference", "status"]
+FIRM_LEVEL = "firm-level"
 
 
 def _name_of_row(ch, row: str) -> str:
@@ -76,3 +90,176 @@ def firm_level_checks(ch) -> pd.DataFrame:
             "unit": items["unit"],
         }
     )
+
+
+def checked(items: pd.DataFrame) -> pd.DataFrame:
+    """The items with their difference and verdict (ok / rounding / mismatch, within the
+    printed precision where `decimals` gives it), mismatches first, then by document; columns
+    RAW_COLUMNS (document and unit may be empty)."""
+    table = items.copy()
+    for column in ("document", "unit", "decimals"):
+        if column not in table:
+            table[column] = None
+    table["difference"] = table["recomputed"] - table["stated"]
+    table["status"] = [
+        reconcile.status(s, r, None if d is None or pd.isna(d) else int(d))
+        for s, r, d in zip(table["stated"], table["recomputed"], table["decimals"], strict=True)
+    ]
+    order = table["status"].map(reconcile.STATUS_ORDER)
+    table = table.assign(_order=order).sort_values("_order", kind="stable")
+    return table[RAW_COLUMNS].reset_index(drop=True)
+
+
+def _unit(value) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
+
+
+def shown_values(ch, stated: float, recomputed: float, unit, decimals=None) -> tuple[str, str, str]:
+    """Stated, recomputed and difference as a reader sees them, by the figure's unit and with
+    its words (49.8%, 1.70亿元, 2,768笔). The stated figure keeps the unit's digits, or more
+    when it was printed with more (58.67%; `decimals`: its printed precision); the recomputed
+    one has one digit more, so a rounding difference is visible (58.668%), counts stay whole;
+    a difference of shares is in percentage points."""
+    from helpers.report.format import UNITS, format_number
+
+    unit = _unit(unit)
+    difference = recomputed - stated
+    if unit is None:
+        return (
+            format_number(stated),
+            format_number(recomputed),
+            format_number(difference, signed=True),
+        )
+    kind = UNITS[unit][0]
+    printed = (
+        reconcile.stated_decimals(stated)
+        if decimals is None or pd.isna(decimals)
+        else int(decimals)
+    )
+    places = max(kind.decimals, printed - kind.scale)
+    if kind.scale and 0 < abs(stated) * 10**kind.scale < 0.1:
+        places = max(places, 2)  # 0.01%, as format_value shows small shares
+    more = places + 1 if places or kind.decimals else 0
+    if kind.scale:  # shares and rates: the difference in percentage points
+        points = difference * 10**kind.scale
+        digits = 3 if 0 < abs(points) < 0.005 else 2
+        shown_difference = ch.fmtu(points, "pp", signed=True, decimals=digits)
+    else:
+        shown_difference = ch.fmtu(difference, unit, signed=True, decimals=more)
+    return (
+        ch.fmtu(stated, unit, decimals=places),
+        ch.fmtu(recomputed, unit, decimals=more),
+        shown_difference,
+    )
+
+
+def _document_title(ch, document: str) -> str:
+    if document == FIRM_LEVEL:
+        return ch.t("appendix.firm_level_heading")
+    entry = ch.documents.get(document) or catalog_documents().get(document, {})
+    title = entry.get("title" if ch.language == "zh" else "title_en") or document
+    return ch.t("appendix.document_heading", document=document, title=title)
+
+
+def catalog_documents() -> dict[str, dict]:
+    from helpers.data import catalog
+
+    return catalog.documents()
+
+
+def _short_source(source: str, document: str) -> str:
+    """The source without its document id (the section heading names the document)."""
+    text = str(source)
+    return text.removeprefix(f"{document} ").strip() if document else text
+
+
+def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
+    """The appendix as a reader sees it: a summary, the mismatches explained first (each with
+    its computed difference), then one table per source document (mismatches first and
+    highlighted), values with their units. The raw numbers go to tables/<notebook>_<name>.csv
+    and .xlsx. Returns the raw table."""
+    from IPython.display import HTML, display
+
+    from helpers.report.html import render_fragment, render_table
+    from helpers.report.spreadsheet import save_table_files
+
+    table = checked(items)
+    counts = table["status"].value_counts()
+    source_text = ch.t("appendix.source") + (
+        ch.t("common.clause_separator") + ch.sources.firm_level() if ch.source.is_firm_level else ""
+    )
+    save_table_files(
+        table.assign(data_source=source_text), ch.output / "tables", f"{ch.notebook}_{name}", name
+    )
+
+    def show_fragment(kind, **values):
+        display(HTML(render_fragment(kind, **values)))
+
+    show_fragment(
+        "reading",
+        text=ch.t(
+            "appendix.summary",
+            total=ch.fmt(len(table), "项"),
+            ok=ch.fmt(int(counts.get("ok", 0)), "项"),
+            rounding=ch.fmt(int(counts.get("rounding", 0)), "项"),
+            mismatch=ch.fmt(int(counts.get("mismatch", 0)), "项"),
+        ),
+    )
+    mismatches = table[table["status"] == "mismatch"]
+    if len(mismatches):
+        show_fragment("heading", level=2, text=ch.t("appendix.mismatch_heading"))
+        for row in mismatches.itertuples():
+            stated, recomputed, difference = shown_values(
+                ch, row.stated, row.recomputed, row.unit, row.decimals
+            )
+            show_fragment(
+                "reading",
+                text=ch.t(
+                    "appendix.mismatch",
+                    item=row.item,
+                    source=row.source,
+                    stated=stated,
+                    recomputed=recomputed,
+                    difference=difference,
+                ),
+            )
+    documents = list(dict.fromkeys(table["document"].fillna("").sort_values(kind="stable")))
+    for document in documents:
+        part = table[table["document"].fillna("") == document]
+        show_fragment("heading", level=2, text=_document_title(ch, document))
+        show_fragment(
+            "reading",
+            text=ch.t(
+                "appendix.document_summary",
+                total=ch.fmt(len(part), "项"),
+                mismatch=ch.fmt(int((part["status"] == "mismatch").sum()), "项"),
+            ),
+        )
+        values = [
+            shown_values(ch, r.stated, r.recomputed, r.unit, r.decimals) for r in part.itertuples()
+        ]
+        shown = pd.DataFrame(
+            {
+                ch.t("appendix.columns.source"): [
+                    _short_source(s, document) for s in part["source"]
+                ],
+                ch.t("appendix.columns.item"): part["item"].to_list(),
+                ch.t("appendix.columns.stated"): [v[0] for v in values],
+                ch.t("appendix.columns.recomputed"): [v[1] for v in values],
+                ch.t("appendix.columns.difference"): [v[2] for v in values],
+                ch.t("appendix.columns.status"): [
+                    ch.t(f"appendix.verdict.{s}") for s in part["status"]
+                ],
+            }
+        )
+        display(
+            HTML(
+                render_table(
+                    shown,
+                    css_class="data-table reconciliation-table",
+                    row_classes=part["status"].tolist(),
+                )
+            )
+        )
+    show_fragment("figure_source", number="", source=source_text)
+    return table
