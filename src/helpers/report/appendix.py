@@ -54,6 +54,8 @@ def catalog_checks(ch) -> tuple[pd.DataFrame, pd.DataFrame]:
             ],
             "item": [
                 ch.t("checks.catalog_item", row=_name_of_row(ch, row), check=ch.name(check)).strip()
+                if _name_of_row(ch, row)
+                else ch.name(check)
                 for row, check in zip(items["row"], items["check"], strict=True)
             ],
             "stated": items["stated"],
@@ -142,7 +144,7 @@ def shown_values(ch, stated: float, recomputed: float, unit, decimals=None) -> t
     more = places + 1 if places or kind.decimals else 0
     if kind.scale:  # shares and rates: the difference in percentage points
         points = difference * 10**kind.scale
-        digits = 3 if 0 < abs(points) < 0.005 else 2
+        digits = 3 if 0.0005 <= abs(points) < 0.005 else 2
         shown_difference = ch.fmtu(points, "pp", signed=True, decimals=digits)
     else:
         shown_difference = ch.fmtu(difference, unit, signed=True, decimals=more)
