@@ -86,3 +86,119 @@ def test_saved_figures_are_byte_identical_across_saves(sample_table, tmp_path):
 )
 def test_long_cjk_tick_labels_are_wrapped(text, wrapped):
     assert charts.wrap_label(text) == wrapped
+
+
+def profile_table():
+    """图表2.2 as published: one row printed only as multiples, two equal dots (1.0x)."""
+    pops = ["专精特新中小企业", "小巨人", "制造业单项冠军"]
+    shares = pd.DataFrame(
+        {"metric": "invention_share", "population": pops, "value": [0.36, 0.45, 0.45]}
+    )
+    scale = pd.DataFrame(
+        {
+            "metric": "applications",
+            "population": pops,
+            "value": float("nan"),
+            "position": [1, 2.1, 2.1 * 9.6],
+        }
+    )
+    citations = pd.DataFrame({"metric": "citations", "population": pops, "value": [89, 234, 2894]})
+    return pd.concat([scale, shares, citations], ignore_index=True), pops
+
+
+def draw_profile():
+    table, pops = profile_table()
+    multiples = {
+        ("applications", "小巨人"): "2.1倍",
+        ("applications", "制造业单项冠军"): "9.6倍",
+        ("invention_share", "小巨人"): "1.2倍",
+        ("invention_share", "制造业单项冠军"): "1.0倍",
+        ("citations", "小巨人"): "2.6倍",
+        ("citations", "制造业单项冠军"): "12倍",
+    }
+    shares = {
+        ("invention_share", p): f"{v:.1%}" for p, v in zip(pops, [0.36, 0.45, 0.45], strict=True)
+    }
+    return charts.dot_profile_chart(
+        table,
+        "metric",
+        "population",
+        "value",
+        population_order=pops,
+        multiples=multiples,
+        value_labels=shares,
+        position="position",
+    )
+
+
+def test_profile_row_printed_only_as_multiples_is_drawn():
+    fig = draw_profile()
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "applications",
+        "invention_share",
+        "citations",
+    ]
+    # three dots per row: 9 scatter collections; the multiples-only row has no value labels
+    assert len(ax.collections) == 9
+    labels = {t.get_text() for t in ax.texts}
+    assert {"2.1倍", "9.6倍", "36.0%", "45.0%", "89", "2,894"} <= labels
+    assert "nan" not in labels
+
+
+def test_profile_labels_of_equal_dots_do_not_overlap(tmp_path):
+    fig = draw_profile()
+    charts.save_figure(fig, "profile", tmp_path)
+    assert charts.overlapping_texts(fig) == []
+
+
+def test_every_segment_of_stacked_bars_is_named(tmp_path):
+    table = pd.DataFrame(
+        {
+            "group": ["PCT"] * 4,
+            "part": ["0件", "1-9件", "10-99件", "≥100件"],
+            "share": [0.766, 0.197, 0.035, 0.002],
+        }
+    )
+    fig = charts.stacked_share_bars(table, "group", "part", "share")
+    charts.save_figure(fig, "stacked", tmp_path)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert all(any(part in text for text in texts) for part in table["part"])
+    assert charts.overlapping_texts(fig) == []
+
+
+def test_grouped_bars_have_a_legend_entry_per_series(sample_table):
+    fig = draw_all(sample_table)[1]
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["小巨人", "科创板"]
+
+
+@pytest.mark.parametrize("figsize", [(5, 3), (9, 4.8), (8, 14)])
+def test_saved_text_prints_at_least_8_pt_at_a4(figsize, tmp_path):
+    import matplotlib.pyplot as plt
+
+    charts.setup_style()
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.bar(["a", "b"], [1, 2])
+    ax.text(0, 1, "7 pt label", fontsize=7)
+    ax.set_title("标题")
+    charts.save_figure(fig, "sizes", tmp_path)
+    # a 9-inch-wide figure prints at 7.0 / 9.2 of its size: 8 pt needs 10.5 pt in the figure
+    assert charts.smallest_printed_size(fig) >= charts.MIN_PRINTED_PT - 0.01
+    plt.close(fig)
+
+
+def test_printed_scale_is_the_text_width_over_the_saved_width():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 4))
+    ax.set_axis_off()
+    fig.text(0, 0, "x")
+    fig.text(1, 1, "x", ha="right", va="top")  # the tight box spans the whole figure
+    assert charts.printed_scale(fig) == pytest.approx(charts.PRINT_WIDTH_IN / 9.2, rel=0.02)
+    plt.close(fig)
+
+
+def test_house_charts_print_their_labels_at_8_pt(sample_table, tmp_path):
+    for index, fig in enumerate([*draw_all(sample_table), draw_profile()]):
+        charts.save_figure(fig, f"house{index}", tmp_path)
+        assert charts.smallest_printed_size(fig) >= charts.MIN_PRINTED_PT - 0.01
