@@ -2,12 +2,18 @@
 the messages of helpers.data.catalog.validate_frame (file, row, column, value, valid choices).
 
 `validate(con, raw, spec, table)` turns the text table `raw` (helpers.firmlevel.ingest) into the
-typed table `table` in one pass, then counts every kind of problem in one more: required and
-undeclared columns, cells that are not of the column's type, missing values, values below `min`
-or above `max`, values not `allowed`, duplicate keys. Only for a problem that occurs are its
-first PROBLEM_ROWS rows fetched (ordered by row) and, beyond them, one line saying how many more
-there are: a national export with a systematic error fails in seconds, not after a Python loop
-over millions of rows.
+typed table `_typed_<table>` in one pass, behind the view `table` (its non-blank rows, `_row` =
+the line in the file), then counts every kind of problem in one more: required and undeclared
+columns, cells that are not of the column's type, missing values, values below `min` or above
+`max`, values not `allowed`, duplicate keys. Only for a problem that occurs are its first
+PROBLEM_ROWS rows fetched (ordered by row) and, beyond them, one line saying how many more there
+are: a national export with a systematic error fails in seconds, not after a Python loop over
+millions of rows.
+
+Speed: a cell already in canonical form (`12`, `true`, `2021-03-05`) is typed by a cast without
+trimming or spellings; only the other cells go through the general expression. The typed table
+keeps one flag per row (a cell that does not convert, a blank row), not the text: only when some
+cell does not convert is the table made again with that text, to name the cells.
 """
 
 from __future__ import annotations
@@ -19,8 +25,9 @@ import duckdb
 from helpers.data import reference
 from helpers.data.catalog import THOUSANDS, TRUE_WORDS, _allowed_values
 from helpers.data.errors import Problem
+from helpers.firmlevel import ingest
 from helpers.firmlevel.engine import literal, quote
-from helpers.firmlevel.ingest import RawTable
+from helpers.firmlevel.ingest import RawTable, trim_text
 
 PROBLEM_ROWS = 50
 SQL_TYPES = {
@@ -110,10 +117,114 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
+def _fast(text: str, rule: dict, words: dict) -> tuple[str, str] | None:
+    """(condition, value) of a cell already in canonical form (no whitespace to trim, no
+    spelling to map), typed without the general expression; None when there is no such form.
+    The value is exactly what _typed gives for the same text."""
+    kind = rule.get("type", "str")
+    if kind == "bool":  # true/false map to themselves whatever the spellings
+        return f"{text} IN ('true', 'false')", f"{text} = 'true'"
+    if words:
+        return None
+    if kind == "int":
+        value = f"TRY_CAST({text} AS BIGINT)"
+        return f"CAST({value} AS VARCHAR) = {text}", value
+    if kind == "float":  # DuckDB refuses what trimming would change (non-ASCII spaces, commas)
+        value = f"TRY_CAST({text} AS DOUBLE)"
+        return f"{value} IS NOT NULL", value
+    if kind == "date":  # a digit at both ends: nothing to trim
+        return (
+            f"length({text}) = 10 AND {text}[5] = '-' AND {text}[8] = '-' "
+            f"AND {text}[1] IN ('1', '2') AND {text}[10] BETWEEN '0' AND '9'",
+            f"TRY_CAST({text} AS DATE)",
+        )
+    return None
+
+
+def _value(text: str, rule: dict, words: dict, trimmed: bool) -> str:
+    """SQL of the typed value of a cell: `text` is trimmed already, or raw (then a cell in
+    canonical form takes the fast path and only the others are trimmed)."""
+    if trimmed:
+        return _typed(text, rule, words)
+    slow = _typed(trim_text(text), rule, words)
+    fast = _fast(text, rule, words)
+    return slow if fast is None else f"CASE WHEN {fast[0]} THEN {fast[1]} ELSE {slow} END"
+
+
+def _state(text: str, typed: str, kind: str, trimmed: bool) -> str:
+    """0: the cell has a value, 1: its text does not convert (bad), 2: it is empty."""
+    if kind == "VARCHAR":  # text or its mapped spelling: NULL only when empty
+        return f"CASE WHEN {typed} IS NOT NULL THEN 0 ELSE 2 END"
+    empty = f"{text} IS NULL" if trimmed else f"{text} IS NULL OR {trim_text(text)} IS NULL"
+    return f"CASE WHEN {typed} IS NOT NULL THEN 0 WHEN {empty} THEN 2 ELSE 1 END"
+
+
+def typed_table(table: str) -> str:
+    """The DuckDB table behind the view `table` (validate's typed cells and row flags)."""
+    return f"_typed_{table}"
+
+
+def _create(con, raw: RawTable, spec, table: str, words: dict, detail: bool) -> tuple[int, int]:
+    """Create the typed table of `raw` and the view `table` on it (the file's non-blank rows with
+    `_row`); return (rows with a cell that does not convert, non-blank rows). `detail` also
+    keeps, in the table and the view, the text of each typed cell that does not convert
+    (bad(column))."""
+    columns = spec.all_columns
+    trimmed = raw.trimmed
+    source = raw.table
+    if detail and not trimmed:  # the bad cells are shown trimmed
+        texts = ", ".join(f"{trim_text(quote(c))} AS {quote(c)}" for c in raw.columns)
+        source = f"(SELECT {'_row, ' if raw.row else ''}{texts} FROM {raw.table})"
+        trimmed = True
+    selected = [f"{raw.row} AS _row"] if raw.row else []
+    inner, states = ["r.*"], []  # typed values computed once, inside
+    for column, rule in columns.items():
+        kind = SQL_TYPES[rule.get("type", "str")]
+        if column not in raw.columns:
+            if "default" not in rule:  # an absent nullable column: every value missing
+                selected.append(f"CAST(NULL AS {kind}) AS {quote(column)}")
+                continue
+            default = literal(str(rule["default"]).lower())
+            selected.append(f"CAST({_typed(default, rule, {})} AS {kind}) AS {quote(column)}")
+            continue
+        text, typed = f"r.{quote(column)}", quote(f"{column}\x1ftyped")
+        value = _value(text, rule, words.get(column, {}), trimmed)
+        inner.append(f"CAST({value} AS {kind}) AS {typed}")
+        selected.append(f"{typed} AS {quote(column)}")
+        state = quote(f"{column}\x1fstate")
+        inner_state = _state(text, typed, kind, trimmed)
+        states.append((state, inner_state))
+        if detail and kind != "VARCHAR":
+            selected.append(f"CASE WHEN {typed} IS NULL THEN {text} END AS {bad(column)}")
+    names = [s for s, _ in states]
+    # 1 when a cell does not convert, 2 when every cell is empty (a blank row), else 0
+    flag = f"(({' | '.join(names)}) & 1) | (({' & '.join(names)}) & 2)" if names else "2"
+    selected.append(f"CAST({flag} AS UTINYINT) AS _flag")
+    with_states = ", ".join(f"CAST({sql} AS UTINYINT) AS {name}" for name, sql in states)
+    # One scan, no join: the typed table keeps the file's order (rowid = record number).
+    con.execute(
+        f"CREATE OR REPLACE TABLE {typed_table(table)} AS SELECT {', '.join(selected)} FROM "
+        f"(SELECT r.*{', ' + with_states if states else ''} FROM "
+        f"(SELECT {', '.join(inner)} FROM {source} r) r) r"
+    )
+    bad_rows, kept, blank = con.execute(
+        "SELECT count(*) FILTER (WHERE _flag = 1), count(*) FILTER (WHERE _flag <> 2), "
+        f"count(*) FILTER (WHERE _flag = 2) FROM {typed_table(table)}"
+    ).fetchone()
+    # The line of a record: its position in the file (rowid) + 2, kept for XLSX and Parquet.
+    row = "_row" if raw.row else "rowid + 2 AS _row"
+    con.execute(
+        f"CREATE OR REPLACE VIEW {table} AS SELECT {row}, * EXCLUDE (_flag"
+        f"{', _row' if raw.row else ''}) FROM {typed_table(table)}"
+        + (" WHERE _flag <> 2" if blank else "")
+    )
+    return bad_rows, kept
+
+
 def validate(
     con: duckdb.DuckDBPyConnection, raw: RawTable, spec, table: str, words: dict | None = None
 ) -> list[Problem]:
-    """Create the typed table `table` from `raw` and return every problem of `spec` (empty when
+    """Create the typed view `table` from `raw` and return every problem of `spec` (empty when
     the table is valid). `words`: per column, spellings mapped to canonical values."""
     words = words or {}
     file, columns = raw.file, spec.all_columns
@@ -136,65 +247,48 @@ def validate(
     ]
     if absent:
         return problems
-    selected = [f"{raw.row} AS _row"] if raw.row else []
-    inner = ["r.*"]  # each typed value computed once, in the inner projection
-    for column, rule in columns.items():
-        kind = SQL_TYPES[rule.get("type", "str")]
-        if column not in raw.columns:
-            if "default" not in rule:  # an absent nullable column: every value missing
-                selected.append(f"CAST(NULL AS {kind}) AS {quote(column)}")
-                continue
-            default = literal(str(rule["default"]).lower())
-            selected.append(f"CAST({_typed(default, rule, {})} AS {kind}) AS {quote(column)}")
-            continue
-        text, typed = f"r.{quote(column)}", quote(f"{column}\x1ftyped")
-        inner.append(f"CAST({_typed(text, rule, words.get(column, {}))} AS {kind}) AS {typed}")
-        selected.append(f"{typed} AS {quote(column)}")
-        if kind != "VARCHAR":
-            selected.append(f"CASE WHEN {typed} IS NULL THEN {text} END AS {bad(column)}")
-    blank = " AND ".join(f"r.{quote(c)} IS NULL" for c in raw.columns) or "false"
-    selected.append(f"{blank} AS _blank")
-    # One scan, no join: the typed table keeps the file's order (rowid = record number).
-    create = (
-        f"CREATE OR REPLACE TABLE {table} AS SELECT {', '.join(selected)} FROM "
-        f"(SELECT {', '.join(inner)} FROM {raw.table} r) r"
-    )
     try:
-        con.execute(create)
-    except duckdb.Error:
+        # Valid cells need no text kept: a narrow table first; only when some cell does not
+        # convert is it made again with the text of those cells, to name them.
+        detail = False
+        bad_rows, kept = _create(con, raw, spec, table, words, detail)
+        if bad_rows:
+            detail = True
+            bad_rows, kept = _create(con, raw, spec, table, words, detail)
+    except duckdb.Error as error:
         if raw.path is None:
             raise
-        raw = raw.reread(con)  # raises the row-naming error of a malformed CSV
+        if raw.utf8_unchecked and ingest.not_utf8(error):
+            raw = raw.transcoded(con)  # GBK/GB18030 (or refused as not Chinese)
+        else:
+            raw = raw.reread(con)  # raises the row-naming error of a malformed CSV
         return validate(con, raw, spec, table, words)
-    if raw.row is None:
-        con.execute(f"ALTER TABLE {table} ADD COLUMN _row BIGINT")
-        con.execute(f"UPDATE {table} SET _row = rowid + 2")
-    empty = not con.execute(f"SELECT count(*) FROM {table} WHERE NOT _blank").fetchone()[0]
-    if empty and raw.path is not None:
+    if not kept and raw.path is not None:
         raw.reread(con)  # a header without rows: the text reader's error
     raw.drop(con)
+    typed = typed_table(table)
     for column, rule in columns.items():
         if rule.get("fills_city") in raw.columns and column in raw.columns:
-            _fill_city_of_folds(con, table, column, rule["fills_city"])
+            _fill_city_of_folds(con, typed, column, rule["fills_city"])
         if rule.get("normalize") and column in raw.columns:
             alias = _alias_table(con, rule["normalize"])
             con.execute(
-                f"UPDATE {table} SET {quote(column)} = a.canonical FROM {alias} a "
-                f"WHERE a.key = lower({table}.{quote(column)}) "
-                f"AND a.canonical <> {table}.{quote(column)}"
+                f"UPDATE {typed} SET {quote(column)} = a.canonical FROM {alias} a "
+                f"WHERE a.key = lower({typed}.{quote(column)}) "
+                f"AND a.canonical <> {typed}.{quote(column)}"
             )
-    checks = _checks(spec, raw.columns)
+    checks = _checks(spec, raw.columns, detail)
     if checks:
         counts = con.execute(
             "SELECT "
             + ", ".join(f"count(*) FILTER (WHERE {c[1]})" for c in checks)
-            + f" FROM {table} WHERE NOT _blank"
+            + f" FROM {table}"
         ).fetchone()
         for (column, condition, value, describe), count in zip(checks, counts, strict=True):
             if not count:
                 continue
             found = con.execute(
-                f"SELECT _row, {value} FROM {table} WHERE ({condition}) AND NOT _blank "
+                f"SELECT _row, {value} FROM {table} WHERE {condition} "
                 f"ORDER BY _row LIMIT {PROBLEM_ROWS}"
             ).fetchall()
             lines = raw.lines(row for row, _ in found)
@@ -207,12 +301,7 @@ def validate(
                 )
             if count > len(found):
                 problems.append(_more(file, column, count - len(found)))
-    con.execute(f"DELETE FROM {table} WHERE _blank")
-    con.execute(f"ALTER TABLE {table} DROP COLUMN _blank")
     problems += _duplicates(con, raw, spec, table)
-    for column in columns:
-        if column in raw.columns and SQL_TYPES[columns[column].get("type", "str")] != "VARCHAR":
-            con.execute(f"ALTER TABLE {table} DROP COLUMN {bad(column)}")
     return problems
 
 
@@ -220,23 +309,25 @@ def _more(file: str, column: str | None, count: int) -> Problem:
     return Problem(file, f"... and {count} more rows with this problem", column=column)
 
 
-def _checks(spec, present: list[str]) -> list[tuple]:
+def _checks(spec, present: list[str], detail: bool = True) -> list[tuple]:
     """(column, SQL condition, SQL of the value shown, describe(value) -> (message, value,
-    choices)) of every cell check of `spec`."""
+    choices)) of every cell check of `spec`. Without `detail` every cell converted (there are
+    no bad(column) columns)."""
     checks = []
     for column, rule in spec.all_columns.items():
         if column not in present:
             continue
         kind = rule.get("type", "str")
         name = quote(column)
-        if kind != "str":
+        if kind != "str" and detail:
             unit = f" ({rule['unit']})" if rule.get("unit") else ""
             message = f"expected {kind}{unit}"
             checks.append(
                 (column, f"{bad(column)} IS NOT NULL", bad(column), lambda v, m=message: (m, v, ()))
             )
         if not rule.get("nullable", False):
-            condition = f"{name} IS NULL" + (f" AND {bad(column)} IS NULL" if kind != "str" else "")
+            typed = kind != "str" and detail
+            condition = f"{name} IS NULL" + (f" AND {bad(column)} IS NULL" if typed else "")
             checks.append((column, condition, "NULL", lambda v: ("missing value", None, ())))
         for bound, op, word in (("min", "<", "least"), ("max", ">", "most")):
             if bound in rule:

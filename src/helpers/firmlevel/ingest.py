@@ -1,13 +1,15 @@
 """Reading a firm-level input file into DuckDB as text: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030),
-XLSX (first sheet, openpyxl) or Parquet. Every cell becomes trimmed text (NULL for empty) so that
+XLSX (first sheet, openpyxl) or Parquet. Every cell becomes text (NULL for empty) so that
 validation (helpers.firmlevel.checks) can name the bad cell; `RawTable.row` is the SQL expression
-of a row's line in the file (header = line 1).
+of a row's line in the file (header = line 1). CSV and Parquet cells are given as written
+(`trimmed` false): validation trims only the cells that need it.
 
-* UTF-8 CSV is read by DuckDB directly. Any other bytes are decoded as GB18030 in a stream of
-  chunks and written as UTF-8 to a temporary file under build/duckdb/ that DuckDB reads; text
+* CSV is read by DuckDB directly; no Python pass over the file. When DuckDB finds bytes that are
+  not UTF-8, the file is decoded as GB18030 in a stream of chunks and written as UTF-8 to a
+  temporary file under build/duckdb/ that DuckDB reads instead (`RawTable.transcoded`); text
   that does not read as Chinese is refused (helpers.data.encoding).
-* Line numbers: DuckDB numbers records; a file with quotes or blank lines (where a record may
-  span lines, or lines are skipped) has its records' lines recounted, for the rows reported only.
+* Line numbers: DuckDB numbers records; in a file with quotes or blank lines (where a record may
+  span lines, or lines are skipped) the records' lines are recounted, for the rows reported only.
 * A CSV DuckDB refuses (a row with the wrong number of fields, an unterminated quote, an empty
   file) is read again by helpers.data.tableio, whose errors name the row as before.
 """
@@ -32,6 +34,7 @@ from helpers.paths import display_path
 
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 CHUNK = 1 << 24
+HEAD_BYTES = 1 << 16  # enough for the header row
 # What Python's str.strip() removes that matters in spreadsheets (ideographic space included).
 WHITESPACE = " \t\r\n\x0b\x0c\xa0\u3000"
 
@@ -46,13 +49,17 @@ class RawTable:
     row: str | None = None  # None: the record's position (rowid of the typed table) + 2
     utf8_path: Path | None = None  # where line numbers can be recounted
     path: Path | None = None  # the CSV itself, read again by helpers.data.tableio on errors
-    recount: bool = False
+    recount: bool | None = False  # None: not known yet (looked up when a row is reported)
     scratch: list[Path] = field(default_factory=list)
+    trimmed: bool = False  # cells trimmed and '' -> NULL already (XLSX)
+    utf8_unchecked: bool = False  # a CSV read as UTF-8 that DuckDB may find is not
 
     def lines(self, rows) -> dict[int, int]:
         """Line in the file of each reported row (rowid + 2) of a CSV with quotes or blank lines:
         the line its record ends on, as helpers.data.tableio counts."""
         rows = {int(r) for r in rows}
+        if rows and self.recount is None and self.utf8_path is not None:
+            self.recount = _quotes_or_blank_lines(self.utf8_path)
         if not self.recount or not rows or self.utf8_path is None:
             return {r: r for r in rows}
         found, index = {}, 1
@@ -66,6 +73,12 @@ class RawTable:
                 if index in rows:
                     found[index] = reader.line_num
         return {r: found.get(r, r) for r in rows}
+
+    def transcoded(self, con) -> RawTable:
+        """The CSV decoded as GB18030 into a UTF-8 copy, as a view (DataInputError when it is
+        not Chinese text or does not decode)."""
+        self.drop(con)
+        return _load_csv(con, self.path, self.table, self.file, transcode=True)
 
     def reread(self, con) -> RawTable:
         """The CSV read by helpers.data.tableio instead (DataInputError naming the row of a
@@ -97,7 +110,7 @@ def find_input_file(folder: Path, stem: str) -> Path | None:
     return None
 
 
-def _text(expression: str) -> str:
+def trim_text(expression: str) -> str:
     """Trimmed text, NULL when empty (trimming only cells that start or end with whitespace:
     DuckDB's trim with a character set is several times slower than the test)."""
     codes = ", ".join(str(ord(c)) for c in WHITESPACE)
@@ -128,11 +141,11 @@ def _load_frame(con, frame: pd.DataFrame, table: str, file: str) -> RawTable:
     data["_row"] = frame.index.to_numpy()
     con.register("_frame", data)
     selected = ", ".join(
-        f"{_text(f'CAST(c{i} AS VARCHAR)')} AS {quote(c)}" for i, c in enumerate(columns)
+        f"{trim_text(f'CAST(c{i} AS VARCHAR)')} AS {quote(c)}" for i, c in enumerate(columns)
     )
     con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT _row, {selected} FROM _frame")
     con.unregister("_frame")
-    return RawTable(table, file, columns, row="r._row")
+    return RawTable(table, file, columns, row="r._row", trimmed=True)
 
 
 def _load_parquet(con, path: Path, table: str, file: str) -> RawTable:
@@ -149,7 +162,7 @@ def _load_parquet(con, path: Path, table: str, file: str) -> RawTable:
                 f"CASE WHEN {value} = trunc({value}) AND abs({value}) < 1e18 "
                 f"THEN CAST(CAST({value} AS BIGINT) AS VARCHAR) ELSE CAST({value} AS VARCHAR) END"
             )
-        selected.append(f"{_text(f'CAST({value} AS VARCHAR)')} AS {quote(name)}")
+        selected.append(f"CAST({value} AS VARCHAR) AS {quote(name)}")
     con.execute(
         f"CREATE OR REPLACE VIEW {table} AS SELECT file_row_number + 2 AS _row, "
         f"{', '.join(selected)} FROM read_parquet({literal(path)}, file_row_number = true)"
@@ -157,21 +170,26 @@ def _load_parquet(con, path: Path, table: str, file: str) -> RawTable:
     return RawTable(table, file, columns, row="r._row")
 
 
-def _transcode(path: Path, file: str) -> tuple[Path | None, bool, str]:
-    """(UTF-8 copy or None when the file is UTF-8 already, whether it has quotes or blank lines,
-    its first chunk of text). A GB18030 file is decoded chunk by chunk into the copy."""
-    recount, first = False, None
-    utf8 = codecs.getincrementaldecoder("utf-8-sig")()
+def not_utf8(error: Exception) -> bool:
+    """Whether a DuckDB error says the CSV is not UTF-8."""
+    return "Invalid unicode" in str(error)
+
+
+def _quotes_or_blank_lines(path: Path) -> bool:
+    """Whether a UTF-8 file has quotes or blank lines (its records' lines must be recounted)."""
+    tail = b""
     with open(path, "rb") as handle:
-        try:
-            while chunk := handle.read(CHUNK):
-                text = utf8.decode(chunk)
-                first = text if first is None else first
-                recount = recount or b'"' in chunk or b"\n\n" in chunk or b"\n\r\n" in chunk
-            utf8.decode(b"", final=True)
-            return None, recount, first or ""
-        except UnicodeDecodeError:
-            pass
+        while chunk := handle.read(CHUNK):
+            window = tail + chunk
+            if b'"' in chunk or b"\n\n" in window or b"\n\r\n" in window:
+                return True
+            tail = chunk[-2:]
+    return False
+
+
+def _transcode(path: Path, file: str) -> tuple[Path, bool, str]:
+    """(UTF-8 copy, whether it has quotes or blank lines, its first chunk of text) of a file
+    decoded as GB18030 chunk by chunk."""
     folder = scratch_dir()
     target = folder / "utf8.csv"
     gb = codecs.getincrementaldecoder("gb18030")()
@@ -197,16 +215,29 @@ def _transcode(path: Path, file: str) -> tuple[Path | None, bool, str]:
     return target, recount, first or ""
 
 
-def _load_csv(con, path: Path, table: str, file: str) -> RawTable:
-    utf8_path, recount, first = _transcode(path, file)
-    source = utf8_path or path
-    scratch = [utf8_path.parent] if utf8_path else []
+def _head(path: Path) -> str | None:
+    """The first bytes of a file as UTF-8 text (BOM removed), None when they are not UTF-8."""
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    try:
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(head)
+    except UnicodeDecodeError:
+        return None
+
+
+def _load_csv(con, path: Path, table: str, file: str, transcode: bool = False) -> RawTable:
+    first = None if transcode else _head(path)
+    if first is None:  # not UTF-8 (DuckDB said so, or the header shows it)
+        utf8_path, recount, first = _transcode(path, file)
+        source, scratch = utf8_path, [utf8_path.parent]
+    else:
+        source, recount, scratch = path, None, []
     header = next(csv.reader(io.StringIO(first.lstrip("\ufeff"), newline="")), None)
     columns = [name.strip() for name in header or []]
     if not columns:
         read_csv_text(path)  # raises the error of an empty file
     fields = "{" + ", ".join(f"{literal(f'c{i}')}: 'VARCHAR'" for i in range(len(columns))) + "}"
-    selected = ", ".join(f"{_text(f'c{i}')} AS {quote(c)}" for i, c in enumerate(columns))
+    selected = ", ".join(f"c{i} AS {quote(c)}" for i, c in enumerate(columns))
     # A view: the CSV is parsed once, when validation creates the typed table from it.
     con.execute(
         f"CREATE OR REPLACE VIEW {table} AS SELECT {selected} FROM read_csv("
@@ -215,5 +246,12 @@ def _load_csv(con, path: Path, table: str, file: str) -> RawTable:
         "null_padding = false, all_varchar = true)"
     )
     return RawTable(
-        table, file, columns, utf8_path=source, recount=recount, scratch=scratch, path=path
+        table,
+        file,
+        columns,
+        utf8_path=source,
+        recount=recount,
+        scratch=scratch,
+        path=path,
+        utf8_unchecked=source == path,
     )

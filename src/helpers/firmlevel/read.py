@@ -205,7 +205,7 @@ class FirmLevelInput:
             problems += integrity.city_problems(con, files["firms"], lines["firms"])
         known = "firms" in self.present or (
             "firms" in failed
-            and self.count("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'firms'")
+            and self.count("SELECT count(*) FROM duckdb_views() WHERE view_name = 'firms'")
         )
         table = {"patents": RECORDS_TABLE if self._records else "patents", "listings": "listings"}
         for name in ("patents", "listings"):
