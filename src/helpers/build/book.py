@@ -1,0 +1,185 @@
+"""The combined report of an edition, after its chapters: `html/report.html` and
+`pdf/report.pdf` in the edition's staging folder (helpers.report.book), rebuilt only when its
+inputs changed — the chapters' staged HTML and statistics, the helpers package (labels,
+templates, CSS), the reference tables, the pinned requirements, the parameters and the build
+version shown on the cover.
+
+    python -m helpers.build.book --build build --data-dir data/published --language zh --cutoff …
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from helpers.build.editions import Edition, edition_lock
+from helpers.parameters import DEFAULTS, ParameterError
+from helpers.paths import REFERENCE_DIR, REPO_ROOT, display_path
+
+BOOK_STEM = "report"
+MARKER = "book"
+
+
+def build_version() -> str:
+    """`git describe --always --dirty` of the checkout, else the package's version."""
+    try:
+        found = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=20,
+        )
+        if found.stdout.strip():
+            return found.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("helpers")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def book_outputs(staging: Path) -> list[Path]:
+    return [staging / "html" / f"{BOOK_STEM}.html", staging / "pdf" / f"{BOOK_STEM}.pdf"]
+
+
+def book_inputs(staging: Path, chapters: list[str]) -> list[Path]:
+    """Every file the book is made of (the chapters' staged pages and statistics, the helpers
+    package with its labels, templates and CSS, the reference tables, the requirements)."""
+    from helpers.build.fingerprint import _files_under
+    from helpers.pipeline import HELPERS_DIR, PIPELINE_FILE
+
+    files = [PIPELINE_FILE, REPO_ROOT / "requirements.txt"]
+    for chapter in chapters:
+        files.append(staging / "html" / f"{chapter}.html")
+        statistics = staging / "statistics" / f"{chapter}.csv"
+        if statistics.exists():
+            files.append(statistics)
+    files += _files_under(HELPERS_DIR) + _files_under(REFERENCE_DIR)
+    return files
+
+
+def book_fingerprint(edition: Edition, chapters: list[str], version: str) -> str:
+    from helpers.build.fingerprint import digest_files
+
+    parameters = {**edition.parameters(), "version": version}
+    return digest_files(book_inputs(edition.staging, chapters), parameters)
+
+
+def _marked(marker: Path) -> tuple[str, str] | None:
+    """(fingerprint, version) the book was last built from, or None."""
+    if not marker.exists():
+        return None
+    lines = marker.read_text().splitlines()
+    return (lines[0], lines[1]) if len(lines) == 2 else None
+
+
+def data_label(checked: dict, language: str) -> str:
+    from helpers.report.labels import label
+
+    kind = "source_published" if checked["kind"] == "published" else "source_firm_level"
+    return label(f"book.cover.{kind}", language, folder=display_path(checked["data_path"]))
+
+
+def build_book(args) -> None:
+    """Write the staged report.html and report.pdf unless nothing they are made of changed."""
+    edition = Edition(args)  # a bad parameter stops here, before any heavy import
+
+    from helpers.pipeline import chapters as book_chapters
+
+    chapters = book_chapters()
+    staging = edition.staging
+    missing = [c for c in chapters if not (staging / "html" / f"{c}.html").exists()]
+    if missing:
+        sys.exit(
+            f"book: chapters not built in {display_path(staging)}: {', '.join(missing)}; "
+            "run make report (or make book) to build them first"
+        )
+    version = build_version()
+    with edition_lock(edition.build, edition.id):
+        marker = edition.marker(MARKER)
+        current = book_fingerprint(edition, chapters, version)
+        outputs = book_outputs(staging)
+        if _marked(marker) == (current, version) and all(p.exists() for p in outputs):
+            print(f"up to date: book ({edition.id})")
+            return
+        marker.unlink(missing_ok=True)
+        from helpers.report.book import render_book
+        from helpers.report.pdf import render_pdf
+
+        start = time.perf_counter()
+        checked = edition.checked
+        language = checked["language"]
+        cutoff = checked["cutoff"]
+        if checked["kind"] == "published":
+            from helpers.report.book import latest_date
+
+            cutoff = latest_date()
+        page = render_book(
+            staging,
+            chapters,
+            language=language,
+            data_label=data_label(checked, language),
+            synthetic=checked["synthetic"],
+            cutoff=cutoff,
+            version=version,
+        )
+        outputs[0].parent.mkdir(parents=True, exist_ok=True)
+        outputs[0].write_text(page, encoding="utf-8")
+        html_seconds = time.perf_counter() - start
+        render_pdf(page, staging / "html", outputs[1])
+        pdf_seconds = time.perf_counter() - start - html_seconds
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(f"{current}\n{version}\n")
+    print(f"built book ({edition.id}): html {html_seconds:.1f} s, pdf {pdf_seconds:.1f} s")
+
+
+def publish_book(edition: Edition, chapters: list[str], fresh: Path) -> None:
+    """Copy the staged book into the edition being published, refusing one built from other
+    inputs than the current chapters (publish calls this instead of merging chapter PDFs)."""
+    outputs = book_outputs(edition.staging)
+    # The version it was built with: a commit made while the profiles build does not stale it.
+    fingerprint, version = _marked(edition.marker(MARKER)) or ("", "")
+    if fingerprint != book_fingerprint(edition, chapters, version) or not all(
+        p.exists() for p in outputs
+    ):
+        sys.exit(
+            f"publish: the combined report in {display_path(edition.staging)} is missing or was "
+            "built from other inputs than the current chapters; run make report again"
+        )
+    for path in outputs:
+        shutil.copy2(path, fresh / path.parent.name / path.name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m helpers.build.book", description=__doc__)
+    parser.add_argument("--build", default="build", help="build folder (BUILD)")
+    parser.add_argument("--data-dir", default=DEFAULTS["data_dir"])
+    parser.add_argument("--language", default=DEFAULTS["language"])
+    parser.add_argument("--cutoff", default=DEFAULTS["cutoff"])
+    parser.add_argument("--staging", help="instead of <build>/<edition>/reports")
+    args = parser.parse_args(argv)
+    try:
+        build_book(args)
+    except ParameterError as error:
+        sys.exit(str(error))
+    except KeyboardInterrupt:
+        sys.exit("book: interrupted; the published reports are untouched")
+    except Exception as error:
+        from helpers.report.book import BookInputError
+
+        if isinstance(error, BookInputError):
+            sys.exit(str(error))
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,504 @@
+"""The combined report of an edition: one HTML document (and its PDF) made of a cover, a table of
+contents, key findings, methods and definitions (口径), then every chapter's staged HTML in
+book order (notebooks/pipeline.yml).
+
+Every number of the front matter is read by key from the chapters' staged statistics
+(`<staging>/statistics/<chapter>.csv`) and formatted by its unit; every comparative word comes
+from helpers.report.words; every other word from labels/book.{zh,en}.yml. A finding whose
+chapter is not in the book is left out; a key missing from a chapter that is in the book is an
+error naming the file and the key (a renamed statistic must be renamed here too)."""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpers.report import words
+from helpers.report.format import format_value, format_with_unit
+from helpers.report.labels import label, translate
+
+BOOK_STEM = "report"  # html/report.html, pdf/report.pdf
+BOOK_CSS = Path(__file__).parent / "templates" / "book.css"
+
+
+class BookInputError(ValueError):
+    """A statistic the front matter needs is missing or not a number."""
+
+
+@dataclass
+class Statistics:
+    """The chapters' staged statistics, by key (`<chapter>.<key>` as recorded)."""
+
+    folder: Path
+    chapters: list[str]
+    values: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, staging: Path, chapters: list[str]) -> Statistics:
+        found = cls(Path(staging) / "statistics", list(chapters))
+        for chapter in chapters:
+            path = found.folder / f"{chapter}.csv"
+            if not path.exists():
+                continue
+            found.files[chapter] = path
+            with path.open(encoding="utf-8", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    found.values[row["key"]] = row["value"]
+        return found
+
+    def has(self, chapter: str) -> bool:
+        return chapter in self.files
+
+    def value(self, key: str) -> float:
+        chapter = key.split(".", 1)[0]
+        path = self.files.get(chapter, self.folder / f"{chapter}.csv")
+        if key not in self.values:
+            raise BookInputError(
+                f"book: statistic '{key}' is not in {path}; the key findings and the methods "
+                "section read it (helpers/report/book.py)"
+            )
+        try:
+            return float(self.values[key])
+        except ValueError:
+            raise BookInputError(
+                f"book: statistic '{key}' in {path} is {self.values[key]!r}, not a number"
+            ) from None
+
+    def keys(self, prefix: str) -> list[str]:
+        """Recorded keys under `prefix.` in recording order."""
+        return [k for k in self.values if k.startswith(prefix + ".")]
+
+
+@dataclass
+class Say:
+    """Formatting helpers for one edition's sentences."""
+
+    stats: Statistics
+    language: str
+
+    def v(self, key: str) -> float:
+        return self.stats.value(key)
+
+    def fmt(self, key: str, unit: str, **options) -> str:
+        return format_value(self.v(key), unit, self.language, **options)
+
+    def fmtu(self, key: str, unit: str, **options) -> str:
+        return format_with_unit(self.v(key), unit, self.language, **options)
+
+    def t(self, key: str, **values) -> str:
+        return label(f"book.{key}", self.language, **values)
+
+    def compare(self, a: str, b: str) -> str:
+        return words.compare(self.v(a), self.v(b), self.language)
+
+    def tenths(self, key: str) -> str:
+        return words.tenths(self.v(key), self.language)
+
+    def largest(self, prefix: str, exclude: tuple[str, ...] = ()) -> list[tuple[str, float]]:
+        """(key suffix, value) under `prefix`, largest first."""
+        items = [
+            (key.removeprefix(prefix + "."), self.v(key))
+            for key in self.stats.keys(prefix)
+            if key.removeprefix(prefix + ".") not in exclude
+        ]
+        if not items:
+            raise BookInputError(f"book: no statistics under '{prefix}' in {self.stats.folder}")
+        return sorted(items, key=lambda item: -item[1])
+
+    def name(self, slug_: str, table: str, chinese: str) -> str:
+        """A category's name in the edition's language from its statistics-key slug (the slug
+        of its English name, as Chapter.slug makes it) via a reference table's names."""
+        from helpers.data import reference
+
+        for row in reference.table(table).to_dict("records"):
+            if words.slug(translate(row[chinese], "en")) == slug_:
+                return translate(row[chinese], self.language)
+        raise BookInputError(f"book: no {table} row whose English name gives the key '{slug_}'")
+
+
+# Key findings -------------------------------------------------------------------------------
+# One function per sentence, each with the chapter its numbers come from. Keys are those the
+# chapters record (see each notebook's ch.record calls).
+
+
+def _batches(s: Say) -> str:
+    share = s.largest("01_cultivation.batches.share")[0]
+    return s.t(
+        "findings.batches",
+        announced=s.fmt("01_cultivation.batches.announced_total", "家"),
+        analysed=s.fmt("01_cultivation.batches.analysed_total", "家"),
+        largest=_batch_number(int(share[0].removeprefix("batch")), s.language),
+        share=format_value(share[1], "share", s.language),
+    )
+
+
+def _batch_number(n: int, language: str) -> str:
+    """第四批 / batch 4."""
+    return words.numeral(n, language) if language == "zh" else str(n)
+
+
+def _fields(s: Say) -> str:
+    ranked = s.largest("01_cultivation.industries.share", exclude=("other",))
+    top, second = ranked[0], ranked[1]
+    return s.t(
+        "findings.fields",
+        share=s.fmt("01_cultivation.industries.key_fields_share", "share"),
+        qualifier=s.tenths("01_cultivation.industries.key_fields_share"),
+        top=s.name(top[0], "industry_fields", "field"),
+        top_share=format_value(top[1], "share", s.language),
+        second=s.name(second[0], "industry_fields", "field"),
+        second_share=format_value(second[1], "share", s.language),
+    )
+
+
+def _listings(s: Say) -> str:
+    star = "01_cultivation.boards.little_giant_share.star_market"
+    chinext = "01_cultivation.boards.little_giant_share.chinext"
+    return s.t(
+        "findings.listings",
+        listed=s.fmt("01_cultivation.markets.a_share_listed", "家"),
+        listed_share=s.fmt("01_cultivation.markets.a_share_listed_share", "share"),
+        listed_qualifier=s.tenths("01_cultivation.markets.a_share_listed_share"),
+        star=s.fmt(star, "share"),
+        star_qualifier=s.tenths(star),
+        compare=s.compare(star, chinext),
+        chinext=s.fmt(chinext, "share"),
+    )
+
+
+def _scale(s: Say) -> str:
+    mine = "02_innovation.scale.patent_applications_per_firm.all"
+    star = "02_innovation.scale.patent_applications_per_firm.star_market"
+    ratio = "02_innovation.scale.applications_vs_star"
+    # Below 1 the ratio reads as a percentage of the other (29.0%), above 1 as a multiple.
+    below = s.v(ratio) < 1
+    return s.t(
+        "findings.scale_below" if below else "findings.scale_above",
+        applications=s.fmtu(mine, "件/家"),
+        compare=s.compare(mine, star),
+        star=s.fmtu(star, "件/家"),
+        ratio=s.fmt(ratio, "share") if below else s.fmt(ratio, "倍"),
+    )
+
+
+def _influence(s: Say) -> str:
+    first = "02_innovation.influence.citations_per_firm.batch_1"
+    mean = "02_innovation.influence.citations_per_firm.all"
+    return s.t(
+        "findings.influence",
+        first=s.fmtu(first, "次/家"),
+        compare=s.compare(first, mean),
+        mean=s.fmtu(mean, "次/家"),
+        multiple=s.fmt("02_innovation.influence.batch1_citation_multiple", "倍"),
+    )
+
+
+def _pct(s: Say) -> str:
+    none = "02_innovation.global.pct_bin_share.0"
+    return s.t(
+        "findings.pct",
+        share=s.fmt(none, "share"),
+        qualifier=s.tenths(none),
+        overseas=s.fmt("02_innovation.global.firms_with_overseas_markets", "家"),
+    )
+
+
+def _provinces(s: Say) -> str:
+    ranks = s.largest("03_regions.provinces.rank")
+    by_rank = {int(value): slug_ for slug_, value in ranks}
+    top, fifth = by_rank[1], by_rank[5]
+    top5 = f"03_regions.provinces.cumulative_share.{fifth}"
+    return s.t(
+        "findings.provinces",
+        top=s.name(top, "provinces", "province"),
+        firms=s.fmt(f"03_regions.provinces.firms.{top}", "家"),
+        share=s.fmt(f"03_regions.provinces.share.{top}", "share"),
+        top5=s.fmt(top5, "share"),
+        qualifier=s.tenths(top5),
+    )
+
+
+def _portrait_regions(s: Say) -> str:
+    east = "04_portrait.regions.share.east"
+    return s.t(
+        "findings.portrait_regions",
+        firms=s.fmt("04_portrait.firms.total", "家"),
+        east=s.fmt(east, "share"),
+        qualifier=s.tenths(east),
+        central=s.fmt("04_portrait.regions.share.central", "share"),
+        west=s.fmt("04_portrait.regions.share.west", "share"),
+    )
+
+
+def _portrait_financing(s: Say) -> str:
+    computed = "04_portrait.financing.avg_deal.all"
+    stated = "04_portrait.financing.avg_deal_stated.all"
+    return s.t(
+        "findings.portrait_financing",
+        deals=s.fmtu("04_portrait.financing.deals.all", "笔"),
+        amount=s.fmtu("04_portrait.financing.amount.all", "亿元"),
+        computed=s.fmtu(computed, "亿元"),
+        compare=s.compare(computed, stated),
+        stated=s.fmtu(stated, "亿元"),
+    )
+
+
+def _vc_pe(s: Say) -> str:
+    little = "05_context.vcpe.penetration.national_little_giants"
+    every = "05_context.vcpe.penetration.all_specialised_firms"
+    return s.t(
+        "findings.vc_pe",
+        little=s.fmt(little, "share"),
+        compare=s.compare(little, every),
+        every=s.fmt(every, "share"),
+        ratio=s.fmt("05_context.vcpe.ratio", "倍"),
+    )
+
+
+def _checks(s: Say) -> str:
+    return s.t(
+        "findings.checks",
+        total=s.fmt("99_reconciliation.published_checks.total", "项"),
+        mismatch=s.fmt("99_reconciliation.published_checks.mismatch", "项"),
+    )
+
+
+FINDINGS: list[tuple[str, Callable[[Say], str]]] = [
+    ("01_cultivation", _batches),
+    ("01_cultivation", _fields),
+    ("01_cultivation", _listings),
+    ("02_innovation", _scale),
+    ("02_innovation", _influence),
+    ("02_innovation", _pct),
+    ("03_regions", _provinces),
+    ("04_portrait", _portrait_regions),
+    ("04_portrait", _portrait_financing),
+    ("05_context", _vc_pe),
+    ("99_reconciliation", _checks),
+]
+
+
+def key_findings(stats: Statistics, language: str) -> list[str]:
+    """The key-findings sentences of the chapters in the book, in book order."""
+    say = Say(stats, language)
+    order = {chapter: index for index, chapter in enumerate(stats.chapters)}
+    chosen = [(order[c], i, f) for i, (c, f) in enumerate(FINDINGS) if c in order]
+    return [finding(say) for _, _, finding in sorted(chosen, key=lambda x: (x[0], x[1]))]
+
+
+# Methods and definitions --------------------------------------------------------------------
+
+
+def high_end_groups(language: str) -> list[dict]:
+    """The industry categories that group several fields (高端装备制造), and the fields merged
+    into one field, from data/reference/industry_fields.csv."""
+    from helpers.data import reference
+
+    fields = reference.table("industry_fields").to_dict("records")
+    groups: dict[str, list[str]] = {}
+    for row in fields:
+        groups.setdefault(row["category"], []).append(row["field"])
+    found = []
+    for category, members in groups.items():
+        if len(members) > 1:
+            found.append(
+                {
+                    "category": translate(category, language),
+                    "fields": words.join([translate(m, language) for m in members], language),
+                }
+            )
+    for row in fields:
+        merged = [m for m in row["merged_fields"].split(";") if m.strip()]
+        if merged:
+            found.append(
+                {
+                    "category": translate(row["field"], language),
+                    "fields": label("words.list_separator", language).join(
+                        translate(m, language) for m in merged
+                    ),
+                }
+            )
+    return found
+
+
+def source_dates(language: str, tables_dir: Path | None = None) -> list[dict]:
+    """Each published document the chapters cite, with the dates (`as_of`) of its tables."""
+    from helpers.data import catalog
+
+    folder = tables_dir or catalog.PUBLISHED_DIR
+    dates: dict[str, set[str]] = {}
+    for spec in catalog.load_catalog(folder).values():
+        dates.setdefault(str(spec.document.get("id", "")), set()).add(str(spec.as_of))
+    documents = catalog.documents(folder)
+    found = []
+    for doc_id in sorted(dates):
+        document = documents.get(doc_id)
+        if not document:
+            continue
+        shown = sorted(dates[doc_id])
+        span = [_date(shown[0], language)]
+        if shown[-1] != shown[0]:
+            span.append(_date(shown[-1], language))
+        title = (
+            document.get("title_en", document["title"]) if language == "en" else document["title"]
+        )
+        found.append(
+            {
+                "id": doc_id,
+                "title": title,
+                "dates": label("book.methods.date_span", language, dates=" – ".join(span)),
+            }
+        )
+    return found
+
+
+def _date(value: str, language: str) -> str:
+    """2023-07-31 → 2023年7月31日 / 31 July 2023; a year alone → 2021年 / 2021."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return words.format_date(value, language)
+    if re.fullmatch(r"\d{4}", value):
+        return label("book.methods.year", language, year=value)
+    return value
+
+
+def latest_date(tables_dir: Path | None = None) -> str:
+    """The latest full date (`as_of`) of the published tables: the cut-off of published data."""
+    from helpers.data import catalog
+
+    specs = catalog.load_catalog(tables_dir or catalog.PUBLISHED_DIR).values()
+    full = [str(s.as_of) for s in specs if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(s.as_of))]
+    return max(full)
+
+
+def methods(stats: Statistics, language: str) -> dict:
+    """What the methods section shows: the populations (numbers from the statistics), the
+    sources' dates, the field groupings."""
+    say = Say(stats, language)
+    populations = []
+    if stats.has("01_cultivation"):
+        populations.append(
+            say.t(
+                "methods.population_001",
+                announced=say.fmtu("01_cultivation.batches.announced_total", "家"),
+                analysed=say.fmtu("01_cultivation.batches.analysed_total", "家"),
+                kept=say.fmt("01_cultivation.batches.kept_after_review.batch1", "share"),
+            )
+        )
+    if stats.has("04_portrait"):
+        populations.append(
+            say.t("methods.population_000", firms=say.fmtu("04_portrait.firms.total", "家"))
+        )
+    return {
+        "populations": populations,
+        "sources": source_dates(language),
+        "groups": high_end_groups(language),
+    }
+
+
+# Assembling the document --------------------------------------------------------------------
+
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", flags=re.S)
+_PAGE_CHROME = re.compile(
+    r'<p class="edition-note">.*?</p>\s*|<nav class="page-nav">.*?</nav>\s*', flags=re.S
+)
+_HEADING = re.compile(r"<h([12])>(.*?)</h\1>", flags=re.S)
+
+
+@dataclass
+class ChapterPart:
+    chapter: str
+    title: str
+    anchor: str
+    sections: list[dict]
+    body: str
+
+
+def chapter_part(chapter: str, page: str) -> ChapterPart:
+    """A chapter page's body for the book: the page chrome dropped, its h1 and h2 headings given
+    anchors (`<chapter>`, `<chapter>-s<n>`) for the contents and the PDF outline."""
+    found = _BODY.search(page)
+    if not found:
+        raise BookInputError(f"book: the staged page of {chapter} has no <body>")
+    body = _PAGE_CHROME.sub("", found.group(1), count=2)
+    title = chapter
+    sections: list[dict] = []
+    anchor = _anchor(chapter)
+
+    def heading(match: re.Match) -> str:
+        nonlocal title
+        level, inner = match.group(1), match.group(2)
+        text = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        if level == "1" and title == chapter:
+            title = text
+            return f'<h1 id="{anchor}" class="chapter-title">{inner}</h1>'
+        if level == "1":  # a second h1 in a chapter reads as a section
+            level = "2"
+        section_id = f"{anchor}-s{len(sections) + 1}"
+        sections.append({"id": section_id, "title": text})
+        return f'<h2 id="{section_id}">{inner}</h2>'
+
+    body = _HEADING.sub(heading, body)
+    return ChapterPart(chapter, title, anchor, sections, body)
+
+
+def _anchor(chapter: str) -> str:
+    return "ch-" + re.sub(r"[^A-Za-z0-9_-]", "-", chapter)
+
+
+def render_book(
+    staging: Path,
+    chapters: list[str],
+    *,
+    language: str,
+    data_label: str,
+    synthetic: bool,
+    cutoff: str,
+    version: str,
+) -> str:
+    """The combined report as one HTML document."""
+    from markupsafe import Markup
+
+    from helpers.report.html import CSS_PATH, HTML_LANG, environment
+
+    staging = Path(staging)
+    stats = Statistics.read(staging, chapters)
+    parts = []
+    for chapter in chapters:
+        path = staging / "html" / f"{chapter}.html"
+        if not path.exists():
+            raise BookInputError(f"book: {path} is missing; build the chapter first")
+        parts.append(chapter_part(chapter, path.read_text(encoding="utf-8")))
+    say = Say(stats, language)
+    css = CSS_PATH.read_text(encoding="utf-8") + "\n" + BOOK_CSS.read_text(encoding="utf-8")
+    return (
+        environment()
+        .get_template("book.html.j2")
+        .render(
+            lang=HTML_LANG[language],
+            title=say.t("title"),
+            css=Markup(css),
+            t=say.t,
+            cover={
+                "data_label": data_label,
+                "synthetic": synthetic,
+                "cutoff": words.format_date(cutoff, language),
+                "version": version,
+            },
+            findings=key_findings(stats, language),
+            methods=methods(stats, language),
+            chapters=[
+                {
+                    "anchor": p.anchor,
+                    "title": p.title,
+                    "sections": p.sections,
+                    "body": Markup(p.body),
+                }
+                for p in parts
+            ],
+        )
+    )
