@@ -80,7 +80,8 @@ def test_saved_figures_are_byte_identical_across_saves(sample_table, tmp_path):
     ("text", "wrapped"),
     [
         ("新材料", "新材料"),
-        ("生物医药及高性能医疗器械", "生物医药及高性\n能医疗器械"),
+        ("生物医药及高性能医疗器械", "生物医药及高\n性能医疗器械"),
+        ("节能与新能源汽车", "节能与新\n能源汽车"),
         ("Next-gen IT", "Next-gen IT"),
     ],
 )

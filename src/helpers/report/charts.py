@@ -74,10 +74,12 @@ def setup_style() -> None:
 
 def wrap_label(text: str, width: int = 7) -> str:
     """Break a long category name over lines of `width` characters (CJK has no spaces to break
-    at), so neighbouring tick labels do not run into each other."""
+    at) of about equal length, so neighbouring tick labels do not run into each other."""
     if len(text) <= width or " " in text:
         return textwrap.fill(text, width=max(width * 2, 14)) if " " in text else text
-    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+    lines = -(-len(text) // width)
+    size = -(-len(text) // lines)  # balanced lines: 节能与新 / 能源汽车, not one orphan character
+    return "\n".join(text[i : i + size] for i in range(0, len(text), size))
 
 
 def finish(fig, ax, title: str = ""):
