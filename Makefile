@@ -78,8 +78,13 @@ $(REPORT_STAMP): $(BUILD_INPUTS) $(VENV_STAMP) $(if $(STAMP_MISSING),stamp-missi
 endif
 
 # The steps themselves; each decides from content fingerprints whether it has work to do.
-report-steps: $(CHAPTER_TARGETS) profiles
+report-steps: book profiles
 	$(PY) -m helpers.build publish $(EDITION_ARGS) --reports '$(REPORTS)' $(if $(STAMP_LIST),--stamp-list '$(STAMP_LIST)')
+
+## book: the combined report of the edition (cover, contents, key findings, methods, every chapter) as html/report.html and pdf/report.pdf
+book: $(CHAPTER_TARGETS)
+	$(PY) -m helpers.build.book $(EDITION_ARGS)
+.PHONY: book
 
 # Each chapter decides itself whether to rebuild, from a fingerprint of the inputs declared in
 # notebooks/pipeline.yml (content, not file times); `make -j2` builds two at a time.

@@ -142,8 +142,8 @@ def publish(args) -> None:
             print(f"up to date: {display_path(target)}")
             return
         stamp.unlink(missing_ok=True)
+        from helpers.build.book import publish_book
         from helpers.report.html import chapter_title  # heavy: only when publishing
-        from helpers.report.pdf import merge_pdfs
         from helpers.screening.card_build import publish_cards
 
         merge_statistics(staging, chapters)
@@ -172,7 +172,7 @@ def publish(args) -> None:
         publish_profiles(staging, fresh)  # profiles/<slug>.html|pdf and their index, if built
         publish_cards(staging, fresh)  # assess/<firm>.html|pdf built by `make assess`
         titles = {c: chapter_title(fresh / "html" / f"{c}.html") for c in chapters}
-        merge_pdfs(fresh / "pdf", chapters, titles, fresh / "pdf" / "report.pdf")
+        publish_book(edition, chapters, fresh)  # html/report.html, pdf/report.pdf (make book)
         write_edition(fresh, edition_record(edition.id, edition.checked, chapters, titles))
         swap_in(fresh, target)
         refresh_index(reports, edition.build)
