@@ -147,8 +147,8 @@ def test_agrees_within_the_printed_precision(stated, recomputed, decimals, expec
     assert portrait.agrees(stated, recomputed, decimals) is expected
 
 
-def test_portrait_charts_draw_chinese_labels_without_missing_glyphs():
-    from helpers.report import portrait_charts
+def test_portrait_charts_draw_chinese_labels_readably():
+    from helpers.report import charts, portrait_charts
 
     bins = pd.DataFrame(
         {
@@ -191,7 +191,10 @@ def test_portrait_charts_draw_chinese_labels_without_missing_glyphs():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for fig in figures:
-            fig.canvas.draw()  # a character the font lacks warns while drawing
+            charts.readable(fig)  # as save_figure does: every text at 8 pt or more at A4
+            assert charts.smallest_printed_size(fig) >= charts.MIN_PRINTED_PT - 0.01
+            assert charts.overlapping_texts(fig) == []
+    # A character the font lacks warns while drawing.
     assert [str(w.message) for w in caught if "missing from" in str(w.message)] == []
     # The mix chart's legend names every type, including those too narrow to label in place.
     legend = figures[2].axes[0].get_legend()
