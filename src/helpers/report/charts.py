@@ -65,6 +65,7 @@ def setup_style() -> None:
             "svg.hashsalt": "zjtx-report",
             "svg.fonttype": "path",
             "axes.grid": True,
+            "axes.axisbelow": True,  # grid lines behind the bars, not across them
             "axes.grid.axis": "y",
             "grid.color": "#e5e5e5",
             "grid.linewidth": 0.6,
@@ -212,6 +213,10 @@ def bar_chart(
             percent_axis(ax.yaxis)
     labels = [(f"{v:.1%}" if percent else value_format.format(v)) for v in data[value]]
     ax.bar_label(bars, labels=labels, padding=3, fontsize=DATA_LABEL_PT)
+    if not percent and data[value].abs().max() >= 1000:  # 1,400 on the axis, as on the bars
+        (ax.xaxis if horizontal else ax.yaxis).set_major_formatter(
+            FuncFormatter(lambda v, _: f"{v:,.0f}")
+        )
     ax.margins(x=0.12) if horizontal else ax.margins(y=0.12)
     return finish(fig, ax, title)
 
