@@ -54,17 +54,17 @@ def _value_text(rule, value, language: str) -> str:
 
 
 def conditions_table(card: Card, tier: str) -> pd.DataFrame:
-    """The tier's rules in reading order: id (indented), condition, value, outcome, reason."""
+    """The tier's rules in reading order (indexed by criterion_id): id and condition (indented),
+    value, outcome, reason."""
     rules = {rule.id: rule for rule in card.result.roots[tier].walk()}
     rows = card.assessment.conditions[card.assessment.conditions["tier"] == tier]
     return pd.DataFrame(
         {
-            "screen_criterion": [
-                present.INDENT * d + c
-                for d, c in zip(rows["depth"], rows["criterion_id"], strict=True)
-            ],
+            # id and condition in the one left-aligned column (indented by depth)
             "screen_condition": [
-                present.condition_words(rules[c], card.language) for c in rows["criterion_id"]
+                f"{present.INDENT * 2 * d}{c}{present.INDENT}"
+                + present.condition_words(rules[c], card.language)
+                for d, c in zip(rows["depth"], rows["criterion_id"], strict=True)
             ],
             "screen_value": [
                 _value_text(rules[c], v, card.language)
@@ -72,7 +72,8 @@ def conditions_table(card: Card, tier: str) -> pd.DataFrame:
             ],
             "screen_outcome": rows["outcome_words"].to_numpy(),
             "screen_reason": rows["reason"].to_numpy(),
-        }
+        },
+        index=pd.Index(rows["criterion_id"].to_numpy(), name="criterion_id"),
     )
 
 

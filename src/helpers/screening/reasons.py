@@ -99,6 +99,8 @@ def node_reason(rule: Rule, codes: dict[str, int], language: str = "zh") -> str:
     unknown = [rule_name(c, language) for c in children if codes[c.id] not in (MET, NOT_MET)]
     logic = rule.logic
     if code == MET:
+        if logic == "all" and len(children) == 1:
+            return label("screening.reason.single_met", language)
         if logic == "all":
             return label("screening.reason.all_met", language, n=len(children))
         return label("screening.reason.any_met", language, items=join(met, language))
