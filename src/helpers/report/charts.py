@@ -234,7 +234,10 @@ def grouped_bar_chart(
     series_order: list[str] | None = None,
     value_format: str = "{:,.0f}",
 ):
-    """Bars of several series side by side per category (e.g. shares of three populations)."""
+    """Bars of several series side by side per category (e.g. shares of three populations),
+    a legend naming every series and each bar labelled with its value. Category names wrap to
+    the room a category has; when the value labels are wider than their bars they are turned
+    upright, so neighbours never overlap."""
     setup_style()
     wide = table.pivot(index=category, columns=series, values=value).astype(float)
     if category_order:
@@ -245,6 +248,7 @@ def grouped_bar_chart(
     n_series = len(wide.columns)
     width = 0.8 / n_series
     positions = range(len(wide))
+    texts = []
     for i, name in enumerate(wide.columns):
         offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
         bars = ax.bar(offsets, wide[name], width=width, label=name, color=PALETTE[i % len(PALETTE)])
@@ -252,13 +256,26 @@ def grouped_bar_chart(
             "" if pd.isna(v) else (f"{v:.0%}" if percent else value_format.format(v))
             for v in wide[name]
         ]
-        ax.bar_label(bars, labels=labels, padding=2, fontsize=DATA_LABEL_PT)
-    ax.set_xticks(list(positions), [wrap_label(str(c)) for c in wide.index], rotation=0)
+        texts += ax.bar_label(bars, labels=labels, padding=2, fontsize=DATA_LABEL_PT)
+    # Characters per line that fit under one category (about 1 em per CJK character).
+    room = 0.9 * 9 * 0.85 / max(len(wide), 1) * 72 / DATA_LABEL_PT
+    ax.set_xticks(
+        list(positions), [wrap_label(str(c), max(2, int(room))) for c in wide.index], rotation=0
+    )
     ax.set_ylabel(value_label)
     if percent:
         percent_axis(ax.yaxis)
-    ax.legend(ncols=n_series, loc="upper right")
+    elif wide.abs().max().max() >= 1000:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.legend(ncols=n_series, loc="lower right", bbox_to_anchor=(1, 1))  # above the bars
     ax.margins(y=0.15)
+    fig.tight_layout()
+    renderer = fig.canvas.get_renderer()
+    bar_width = abs(ax.transData.transform((width, 0))[0] - ax.transData.transform((0, 0))[0])
+    if any(t.get_window_extent(renderer).width > bar_width * 1.05 for t in texts):
+        for text in texts:
+            text.set_rotation(90)
+        ax.margins(y=0.3)
     return finish(fig, ax, title)
 
 
