@@ -174,7 +174,8 @@ def check_data(args) -> None:
                 from helpers.firmlevel.firms import FirmLevelData
 
                 firms = FirmLevelData(folder, cutoff=checked["cutoff"])
-                summary += f"; firm-level data in {display_path(folder)}: {len(firms.firms)} firms"
+                count = firms.count("SELECT count(*) FROM firms")  # in DuckDB, not as a frame
+                summary += f"; firm-level data in {display_path(folder)}: {count} firms"
             summary += " (synthetic sample)" if checked["synthetic"] else ""
         print(f"data ok: {summary}")
         marker.parent.mkdir(parents=True, exist_ok=True)
