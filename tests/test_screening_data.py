@@ -188,3 +188,15 @@ def test_the_criteria_table_reads_in_both_languages():
     )
     assert zh.loc["ZJ.3", "screen_condition"].endswith("满足以下2项之一")
     assert "screen_text" not in en.columns  # 004's Chinese text only in the Chinese edition
+
+
+def test_a_value_just_below_its_threshold_never_reads_as_the_threshold():
+    from helpers.screening.present import value_threshold_gap
+
+    # 2.9986% against 3%: one decimal would print 3.0% (and a gap of 0.0); three do not
+    assert value_threshold_gap(0.029986, 0.03, -0.000014, "share", "zh") == (
+        "2.999%",
+        "3%",
+        "0.001个百分点",
+    )
+    assert value_threshold_gap(99.0, 100, -1.0, "万元", "zh") == ("99万元", "100万元", "1万元")

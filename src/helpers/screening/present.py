@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.report.format import format_value, format_with_unit
 from helpers.report.labels import label
 from helpers.screening import reasons as r
 from helpers.screening.attributes import ATTRIBUTES
@@ -69,3 +70,22 @@ def criteria_display(roots: dict[str, Rule], language: str = "zh") -> pd.DataFra
                 }
             )
     return pd.DataFrame(rows)
+
+
+def value_threshold_gap(
+    value: float, threshold: float, gap: float, unit: str | None, language: str
+):
+    """The firm's value, the threshold and the gap as text, with as many decimals as it takes
+    for the value not to read as the threshold (2.998% is not shown as 3.0% against 3%)."""
+    percent = unit in r.PERCENT_UNITS
+    scale = 100 if percent else 1
+    decimals = 0
+    while decimals < 4 and round(value * scale, decimals) == round(threshold * scale, decimals):
+        decimals += 1
+    if percent:
+        shown = format_value(value, unit, language, decimals=max(decimals, 1))
+        gap_text = format_with_unit(abs(gap) * 100, "pp", language, decimals=max(decimals, 1))
+    else:
+        shown = format_with_unit(value, unit, language, decimals=decimals)
+        gap_text = format_with_unit(abs(gap), unit, language, decimals=decimals)
+    return shown, r.number(threshold, unit, language), gap_text
