@@ -92,7 +92,7 @@ def mix_bars(
     *,
     part_order: list[str],
     totals: dict[str, str] | None = None,
-    min_label: float = 0.06,
+    min_label: float = 0.09,
     title: str = "",
 ):
     """Horizontal 100% bars, one per group in the table's order, split into `part_order`
