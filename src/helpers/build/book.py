@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from helpers.build.editions import Edition, edition_lock
+from helpers.build.editions import Edition, chapter_lock, edition_lock
 from helpers.parameters import DEFAULTS, ParameterError
 from helpers.paths import REFERENCE_DIR, REPO_ROOT, display_path
 
@@ -104,7 +104,12 @@ def build_book(args) -> None:
             "run make report (or make book) to build them first"
         )
     version = build_version()
-    with edition_lock(edition.build, edition.id):
+    # Like a chapter: the edition's lock shared (profiles build alongside under make -j2; publish
+    # waits), its own lock exclusive (a second build of the same edition waits).
+    with (
+        edition_lock(edition.build, edition.id, shared=True),
+        chapter_lock(edition.build, edition.id, MARKER),
+    ):
         marker = edition.marker(MARKER)
         current = book_fingerprint(edition, chapters, version)
         outputs = book_outputs(staging)
