@@ -107,10 +107,8 @@ def firm_sql(data) -> str:
             later = f"bool_or(includes_earlier_years AND year > {year})"
             within = f"coalesce(sum(pct_applications) FILTER (WHERE year <= {year}), 0)"
             sums.append(f"CASE WHEN {later} THEN NULL ELSE {within} END AS pct_through_{year}")
-        patents = (
-            f"SELECT firm_id, {', '.join(sums)} FROM patents WHERE firm_id IN "
-            "(SELECT firm_id FROM firms WHERE analysed) GROUP BY firm_id"
-        )
+        # every firm's rows (the join below keeps the analysed ones): no semi-join of every row
+        patents = f"SELECT firm_id, {', '.join(sums)} FROM patents GROUP BY firm_id"
         figures = [f"p.{c}" for c in [*FLOWS, "valid_invention_patents"]]
         # a firm without patent rows has zero patents in every year
         figures += [

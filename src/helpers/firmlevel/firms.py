@@ -76,6 +76,7 @@ class FirmLevelData(FirmLevelInput):
         super().__init__(folder, cutoff)
         self.city_min_firms = int(city_min_firms)
         self.published_dir = Path(published_dir)
+        self._positions: dict[str, dict] = {}  # column -> value -> positions in analysed
 
     group_metrics = staticmethod(derive.group_metrics)
 
@@ -83,6 +84,16 @@ class FirmLevelData(FirmLevelInput):
     def analysed(self) -> pd.DataFrame:
         """One row per analysed firm (index firm_id) with its attributes and patent figures."""
         return derive.analysed_firms(self)
+
+    def group(self, column: str, value) -> pd.DataFrame:
+        """The analysed firms whose `column` is `value`, in file order (the same frame as
+        `analysed[analysed[column] == value]`, from one groupby per column instead of a scan of
+        every firm per group)."""
+        if column not in self._positions:
+            groups = self.analysed.groupby(column, sort=False, dropna=True)
+            self._positions[column] = groups.indices
+        positions = self._positions[column].get(value)
+        return self.analysed.iloc[positions if positions is not None else []]
 
     @functools.cached_property
     def national(self) -> dict[str, float]:

@@ -141,14 +141,13 @@ def typical_profile(data) -> pd.DataFrame:
 def patents_per_firm_by_year(data) -> pd.DataFrame:
     flows = ["applications", "invention_applications", "pct_applications"]
     a_share = ", ".join(f"'{b}'" for b in board_reference().query("a_share == 'true'")["board"])
-    sums = ", ".join(
-        f"sum({f}), sum({f}) FILTER (WHERE firm_id IN (SELECT firm_id FROM a_share))" for f in flows
-    )
-    # Years covered by a carry-in row (of any analysed firm) are left out.
+    sums = ", ".join(f"sum({f}), sum({f}) FILTER (WHERE a_share)" for f in flows)
+    # Years covered by a carry-in row (of any analysed firm) are left out. One join of the rows
+    # with the analysed firms and their A-share flag (firm_id is unique in firms).
     yearly = data.con.execute(
-        "WITH p AS (SELECT * FROM patents WHERE firm_id IN "
-        "(SELECT firm_id FROM firms WHERE analysed)), "
-        f"a_share AS (SELECT firm_id FROM listings WHERE board IN ({a_share})) "
+        f"WITH f AS (SELECT firm_id, firm_id IN (SELECT firm_id FROM listings WHERE board IN "
+        f"({a_share})) AS a_share FROM firms WHERE analysed), "
+        "p AS (SELECT p.*, f.a_share FROM patents p JOIN f USING (firm_id)) "
         f"SELECT year, {sums} FROM p WHERE year > (SELECT coalesce(max(year) FILTER "
         "(WHERE includes_earlier_years), -1) FROM p) GROUP BY year ORDER BY year"
     ).fetchall()

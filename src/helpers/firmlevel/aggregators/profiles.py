@@ -27,13 +27,13 @@ def region_groups(data):
     provinces in reference order, cities by firm count (largest first, then by name)."""
     firms = data.analysed
     for province in reference.values("provinces", "province"):
-        group = firms[firms["province"] == province]
+        group = data.group("province", province)
         if len(group):
             yield "province", province, group
     counts = firms["city"].dropna().value_counts()
     cities = sorted(counts.index, key=lambda c: (-int(counts[c]), c))
     for city in cities:
-        yield "city", city, firms[firms["city"] == city]
+        yield "city", city, data.group("city", city)
 
 
 @aggregates("region_metrics", needs=("patents",))

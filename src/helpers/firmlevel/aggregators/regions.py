@@ -66,9 +66,8 @@ def firms_by_city(data) -> pd.DataFrame:
 
 def _groups(data, column: str, names: list[str]):
     """(name, analysed firms) for each named group (cluster or city) that has firms."""
-    firms = data.analysed
     for name in names:
-        group = firms[firms[column] == name]
+        group = data.group(column, name)
         if not group.empty:
             yield name, group
 
@@ -149,11 +148,10 @@ def city_overview(data) -> pd.DataFrame:
 
 @aggregates("city_capital_markets", needs=("listings",))
 def city_capital_markets(data) -> pd.DataFrame:
-    firms = data.analysed
     boards = board_reference()["board"].tolist()
     rows = []
     for city in allowed(data, "city_capital_markets", "city"):
-        counts = board_counts(firms[firms["city"] == city])
+        counts = board_counts(data.group("city", city))
         rows += [{"city": city, "board": b, "firms": counts[b]} for b in boards if counts.get(b)]
     return pd.DataFrame(rows, columns=["city", "board", "firms"])
 

@@ -60,9 +60,8 @@ def populations(data: FirmLevelData) -> dict[str, pd.DataFrame]:
 def by_batch(data: FirmLevelData) -> list[tuple[str, pd.DataFrame]]:
     """(batch name, analysed firms) per batch with firms, then all batches (全部)."""
     batches = data.published("cultivation_batches").set_index("batch_no")["batch"]
-    firms = data.analysed
-    groups = [(batches[b], firms[firms["batch_no"] == b]) for b in range(1, 6)]
-    return [(name, group) for name, group in groups if len(group)] + [(ALL_BATCHES, firms)]
+    groups = [(batches[b], data.group("batch_no", b)) for b in range(1, 6)]
+    return [(name, group) for name, group in groups if len(group)] + [(ALL_BATCHES, data.analysed)]
 
 
 def with_published(mine: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
