@@ -148,3 +148,36 @@ def test_patents_and_patent_records_together_are_refused(tmp_path):
     (folder / "patent_records.csv").write_bytes(records.read_bytes())
     with pytest.raises(DataInputError, match="not both"):
         FirmLevelData(folder)
+
+
+def test_cells_off_the_fast_path_read_as_before(tmp_path):
+    # Canonical cells take a plain cast; padded, signed, zero-padded, thousands-separated and
+    # spelled ones go through the general expression and give the same values.
+    header, *rows = FIRMS.splitlines(keepends=True)
+    padded = rows[0].replace(",100,true,0", ",\u3000+0100 ,\tTRUE ,0\n").replace("\n\n", "\n")
+    folder = write(tmp_path / "padded", firms=header + padded + "".join(rows[1:]))
+    left = FirmLevelData(write(tmp_path / "plain"), city_min_firms=1)
+    right = FirmLevelData(folder, city_min_firms=1)
+    pd.testing.assert_frame_equal(left.firms, right.firms)
+    # What a bare cast would take but the schema does not: refused with the cell named.
+    for value in ("3.5", "1e3", "0x10", "1_000"):
+        bad = header + rows[0].replace(",100,true,0", f",{value},true,0") + "".join(rows[1:])
+        with pytest.raises(DataInputError) as caught:
+            FirmLevelData(write(tmp_path / f"bad{value}", firms=bad))
+        (problem,) = caught.value.problems
+        assert (problem.row, problem.column, problem.value) == (2, "employees", value)
+        assert problem.message.startswith("expected int")
+
+
+def test_gbk_text_after_the_first_bytes_is_transcoded(tmp_path):
+    # The header and the first 64 KB are ASCII; the Chinese text that makes it GBK comes later,
+    # where DuckDB finds the bytes are not UTF-8.
+    header, *rows = FIRMS.splitlines(keepends=True)
+    ascii_rows = "".join(
+        f"A{i},Firm {i},1,confirmed,false,北京市,,新材料,1,true,0\n".replace("北京市", "Beijing")
+        for i in range(4000)
+    )
+    folder = write(tmp_path / "late", firms=header + ascii_rows + "".join(rows), encoding="gbk")
+    data = FirmLevelData(folder, city_min_firms=1)
+    assert data.count("SELECT count(*) FROM firms") == 4006
+    assert data.firms["name"].iloc[-1] == "己公司"
