@@ -152,10 +152,10 @@ lab: $(VENV_STAMP)
 lock: $(VENV_STAMP)
 	$(PY) -m tools.envsync lock
 
-## benchmark: time the build stages, then the firm-level step at 1x/10x/100x the sample and 10 M patent rows (data in build/bench/)
+## benchmark: one table: the per-document floor, each chapter, the cold full build, no-op and one-chapter rebuilds, PDF export, the profile fan-out, and the firm-level step at 1x/10x/100x the sample and 10 M patent rows (slow; BENCH_ARGS=--quick for a smoke run)
+BENCH_ARGS ?=
 benchmark: $(VENV_STAMP)
-	$(PY) benchmarks/bench_build.py
-	$(PY) benchmarks/bench_scale.py
+	$(PY) benchmarks/bench_build.py $(BENCH_ARGS)
 
 ## clean: remove build caches and staging (reports/ and .venv stay)
 clean:

@@ -1,11 +1,38 @@
-"""Build benchmark: prints how long each stage takes on this machine. Not a test.
+"""Build benchmark: one table, side by side in one run (issue 10 item 8, issue 8's measures).
+Not a test.
 
-make benchmark            # or: .venv/bin/python benchmarks/bench_build.py
+    make benchmark                                   # everything (slow: see below)
+    .venv/bin/python benchmarks/bench_build.py --quick        # smoke run, a few minutes
+    .venv/bin/python benchmarks/bench_build.py --runs 5 --markdown
+
+Rows:
+* the per-document floor: an empty notebook (a parameters cell only) through the build's own
+  execute_notebook + export_html + render_pdf, in a fresh Python process as a build step is;
+* each chapter's cost and PDF export per document (execute/html/pdf as the build logs them);
+* the cold full build: `make -j2 report` for zh then en, every chapter, the book and every
+  profile (REGIONS=all), into empty build/ and reports/ folders (the shared font cache under
+  build/fonts stays warm), and its ratio to documents × floor ÷ cores (target ≤ 1.3);
+* the no-op rebuild (make's stamp only, and with the stamp removed: the steps' fingerprints),
+  the one-chapter rebuild (its fingerprint marker removed, as after an edit: the chapter, the
+  book and publish run);
+* the per-profile cost and the profile fan-out (`make profiles`, every profile of the zh
+  edition) at -j1 and -j2 against profiles × floor ÷ 2 (target within 1.3×);
+* the firm-level scale rows of benchmarks/bench_scale.py (its own functions, run here).
+
+Cheap rows are the median of --runs runs; the cold build, the fan-outs and the scale sizes run
+once (--quick: two regions, zh only, one run, scale size x1 only).
 """
 
 from __future__ import annotations
 
+import argparse
+import datetime
+import importlib.util
+import json
+import os
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -14,93 +41,244 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+CORES = os.cpu_count() or 1
+BUILT = re.compile(
+    r"^built (?P<profile>profile )?(?P<name>\S+) \((?P<edition>[^)]+)\): (?:[\d.]+ s \()?"
+    r"execute (?P<execute>[\d.]+) s, html (?P<html>[\d.]+) s, pdf (?P<pdf>[\d.]+) s",
+    re.M,
+)
+FLOOR_CHILD = """
+import json, sys, time
+from pathlib import Path
+from helpers.build.steps import execute_notebook
+from helpers.report.html import export_html
+from helpers.report.pdf import render_pdf
+notebook, out = Path(sys.argv[1]), Path(sys.argv[2])
+start = time.perf_counter()
+parameters = {"data_dir": "data/published", "output_dir": str(out), "language": "zh",
+              "cutoff": "2023-07-31"}
+execute_notebook(notebook, out / "executed" / "empty.ipynb", parameters)
+executed = time.perf_counter()
+page = export_html(out / "executed" / "empty.ipynb", out / "html" / "empty.html", "zh")
+exported = time.perf_counter()
+render_pdf(page, out / "html", out / "pdf" / "empty.pdf")
+done = time.perf_counter()
+print(json.dumps({"execute": executed - start, "html": exported - executed,
+                  "pdf": done - exported}))
+"""
 
 
-def timed(command: list[str], **kwargs) -> float:
+def run(command: list[str], **kwargs) -> tuple[float, str]:
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, cwd=REPO, **kwargs)
-    return time.perf_counter() - start
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, **kwargs)
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return seconds, result.stdout
 
 
-def best_of(runs: int, command: list[str]) -> float:
-    return min(timed(command) for _ in range(runs))
+def make(target: str, build: Path, reports: Path, jobs: int = 2, **variables) -> tuple:
+    command = ["make", f"-j{jobs}", "--no-print-directory", target]
+    command += [f"BUILD={build}", f"REPORTS={reports}"]
+    command += [f"{k}={v}" for k, v in variables.items()]
+    return run(command)
+
+
+def empty_notebook(folder: Path) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell(
+        "data_dir = 'data/published'\noutput_dir = ''\nlanguage = 'zh'\ncutoff = '2023-07-31'"
+    )
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# empty"), parameters]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = folder / "empty.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def floor(tmp: Path, runs: int) -> dict:
+    """Wall time of one fresh process taking an empty notebook through the pipeline."""
+    notebook = empty_notebook(tmp)
+    walls, parts = [], []
+    for index in range(runs):
+        out = tmp / f"floor{index}"
+        seconds, stdout = run([PYTHON, "-c", FLOOR_CHILD, str(notebook), str(out)])
+        walls.append(seconds)
+        parts.append(json.loads(stdout.strip().splitlines()[-1]))
+    medians = {k: statistics.median(p[k] for p in parts) for k in parts[0]}
+    return {"wall": statistics.median(walls), **medians}
+
+
+def built_steps(log: str) -> list[dict]:
+    return [
+        {**m.groupdict(), **{k: float(m[k]) for k in ("execute", "html", "pdf")}}
+        for m in BUILT.finditer(log)
+    ]
+
+
+def scale_rows(sizes: list[str], runs: int) -> list[tuple[str, dict]]:
+    spec = importlib.util.spec_from_file_location(
+        "bench_scale", REPO / "benchmarks" / "bench_scale.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.ensure_data(sizes)
+    rows = []
+    for name in sizes:
+        results = [module.run_once(module.BENCH / module.SIZES[name]) for _ in range(runs)]
+        rows.append((name, {k: statistics.median(r[k] for r in results) for k in results[0]}))
+    return rows
 
 
 def main() -> None:
-    rows = []
-    rows.append(("python start (bare)", best_of(3, [PYTHON, "-c", "pass"])))
-    for module in (
-        "papermill",
-        "nbconvert",
-        "weasyprint",
-        "pandas, matplotlib.pyplot",
-        "helpers.chapter",
-    ):
-        rows.append((f"import {module}", best_of(3, [PYTHON, "-c", f"import {module}"])))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run (a few minutes)")
+    parser.add_argument("--runs", type=int, help="runs of each cheap row (median; default 3)")
+    parser.add_argument("--regions", help="REGIONS for the builds (default all; --quick: two)")
+    parser.add_argument("--languages", nargs="*", help="editions of the cold build (zh en)")
+    parser.add_argument("--scale-sizes", nargs="*", help="bench_scale sizes (default all)")
+    parser.add_argument("--rebuild-runs", type=int, help="runs of the one-chapter rebuild")
+    parser.add_argument("--markdown", action="store_true", help="the table as Markdown")
+    args = parser.parse_args()
+    runs = args.runs or (1 if args.quick else 3)
+    regions = args.regions or ("beijing tibet" if args.quick else "all")
+    languages = args.languages or (["zh"] if args.quick else ["zh", "en"])
+    sizes = args.scale_sizes
+    if sizes is None:
+        sizes = ["x1"] if args.quick else ["x1", "x10", "x100", "records-10M"]
+    started = datetime.datetime.now(datetime.UTC)
+    load_before = os.getloadavg()
+    rows: list[tuple[str, str, str]] = []  # (measure, seconds, compared with)
 
-    with tempfile.TemporaryDirectory() as folder:
+    def row(name: str, seconds: float | str, note: str = "") -> None:
+        value = seconds if isinstance(seconds, str) else f"{seconds:.2f}"
+        rows.append((name, value, note))
+        print(f"  {name}: {value} {note}", file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as folder:
         tmp = Path(folder)
-
-        def make(*targets: str, jobs: int = 1, build: str = "build") -> float:
-            return timed(
-                [
-                    "make",
-                    f"-j{jobs}",
-                    "--no-print-directory",
-                    *targets,
-                    f"BUILD={tmp / build}",
-                    f"REPORTS={tmp / 'reports'}",
-                ]
-            )
-
-        rows.append(("make report, cold, -j1", make("report", build="b1")))
-        rows.append(("make report, cold, -j2", make("report", jobs=2, build="b2")))
-        rows.append(("make report, nothing changed", make("report", build="b2")))
-        notebook = REPO / "notebooks" / "01_cultivation.ipynb"
-        rows.append(
-            (
-                "one chapter (execute + HTML + PDF)",
-                timed(
-                    [
-                        PYTHON,
-                        "-m",
-                        "helpers.build",
-                        "chapter",
-                        "--notebook",
-                        str(notebook),
-                        "--staging",
-                        str(tmp / "one" / "reports"),
-                    ]
-                ),
-            )
+        base = floor(tmp, runs)
+        row(
+            f"per-document floor: empty notebook, fresh process (median of {runs})",
+            base["wall"],
+            f"inside: execute {base['execute']:.2f} + html {base['html']:.2f} + pdf "
+            f"{base['pdf']:.2f} s",
         )
-        html = (tmp / "reports" / "zh" / "html" / "01_cultivation.html").read_text(encoding="utf-8")
-        script = (
-            "import sys, time, weasyprint; from helpers.report import pdf as build; page = sys.stdin.read();"
-            "t = time.perf_counter(); build.render_pdf(page, build.BUILD_DIR, __import__('pathlib').Path(sys.argv[1]));"
-            "print(time.perf_counter() - t)"
+        build, reports = tmp / "build", tmp / "reports"
+        cold, logs = 0.0, ""
+        for language in languages:
+            seconds, log = make("report", build, reports, LANGUAGE=language, REGIONS=regions)
+            cold += seconds
+            logs += log
+            row(f"cold make -j2 report, {language} (chapters, book, profiles)", seconds)
+        steps = built_steps(logs)
+        chapters = [s for s in steps if not s["profile"]]
+        profiles = [s for s in steps if s["profile"]]
+        for language in languages:
+            for step in (s for s in chapters if s["edition"] == language):
+                total = step["execute"] + step["html"] + step["pdf"]
+                row(
+                    f"chapter {step['name']} ({language}): execute + html + pdf",
+                    total,
+                    f"{step['execute']:.1f} + {step['html']:.1f} + {step['pdf']:.1f}; "
+                    f"{total / base['wall']:.1f}× floor",
+                )
+        documents = len(steps)
+        expected = documents * base["wall"] / CORES
+        row(
+            f"cold full build ({', '.join(languages)}): {len(chapters)} chapters + "
+            f"{len(profiles)} profiles = {documents} documents",
+            cold,
+            f"ratio to documents × floor ÷ {CORES} cores ({expected:.0f} s): "
+            f"{cold / expected:.2f} (target ≤ 1.3)",
         )
-
-        def render(target: str) -> float:
-            result = subprocess.run(
-                [PYTHON, "-c", script, str(tmp / target)],
-                input=html,
-                text=True,
-                capture_output=True,
-                check=True,
-                cwd=REPO,
+        pdfs = sorted(s["pdf"] for s in steps)
+        row(
+            "PDF export per document (median; min–max)",
+            statistics.median(pdfs),
+            f"{pdfs[0]:.1f}–{pdfs[-1]:.1f} s over {len(pdfs)} documents; floor's "
+            f"{base['pdf']:.2f} s",
+        )
+        language = languages[0]
+        noop = [make("report", build, reports, LANGUAGE=language, REGIONS=regions)[0]]
+        noop += [
+            make("report", build, reports, LANGUAGE=language, REGIONS=regions)[0]
+            for _ in range(runs - 1)
+        ]
+        row(f"no-op make report ({language}, median of {runs})", statistics.median(noop), "≤ 0.5")
+        fingerprints = []
+        for _ in range(runs):
+            shutil.rmtree(build / "stamps")  # as after `touch` of every input
+            fingerprints.append(
+                make("report", build, reports, LANGUAGE=language, REGIONS=regions)[0]
             )
-            return float(result.stdout)
-
-        shutil.rmtree(REPO / "build" / "fonts", ignore_errors=True)
-        first, cached = render("a.pdf"), render("b.pdf")
-        rows.append(("PDF render, font subset built", first))
-        rows.append(("PDF render, font subset cached", cached))
-
-    width = max(len(name) for name, _ in rows)
-    print(f"{'stage':<{width}}  seconds")
-    for name, seconds in rows:
-        print(f"{name:<{width}}  {seconds:7.2f}")
+        row(
+            f"no-op, inputs' times changed, contents not (median of {runs})",
+            statistics.median(fingerprints),
+            "the steps' content fingerprints",
+        )
+        chapter = chapters[0]["name"] if chapters else None
+        if chapter:
+            again = []
+            for _ in range(args.rebuild_runs or runs):
+                (build / language / "done" / f"{chapter}.sha256").unlink()
+                shutil.rmtree(build / "stamps")
+                again.append(make("report", build, reports, LANGUAGE=language, REGIONS=regions)[0])
+            row(
+                f"one-chapter rebuild, {chapter} (chapter, book, publish; median of {len(again)})",
+                statistics.median(again),
+            )
+        ours = [s for s in profiles if s["edition"] == language]
+        if ours:
+            costs = [s["execute"] + s["html"] + s["pdf"] for s in ours]
+            row(
+                f"per-profile cost, median of {len(ours)} ({language}): execute + html + pdf",
+                statistics.median(costs),
+                f"{statistics.median(costs) / base['wall']:.1f}× floor; min–max "
+                f"{min(costs):.1f}–{max(costs):.1f}",
+            )
+            for jobs in (1, 2):
+                for marker in (build / language / "done").glob("profile_*.sha256"):
+                    marker.unlink()
+                seconds, _ = make(
+                    "profiles", build, reports, jobs, LANGUAGE=language, REGIONS=regions
+                )
+                ideal = len(ours) * base["wall"] / jobs
+                row(
+                    f"profile fan-out, {len(ours)} profiles, make -j{jobs} profiles",
+                    seconds,
+                    f"vs profiles × floor ÷ {jobs} = {ideal:.0f} s: {seconds / ideal:.2f}×"
+                    + (" (target ≤ 1.3)" if jobs == 2 else ""),
+                )
+    for name, m in scale_rows(sizes, 1):  # once: the 100× sizes take minutes each
+        inputs = m["records"] or m["patent_rows"]
+        row(
+            f"firm-level step {name}: {m['firms']:,.0f} firms, {inputs:,.0f} input rows",
+            m["wall"],
+            f"parse {m['parse']:.1f} + aggregate {m['aggregate']:.1f} s, peak {m['peak_gb']:.2f} GB",
+        )
+    load_after = os.getloadavg()
+    command = "benchmarks/bench_build.py " + " ".join(sys.argv[1:])
+    print(
+        f"{command.strip()} — {started:%Y-%m-%d %H:%M} UTC, {CORES} cores, load average "
+        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after (1 min)"
+    )
+    header = ("measure", "seconds", "compared with")
+    if args.markdown:
+        print("| " + " | ".join(header) + " |\n|---|---:|---|")
+        for line in rows:
+            print("| " + " | ".join(line) + " |")
+    else:
+        widths = [max(len(h), *(len(line[i]) for line in rows)) for i, h in enumerate(header)]
+        for line in [header, *rows]:
+            print(f"{line[0]:<{widths[0]}}  {line[1]:>{widths[1]}}  {line[2]}")
 
 
 if __name__ == "__main__":

@@ -129,11 +129,19 @@ def build_profile(args) -> None:
         start = time.perf_counter()
         executed = edition.staging.parent / "executed" / f"{stem}.ipynb"
         execute_notebook(NOTEBOOK, executed, parameters)
+        executed_at = time.perf_counter()
         page = export_html(executed, outputs[0], edition.checked["language"])
+        exported_at = time.perf_counter()
         render_pdf(page, folder, outputs[1])
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(current)
-    print(f"built profile {args.region} ({edition.id}): {time.perf_counter() - start:.1f} s")
+    end = time.perf_counter()
+    # The same breakdown as a chapter's (benchmarks/bench_build.py reads both).
+    print(
+        f"built profile {args.region} ({edition.id}): {end - start:.1f} s (execute "
+        f"{executed_at - start:.1f} s, html {exported_at - executed_at:.1f} s, "
+        f"pdf {end - exported_at:.1f} s)"
+    )
 
 
 def headline(staging: Path, slug: str) -> dict:
