@@ -177,9 +177,9 @@ def publish(args) -> None:
         swap_in(fresh, target)
         refresh_index(reports, edition.build)
         stamp.write_text(state, encoding="utf-8")
+        write_stamp_list(args, target, reports, stamp)
     print_summary(target)
     print_changes(previous_statistics, target / "statistics.csv")
-        write_stamp_list(args, target, reports, stamp)
 
 
 def index(args) -> None:
