@@ -75,11 +75,26 @@ def firm_level_checks(ch) -> pd.DataFrame:
     if items.empty:
         return pd.DataFrame(columns=ITEM_COLUMNS)
     from helpers.data import catalog
+    from helpers.paths import PUBLISHED_DIR
 
-    sources = {table: ch.source_ref(catalog.load_published(table)) for table in set(items["table"])}
+    specs = catalog.load_catalog(PUBLISHED_DIR)
+    frames, labels = {}, {}
+    for table in set(items["table"]):
+        frames[table] = catalog.load_published(table)
+        key = list(specs[table].key)
+        labels[table] = frames[table][key].astype(str).agg(" ".join, axis=1)
+
+    def source_of(table: str, row: str) -> str:
+        """The published rows compared (not the whole table: a text-figures table has many)."""
+        rows = frames[table][labels[table] == str(row)]
+        return ch.source_ref(rows if len(rows) else frames[table])
+
     return pd.DataFrame(
         {
-            "source": items["table"].map(sources),
+            "source": [
+                source_of(table, row)
+                for table, row in zip(items["table"], items["row"], strict=True)
+            ],
             "item": [
                 ch.t(
                     "ch99.firm_level_item", row=_name_of_row(ch, row), column=ch.column_name(column)
