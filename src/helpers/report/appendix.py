@@ -89,6 +89,16 @@ def firm_level_checks(ch) -> pd.DataFrame:
         rows = frames[table][labels[table] == str(row)]
         return ch.source_ref(rows if len(rows) else frames[table])
 
+    def unit_of(table: str, row: str, unit):
+        """The column's unit, else the row's own (long tables such as text_figures)."""
+        from helpers.report.format import UNITS
+
+        rows = frames[table][labels[table] == str(row)]
+        if _unit(unit) is None and "unit" in rows and len(rows) == 1:
+            own = rows["unit"].iloc[0]
+            return own if own in UNITS else None
+        return _unit(unit)
+
     return pd.DataFrame(
         {
             "source": [
@@ -104,7 +114,10 @@ def firm_level_checks(ch) -> pd.DataFrame:
             "stated": items["stated"],
             "recomputed": items["recomputed"],
             "decimals": items["decimals"],
-            "unit": items["unit"],
+            "unit": [
+                unit_of(t, r, u)
+                for t, r, u in zip(items["table"], items["row"], items["unit"], strict=True)
+            ],
         }
     )
 
