@@ -245,7 +245,9 @@ def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
             show_fragment(
                 "reading",
                 text=ch.t(
-                    "appendix.mismatch",
+                    "appendix.mismatch_firm_level"
+                    if row.document == FIRM_LEVEL
+                    else "appendix.mismatch",
                     item=row.item,
                     source=row.source,
                     stated=stated,
