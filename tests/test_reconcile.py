@@ -100,3 +100,14 @@ def test_checked_puts_mismatches_first_and_keeps_raw_numbers():
     assert table["status"].tolist() == ["mismatch", "mismatch", "rounding"]
     assert table["item"].tolist() == ["b", "c", "a"]
     assert table.loc[0, "difference"] == 900.0  # raw, unformatted
+
+
+def test_appendix_means_keep_the_printed_digits():
+    from helpers.report.appendix import shown_values
+
+    # 件/家 printed 183 (a mean, shown with at most two decimals): not 183.00
+    assert shown_values(Edition(), 183.0, 183.09, "件/家", None) == (
+        "183件/家",
+        "183.1件/家",
+        "+0.1件/家",
+    )

@@ -166,7 +166,7 @@ def shown_values(ch, stated: float, recomputed: float, unit, decimals=None) -> t
         if decimals is None or pd.isna(decimals)
         else int(decimals)
     )
-    places = max(kind.decimals, printed - kind.scale)
+    places = max(0 if kind.trim else kind.decimals, printed - kind.scale)  # 183, not 183.00
     if kind.scale and 0 < abs(stated) * 10**kind.scale < 0.1:
         places = max(places, 2)  # 0.01%, as format_value shows small shares
     more = places + 1 if places or kind.decimals else 0
