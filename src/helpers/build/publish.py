@@ -182,8 +182,6 @@ def publish(args) -> None:
     print_changes(previous_statistics, target / "statistics.csv")
 
 
-def index(args) -> None:
-    reports = resolve(args.reports)
 def write_stamp_list(args, target: Path, reports: Path, state: Path) -> None:
     """For the Makefile's no-op fast path: the files its report stamp vouches for (the
     published edition, the index, the publish state); a missing one makes make run the steps."""
@@ -192,6 +190,8 @@ def write_stamp_list(args, target: Path, reports: Path, state: Path) -> None:
         Path(args.stamp_list).write_text("".join(f"{p}\n" for p in files), encoding="utf-8")
 
 
+def index(args) -> None:
+    reports = resolve(args.reports)
     reports.mkdir(parents=True, exist_ok=True)
     refresh_index(reports, resolve(args.build))
     print(f"wrote {display_path(reports / 'index.html')}")
