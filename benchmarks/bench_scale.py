@@ -46,9 +46,11 @@ records = data.count("SELECT count(*) FROM patent_records") if data._records els
 with tempfile.TemporaryDirectory() as out:
     write_tables(data, Path(out))
 done = time.perf_counter()
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+usage = resource.getrusage(resource.RUSAGE_SELF)
+peak = usage.ru_maxrss / 1024**2
 print(json.dumps({"firms": firms, "patent_rows": rows, "records": records,
-                  "parse": parsed - start, "aggregate": done - parsed, "peak_gb": peak}))
+                  "parse": parsed - start, "aggregate": done - parsed, "peak_gb": peak,
+                  "cpu": usage.ru_utime + usage.ru_stime}))
 """
 
 
@@ -85,6 +87,7 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true")
     args = parser.parse_args()
     ensure_data(args.sizes)
+    load_before = os.getloadavg()
     rows = []
     for name in args.sizes:
         runs = [run_once(BENCH / SIZES[name]) for _ in range(args.runs)]
@@ -98,6 +101,7 @@ def main() -> None:
         "parse s",
         "aggregate s",
         "wall s",
+        "cpu s",
         "peak GB",
     )
     lines = []
@@ -112,6 +116,7 @@ def main() -> None:
                 f"{m['parse']:.1f}",
                 f"{m['aggregate']:.1f}",
                 f"{m['wall']:.1f}",
+                f"{m['cpu']:.1f}",
                 f"{m['peak_gb']:.2f}",
             )
         )
@@ -124,7 +129,11 @@ def main() -> None:
         widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
         for line in [header, *lines]:
             print("  ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)))
-    print(f"({os.cpu_count()} cores, median of {args.runs} run(s))")
+    before, after = load_before[0], os.getloadavg()[0]
+    print(
+        f"({os.cpu_count()} cores, median of {args.runs} run(s), "
+        f"load average {before:.1f} before, {after:.1f} after)"
+    )
 
 
 if __name__ == "__main__":
