@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import html
 import sys
-import time
 from pathlib import Path
 
 from helpers.parameters import DEFAULTS, ParameterError
@@ -99,7 +98,7 @@ def input_files(data_dir: Path) -> list[Path]:
 
 def build_profile(args) -> None:
     from helpers.build.editions import Edition, chapter_lock, edition_lock
-    from helpers.build.steps import execute_notebook
+    from helpers.build.steps import render_notebook
 
     edition = Edition(args)  # validates DATA_DIR, LANGUAGE, CUTOFF first
     regions = cached_regions(edition)
@@ -123,24 +122,16 @@ def build_profile(args) -> None:
             print(f"up to date: profile {args.region}")
             return
         marker.unlink(missing_ok=True)
-        from helpers.report.html import export_html  # heavy: only when there is work
-        from helpers.report.pdf import render_pdf
-
-        start = time.perf_counter()
         executed = edition.staging.parent / "executed" / f"{stem}.ipynb"
-        execute_notebook(NOTEBOOK, executed, parameters)
-        executed_at = time.perf_counter()
-        page = export_html(executed, outputs[0], edition.checked["language"])
-        exported_at = time.perf_counter()
-        render_pdf(page, folder, outputs[1])
+        took = render_notebook(
+            NOTEBOOK, executed, parameters, *outputs, edition.checked["language"]
+        )
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(current)
-    end = time.perf_counter()
     # The same breakdown as a chapter's (benchmarks/bench_build.py reads both).
     print(
-        f"built profile {args.region} ({edition.id}): {end - start:.1f} s (execute "
-        f"{executed_at - start:.1f} s, html {exported_at - executed_at:.1f} s, "
-        f"pdf {end - exported_at:.1f} s)"
+        f"built profile {args.region} ({edition.id}): {sum(took.values()):.1f} s (execute "
+        f"{took['execute']:.1f} s, html {took['html']:.1f} s, pdf {took['pdf']:.1f} s)"
     )
 
 

@@ -62,6 +62,33 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict) -> None:
         shutil.rmtree(sockets, ignore_errors=True)
 
 
+def render_notebook(
+    notebook: Path, executed: Path, parameters: dict, html: Path, pdf: Path, language: str
+) -> dict[str, float]:
+    """Execute `notebook` (kept executed at `executed`), export its HTML and render its PDF
+    (images resolved beside the HTML page); the seconds each part took. A failing cell raises
+    NotebookFailed. Heavy imports only here, when there is work."""
+    from helpers.report.html import export_html
+    from helpers.report.pdf import render_pdf
+
+    start = time.perf_counter()
+    try:
+        execute_notebook(notebook, executed, parameters)
+    except Exception as error:
+        if type(error).__name__ == "PapermillExecutionError":
+            raise NotebookFailed(notebook, executed, error) from None
+        raise
+    executed_at = time.perf_counter()
+    page = export_html(executed, html, language)
+    exported_at = time.perf_counter()
+    render_pdf(page, html.parent, pdf)
+    return {
+        "execute": executed_at - start,
+        "html": exported_at - executed_at,
+        "pdf": time.perf_counter() - exported_at,
+    }
+
+
 class NotebookFailed(RuntimeError):
     """A cell raised: says which notebook, which cell (its number and first line) and the error,
     and where the partly executed notebook was kept."""
@@ -100,24 +127,10 @@ def build_chapter(args) -> None:
             print(f"up to date: {stem}")
             return
         marker.unlink(missing_ok=True)  # a failed run must not leave a marker claiming success
-        # Heavy imports only when there is work: an up-to-date chapter is decided in ~0.2 s.
-        from helpers.report.html import export_html
-        from helpers.report.pdf import render_pdf
-
-        timings = {}
-        start = time.perf_counter()
         executed = staging.parent / "executed" / f"{stem}.ipynb"
-        try:
-            execute_notebook(notebook, executed, parameters)
-        except Exception as error:
-            if type(error).__name__ == "PapermillExecutionError":
-                raise NotebookFailed(notebook, executed, error) from None
-            raise
-        timings["execute"] = time.perf_counter() - start
-        page = export_html(executed, outputs[0], edition.checked["language"])
-        timings["html"] = time.perf_counter() - start - timings["execute"]
-        render_pdf(page, staging / "html", outputs[1])
-        timings["pdf"] = time.perf_counter() - start - timings["execute"] - timings["html"]
+        timings = render_notebook(
+            notebook, executed, parameters, *outputs, edition.checked["language"]
+        )
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(current)
     summary = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())

@@ -17,7 +17,6 @@ import hashlib
 import re
 import shutil
 import sys
-import time
 from pathlib import Path
 
 from helpers.parameters import DEFAULTS, ParameterError
@@ -158,23 +157,13 @@ def build_card(args) -> list[Path]:
             print(f"up to date: assess {firm_id}")
         else:
             marker.unlink(missing_ok=True)
-            from helpers.build.steps import NotebookFailed, execute_notebook
-            from helpers.report.html import export_html
-            from helpers.report.pdf import render_pdf
+            from helpers.build.steps import render_notebook
 
-            start = time.perf_counter()
             executed = edition.staging.parent / "executed" / f"assess_{stem}.ipynb"
-            try:
-                execute_notebook(NOTEBOOK, executed, parameters)
-            except Exception as error:
-                if type(error).__name__ == "PapermillExecutionError":
-                    raise NotebookFailed(NOTEBOOK, executed, error) from None
-                raise
-            page = export_html(executed, outputs[0], checked["language"])
-            render_pdf(page, folder, outputs[1])
+            took = render_notebook(NOTEBOOK, executed, parameters, *outputs, checked["language"])
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(current)
-            print(f"built assess {firm_id} ({edition.id}): {time.perf_counter() - start:.1f} s")
+            print(f"built assess {firm_id} ({edition.id}): {sum(took.values()):.1f} s")
     published = resolve(args.reports) / edition.id / FOLDER
     published.mkdir(parents=True, exist_ok=True)
     for path in outputs:
