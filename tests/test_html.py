@@ -41,7 +41,8 @@ def test_page_has_doctype_language_charset_escaped_title_and_the_stylesheet():
 def test_page_without_note_or_nav_is_exactly_the_old_page():
     css = CSS_PATH.read_text(encoding="utf-8")
     expected = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>T</title>\n'
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<link rel="icon" href="data:,">\n<title>T</title>\n'
         f"<style>\n{css}</style>\n</head>\n<body>\n<h1>T</h1>\n</body>\n</html>\n"
     )
     assert render_page(title="T", body_html="<h1>T</h1>", language="en") == expected

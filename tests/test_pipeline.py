@@ -173,6 +173,17 @@ def stage_edition(tmp: Path, data_dir: str = "data/published", language: str = "
             )
         )
     (staging / "figures" / "00_gone_fig1_1.png").write_bytes(b"a deleted notebook's figure")
+    # The combined report as `make book` leaves it (publish refuses a stale or missing one).
+    from helpers.build import book
+
+    (staging / "html" / "report.html").write_text(f"<html>book{mark}</html>", encoding="utf-8")
+    with (staging / "pdf" / "report.pdf").open("wb") as handle:
+        writer = PdfWriter()
+        writer.add_blank_page(width=100, height=100)
+        writer.write(handle)
+    chapters = pipeline.chapters()
+    current = book.book_fingerprint(edition, chapters, "test")
+    edition.marker(book.MARKER).write_text(f"{current}\ntest\n")
     return args
 
 
