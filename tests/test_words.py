@@ -91,3 +91,23 @@ def test_slugs_are_ascii_ids(english, slug):
 def test_a_name_without_english_has_no_slug():
     with pytest.raises(ValueError, match="add its English name"):
         words.slug("未收录")
+
+
+def test_outline_numbers_of_a_regulation_in_digits():
+    from helpers.report.words import outline_number
+
+    assert outline_number("二（一）1") == "2(1)1"
+    assert outline_number("十二（三）4") == "12(3)4"
+    assert outline_number("二十（十）13") == "20(10)13"
+    with pytest.raises(ValueError, match="not an outline number like 二（一）1: '第二条'"):
+        outline_number("第二条")
+
+
+def test_regulation_sources_read_in_english():
+    from helpers.report.sources import translate_source_id
+
+    assert (
+        translate_source_id("附件2 专精特新中小企业认定标准·二（四）13", "en")
+        == "Annex 2, recognition standard for specialised SMEs · section 2(4)13"
+    )
+    assert translate_source_id("附件2 专精特新中小企业认定标准·二（四）13", "zh").startswith("附件2")

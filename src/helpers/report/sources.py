@@ -4,6 +4,7 @@ used — a published document and its charts, or the firm-level folder and its f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,6 +14,9 @@ from helpers.report import words
 from helpers.report.labels import label, translate
 
 FIRM_LEVEL = "firm-level"
+
+
+OUTLINE_NUMBER = re.compile(r"[一二三四五六七八九十]+（[一二三四五六七八九十]+）\d+")
 
 
 def translate_source_id(source_id: str, language: str) -> str:
@@ -27,6 +31,8 @@ def translate_source_id(source_id: str, language: str) -> str:
     for part in source_id.split("·"):
         if part.startswith("图表"):
             parts.append(label("words.chart", language) + " " + part.removeprefix("图表"))
+        elif OUTLINE_NUMBER.fullmatch(part):  # 二（一）1: part 2, (1), item 1 of a regulation
+            parts.append(label("words.section", language, number=words.outline_number(part)))
         else:
             parts.append(translate(part, language))
     return " · ".join(parts)
@@ -80,7 +86,10 @@ class Sources:
                 texts.append(self._firm_level("firm_level_source"))
                 continue
             document = self.documents.get(doc, {})
-            title = document.get("title" if self.language == "zh" else "title_en", doc)
+            # A document outside the catalogues (a regulation cited by id) goes by its name.
+            title = document.get(
+                "title" if self.language == "zh" else "title_en", translate(doc, self.language)
+            )
             texts.append(f"{title} {self._ids(ids)}".strip())
         separator = label("common.clause_separator", self.language)
         text = label("common.source_prefix", self.language) + separator.join(texts)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Sequence
 
 from helpers.report.labels import label
@@ -72,6 +73,26 @@ def numeral(n: int, language: str = "zh") -> str:
     """A small whole number in words: 5 → 五 / five (0–10), otherwise digits."""
     names = label("words.numerals", language).split()
     return names[n] if 0 <= n < len(names) else str(n)
+
+
+CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
+
+
+def _chinese_number(text: str) -> int:
+    """一 … 九十九 as an integer (十 = 10, 十二 = 12, 二十 = 20, 二十三 = 23)."""
+    if "十" not in text:
+        return CHINESE_DIGITS[text]
+    tens, _, ones = text.partition("十")
+    return (CHINESE_DIGITS[tens] if tens else 1) * 10 + (CHINESE_DIGITS[ones] if ones else 0)
+
+
+def outline_number(text: str) -> str:
+    """A regulation's outline number in digits: 二（一）1 → 2(1)1, 十二（三）4 → 12(3)4."""
+    match = re.fullmatch(r"([一二三四五六七八九十]+)（([一二三四五六七八九十]+)）(\d+)", text)
+    if match is None:
+        raise ValueError(f"not an outline number like 二（一）1: {text!r}")
+    part, clause, item = match.groups()
+    return f"{_chinese_number(part)}({_chinese_number(clause)}){item}"
 
 
 def join(items: Sequence[str], language: str = "zh") -> str:
