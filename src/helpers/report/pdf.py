@@ -1,4 +1,5 @@
-"""PDF from our HTML with WeasyPrint and the packaged Chinese font, and the whole-report PDF."""
+"""PDF from our HTML with WeasyPrint and the packaged Chinese font (the combined report is
+rendered the same way from one HTML document, see helpers.report.book)."""
 
 from __future__ import annotations
 
@@ -38,14 +39,3 @@ def render_pdf(page: str, base_url: Path, target: Path) -> None:
     # the same commit on two machines. The text of each glyph then comes from the font's cmap
     # alone, which is why our subset substitutes no glyphs (see helpers.report.fonts).
     document.write_pdf(target, stylesheets=[font_css], font_config=font_config, full_fonts=True)
-
-
-def merge_pdfs(folder: Path, chapters: list[str], titles: dict[str, str], target: Path) -> None:
-    """The whole report as one PDF, a bookmark per chapter (pages copied, not re-rendered)."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for chapter in chapters:
-        writer.append(str(folder / f"{chapter}.pdf"), outline_item=titles[chapter])
-    with target.open("wb") as handle:
-        writer.write(handle)
