@@ -13,7 +13,11 @@ VENV_STAMP := $(VENV)/.installed
 PIP_FILTER := { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
 DATA_DIR ?= data/published
-LANGUAGE ?= zh
+# The edition's language, from the command line only (make report LANGUAGE=en): a desktop's
+# LANGUAGE=zh_CN:zh in the environment is gettext's setting, not a choice of edition.
+ifneq ($(origin LANGUAGE),command line)
+LANGUAGE := zh
+endif
 CUTOFF ?= 2023-07-31
 # One data folder in one language is one edition: staged in $(BUILD)/<edition>/, published to
 # $(REPORTS)/<edition>/ (zh, en, sample-zh, sample-en, <folder>-zh, ...; see helpers.build.editions).
@@ -78,31 +82,39 @@ $(REPORT_STAMP): $(BUILD_INPUTS) $(VENV_STAMP) $(if $(STAMP_MISSING),stamp-missi
 endif
 
 # The steps themselves; each decides from content fingerprints whether it has work to do.
-report-steps: book profiles
+report-steps: book profile-index
 	$(PY) -m helpers.build publish $(EDITION_ARGS) --reports '$(REPORTS)' $(if $(STAMP_LIST),--stamp-list '$(STAMP_LIST)')
 
+# Every chapter of notebooks/pipeline.yml and every profile of REGIONS, in warm kernels
+# (helpers.build.batch): one kernel per job of make's -j (or JOBS=N), each reused across
+# notebooks, reset before each. Only documents whose inputs' fingerprint changed are run.
+JOBS ?=
+# Which profiles `make report` builds: all (default), none, or slugs/names ("beijing 江苏").
+REGIONS ?= all
+DOCUMENT_ARGS = $(EDITION_ARGS) $(if $(JOBS),--jobs '$(JOBS)')
+documents: tables
+	$(PY) -m helpers.build documents $(DOCUMENT_ARGS) --chapters all --regions '$(REGIONS)'
+
 ## book: the combined report of the edition (cover, contents, key findings, methods, every chapter) as html/report.html and pdf/report.pdf
-book: $(CHAPTER_TARGETS)
+book: documents
 	$(PY) -m helpers.build.book $(EDITION_ARGS)
 .PHONY: book
 
-# Each chapter decides itself whether to rebuild, from a fingerprint of the inputs declared in
-# notebooks/pipeline.yml (content, not file times); `make -j2` builds two at a time.
+profile-index: documents
+	$(PY) -m helpers.build.profiles index $(EDITION_ARGS)
+
+## chapter-NAME: one chapter only (e.g. make chapter-03_regions), when its inputs changed
 $(CHAPTER_TARGETS): chapter-%: tables
-	$(PY) -m helpers.build chapter --notebook notebooks/$*.ipynb $(EDITION_ARGS)
+	$(PY) -m helpers.build documents $(DOCUMENT_ARGS) --chapters '$*' --regions none
 
 ## profiles: the region profile for all 31 provinces and every city with >=150 firms into the edition's profiles/ (REGIONS="beijing jiangsu" or none to choose)
 profiles: tables
-	$(MAKE) --no-print-directory profile-all PROFILE_SLUGS="$$($(PY) -m helpers.build.profiles list --build '$(BUILD)' --data-dir '$(DATA_DIR)' --language '$(LANGUAGE)' --cutoff '$(CUTOFF)' --only '$(REGIONS)')"
+	$(PY) -m helpers.build documents $(DOCUMENT_ARGS) --chapters none --regions '$(REGIONS)'
 	$(PY) -m helpers.build.profiles index $(EDITION_ARGS)
 
-PROFILE_SLUGS ?=
-# Which profiles `make report` builds: all (default), none, or slugs/names ("beijing 江苏").
-REGIONS ?= all
-profile-all: $(patsubst %,profile-%,$(PROFILE_SLUGS))
-
-profile-%:
-	$(PY) -m helpers.build.profiles build --region '$*' $(EDITION_ARGS)
+# One region's profile: make profile-beijing
+profile-%: tables
+	$(PY) -m helpers.build documents $(DOCUMENT_ARGS) --chapters none --regions '$*'
 
 ## assess: one firm's screening card against the MIIT tier criteria, FIRM=<firm_id> of a firm-level DATA_DIR, into reports/<edition>/assess/<firm_id>.html|pdf
 FIRM ?=
@@ -161,4 +173,4 @@ benchmark: $(VENV_STAMP)
 clean:
 	rm -rf build
 
-.PHONY: $(CHAPTER_TARGETS) profiles profile-all help venv report report-steps stamp-missing tables check-data index list-chapters sample-data test lint format lab lock benchmark clean
+.PHONY: $(CHAPTER_TARGETS) documents profile-index profiles help venv report report-steps stamp-missing tables check-data index list-chapters sample-data test lint format lab lock benchmark clean

@@ -97,42 +97,36 @@ def input_files(data_dir: Path) -> list[Path]:
 
 
 def build_profile(args) -> None:
-    from helpers.build.editions import Edition, chapter_lock, edition_lock
-    from helpers.build.steps import render_notebook
+    """One region's profile, unless up to date (helpers.build.batch, one kernel)."""
+    from helpers.build import batch
+    from helpers.build.editions import Edition, edition_lock
 
     edition = Edition(args)  # validates DATA_DIR, LANGUAGE, CUTOFF first
     regions = cached_regions(edition)
     if args.region not in regions:
         sys.exit(f"profiles: no profile '{args.region}'; known: {', '.join(regions)}")
-    region = regions[args.region]
+    with edition_lock(edition.build, edition.id, shared=True):
+        batch.run(batch.profile_documents(edition, [args.region], regions), jobs=1)
 
-    from helpers.build.fingerprint import digest_files
 
-    parameters = {"region": region, **edition.parameters()}
-    folder = edition.staging / PROFILES
-    stem = f"profile_{args.region}"
-    with (
-        edition_lock(edition.build, edition.id, shared=True),
-        chapter_lock(edition.build, edition.id, stem),
-    ):
-        marker = edition.marker(stem)
-        current = digest_files(input_files(edition.checked["data_path"]), parameters)
-        outputs = [folder / f"{args.region}.html", folder / f"{args.region}.pdf"]
-        if marker.exists() and marker.read_text() == current and all(p.exists() for p in outputs):
-            print(f"up to date: profile {args.region}")
-            return
-        marker.unlink(missing_ok=True)
-        executed = edition.staging.parent / "executed" / f"{stem}.ipynb"
-        took = render_notebook(
-            NOTEBOOK, executed, parameters, *outputs, edition.checked["language"]
-        )
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(current)
-    # The same breakdown as a chapter's (benchmarks/bench_build.py reads both).
-    print(
-        f"built profile {args.region} ({edition.id}): {sum(took.values()):.1f} s (execute "
-        f"{took['execute']:.1f} s, html {took['html']:.1f} s, pdf {took['pdf']:.1f} s)"
-    )
+def region_list(edition) -> dict[str, str]:
+    """slug -> name of every profile of the edition's data, saved beside its staging folder
+    with the data's fingerprint (a later run, or each profile step, need not load the data)."""
+    import json
+
+    from helpers.build.fingerprint import data_files, digest_files
+
+    checked = edition.checked
+    saved = regions_file(edition)
+    current = digest_files(data_files(checked["data_path"]), {"cutoff": checked["cutoff"]})
+    cached = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
+    if cached.get("fingerprint") == current:  # same data: no need to load it again
+        return cached["regions"]
+    regions = profile_regions(checked["data_dir"], checked["cutoff"])
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    record = {"fingerprint": current, "regions": regions}
+    saved.write_text(json.dumps(record, ensure_ascii=False, indent=1), "utf-8")
+    return regions
 
 
 def headline(staging: Path, slug: str) -> dict:
@@ -240,25 +234,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         if args.command == "list":
-            from helpers.parameters import validate
-
-            checked = validate(args.data_dir, args.language, args.cutoff)
-            import json
-
             from helpers.build.editions import Edition
-            from helpers.build.fingerprint import data_files, digest_files
 
-            saved = regions_file(Edition(args))
-            current = digest_files(data_files(checked["data_path"]), {"cutoff": checked["cutoff"]})
-            cached = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
-            if cached.get("fingerprint") == current:  # same data: no need to load it again
-                regions = cached["regions"]
-            else:
-                regions = profile_regions(checked["data_dir"], checked["cutoff"])
-                saved.parent.mkdir(parents=True, exist_ok=True)
-                record = {"fingerprint": current, "regions": regions}
-                saved.write_text(json.dumps(record, ensure_ascii=False, indent=1), "utf-8")
-            print("\n".join(selected(regions, args.only)))
+            print("\n".join(selected(region_list(Edition(args)), args.only)))
         elif args.command == "build":
             build_profile(args)
         else:

@@ -17,17 +17,14 @@ never touched. reports/index.html lists every edition published so far."""
 from __future__ import annotations
 
 import argparse
-import shutil
+import dataclasses
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from helpers.build.editions import (
-    Edition,
-    chapter_lock,
-    edition_lock,
-)
+from helpers.build.batch import BatchFailed
+from helpers.build.editions import Edition, edition_lock
+from helpers.build.fingerprint import fingerprint
 from helpers.build.publish import index, publish
 from helpers.parameters import DEFAULTS, ParameterError, validate
 from helpers.paths import display_path, resolve
@@ -35,35 +32,29 @@ from helpers.paths import display_path, resolve
 PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
 
 
-def execute_notebook(notebook: Path, executed: Path, parameters: dict) -> None:
-    import papermill
-    from jupyter_client.manager import KernelManager
+def execute_notebook(notebook: Path, executed: Path, parameters: dict, kernel=None) -> None:
+    """Execute with papermill in `kernel` (a helpers.build.batch.WarmKernel, reset first), or
+    in a kernel started for this notebook alone."""
+    if kernel is not None:
+        kernel.execute(notebook, executed, parameters)
+        return
+    from helpers.build.batch import WarmKernel
 
-    executed.parent.mkdir(parents=True, exist_ok=True)
-    # The kernel talks over Unix sockets, not TCP ports: parallel builds cannot race for a port
-    # (papermill's "ZMQError: Address already in use" under -j). Socket paths are limited to
-    # ~100 bytes, so they live in a fresh short temporary folder, not in the build folder.
-    sockets = Path(tempfile.mkdtemp(prefix="zjtx-kernel-"))
-    kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "k"))
+    kernel = WarmKernel(notebook.parent)
     try:
-        papermill.execute_notebook(
-            str(notebook),
-            str(executed),
-            parameters=parameters,
-            kernel_name="python3",
-            km=kernel,
-            cwd=str(notebook.parent),
-            progress_bar=False,
-            log_output=False,
-        )
+        kernel.execute(notebook, executed, parameters)
     finally:
-        if kernel.has_kernel:  # a kernel manager we pass in is ours to shut down
-            kernel.shutdown_kernel(now=True)
-        shutil.rmtree(sockets, ignore_errors=True)
+        kernel.shutdown()
 
 
 def render_notebook(
-    notebook: Path, executed: Path, parameters: dict, html: Path, pdf: Path, language: str
+    notebook: Path,
+    executed: Path,
+    parameters: dict,
+    html: Path,
+    pdf: Path,
+    language: str,
+    kernel=None,
 ) -> dict[str, float]:
     """Execute `notebook` (kept executed at `executed`), export its HTML and render its PDF
     (images resolved beside the HTML page); the seconds each part took. A failing cell raises
@@ -73,7 +64,7 @@ def render_notebook(
 
     start = time.perf_counter()
     try:
-        execute_notebook(notebook, executed, parameters)
+        execute_notebook(notebook, executed, parameters, kernel)
     except Exception as error:
         if type(error).__name__ == "PapermillExecutionError":
             raise NotebookFailed(notebook, executed, error) from None
@@ -105,36 +96,29 @@ class NotebookFailed(RuntimeError):
 
 def build_chapter(args) -> None:
     """Execute, export and render one chapter, unless its inputs' fingerprint is unchanged
-    since the last successful build into the same staging folder."""
+    since the last successful build into the same staging folder (helpers.build.batch)."""
     edition = Edition(args)  # first: a bad parameter stops here, before any heavy import
 
-    from helpers.build.fingerprint import fingerprint
+    from helpers.build import batch
 
     notebook = resolve(args.notebook)
-    stem = notebook.stem
-    staging = edition.staging
-    parameters = edition.parameters()
-    # Shared: the other chapters of this build run alongside; exclusive per chapter: a second
-    # build of the same edition waits instead of writing the same files.
-    with (
-        edition_lock(edition.build, edition.id, shared=True),
-        chapter_lock(edition.build, edition.id, stem),
-    ):
-        marker = edition.marker(stem)
-        current = fingerprint(notebook, edition.checked["data_path"], parameters)
-        outputs = [staging / "html" / f"{stem}.html", staging / "pdf" / f"{stem}.pdf"]
-        if marker.exists() and marker.read_text() == current and all(p.exists() for p in outputs):
-            print(f"up to date: {stem}")
-            return
-        marker.unlink(missing_ok=True)  # a failed run must not leave a marker claiming success
-        executed = staging.parent / "executed" / f"{stem}.ipynb"
-        timings = render_notebook(
-            notebook, executed, parameters, *outputs, edition.checked["language"]
-        )
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(current)
-    summary = ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
-    print(f"built {stem} ({edition.id}): {summary}")
+    with edition_lock(edition.build, edition.id, shared=True):
+        (document,) = batch.chapter_documents(edition, [notebook.stem])
+        if document.notebook != notebook:  # a notebook outside notebooks/: same rules
+            document = dataclasses.replace(
+                document,
+                notebook=notebook,
+                fingerprint=fingerprint(
+                    notebook, edition.checked["data_path"], edition.parameters()
+                ),
+            )
+        batch.run([document], jobs=1)
+
+
+def build_documents(args) -> None:
+    from helpers.build import batch
+
+    batch.build_documents(args)
 
 
 def ensure_tables_function():
@@ -230,6 +214,14 @@ def main(argv: list[str] | None = None) -> None:
     command("chapter", "execute one notebook and export HTML + PDF", staging=True).add_argument(
         "--notebook", required=True
     )
+    documents_command = command("documents", "execute the chapters and profiles in warm kernels")
+    documents_command.add_argument("--chapters", default="all", help="all, none or chapter names")
+    documents_command.add_argument(
+        "--regions", default="none", help="REGIONS: all, none, slugs or names"
+    )
+    documents_command.add_argument(
+        "--jobs", type=int, default=0, help="kernels (default: make's -j)"
+    )
     command("check", "validate the parameters and the input data (fast, before any chapter)")
     command("tables", "print the published-shaped folder for DATA_DIR", language=False)
     publish_command = command("publish", "replace reports/<edition>/ with a complete staging")
@@ -241,6 +233,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     steps = {
         "chapter": build_chapter,
+        "documents": build_documents,
         "check": check_data,
         "tables": firm_tables,
         "publish": publish,
@@ -250,7 +243,7 @@ def main(argv: list[str] | None = None) -> None:
         steps[args.command](args)
     except ParameterError as error:  # one line naming the parameter, the value, the choices
         sys.exit(str(error))
-    except NotebookFailed as error:
+    except (NotebookFailed, BatchFailed) as error:
         sys.exit(str(error))
     except KeyboardInterrupt:  # Ctrl-C: one line; staging and locks are left for the next run
         sys.exit(f"{args.command}: interrupted; the published reports are untouched")

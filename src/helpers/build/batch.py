@@ -1,0 +1,404 @@
+"""Every document of an edition — the chapters of notebooks/pipeline.yml and the region
+profiles — through a few warm kernels instead of one fresh Python process and kernel each:
+
+    python -m helpers.build documents --build … --data-dir … --language … --cutoff … \
+        [--chapters all|none|"01_cultivation 03_regions"] [--regions all|none|"beijing 江苏"] [--jobs N]
+
+A document costs its own work (its cells, its HTML, its PDF) plus a fixed part: starting Python,
+importing pandas, matplotlib, nbconvert and WeasyPrint, starting a kernel and importing the
+helpers in it. The fixed part was most of a profile's cost, 47 times per edition. Here each of
+`--jobs` worker processes starts one kernel and keeps it: before every notebook the kernel's
+namespace is reset (variables, the execution counter, open figures; imported modules stay), so
+a notebook runs as it would after "Restart kernel" — only faster — and its outputs are the same
+bytes whichever worker ran it after whichever notebook (tests/test_reproducible.py).
+
+Which documents have work is decided first, from the same content fingerprints as before (one
+marker per document under build/<edition>/done/); up-to-date ones cost a hash. `--jobs` defaults
+to make's -j (read from MAKEFLAGS), else 1. A failing notebook stops the run after the documents
+already running finish; it names the notebook, cell and error (steps.NotebookFailed)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpers.paths import NOTEBOOKS_DIR, display_path
+
+# Run silently (no history, no execution count) in the kernel before each notebook.
+RESET_CODE = """\
+get_ipython().reset(new_session=True, aggressive=False)
+import os as _os, sys as _sys
+_os.chdir({cwd!r})
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+del _os, _sys
+"""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One notebook run of the edition: a chapter or a region's profile."""
+
+    name: str  # its marker's name: 01_cultivation, profile_beijing
+    notebook: Path
+    parameters: dict
+    html: Path
+    pdf: Path
+    executed: Path
+    fingerprint: str
+    language: str
+    marker: Path
+    build: Path
+    edition: str
+    region: str = ""  # the profile's slug, empty for a chapter
+    estimate: float = field(default=1.0, compare=False)  # for ordering: longest first
+
+    def up_to_date(self) -> bool:
+        return (
+            self.marker.exists()
+            and self.marker.read_text() == self.fingerprint
+            and self.html.exists()
+            and self.pdf.exists()
+        )
+
+    def built_line(self, took: dict[str, float]) -> str:
+        """What the build prints (benchmarks/bench_build.py reads these lines)."""
+        if self.region:
+            return (
+                f"built profile {self.region} ({self.edition}): {sum(took.values()):.1f} s "
+                f"(execute {took['execute']:.1f} s, html {took['html']:.1f} s, "
+                f"pdf {took['pdf']:.1f} s)"
+            )
+        summary = ", ".join(f"{k} {v:.1f} s" for k, v in took.items())
+        return f"built {self.name} ({self.edition}): {summary}"
+
+    def up_to_date_line(self) -> str:
+        return f"up to date: profile {self.region}" if self.region else f"up to date: {self.name}"
+
+
+class WarmKernel:
+    """One python3 kernel kept across notebooks (Unix sockets, so parallel workers never race
+    for a TCP port), reset before each notebook; restarted if a notebook killed it."""
+
+    def __init__(self, cwd: Path = NOTEBOOKS_DIR):
+        from jupyter_client.manager import KernelManager
+
+        class Manager(KernelManager):
+            # nbclient opens a client per notebook and, on a kernel it does not own, leaves
+            # its channels open: they are closed after each notebook instead.
+            def client(self, **kwargs):
+                made = super().client(**kwargs)
+                clients.append(made)
+                return made
+
+        clients: list = []
+        self.clients = clients
+        self.cwd = Path(cwd)
+        # Socket paths are limited to ~100 bytes: a short temporary folder, not the build's.
+        self.sockets = Path(tempfile.mkdtemp(prefix="zjtx-kernel-"))
+        self.manager = Manager(kernel_name="python3", transport="ipc", ip=str(self.sockets / "k"))
+
+    def start(self) -> None:
+        if not self.manager.has_kernel or not self.manager.is_alive():
+            if self.manager.has_kernel:
+                self.manager.cleanup_resources()
+            self.manager.start_kernel(cwd=str(self.cwd))
+
+    def reset(self) -> None:
+        self.start()
+        client = self.manager.client()
+        try:
+            client.start_channels()
+            client.wait_for_ready(timeout=60)
+            reply = client.execute_interactive(
+                RESET_CODE.format(cwd=str(self.cwd)),
+                silent=True,
+                store_history=False,
+                timeout=60,
+                output_hook=lambda message: None,
+            )
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"resetting the kernel failed: {reply['content']}")
+        finally:
+            self.close_clients()
+
+    def close_clients(self) -> None:
+        while self.clients:
+            self.clients.pop().stop_channels()
+
+    def execute(self, notebook: Path, executed: Path, parameters: dict) -> None:
+        import papermill
+
+        self.reset()
+        executed.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            papermill.execute_notebook(
+                str(notebook),
+                str(executed),
+                parameters=parameters,
+                kernel_name="python3",
+                km=self.manager,
+                cwd=str(self.cwd),
+                progress_bar=False,
+                log_output=False,
+            )
+        finally:
+            self.close_clients()
+
+    def shutdown(self) -> None:
+        self.close_clients()
+        if self.manager.has_kernel:
+            self.manager.shutdown_kernel(now=True)
+        shutil.rmtree(self.sockets, ignore_errors=True)
+
+
+# The worker process's kernel (one per process; started on its first document).
+_kernel: WarmKernel | None = None
+
+
+def _worker_kernel() -> WarmKernel:
+    global _kernel
+    if _kernel is None:
+        import atexit
+
+        _kernel = WarmKernel()
+        atexit.register(_kernel.shutdown)
+        try:  # a pool worker exits through multiprocessing, which skips atexit
+            from multiprocessing import util
+
+            util.Finalize(_kernel, _kernel.shutdown, exitpriority=10)
+        except ImportError:
+            pass
+    return _kernel
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C goes to the whole process group: the coordinator answers it in one line.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def render(document: Document) -> tuple[str, str]:
+    """Build one document in this process's warm kernel: ("built", line), ("up to date", line)
+    or ("failed", message). Under the document's lock, its marker is checked again (another
+    build of the edition may just have made it) and written only after success."""
+    from helpers.build.editions import chapter_lock
+    from helpers.build.steps import NotebookFailed, render_notebook
+
+    with chapter_lock(document.build, document.edition, document.name):
+        if document.up_to_date():
+            return "up to date", document.up_to_date_line()
+        document.marker.unlink(missing_ok=True)  # a failed run must not leave a success marker
+        try:
+            took = render_notebook(
+                document.notebook,
+                document.executed,
+                document.parameters,
+                document.html,
+                document.pdf,
+                document.language,
+                kernel=_worker_kernel(),
+            )
+        except NotebookFailed as error:
+            return "failed", str(error)
+        except Exception as error:  # the kernel died, a template broke: name the document
+            from helpers.data.errors import DataInputError
+
+            if isinstance(error, DataInputError):
+                return "failed", f"bad input data:\n{error}"
+            return "failed", f"{document.name}: {type(error).__name__}: {error}"
+        document.marker.parent.mkdir(parents=True, exist_ok=True)
+        document.marker.write_text(document.fingerprint)
+    return "built", document.built_line(took)
+
+
+def jobs_from_make(makeflags: str | None = None) -> int:
+    """make's -j for this run (GNU make passes it to recipes in MAKEFLAGS): `-j2` -> 2, a bare
+    `-j` -> the core count, none -> 1."""
+    flags = os.environ.get("MAKEFLAGS", "") if makeflags is None else makeflags
+    words = flags.split()
+    # MAKEFLAGS starts with the single-letter flags run together (e.g. "rs"), without a dash.
+    for word in words:
+        match = re.fullmatch(r"-j(\d*)", word) or re.fullmatch(r"--jobs(?:=(\d*))?", word)
+        if match:
+            return int(match.group(1)) if match.group(1) else (os.cpu_count() or 1)
+    return 1
+
+
+@functools.cache
+def _file_digest(path: Path, size: int, mtime_ns: int) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
+def digest_files(files: list[Path], parameters: dict) -> str:
+    """helpers.build.fingerprint.digest_files with each file hashed once per process (a run
+    fingerprints up to a hundred documents over the same helpers and data)."""
+    digest = hashlib.sha256()
+    for key in sorted(parameters):
+        digest.update(f"{key}={parameters[key]}\n".encode())
+    for path in files:
+        stat = path.stat()
+        digest.update(display_path(path).encode() + b"\0")
+        digest.update(_file_digest(path, stat.st_size, stat.st_mtime_ns))
+    return digest.hexdigest()
+
+
+def chapter_documents(edition, stems: list[str]) -> list[Document]:
+    from helpers.build.fingerprint import input_files
+
+    documents = []
+    parameters = edition.parameters()
+    for stem in stems:
+        notebook = NOTEBOOKS_DIR / f"{stem}.ipynb"
+        documents.append(
+            Document(
+                name=stem,
+                notebook=notebook,
+                parameters=parameters,
+                html=edition.staging / "html" / f"{stem}.html",
+                pdf=edition.staging / "pdf" / f"{stem}.pdf",
+                executed=edition.staging.parent / "executed" / f"{stem}.ipynb",
+                fingerprint=digest_files(
+                    input_files(notebook, edition.checked["data_path"]), parameters
+                ),
+                language=edition.checked["language"],
+                marker=edition.marker(stem),
+                build=edition.build,
+                edition=edition.id,
+                estimate=10.0,
+            )
+        )
+    return documents
+
+
+def profile_documents(edition, slugs: list[str], regions: dict[str, str]) -> list[Document]:
+    from helpers.build.profiles import NOTEBOOK, PROFILES, input_files
+
+    files = input_files(edition.checked["data_path"])
+    folder = edition.staging / PROFILES
+    documents = []
+    for slug in slugs:
+        parameters = {"region": regions[slug], **edition.parameters()}
+        stem = f"profile_{slug}"
+        documents.append(
+            Document(
+                name=stem,
+                notebook=NOTEBOOK,
+                parameters=parameters,
+                html=folder / f"{slug}.html",
+                pdf=folder / f"{slug}.pdf",
+                executed=edition.staging.parent / "executed" / f"{stem}.ipynb",
+                fingerprint=digest_files(files, parameters),
+                language=edition.checked["language"],
+                marker=edition.marker(stem),
+                build=edition.build,
+                edition=edition.id,
+                region=slug,
+            )
+        )
+    return documents
+
+
+def selected_chapters(only: str) -> list[str]:
+    from helpers.parameters import ParameterError
+    from helpers.pipeline import chapters
+
+    every = list(chapters())
+    wanted = only.replace(",", " ").split()
+    if wanted == ["all"]:
+        return every
+    if wanted in ([], ["none"]):
+        return []
+    unknown = [name for name in wanted if name not in every]
+    if unknown:
+        raise ParameterError("CHAPTERS", unknown[0], f"valid: {', '.join(every)}")
+    return [name for name in every if name in wanted]  # book order
+
+
+def run(documents: list[Document], jobs: int) -> None:
+    """Build the documents that have work, `jobs` at a time; raise BatchFailed after the
+    running ones finish if any failed."""
+    stale = [d for d in documents if not d.up_to_date()]
+    fresh = [d for d in documents if d not in stale]
+    if len(documents) <= 10:
+        for document in fresh:
+            print(document.up_to_date_line(), flush=True)
+    elif fresh:
+        print(f"up to date: {len(fresh)} of {len(documents)} documents", flush=True)
+    if not stale:
+        return
+    stale.sort(key=lambda d: -d.estimate)  # long chapters first, the short profiles fill in
+    workers = max(1, min(jobs, len(stale)))
+    failures: list[str] = []
+    built: list[str] = []
+    started = time.perf_counter()
+
+    def report(outcome: tuple[str, str]) -> None:
+        status, line = outcome
+        if status == "failed":  # said once, by the step's exit (steps.main)
+            failures.append(line)
+        else:
+            built.append(line)
+            print(line, flush=True)
+
+    if workers == 1:  # no pool: the kernel lives in this process
+        for document in stale:
+            report(render(document))
+            if failures:
+                break
+    else:
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_ignore_interrupts
+        ) as pool:
+            queue = list(stale)
+            running = set()
+            try:
+                while queue or running:
+                    while queue and len(running) < workers and not failures:
+                        running.add(pool.submit(render, queue.pop(0)))
+                    if not running:
+                        break
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        report(future.result())
+            except KeyboardInterrupt:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+    took = time.perf_counter() - started
+    if len(stale) > 1:
+        print(f"documents: {len(built)} built in {took:.1f} s with {workers} kernel(s)", flush=True)
+    if failures:
+        raise BatchFailed(failures)
+
+
+class BatchFailed(RuntimeError):
+    def __init__(self, failures: list[str]):
+        self.failures = failures
+        super().__init__("\n".join(failures))
+
+
+def build_documents(args) -> None:
+    """The `documents` step: the chosen chapters and profiles of one edition."""
+    from helpers.build.editions import Edition, edition_lock
+    from helpers.build.profiles import region_list, selected
+
+    edition = Edition(args)  # a bad parameter stops here, before any heavy import
+    chapters = selected_chapters(args.chapters)
+    with edition_lock(edition.build, edition.id, shared=True):
+        documents = chapter_documents(edition, chapters)
+        if args.regions.strip() not in ("", "none"):
+            regions = region_list(edition)
+            documents += profile_documents(edition, selected(regions, args.regions), regions)
+        run(documents, args.jobs or jobs_from_make())
