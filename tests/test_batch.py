@@ -1,0 +1,145 @@
+"""Warm kernels (helpers.build.batch): a notebook run after another in the same kernel sees
+none of its variables and gives the same bytes as in a fresh kernel; make's -j gives the jobs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.build import batch
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    "makeflags, jobs",
+    [
+        ("", 1),
+        ("rs", 1),
+        ("rs -j2 --jobserver-auth=3,4", 2),
+        (" -j3 --jobserver-auth=fifo:/tmp/x", 3),
+        ("--jobs=4", 4),
+        ("s -- BUILD=/tmp/x", 1),
+    ],
+)
+def test_jobs_come_from_make(makeflags, jobs):
+    assert batch.jobs_from_make(makeflags) == jobs
+
+
+def test_a_bare_j_means_every_core():
+    import os
+
+    assert batch.jobs_from_make("-j") == (os.cpu_count() or 1)
+
+
+def notebook(folder: Path, name: str, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    parameters = nbformat.v4.new_code_cell("value = 0")
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters, *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_each_notebook_starts_from_a_clean_namespace(tmp_path):
+    first = notebook(tmp_path, "first", "left_behind = value * 2\nimport json")
+    second = notebook(
+        tmp_path,
+        "second",
+        "print(sorted(k for k in globals() if not k.startswith('_') and k not in "
+        "('In', 'Out', 'get_ipython', 'exit', 'quit', 'open')))",
+    )
+    kernel = batch.WarmKernel(tmp_path)
+    try:
+        kernel.execute(first, tmp_path / "out" / "first.ipynb", {"value": 21})
+        kernel.execute(second, tmp_path / "out" / "second.ipynb", {"value": 5})
+    finally:
+        kernel.shutdown()
+    executed = nbformat.read(tmp_path / "out" / "second.ipynb", as_version=4)
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    # The counter restarts (as after "Restart kernel"): what a reader of the notebook sees.
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    printed = code[-1].outputs[0]["text"]
+    assert "left_behind" not in printed and "json" not in printed
+    assert "value" in printed  # its own parameter, injected by papermill
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def build(build_dir: Path, regions: str, chapters: str) -> dict[str, str]:
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "helpers.build", "documents", "--build", str(build_dir)),
+            *("--chapters", chapters, "--regions", regions, "--jobs", "1"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return digests(build_dir / "zh" / "reports")
+
+
+def test_outputs_do_not_depend_on_what_the_kernel_ran_before(tmp_path):
+    # One kernel runs a chapter, then Tibet's profile, then Ningbo's; another runs the chapter
+    # and Ningbo's, and a fresh one Tibet's alone: the same bytes, file by file.
+    forward = build(tmp_path / "a", "tibet ningbo", "05_context")
+    backward = build(tmp_path / "b", "ningbo", "05_context")
+    backward_tibet = build(tmp_path / "b", "tibet", "none")
+    assert {k: v for k, v in forward.items() if "tibet" not in k} == {
+        k: v for k, v in backward.items() if "tibet" not in k
+    }
+    assert {k: v for k, v in forward.items() if "tibet" in k} == {
+        k: v for k, v in backward_tibet.items() if "tibet" in k
+    }
+    assert any(k.endswith("ningbo.pdf") for k in forward)
+    assert json.dumps(forward)  # plain data, for a readable failure
+
+
+def test_a_failure_stops_the_batch_and_names_the_notebook(tmp_path, capsys):
+    broken = notebook(tmp_path, "broken", "1 / 0")
+
+    class Args:
+        build = str(tmp_path / "build")
+        data_dir = "data/published"
+        language = "zh"
+        cutoff = "2023-07-31"
+
+    from helpers.build.editions import Edition
+
+    edition = Edition(Args)
+    (document,) = batch.chapter_documents(edition, ["05_context"])
+    import dataclasses
+
+    failing = dataclasses.replace(
+        document,
+        name="broken",
+        notebook=broken,
+        marker=edition.marker("broken"),
+        executed=tmp_path / "executed" / "broken.ipynb",
+    )
+    with pytest.raises(batch.BatchFailed) as raised:
+        batch.run([failing, document], jobs=1)
+    message = str(raised.value)
+    # cell 3: papermill's injected parameters are cell 2
+    assert "broken.ipynb failed in cell 3 (`1 / 0`): ZeroDivisionError" in message
+    assert not failing.marker.exists()
+    assert not document.marker.exists()  # not started after the failure
