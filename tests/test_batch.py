@@ -143,3 +143,32 @@ def test_a_failure_stops_the_batch_and_names_the_notebook(tmp_path, capsys):
     assert "broken.ipynb failed in cell 3 (`1 / 0`): ZeroDivisionError" in message
     assert not failing.marker.exists()
     assert not document.marker.exists()  # not started after the failure
+
+
+def test_ctrl_c_stops_in_one_line_and_leaves_no_kernel(tmp_path):
+    import os
+    import signal
+    import time
+
+    command = [sys.executable, "-m", "helpers.build", "documents", "--build", str(tmp_path)]
+    command += ["--chapters", "none", "--regions", "beijing tibet ningbo shanghai", "--jobs", "2"]
+    child = subprocess.Popen(
+        command,
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
+    )
+    first = child.stdout.readline()  # the first document done: the kernels are warm
+    assert first.startswith("built profile"), first + child.stderr.read()
+    os.killpg(child.pid, signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode != 0
+    assert stderr.strip() == "documents: interrupted; the published reports are untouched"
+    for _ in range(20):  # the workers finish their document and stop their kernels
+        left = subprocess.run(["pgrep", "-a", "-g", str(child.pid)], capture_output=True, text=True)
+        if not left.stdout:
+            break
+        time.sleep(0.5)
+    assert left.stdout == "", f"still running after the interrupted build: {left.stdout}"
