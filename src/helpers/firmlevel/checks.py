@@ -25,6 +25,7 @@ import duckdb
 from helpers.data import reference
 from helpers.data.catalog import THOUSANDS, TRUE_WORDS, _allowed_values
 from helpers.data.errors import Problem
+from helpers.firmlevel import columns as value_forms
 from helpers.firmlevel import ingest
 from helpers.firmlevel.engine import literal, quote
 from helpers.firmlevel.ingest import RawTable, trim_text
@@ -63,6 +64,7 @@ def _typed(text: str, rule: dict, words: dict) -> str:
     if words:
         text = _case(text, words, f"lower({text})")
     if kind in {"int", "float"}:
+        text = value_forms.number_sql(text, rule)  # 58人, 1,200万元
         text = (
             f"CASE WHEN contains({text}, ',') AND regexp_full_match({text}, {literal(THOUSANDS_SQL)}) "
             f"THEN replace({text}, ',', '') ELSE {text} END"
@@ -77,8 +79,8 @@ def _typed(text: str, rule: dict, words: dict) -> str:
     if kind == "float":
         return f"TRY_CAST({text} AS DOUBLE)"
     if kind == "date":
-        # 2021-03-05 (fast path), also 2021/3/5 and the 2021-03-05 00:00:00 of XLSX cells
-        cleaned = f"replace(regexp_replace({text}, ' 00:00:00$', ''), '/', '-')"
+        # 2021-03-05 (fast path), also 2021/3/5, 2021年3月5日, 20210305 (helpers.firmlevel.columns)
+        cleaned = value_forms.date_sql(text)
         return (
             f"CASE WHEN length({text}) = 10 AND {text}[5] = '-' AND {text}[8] = '-' "
             f"AND {text}[1] IN ('1', '2') THEN TRY_CAST({text} AS DATE) "
@@ -242,7 +244,9 @@ def validate(
         if c not in raw.columns and "default" not in rule and not rule.get("nullable", False)
     ]
     problems += [
-        Problem(file, "required column is missing", column=c, choices=tuple(columns))
+        raw.column_map.missing(c)
+        if raw.column_map is not None
+        else Problem(file, "required column is missing", column=c, choices=tuple(columns))
         for c in absent
     ]
     if absent:
