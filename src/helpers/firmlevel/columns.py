@@ -167,10 +167,10 @@ def date_sql(text: str) -> str:
         f"regexp_replace(regexp_replace(regexp_replace({text}, ' 00:00:00$', ''), "
         "'[年月/.]', '-', 'g'), '日$', '')"
     )
-    compact = (
-        f"substr({text}, 1, 4) || '-' || substr({text}, 5, 2) || '-' || substr({text}, 7, 2)"
+    compact = f"substr({text}, 1, 4) || '-' || substr({text}, 5, 2) || '-' || substr({text}, 7, 2)"
+    return (
+        f"CASE WHEN regexp_full_match({text}, '[12][0-9]{{7}}') THEN {compact} ELSE {cleaned} END"
     )
-    return f"CASE WHEN regexp_full_match({text}, '[12][0-9]{{7}}') THEN {compact} ELSE {cleaned} END"
 
 
 # ---------------------------------------------------------------------------- headers
@@ -356,7 +356,9 @@ class ColumnMap:
                 for k in known
             ]
             scores[header] = max(ratios)
-        close = sorted((h for h, s in scores.items() if s >= CLOSE_CUTOFF), key=lambda h: -scores[h])
+        close = sorted(
+            (h for h, s in scores.items() if s >= CLOSE_CUTOFF), key=lambda h: -scores[h]
+        )
         names = ", ".join(known[:5]) + (" …" if len(known) > 5 else "")
         message = f"required column is missing (a header {names})"
         if close:

@@ -197,14 +197,10 @@ def _load_frame(
     """A text frame indexed by line number (helpers.data.tableio) as a DuckDB table."""
     headers = [str(c) for c in frame.columns]
     chosen, column_map = _mapped(headers, matcher, file)
-    data = pd.DataFrame(
-        {f"c{i}": frame.iloc[:, i].astype(object) for i, _ in chosen}, dtype=object
-    )
+    data = pd.DataFrame({f"c{i}": frame.iloc[:, i].astype(object) for i, _ in chosen}, dtype=object)
     data["_row"] = frame.index.to_numpy()
     con.register("_frame", data)
-    selected = "".join(
-        f", {trim_text(f'CAST(c{i} AS VARCHAR)')} AS {quote(c)}" for i, c in chosen
-    )
+    selected = "".join(f", {trim_text(f'CAST(c{i} AS VARCHAR)')} AS {quote(c)}" for i, c in chosen)
     con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT _row{selected} FROM _frame")
     con.unregister("_frame")
     return RawTable(
