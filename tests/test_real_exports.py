@@ -28,11 +28,11 @@ ROWS = [
     '"1,200万元"',
     "乙公司,91320000B,江苏,苏州,120,制造业,2012-01-01,1000万元,第2批,复核通过,是,新材料,否,2,"
     "1.5亿元",
-    "丙公司,91440000C,广东省,深圳市,,批发和零售业,2015-03-01,300万元,第二批,公示,否,"
+    "丙公司,91440000C,广东省,深圳市,-,批发和零售业,2015-03-01,300万元,第二批,公示,否,"
     "新一代信息技术,否,1,3000000元",
     "丁公司,91440000D,广东,深圳,30,制造业,2018-07-01,200万元,五,公示,是,其他领域,否,0,",
 ]
-# Hand-computed from ROWS: batches 1, 2, 2, 5; employees 58, 120, missing, 30; revenue in 万元
+# Hand-computed from ROWS: batches 1, 2, 2, 5; employees 58, 120, missing (-), 30; revenue in 万元
 # 1200, 15000 (1.5亿), 300 (3,000,000 元), missing.
 UNKNOWN = ["国标行业", "成立日期", "注册资本"]
 
@@ -175,6 +175,16 @@ def test_errors_name_the_header_as_written(tmp_path):
     assert "close matches" in found[(3, "所属省份 (province)")].message
     shown = str(found[(3, "参保人数 (employees)")])
     assert "firms.csv, row 3, column '参保人数 (employees)', value '很多': expected int" in shown
+
+
+def test_placeholder_is_empty_only_where_a_column_may_be_empty(tmp_path):
+    rows = [*ROWS]
+    rows[0] = rows[0].replace(",是,0,", ",是,-,")  # 海外市场数 may not be empty
+    problems = problems_of(export_csv(tmp_path / "dash", rows=rows))
+    assert [(p.row, p.column, p.value) for p in problems] == [
+        (2, "海外市场数 (overseas_markets)", "-")
+    ]
+    assert "expected int" in problems[0].message
 
 
 def test_missing_required_column_names_close_headers(tmp_path):

@@ -27,7 +27,9 @@ Value forms. Besides the canonical forms (`12`, `true`, `2021-03-05`) every colu
 * a number followed by the column's unit (`58人`, `12 件`), and in 万元 columns money in 元, 万元 or
   亿元 (`1,200万元` → 1200, `1.5亿元` → 15000, `500万人民币` → 500, `3000000元` → 300);
 * dates as 2021-03-05, 2021/3/5, 2021.3.5, 2021年3月5日 or 20210305 (an XLSX date cell reads as
-  2021-03-05).
+  2021-03-05);
+* in a column that may be empty, the placeholders exports write for "no value" (`-`, `--`, `—`,
+  `/`, 暂无, 未公开) are empty cells.
 
 They apply only to cells not already in canonical form (helpers.firmlevel.checks' slow path), so
 a clean national export is typed at the speed of a cast.
@@ -135,6 +137,16 @@ MONEY_UNITS = {
     "人民币": 0.0001,
     "元": 0.0001,
 }
+
+
+# What exports write in a cell that has no value (企查查 writes "-").
+PLACEHOLDERS = ("-", "--", "—", "——", "/", "暂无", "未公开")
+
+
+def placeholder_sql(text: str) -> str:
+    """SQL of a trimmed cell with the placeholders of "no value" made NULL."""
+    listed = ", ".join(literal(p) for p in PLACEHOLDERS)
+    return f"CASE WHEN {text} IN ({listed}) THEN NULL ELSE {text} END"
 
 
 def words_for(table: str, rules: dict[str, dict]) -> dict[str, dict]:
