@@ -5,8 +5,6 @@ Every fixture is written into tmp_path; expected values are worked out by hand i
 
 from __future__ import annotations
 
-import logging
-
 import duckdb
 import openpyxl
 import pytest
@@ -16,6 +14,7 @@ from helpers.firmlevel import columns
 from helpers.firmlevel.columns import Matcher, batch_words, chinese_number, normalise
 from helpers.firmlevel.firms import FirmLevelData
 from helpers.firmlevel.read import FirmLevelInput
+from helpers.firmlevel.tables import ensure_tables
 
 # Four firms as a 企查查-style export writes them: Chinese headers, 第N批, 是/否, 58人 and money
 # in 万元/亿元; 国标行业, 成立日期 and 注册资本 are not schema columns (ignored and listed).
@@ -144,10 +143,9 @@ def test_date_forms(text, expected):
 # ------------------------------------------------------------------ a Chinese-header GBK CSV
 
 
-def test_gbk_csv_with_chinese_headers(tmp_path, caplog):
+def test_gbk_csv_with_chinese_headers(tmp_path):
     folder = export_csv(tmp_path / "qcc")
-    with caplog.at_level(logging.WARNING, logger="helpers.firmlevel"):
-        data = FirmLevelData(folder)
+    data = FirmLevelData(folder)
     firms = data.firms
     assert firms["firm_id"].tolist() == ["91110000A", "91320000B", "91440000C", "91440000D"]
     assert firms["province"].tolist() == ["北京市", "江苏省", "广东省", "广东省"]
@@ -157,12 +155,20 @@ def test_gbk_csv_with_chinese_headers(tmp_path, caplog):
     assert firms["analysed"].tolist() == [True, True, False, True]
     assert firms["employees"].tolist()[:2] == [58, 120] and firms["employees"].isna().iloc[2]
     assert firms["revenue"].tolist()[:3] == [1200.0, 15000.0, 300.0]
-    # unknown columns: one line, logged once
+    # unknown columns: one line
     line = f"{data.files['firms']}: 3 column(s) not in data/firm_schema.yml ignored: 国标行业, 成立日期, 注册资本"
     assert data.notes == [line]
-    assert [r.getMessage() for r in caplog.records] == [line]
     # announced per batch: 1 in batch 1, 2 in batch 2, 1 in batch 5
     assert data.table("cultivation_batches")["announced"].tolist() == [1, 2, 0, 0, 1]
+
+
+def test_notes_are_printed_once_by_the_aggregation_step(tmp_path, capsys):
+    folder = export_csv(tmp_path / "qcc")
+    ensure_tables(folder, "2023-07-31", build_root=tmp_path / "tables")
+    first = capsys.readouterr().out
+    assert "3 column(s) not in data/firm_schema.yml ignored: 国标行业, 成立日期, 注册资本" in first
+    ensure_tables(folder, "2023-07-31", build_root=tmp_path / "tables")  # up to date
+    assert "ignored" not in capsys.readouterr().out
 
 
 def test_errors_name_the_header_as_written(tmp_path):

@@ -15,7 +15,8 @@ that passed its own.
 
 Exports are read as they come (helpers.firmlevel.columns): headers are mapped to schema columns
 (built-in aliases such as 企业名称 or 所属省份, and the folder's optional columns.yml); headers
-that name no column are ignored and listed in `notes` (and logged once, as a warning); values in
+that name no column are ignored and listed in `notes` (printed once, by the build step that
+aggregates the folder: helpers.firmlevel.tables.ensure_tables; never inside a chapter); values in
 the exports' own forms (是/否, 通过/撤销/公示, 第三批, 发明/实用新型, 1,200万元, 2021年3月5日) are
 converted; errors name the header as written with its schema name, e.g. column '所属省份
 (province)'.
@@ -26,7 +27,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +47,6 @@ INPUT_TABLES = ("firms", "patents", "listings")
 # Read instead of `patents` when the folder has patent_records.csv|xlsx|parquet (one row per patent).
 RECORDS_TABLE = "patent_records"
 SYNTHETIC_MARKER = "SYNTHETIC"
-LOG = logging.getLogger("helpers.firmlevel")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -170,8 +169,6 @@ class FirmLevelInput:
         problems += self._integrity(failed)
         for raw in self.raw.values():
             raw.cleanup()
-        for note in self.notes:
-            LOG.warning(note)
         if problems:
             raise DataInputError([self._as_written(p) for p in problems])
         if self._records:
