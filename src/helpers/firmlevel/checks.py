@@ -25,6 +25,7 @@ import duckdb
 from helpers.data import reference
 from helpers.data.catalog import THOUSANDS, TRUE_WORDS, _allowed_values
 from helpers.data.errors import Problem
+from helpers.firmlevel import columns as value_forms
 from helpers.firmlevel import ingest
 from helpers.firmlevel.engine import literal, quote
 from helpers.firmlevel.ingest import RawTable, trim_text
@@ -63,6 +64,7 @@ def _typed(text: str, rule: dict, words: dict) -> str:
     if words:
         text = _case(text, words, f"lower({text})")
     if kind in {"int", "float"}:
+        text = value_forms.number_sql(text, rule)  # 58人, 1,200万元
         text = (
             f"CASE WHEN contains({text}, ',') AND regexp_full_match({text}, {literal(THOUSANDS_SQL)}) "
             f"THEN replace({text}, ',', '') ELSE {text} END"
@@ -77,8 +79,8 @@ def _typed(text: str, rule: dict, words: dict) -> str:
     if kind == "float":
         return f"TRY_CAST({text} AS DOUBLE)"
     if kind == "date":
-        # 2021-03-05 (fast path), also 2021/3/5 and the 2021-03-05 00:00:00 of XLSX cells
-        cleaned = f"replace(regexp_replace({text}, ' 00:00:00$', ''), '/', '-')"
+        # 2021-03-05 (fast path), also 2021/3/5, 2021年3月5日, 20210305 (helpers.firmlevel.columns)
+        cleaned = value_forms.date_sql(text)
         return (
             f"CASE WHEN length({text}) = 10 AND {text}[5] = '-' AND {text}[8] = '-' "
             f"AND {text}[1] IN ('1', '2') THEN TRY_CAST({text} AS DATE) "
@@ -143,19 +145,24 @@ def _fast(text: str, rule: dict, words: dict) -> tuple[str, str] | None:
 
 def _value(text: str, rule: dict, words: dict, trimmed: bool) -> str:
     """SQL of the typed value of a cell: `text` is trimmed already, or raw (then a cell in
-    canonical form takes the fast path and only the others are trimmed)."""
+    canonical form takes the fast path and only the others are trimmed). In a nullable column
+    an exports' placeholder for "no value" (-, --, 暂无) is empty."""
+    blank = value_forms.placeholder_sql if rule.get("nullable", False) else (lambda t: t)
     if trimmed:
-        return _typed(text, rule, words)
-    slow = _typed(trim_text(text), rule, words)
+        return _typed(blank(text), rule, words)
+    slow = _typed(blank(trim_text(text)), rule, words)
     fast = _fast(text, rule, words)
     return slow if fast is None else f"CASE WHEN {fast[0]} THEN {fast[1]} ELSE {slow} END"
 
 
-def _state(text: str, typed: str, kind: str, trimmed: bool) -> str:
+def _state(text: str, typed: str, kind: str, trimmed: bool, rule: dict) -> str:
     """0: the cell has a value, 1: its text does not convert (bad), 2: it is empty."""
     if kind == "VARCHAR":  # text or its mapped spelling: NULL only when empty
         return f"CASE WHEN {typed} IS NOT NULL THEN 0 ELSE 2 END"
     empty = f"{text} IS NULL" if trimmed else f"{text} IS NULL OR {trim_text(text)} IS NULL"
+    if rule.get("nullable", False):
+        shown = text if trimmed else trim_text(text)
+        empty += f" OR {value_forms.placeholder_sql(shown)} IS NULL"
     return f"CASE WHEN {typed} IS NOT NULL THEN 0 WHEN {empty} THEN 2 ELSE 1 END"
 
 
@@ -192,10 +199,10 @@ def _create(con, raw: RawTable, spec, table: str, words: dict, detail: bool) -> 
         inner.append(f"CAST({value} AS {kind}) AS {typed}")
         selected.append(f"{typed} AS {quote(column)}")
         state = quote(f"{column}\x1fstate")
-        inner_state = _state(text, typed, kind, trimmed)
+        inner_state = _state(text, typed, kind, trimmed, rule)
         states.append((state, inner_state))
         if detail and kind != "VARCHAR":
-            selected.append(f"CASE WHEN {typed} IS NULL THEN {text} END AS {bad(column)}")
+            selected.append(f"CASE WHEN {state} = 1 THEN {text} END AS {bad(column)}")
     names = [s for s, _ in states]
     # 1 when a cell does not convert, 2 when every cell is empty (a blank row), else 0
     flag = f"(({' | '.join(names)}) & 1) | (({' & '.join(names)}) & 2)" if names else "2"
@@ -242,7 +249,9 @@ def validate(
         if c not in raw.columns and "default" not in rule and not rule.get("nullable", False)
     ]
     problems += [
-        Problem(file, "required column is missing", column=c, choices=tuple(columns))
+        raw.column_map.missing(c)
+        if raw.column_map is not None
+        else Problem(file, "required column is missing", column=c, choices=tuple(columns))
         for c in absent
     ]
     if absent:

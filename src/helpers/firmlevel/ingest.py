@@ -1,8 +1,18 @@
 """Reading a firm-level input file into DuckDB as text: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030),
-XLSX (first sheet, openpyxl) or Parquet. Every cell becomes text (NULL for empty) so that
-validation (helpers.firmlevel.checks) can name the bad cell; `RawTable.row` is the SQL expression
-of a row's line in the file (header = line 1). CSV and Parquet cells are given as written
-(`trimmed` false): validation trims only the cells that need it.
+XLSX (openpyxl) or Parquet. Every cell becomes text (NULL for empty) so that validation
+(helpers.firmlevel.checks) can name the bad cell; `RawTable.row` is the SQL expression of a row's
+line in the file (header = line 1). CSV and Parquet cells are given as written (`trimmed` false):
+validation trims only the cells that need it.
+
+Headers are mapped to schema columns while loading (helpers.firmlevel.columns): the view or table
+selects `"所属省份" AS province`, leaves out the headers that name no column, and keeps the
+mapping (`RawTable.column_map`) so that errors name the header as written.
+
+* XLSX exports as they come (`read_xlsx_export`): merged cells take the value of their top-left
+  cell; the sheet and its header row are the ones whose cells name the most schema columns (title
+  and note rows above the header are skipped; ties: a sheet named like the table, then the first);
+  trailing 合计/总计/小计 rows and note rows (注：…, 数据来源：…) are dropped. Rows keep their
+  spreadsheet row numbers, and every choice is said in `RawTable.notes`.
 
 * CSV is read by DuckDB directly; no Python pass over the file. When DuckDB finds bytes that are
   not UTF-8, the file is decoded as GB18030 in a stream of chunks and written as UTF-8 to a
@@ -18,17 +28,23 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import shutil
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pandas as pd
+from openpyxl.utils.exceptions import InvalidFileException
 
 from helpers.data.encoding import UNDECODABLE, mojibake_problem, not_chinese
 from helpers.data.errors import DataInputError, Problem
-from helpers.data.tableio import read_csv_text, read_xlsx_text
+from helpers.data.tableio import read_csv_text
+from helpers.firmlevel import columns as column_names
+from helpers.firmlevel.columns import ColumnMap, Matcher
 from helpers.firmlevel.engine import literal, quote, scratch_dir
 from helpers.paths import display_path
 
@@ -37,6 +53,17 @@ CHUNK = 1 << 24
 HEAD_BYTES = 1 << 16  # enough for the header row
 # What Python's str.strip() removes that matters in spreadsheets (ideographic space included).
 WHITESPACE = " \t\r\n\x0b\x0c\xa0\u3000"
+# Rows of a sheet searched for the header row (title and note rows above it).
+HEADER_SCAN_ROWS = 30
+TOTAL_WORDS = ("合计", "总计", "小计")
+NOTE_PREFIXES = ("注", "说明", "备注", "数据来源", "来源", "资料来源", "导出时间")
+# Words of a sheet name that say which table it holds (a tie-break between sheets).
+SHEET_WORDS = {
+    "firms": ("firms", "企业", "名单"),
+    "patents": ("patents", "专利"),
+    "patent_records": ("patent", "专利"),
+    "listings": ("listings", "上市", "挂牌"),
+}
 
 
 @dataclass
@@ -53,6 +80,8 @@ class RawTable:
     scratch: list[Path] = field(default_factory=list)
     trimmed: bool = False  # cells trimmed and '' -> NULL already (XLSX)
     utf8_unchecked: bool = False  # a CSV read as UTF-8 that DuckDB may find is not
+    column_map: ColumnMap | None = None  # headers as written -> schema columns
+    notes: list[str] = field(default_factory=list)  # what was ignored or chosen, one line each
 
     def lines(self, rows) -> dict[int, int]:
         """Line in the file of each reported row (rowid + 2) of a CSV with quotes or blank lines:
@@ -78,7 +107,7 @@ class RawTable:
         """The CSV decoded as GB18030 into a UTF-8 copy, as a view (DataInputError when it is
         not Chinese text or does not decode)."""
         self.drop(con)
-        return _load_csv(con, self.path, self.table, self.file, transcode=True)
+        return _load_csv(con, self.path, self.table, self.file, self._matcher(), transcode=True)
 
     def reread(self, con) -> RawTable:
         """The CSV read by helpers.data.tableio instead (DataInputError naming the row of a
@@ -86,7 +115,14 @@ class RawTable:
         self.drop(con)
         frame = read_csv_text(self.path)
         self.cleanup()
-        return _load_frame(con, frame, self.table, self.file)
+        return _load_frame(con, frame, self.table, self.file, self._matcher())
+
+    def _matcher(self) -> Matcher | None:
+        return self.column_map.matcher if self.column_map is not None else None
+
+    def shown(self, column: str) -> str:
+        """A schema column as errors name it: the header as written, with its schema name."""
+        return self.column_map.shown(column) if self.column_map is not None else column
 
     def drop(self, con) -> None:
         """Drop the view (CSV, Parquet) or table (XLSX) of the text cells."""
@@ -119,55 +155,189 @@ def trim_text(expression: str) -> str:
     return f"nullif(CASE WHEN {edge} THEN {trimmed} ELSE {expression} END, '')"
 
 
-def load(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> RawTable:
-    """Load one input file into DuckDB table `table`; DataInputError naming the file (and row)
-    when it cannot be read."""
+def default_matcher(path: Path) -> Matcher | None:
+    """The header matcher of a file named like a schema table (firms.csv -> firms, with the
+    folder's columns.yml); None for other names (headers taken as written)."""
+    stem = Path(path).stem
+    if stem not in column_names.schema_columns():
+        return None
+    return column_names.matcher(Path(path).parent, stem)
+
+
+def load(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, matcher: Matcher | None = None
+) -> RawTable:
+    """Load one input file into DuckDB table `table`, its headers mapped to schema columns by
+    `matcher` (default: by the file's name, see default_matcher); DataInputError naming the file
+    (and row) when it cannot be read."""
     path = Path(path)
     file = display_path(path)
+    matcher = matcher if matcher is not None else default_matcher(path)
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
-        return _load_frame(con, read_xlsx_text(path), table, file)
+        frame, notes = read_xlsx_export(path, matcher)
+        return _load_frame(con, frame, table, file, matcher, notes)
     if suffix == ".parquet":
-        return _load_parquet(con, path, table, file)
-    return _load_csv(con, path, table, file)
+        return _load_parquet(con, path, table, file, matcher)
+    return _load_csv(con, path, table, file, matcher)
 
 
-def _load_frame(con, frame: pd.DataFrame, table: str, file: str) -> RawTable:
+def _mapped(headers: list[str], matcher: Matcher | None, file: str):
+    """([(position, schema column)], ColumnMap or None) of a file's headers; without a matcher
+    every header is its own column."""
+    if matcher is None:
+        return list(enumerate(headers)), None
+    column_map = matcher.resolve(headers, file)
+    return sorted(column_map.positions.items()), column_map
+
+
+def _load_frame(
+    con, frame: pd.DataFrame, table: str, file: str, matcher=None, notes=()
+) -> RawTable:
     """A text frame indexed by line number (helpers.data.tableio) as a DuckDB table."""
-    columns = [str(c) for c in frame.columns]
-    data = pd.DataFrame(
-        {f"c{i}": frame.iloc[:, i].astype(object) for i in range(len(columns))}, dtype=object
-    )
+    headers = [str(c) for c in frame.columns]
+    chosen, column_map = _mapped(headers, matcher, file)
+    data = pd.DataFrame({f"c{i}": frame.iloc[:, i].astype(object) for i, _ in chosen}, dtype=object)
     data["_row"] = frame.index.to_numpy()
     con.register("_frame", data)
-    selected = ", ".join(
-        f"{trim_text(f'CAST(c{i} AS VARCHAR)')} AS {quote(c)}" for i, c in enumerate(columns)
-    )
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT _row, {selected} FROM _frame")
+    selected = "".join(f", {trim_text(f'CAST(c{i} AS VARCHAR)')} AS {quote(c)}" for i, c in chosen)
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT _row{selected} FROM _frame")
     con.unregister("_frame")
-    return RawTable(table, file, columns, row="r._row", trimmed=True)
+    return RawTable(
+        table,
+        file,
+        [c for _, c in chosen],
+        row="r._row",
+        trimmed=True,
+        column_map=column_map,
+        notes=[*notes, *(column_map.notes() if column_map else [])],
+    )
 
 
-def _load_parquet(con, path: Path, table: str, file: str) -> RawTable:
+def _cell_text(value) -> str:
+    """A spreadsheet cell as text: dates as 2021-03-05, whole numbers without `.0`."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip(WHITESPACE)
+
+
+def _sheet_rows(sheet) -> list[list[str]]:
+    """Every row of a sheet as text, merged cells filled with their top-left value."""
+    rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    for merged in sheet.merged_cells.ranges:
+        value = _cell_text(sheet.cell(merged.min_row, merged.min_col).value)
+        for r in range(merged.min_row, min(merged.max_row, len(rows)) + 1):
+            row = rows[r - 1]
+            for c in range(merged.min_col, min(merged.max_col, len(row)) + 1):
+                row[c - 1] = value
+    return rows
+
+
+def _header_row(rows: list[list[str]], matcher: Matcher | None) -> tuple[int, int]:
+    """(score, index) of the row among the first HEADER_SCAN_ROWS naming the most schema
+    columns (the first of equals); (0, 0) without a matcher."""
+    if matcher is None:
+        return 0, 0
+    best = (0, 0)
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        score = matcher.score(row)
+        if score > best[0]:
+            best = (score, index)
+    return best
+
+
+def _trailer(row: list[str]) -> bool:
+    """A total row (合计 in one of its first cells) or a note row (one cell, 注：… / 数据来源：…)."""
+    filled = [cell for cell in row if cell]
+    if any(cell.replace(" ", "").startswith(TOTAL_WORDS) for cell in filled[:3]):
+        return True
+    return len(filled) == 1 and filled[0].startswith(NOTE_PREFIXES)
+
+
+def read_xlsx_export(path: Path, matcher: Matcher | None) -> tuple[pd.DataFrame, list[str]]:
+    """(text frame indexed by spreadsheet row, notes) of the sheet of an XLSX export that holds
+    the table (see the module docstring); DataInputError naming the file when it cannot be read
+    or holds no data rows."""
+    file = display_path(path)
+    try:
+        # Not read-only: read-only worksheets do not know their merged cells.
+        book = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, InvalidFileException) as error:
+        raise DataInputError(Problem(file, f"cannot read as XLSX ({error})")) from None
+    words = SHEET_WORDS.get(matcher.table, ()) if matcher is not None else ()
+    candidates = []
+    for order, sheet in enumerate(book.worksheets):
+        rows = _sheet_rows(sheet)
+        score, index = _header_row(rows, matcher)
+        named = any(w in column_names.normalise(sheet.title) for w in words)
+        candidates.append(((-score, not named, order), sheet, rows, index))
+    _, sheet, rows, index = min(candidates, key=lambda c: c[0])
+    notes = []
+    if len(book.worksheets) > 1:
+        titles = ", ".join(s.title for s in book.worksheets)
+        notes.append(f"{file}: sheet '{sheet.title}' used (sheets: {titles})")
+    if not rows:
+        raise DataInputError(Problem(file, "the sheet has no data rows"))
+    # Data start below the header and below any merged header cell reaching under it.
+    start = max(
+        [index + 1]
+        + [m.max_row for m in sheet.merged_cells.ranges if m.min_row <= index + 1 <= m.max_row]
+    )
+    if index:
+        notes.append(f"{file}: header on row {index + 1}; rows 1–{index} above it skipped")
+    width = len(rows[index])
+    body = [(number, row) for number, row in enumerate(rows[start:], start + 1) if any(row)]
+    while body and _trailer(body[-1][1]):
+        number, row = body.pop()
+        text = " ".join(cell for cell in row if cell)
+        notes.append(f"{file}: row {number} dropped ({text[:40]})")
+    if not body:
+        raise DataInputError(Problem(file, "the sheet has no data rows"))
+    frame = pd.DataFrame(
+        [row[:width] + [""] * (width - len(row)) for _, row in body],
+        columns=rows[index],
+        index=pd.Index([number for number, _ in body]),
+        dtype=object,
+    )
+    return frame, notes
+
+
+def _load_parquet(con, path: Path, table: str, file: str, matcher=None) -> RawTable:
     try:
         schema = con.execute(f"DESCRIBE SELECT * FROM read_parquet({literal(path)})").fetchall()
     except duckdb.Error as error:
         raise DataInputError(Problem(file, f"cannot read as Parquet ({error})")) from None
-    columns = [name for name, *_ in schema]
+    chosen, column_map = _mapped([name for name, *_ in schema], matcher, file)
     selected = []
-    for name, kind, *_ in schema:
+    for position, column in chosen:
+        name, kind, *_ = schema[position]
         value = quote(name)
         if kind in {"FLOAT", "DOUBLE"}:  # an int column with gaps, written by pandas
             value = (
                 f"CASE WHEN {value} = trunc({value}) AND abs({value}) < 1e18 "
                 f"THEN CAST(CAST({value} AS BIGINT) AS VARCHAR) ELSE CAST({value} AS VARCHAR) END"
             )
-        selected.append(f"CAST({value} AS VARCHAR) AS {quote(name)}")
+        selected.append(f", CAST({value} AS VARCHAR) AS {quote(column)}")
     con.execute(
-        f"CREATE OR REPLACE VIEW {table} AS SELECT file_row_number + 2 AS _row, "
-        f"{', '.join(selected)} FROM read_parquet({literal(path)}, file_row_number = true)"
+        f"CREATE OR REPLACE VIEW {table} AS SELECT file_row_number + 2 AS _row"
+        f"{''.join(selected)} FROM read_parquet({literal(path)}, file_row_number = true)"
     )
-    return RawTable(table, file, columns, row="r._row")
+    return RawTable(
+        table,
+        file,
+        [c for _, c in chosen],
+        row="r._row",
+        column_map=column_map,
+        notes=column_map.notes() if column_map else [],
+    )
 
 
 def not_utf8(error: Exception) -> bool:
@@ -225,7 +395,9 @@ def _head(path: Path) -> str | None:
         return None
 
 
-def _load_csv(con, path: Path, table: str, file: str, transcode: bool = False) -> RawTable:
+def _load_csv(
+    con, path: Path, table: str, file: str, matcher=None, transcode: bool = False
+) -> RawTable:
     first = None if transcode else _head(path)
     if first is None:  # not UTF-8 (DuckDB said so, or the header shows it)
         utf8_path, recount, first = _transcode(path, file)
@@ -233,11 +405,13 @@ def _load_csv(con, path: Path, table: str, file: str, transcode: bool = False) -
     else:
         source, recount, scratch = path, None, []
     header = next(csv.reader(io.StringIO(first.lstrip("\ufeff"), newline="")), None)
-    columns = [name.strip() for name in header or []]
-    if not columns:
+    headers = [name.strip() for name in header or []]
+    if not headers:
         read_csv_text(path)  # raises the error of an empty file
-    fields = "{" + ", ".join(f"{literal(f'c{i}')}: 'VARCHAR'" for i in range(len(columns))) + "}"
-    selected = ", ".join(f"c{i} AS {quote(c)}" for i, c in enumerate(columns))
+    chosen, column_map = _mapped(headers, matcher, file)
+    fields = "{" + ", ".join(f"{literal(f'c{i}')}: 'VARCHAR'" for i in range(len(headers))) + "}"
+    # A rename, and the columns the schema does not know left out: no pass over the rows.
+    selected = ", ".join(f"c{i} AS {quote(c)}" for i, c in chosen) or "NULL AS _none"
     # A view: the CSV is parsed once, when validation creates the typed table from it.
     con.execute(
         f"CREATE OR REPLACE VIEW {table} AS SELECT {selected} FROM read_csv("
@@ -248,10 +422,12 @@ def _load_csv(con, path: Path, table: str, file: str, transcode: bool = False) -
     return RawTable(
         table,
         file,
-        columns,
+        [c for _, c in chosen],
         utf8_path=source,
         recount=recount,
         scratch=scratch,
         path=path,
         utf8_unchecked=source == path,
+        column_map=column_map,
+        notes=column_map.notes() if column_map else [],
     )

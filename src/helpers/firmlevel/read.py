@@ -11,12 +11,20 @@ duplicate keys), `FirmLevelInput` checks across files (helpers.firmlevel.integri
 firm_id of `patents` and `listings` is in `firms`; a known city lies in its row's province;
 invention applications do not exceed applications; no `year` after the cut-off; at most one
 carry-in row per firm, its earliest. These run together with the per-file checks, on every file
-that passed its own. Analysts' spellings are accepted: 是/否 for yes/no, 通过/撤销/公示 for the
-review status.
+that passed its own.
+
+Exports are read as they come (helpers.firmlevel.columns): headers are mapped to schema columns
+(built-in aliases such as 企业名称 or 所属省份, and the folder's optional columns.yml); headers
+that name no column are ignored and listed in `notes` (printed once, by the build step that
+aggregates the folder: helpers.firmlevel.tables.ensure_tables; never inside a chapter); values in
+the exports' own forms (是/否, 通过/撤销/公示, 第三批, 发明/实用新型, 1,200万元, 2021年3月5日) are
+converted; errors name the header as written with its schema name, e.g. column '所属省份
+(province)'.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -28,7 +36,8 @@ import yaml
 
 from helpers.data.catalog import PANDAS_TYPES, TableSpec
 from helpers.data.errors import DataInputError, Problem
-from helpers.firmlevel import checks, engine, ingest, integrity, records
+from helpers.firmlevel import checks, columns, engine, ingest, integrity, records
+from helpers.firmlevel.columns import BOOL_WORDS, STATUS_WORDS  # noqa: F401 (re-exported)
 from helpers.paths import DATA_DIR, display_path
 
 SCHEMA_PATH = DATA_DIR / "firm_schema.yml"
@@ -38,20 +47,6 @@ INPUT_TABLES = ("firms", "patents", "listings")
 # Read instead of `patents` when the folder has patent_records.csv|xlsx|parquet (one row per patent).
 RECORDS_TABLE = "patent_records"
 SYNTHETIC_MARKER = "SYNTHETIC"
-# Common spellings accepted in bool and review_status cells (besides true/false/1/0/yes/no).
-BOOL_WORDS = {"是": "true", "否": "false", "有": "true", "无": "false", "y": "true", "n": "false"}
-STATUS_WORDS = {
-    "公示": "announced",
-    "已公示": "announced",
-    "待复核": "announced",
-    "通过": "confirmed",
-    "复核通过": "confirmed",
-    "认定通过": "confirmed",
-    "撤销": "revoked",
-    "未通过": "revoked",
-    "复核未通过": "revoked",
-    "移出": "revoked",
-}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -110,12 +105,10 @@ def check_cutoff(cutoff) -> str:
 
 
 def column_words(spec: FirmTableSpec) -> dict[str, dict]:
-    """Spellings accepted per column: 是/否 … in every bool column, the review status words,
-    the patent types and legal statuses of patent records."""
-    words = {c: BOOL_WORDS for c, rule in spec.columns.items() if rule.get("type") == "bool"}
-    if "review_status" in spec.columns:
-        words["review_status"] = STATUS_WORDS
-    return {**words, **records.WORDS.get(spec.name, {})}
+    """Spellings accepted per column (helpers.firmlevel.columns.WORDS): 是/否 … in every bool
+    column, the review status words, batch ordinals, the patent types and legal statuses of
+    patent records."""
+    return columns.words_for(spec.name, spec.columns)
 
 
 def _pandas(frame: pd.DataFrame, spec: FirmTableSpec) -> pd.DataFrame:
@@ -135,7 +128,8 @@ class FirmLevelInput:
     (optional), loaded into DuckDB and validated on construction (every problem of every file in
     one DataInputError). `con` is the DuckDB connection holding the typed tables firms, patents
     and listings (each with `_row`, the line in its file); `firms`, `patents` and `listings` give
-    them as pandas frames on demand."""
+    them as pandas frames on demand. `notes`: what was ignored or chosen while reading (unknown
+    columns, the sheet and header row of an XLSX export, dropped 合计 rows), one line each."""
 
     def __init__(self, folder: Path, cutoff: str = CUTOFF):
         self.folder = Path(folder)
@@ -146,17 +140,21 @@ class FirmLevelInput:
         self.files: dict[str, str] = {}
         self.present: set[str] = set()
         self.raw: dict[str, ingest.RawTable] = {}
+        self.notes: list[str] = []
         problems: list[Problem] = []
         failed: set[str] = set()
         specs = firm_specs()
+        mapped = columns.read_columns_file(self.folder)  # DataInputError for a bad columns.yml
         for name, source in self._sources().items():
             path = ingest.find_input_file(self.folder, Path(specs[source].file).stem)
             if path is None:
                 continue
             self.files[name] = display_path(path)
             try:
-                raw = ingest.load(self.con, path, f"_raw_{name}")
+                matcher = columns.Matcher.build(source, mapped.get(source))
+                raw = ingest.load(self.con, path, f"_raw_{name}", matcher)
                 self.raw[name] = raw
+                self.notes += raw.notes
                 found = checks.validate(
                     self.con, raw, specs[source], source, column_words(specs[source])
                 )
@@ -172,9 +170,16 @@ class FirmLevelInput:
         for raw in self.raw.values():
             raw.cleanup()
         if problems:
-            raise DataInputError(problems)
+            raise DataInputError([self._as_written(p) for p in problems])
         if self._records:
             records.aggregate(self.con, self.cutoff)
+
+    def _as_written(self, problem: Problem) -> Problem:
+        """The problem with its column named as the file's header (with the schema name)."""
+        for raw in self.raw.values():
+            if raw.file == problem.file and problem.column is not None:
+                return dataclasses.replace(problem, column=raw.shown(problem.column))
+        return problem
 
     def _sources(self) -> dict[str, str]:
         """Input name -> schema table read for it: patent_records stands in for patents."""

@@ -20,32 +20,14 @@ Counting (documented in data/README.md, section "patent_records"):
 from __future__ import annotations
 
 from helpers.data.errors import Problem
+from helpers.firmlevel import columns
 from helpers.firmlevel.integrity import _report, _rows
 
 # Years of the report's yearly figures after the carry-in year (2020–2023 for a 2023 cut-off).
 YEARLY_YEARS = 4
-WORDS = {
-    "patent_records": {
-        "patent_type": {
-            "发明": "invention",
-            "发明专利": "invention",
-            "发明申请": "invention",
-            "实用新型": "utility",
-            "实用新型专利": "utility",
-            "外观设计": "design",
-            "外观设计专利": "design",
-            "utility model": "utility",
-        },
-        "status": {
-            "有效": "valid",
-            "失效": "invalid",
-            "无效": "invalid",
-            "审中": "pending",
-            "在审": "pending",
-            "pending": "pending",
-        },
-    }
-}
+# Spellings of patent_type and status (发明, 有效 …): helpers.firmlevel.columns, with the other
+# value forms of exports.
+WORDS = {"patent_records": columns.WORDS["patent_records"]}
 OWN_CN = "filed_by_firm AND NOT pct"
 INVENTION = "patent_type = 'invention'"
 

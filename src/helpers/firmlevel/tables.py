@@ -111,7 +111,10 @@ def ensure_tables(firm_dir: Path, cutoff: str, build_root: Path = BUILD_DIR / "t
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=build_root))
         staging.chmod(0o755)
         try:
-            write_tables(FirmLevelData(firm_dir, cutoff=cutoff), staging)
+            data = FirmLevelData(firm_dir, cutoff=cutoff)
+            for note in data.notes:  # columns ignored, sheet and rows chosen: said once, here
+                print(note)
+            write_tables(data, staging)
             (staging / FINGERPRINT_FILE).write_text(expected + "\n", encoding="utf-8")
             _replace(staging, target)
         finally:
