@@ -121,9 +121,16 @@ class FirmLevelData(FirmLevelInput):
         """Every table this folder's data can give, in registration order."""
         return [name for name in AGGREGATORS if self.provides(name)]
 
+    def lacking(self, name: str) -> list[str]:
+        """The inputs (patents, listings, firms.<column>) table `name` needs and this folder
+        lacks; empty when it is given or has no aggregator."""
+        aggregator = AGGREGATORS.get(name)
+        return [n for n in aggregator.needs if not self.has(n)] if aggregator else []
+
     def files_used(self, name: str) -> list[str]:
         """The input files an aggregate comes from (firms, then what it needs)."""
-        return [self.files["firms"], *(self.files[need] for need in AGGREGATORS[name].needs)]
+        needs = [need.partition(".")[0] for need in AGGREGATORS[name].needs]
+        return list(dict.fromkeys([self.files["firms"], *(self.files[n] for n in needs)]))
 
     def derived_spec(self, name: str) -> TableSpec:
         return shape.derived_spec(name, self.published_dir, self.cutoff, self.document)

@@ -145,6 +145,8 @@ class FirmLevelInput:
         self.con = engine.connect()
         self.files: dict[str, str] = {}
         self.present: set[str] = set()
+        # the columns each file gives (an absent optional column is all missing)
+        self.given_columns: dict[str, set[str]] = {}
         self.raw: dict[str, ingest.RawTable] = {}
         problems: list[Problem] = []
         failed: set[str] = set()
@@ -157,6 +159,7 @@ class FirmLevelInput:
             try:
                 raw = ingest.load(self.con, path, f"_raw_{name}")
                 self.raw[name] = raw
+                self.given_columns[name] = set(raw.columns)
                 found = checks.validate(
                     self.con, raw, specs[source], source, column_words(specs[source])
                 )
@@ -223,8 +226,12 @@ class FirmLevelInput:
         return problems
 
     def has(self, name: str) -> bool:
-        """Whether the folder holds the input table `name` (firms, patents, listings)."""
-        return name in self.present
+        """Whether the folder holds the input table `name` (firms, patents, listings), or,
+        for `table.column` (firms.industry_field), whether that table's file has the column."""
+        table, _, column = name.partition(".")
+        if not column:
+            return table in self.present
+        return table in self.present and column in self.given_columns.get(table, set())
 
     def count(self, query: str) -> int:
         return int(self.con.execute(query).fetchone()[0])

@@ -67,7 +67,7 @@ def pct_holdings_by_year(data) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-@aggregates("overseas_market_reach")
+@aggregates("overseas_market_reach", needs=("firms.overseas_markets",))
 def overseas_market_reach(data) -> pd.DataFrame:
     name, bins = "overseas_market_reach", stats.OVERSEAS_MARKET_BINS
     return _binned_table(data, name, "overseas_markets", bins, MARKET_BIN_COLUMNS)
@@ -173,7 +173,7 @@ def patents_per_firm_by_year(data) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@aggregates("invention_density", needs=("patents",))
+@aggregates("invention_density", needs=("patents", "firms.employees"))
 def invention_density(data) -> pd.DataFrame:
     firms = data.analysed[data.analysed["employees"].notna()]
     patents = int(firms["valid_invention_patents"].sum())
