@@ -128,9 +128,11 @@ class FirmLevelData(FirmLevelInput):
         return [n for n in aggregator.needs if not self.has(n)] if aggregator else []
 
     def files_used(self, name: str) -> list[str]:
-        """The input files an aggregate comes from (firms, then what it needs)."""
-        needs = [need.partition(".")[0] for need in AGGREGATORS[name].needs]
-        return list(dict.fromkeys([self.files["firms"], *(self.files[n] for n in needs)]))
+        """The input files an aggregate comes from (firms, then what it needs and uses)."""
+        aggregator = AGGREGATORS[name]
+        inputs = [n.partition(".")[0] for n in (*aggregator.needs, *aggregator.uses)]
+        files = [self.files[n] for n in inputs if self.has(n)]
+        return list(dict.fromkeys([self.files["firms"], *files]))
 
     def derived_spec(self, name: str) -> TableSpec:
         return shape.derived_spec(name, self.published_dir, self.cutoff, self.document)

@@ -58,7 +58,7 @@ def region_metrics(data) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@aggregates("region_breakdowns")
+@aggregates("region_breakdowns", uses=("patents", "listings"))
 def region_breakdowns(data) -> pd.DataFrame:
     """Firms (and patent applications for fields) per batch, industry field and board. Batches
     need only the firm list; fields need its industry_field column (patent applications are
