@@ -25,6 +25,7 @@ from helpers.data import source as datasource
 from helpers.paths import resolve
 from helpers.pipeline import check_declared
 from helpers.report import charts, words
+from helpers.report.book import PLACEHOLDERS_SUFFIX
 from helpers.report.format import UNITS, format_number, format_value, format_with_unit, unit_label
 from helpers.report.html import render_fragment, render_table
 from helpers.report.labels import label, translate
@@ -271,9 +272,7 @@ class Chapter:
         if reading:
             self._show("reading", text=reading)
 
-    def missing(
-        self, kind: str, name: str, key: str, tables=(), needs=None, **values
-    ) -> str:
+    def missing(self, kind: str, name: str, key: str, tables=(), needs=None, **values) -> str:
         """Show, in place of a figure or table (`kind`) the data cannot give, its number and
         title (labels `{key}.title`, formatted with `values`) and one sentence naming the inputs
         that would give it: `needs`, else those `tables` lack (see `lacking`). Numbered like the
@@ -310,7 +309,7 @@ class Chapter:
 
     @property
     def _placeholders_path(self):
-        return self.output / "statistics" / f"{self.notebook}.placeholders.csv"
+        return self.output / "statistics" / f"{self.notebook}{PLACEHOLDERS_SUFFIX}"
 
     @property
     def chapter_number(self) -> str:
