@@ -298,7 +298,7 @@ def test_the_book_still_fails_on_a_missing_statistic_of_a_complete_chapter(tmp_p
 @pytest.fixture(scope="module")
 def sample_miit_list(tmp_path_factory):
     """The sample's 12,950 firms with only the columns MIIT announces."""
-    folder = tmp_path_factory.mktemp("lists") / "miit_list"
+    folder = tmp_path_factory.mktemp("lists") / "miit-list"
     folder.mkdir()
     firms = pd.read_csv(SAMPLE_DIR / "firms.csv", dtype=str)
     firms[["name", "province", "batch_no", "city"]].to_csv(folder / "firms.csv", index=False)
@@ -308,7 +308,7 @@ def sample_miit_list(tmp_path_factory):
 @pytest.mark.build
 def test_a_name_province_batch_list_builds_an_edition_with_placeholders(editions, sample_miit_list):
     reports = editions(str(sample_miit_list), "zh", "beijing")
-    edition = reports / "miit_list-zh"
+    edition = reports / "miit-list-zh"
     chapters = {p.stem: p.read_text(encoding="utf-8") for p in (edition / "html").glob("*.html")}
     for text in chapters.values():
         assert "Traceback" not in text and "KeyError" not in text

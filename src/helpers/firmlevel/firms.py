@@ -112,8 +112,8 @@ class FirmLevelData(FirmLevelInput):
         return catalog.load_published(name, self.published_dir)
 
     def provides(self, name: str) -> bool:
-        """Whether `table(name)` aggregates `name` from the firm data (else the published table
-        applies)."""
+        """Whether `table(name)` aggregates `name` from the firm data: it has an aggregator
+        and the folder has every input it needs (else see `lacking`)."""
         aggregator = AGGREGATORS.get(name)
         return aggregator is not None and all(self.has(need) for need in aggregator.needs)
 
@@ -139,7 +139,8 @@ class FirmLevelData(FirmLevelInput):
 
     def table(self, name: str) -> pd.DataFrame | None:
         """Table `name` in its published shape, aggregated from the firm data; None when firm
-        data cannot give it (or the file it needs is absent): then the published table applies."""
+        data cannot give it (then the published table applies) or the folder lacks an input it
+        needs (then the table is absent: helpers.firmlevel.tables)."""
         if not self.provides(name):
             return None
         frame = AGGREGATORS[name].build(self)
