@@ -225,7 +225,9 @@ def test_only_firms_file(tmp_path):
     # place), and so are the firm-level-only tables; what they lack is listed
     assert "tech_scale_by_population" not in names
     assert tables.not_given(folder)["tech_scale_by_population"] == ["patents"]
-    assert catalog.load_published("typical_profile_multiples", folder).attrs["origin"] == "published"
+    assert (
+        catalog.load_published("typical_profile_multiples", folder).attrs["origin"] == "published"
+    )
     assert "invention_density" not in names
     assert not DataSource(firm_dir, tables_root=tmp_path / "tables").provides("invention_density")
     assert catalog.validate_all(folder)
