@@ -221,8 +221,13 @@ def test_only_firms_file(tmp_path):
     names = catalog.load_catalog(folder)
     derived = firm_catalog(folder)["tables"]
     assert "cultivation_batches" in derived and "overseas_market_reach" in derived
-    # without patents these stay published; the firm-level-only tables are absent
-    assert catalog.load_published("tech_scale_by_population", folder).attrs["origin"] == "published"
+    # without patents these are absent (no published figures of another population in their
+    # place), and so are the firm-level-only tables; what they lack is listed
+    assert "tech_scale_by_population" not in names
+    assert tables.not_given(folder)["tech_scale_by_population"] == ["patents"]
+    assert (
+        catalog.load_published("typical_profile_multiples", folder).attrs["origin"] == "published"
+    )
     assert "invention_density" not in names
     assert not DataSource(firm_dir, tables_root=tmp_path / "tables").provides("invention_density")
     assert catalog.validate_all(folder)

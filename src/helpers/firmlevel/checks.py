@@ -188,7 +188,11 @@ def _create(con, raw: RawTable, spec, table: str, words: dict, detail: bool) -> 
     for column, rule in columns.items():
         kind = SQL_TYPES[rule.get("type", "str")]
         if column not in raw.columns:
-            if "default" not in rule:  # an absent nullable column: every value missing
+            if rule.get("from_column") in raw.columns:  # firm_id absent: the name stands in
+                copied = _value(f"r.{quote(rule['from_column'])}", rule, {}, trimmed)
+                selected.append(f"CAST({copied} AS {kind}) AS {quote(column)}")
+                continue
+            if "default" not in rule:  # an absent nullable or optional column: all missing
                 selected.append(f"CAST(NULL AS {kind}) AS {quote(column)}")
                 continue
             default = literal(str(rule["default"]).lower())
@@ -242,11 +246,16 @@ def validate(
         for c in raw.columns
         if c not in columns
     ]
-    # Optional columns: those with a `default`, and nullable ones (all missing when absent).
+    # Optional columns: those with a `default` or `from_column`, optional and nullable ones
+    # (all missing when absent).
     absent = [
         c
         for c, rule in columns.items()
-        if c not in raw.columns and "default" not in rule and not rule.get("nullable", False)
+        if c not in raw.columns
+        and "default" not in rule
+        and rule.get("from_column") not in raw.columns
+        and not rule.get("nullable", False)
+        and not rule.get("optional", False)
     ]
     problems += [
         raw.column_map.missing(c)

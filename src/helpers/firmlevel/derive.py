@@ -69,8 +69,10 @@ def analysed_firms(data) -> pd.DataFrame:
     out["key_field"] = out["industry_field"].map(fields["key_field"]).eq("true")
     out["cluster"] = clusters(out)
     out["employees"] = firms["employees"].astype("Float64")
-    out["primary_market_financing"] = firms["primary_market_financing"].astype(bool)
-    out["overseas_markets"] = firms["overseas_markets"].astype(int)
+    # Optional columns (data/firm_schema.yml): an absent one stays missing (<NA>), never a
+    # false or a zero; the aggregators that need it are not run (registry `needs`).
+    out["primary_market_financing"] = firms["primary_market_financing"].astype("boolean")
+    out["overseas_markets"] = firms["overseas_markets"].astype("Int64")
     for column in [*FLOWS, "valid_invention_patents"]:
         out[column] = firms[column].fillna(0).astype(int)
     for column in _yearly_columns(data):

@@ -112,8 +112,8 @@ class FirmLevelData(FirmLevelInput):
         return catalog.load_published(name, self.published_dir)
 
     def provides(self, name: str) -> bool:
-        """Whether `table(name)` aggregates `name` from the firm data (else the published table
-        applies)."""
+        """Whether `table(name)` aggregates `name` from the firm data: it has an aggregator
+        and the folder has every input it needs (else see `lacking`)."""
         aggregator = AGGREGATORS.get(name)
         return aggregator is not None and all(self.has(need) for need in aggregator.needs)
 
@@ -121,16 +121,26 @@ class FirmLevelData(FirmLevelInput):
         """Every table this folder's data can give, in registration order."""
         return [name for name in AGGREGATORS if self.provides(name)]
 
+    def lacking(self, name: str) -> list[str]:
+        """The inputs (patents, listings, firms.<column>) table `name` needs and this folder
+        lacks; empty when it is given or has no aggregator."""
+        aggregator = AGGREGATORS.get(name)
+        return [n for n in aggregator.needs if not self.has(n)] if aggregator else []
+
     def files_used(self, name: str) -> list[str]:
-        """The input files an aggregate comes from (firms, then what it needs)."""
-        return [self.files["firms"], *(self.files[need] for need in AGGREGATORS[name].needs)]
+        """The input files an aggregate comes from (firms, then what it needs and uses)."""
+        aggregator = AGGREGATORS[name]
+        inputs = [n.partition(".")[0] for n in (*aggregator.needs, *aggregator.uses)]
+        files = [self.files[n] for n in inputs if self.has(n)]
+        return list(dict.fromkeys([self.files["firms"], *files]))
 
     def derived_spec(self, name: str) -> TableSpec:
         return shape.derived_spec(name, self.published_dir, self.cutoff, self.document)
 
     def table(self, name: str) -> pd.DataFrame | None:
         """Table `name` in its published shape, aggregated from the firm data; None when firm
-        data cannot give it (or the file it needs is absent): then the published table applies."""
+        data cannot give it (then the published table applies) or the folder lacks an input it
+        needs (then the table is absent: helpers.firmlevel.tables)."""
         if not self.provides(name):
             return None
         frame = AGGREGATORS[name].build(self)

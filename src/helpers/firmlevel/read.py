@@ -139,6 +139,8 @@ class FirmLevelInput:
         self.con = engine.connect()
         self.files: dict[str, str] = {}
         self.present: set[str] = set()
+        # the columns each file gives (an absent optional column is all missing)
+        self.given_columns: dict[str, set[str]] = {}
         self.raw: dict[str, ingest.RawTable] = {}
         self.notes: list[str] = []
         problems: list[Problem] = []
@@ -155,6 +157,7 @@ class FirmLevelInput:
                 raw = ingest.load(self.con, path, f"_raw_{name}", matcher)
                 self.raw[name] = raw
                 self.notes += raw.notes
+                self.given_columns[name] = set(raw.columns)
                 found = checks.validate(
                     self.con, raw, specs[source], source, column_words(specs[source])
                 )
@@ -228,8 +231,12 @@ class FirmLevelInput:
         return problems
 
     def has(self, name: str) -> bool:
-        """Whether the folder holds the input table `name` (firms, patents, listings)."""
-        return name in self.present
+        """Whether the folder holds the input table `name` (firms, patents, listings), or,
+        for `table.column` (firms.industry_field), whether that table's file has the column."""
+        table, _, column = name.partition(".")
+        if not column:
+            return table in self.present
+        return table in self.present and column in self.given_columns.get(table, set())
 
     def count(self, query: str) -> int:
         return int(self.con.execute(query).fetchone()[0])

@@ -9,6 +9,10 @@ helpers.data.catalog reads and validates it with the same code as the published 
   for their entries and provenance.
 * Tables firm data cannot give are copied byte for byte from data/published and declared in a
   catalogue of the same name as their published one, with its document and entries unchanged.
+* Tables firm data gives, but this folder lacks an input for (patents.csv, listings.csv, an
+  optional column of firms), are neither aggregated nor copied: a published figure of another
+  population must not pass for this data's. NOT_GIVEN_FILE lists them with the inputs they
+  lack, so chapters show a placeholder naming the input (helpers.report.chapter.Chapter.missing).
 * The folder is rebuilt only when the SHA-256 fingerprint of its inputs changed (every file of
   the firm folder, data/firm_schema.yml, data/published, data/reference, the source of
   helpers.firmlevel, helpers.data and helpers.stats, and the cut-off), kept in FINGERPRINT_FILE. A rebuild
@@ -34,6 +38,7 @@ import yaml
 from helpers import stats
 from helpers.data import catalog
 from helpers.data.catalog import TableSpec
+from helpers.firmlevel.aggregators import AGGREGATORS
 from helpers.firmlevel.firms import FirmLevelData, files_digest, folder_files
 from helpers.firmlevel.read import SCHEMA_PATH, check_cutoff
 from helpers.firmlevel.shape import SOURCE_DOC
@@ -46,6 +51,8 @@ except ImportError:  # pragma: no cover
 
 FINGERPRINT_FILE = "fingerprint.sha256"
 FIRM_LEVEL_CATALOG = f"catalog_{SOURCE_DOC}.yml"
+# Tables the firm data could give but this folder lacks inputs for: {table: [inputs]}.
+NOT_GIVEN_FILE = "not_given.yml"
 # Source whose change changes the aggregates: helpers.firmlevel, helpers.data and helpers.stats
 # (every ratio and growth rate comes from there).
 PACKAGE_DIRS = tuple(
@@ -146,18 +153,29 @@ def write_tables(data: FirmLevelData, folder: Path) -> None:
         (folder / spec.file).write_bytes(table_bytes(data.table(name), spec))
         derived[name] = catalog_entry(spec)
     _write_yaml(folder / FIRM_LEVEL_CATALOG, {"document": data.document, "tables": derived})
+    lacking = {name: data.lacking(name) for name in AGGREGATORS if data.lacking(name)}
+    _write_yaml(folder / NOT_GIVEN_FILE, lacking)
     for catalog_path in sorted(data.published_dir.glob("catalog_*.yml")):
         content = yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}
         copied = {
             name: entry
             for name, entry in (content.get("tables") or {}).items()
-            if name not in derived
+            if name not in derived and name not in lacking
         }
         for entry in copied.values():
             shutil.copyfile(data.published_dir / entry["file"], folder / entry["file"])
         if copied:
             document = content.get("document", {})
             _write_yaml(folder / catalog_path.name, {"document": document, "tables": copied})
+
+
+def not_given(folder: Path) -> dict[str, list[str]]:
+    """{table: inputs it lacks} of a folder written by write_tables; {} for any other folder
+    (published tables lack nothing)."""
+    path = Path(folder) / NOT_GIVEN_FILE
+    if not path.is_file():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 def catalog_entry(spec: TableSpec) -> dict:

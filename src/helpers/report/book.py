@@ -23,10 +23,18 @@ from helpers.report.labels import label, translate
 
 BOOK_STEM = "report"  # html/report.html, pdf/report.pdf
 BOOK_CSS = Path(__file__).parent / "templates" / "book.css"
+# statistics/<chapter>.placeholders.csv: what a chapter showed placeholders for (Chapter.missing)
+PLACEHOLDERS_SUFFIX = ".placeholders.csv"
 
 
 class BookInputError(ValueError):
     """A statistic the front matter needs is missing or not a number."""
+
+
+class MissingStatistic(BookInputError):
+    """A statistic the front matter needs is not recorded. For a chapter that showed
+    placeholders (partial data: helpers.report.chapter.Chapter.missing) the finding is left
+    out; otherwise it is an error (a renamed statistic must be renamed here too)."""
 
 
 @dataclass
@@ -37,6 +45,8 @@ class Statistics:
     chapters: list[str]
     values: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    # chapters that showed placeholders for what their data lacks
+    partial: set[str] = field(default_factory=set)
 
     @classmethod
     def read(cls, staging: Path, chapters: list[str]) -> Statistics:
@@ -46,6 +56,8 @@ class Statistics:
             if not path.exists():
                 continue
             found.files[chapter] = path
+            if (found.folder / f"{chapter}{PLACEHOLDERS_SUFFIX}").exists():
+                found.partial.add(chapter)
             with path.open(encoding="utf-8", newline="") as handle:
                 for row in csv.DictReader(handle):
                     found.values[row["key"]] = row["value"]
@@ -58,7 +70,7 @@ class Statistics:
         chapter = key.split(".", 1)[0]
         path = self.files.get(chapter, self.folder / f"{chapter}.csv")
         if key not in self.values:
-            raise BookInputError(
+            raise MissingStatistic(
                 f"book: statistic '{key}' is not in {path}; the key findings and the methods "
                 "section read it (helpers/report/book.py)"
             )
@@ -107,7 +119,7 @@ class Say:
             if key.removeprefix(prefix + ".") not in exclude
         ]
         if not items:
-            raise BookInputError(f"book: no statistics under '{prefix}' in {self.stats.folder}")
+            raise MissingStatistic(f"book: no statistics under '{prefix}' in {self.stats.folder}")
         return sorted(items, key=lambda item: -item[1])
 
     def name(self, slug_: str, table: str, chinese: str) -> str:
@@ -287,8 +299,24 @@ def key_findings(stats: Statistics, language: str) -> list[str]:
     """The key-findings sentences of the chapters in the book, in book order."""
     say = Say(stats, language)
     order = {chapter: index for index, chapter in enumerate(stats.chapters)}
-    chosen = [(order[c], i, f) for i, (c, f) in enumerate(FINDINGS) if c in order]
-    return [finding(say) for _, _, finding in sorted(chosen, key=lambda x: (x[0], x[1]))]
+    chosen = [(order[c], i, c, f) for i, (c, f) in enumerate(FINDINGS) if c in order]
+    found = []
+    for _, _, chapter, finding in sorted(chosen, key=lambda x: (x[0], x[1])):
+        sentence = _unless_partial(stats, chapter, lambda f=finding: f(say))
+        if sentence is not None:
+            found.append(sentence)
+    return found
+
+
+def _unless_partial(stats: Statistics, chapter: str, make: Callable[[], str]) -> str | None:
+    """`make()`, or None when a statistic it reads is missing from a chapter that showed
+    placeholders (its data lacks what the sentence is about)."""
+    try:
+        return make()
+    except MissingStatistic:
+        if chapter in stats.partial:
+            return None
+        raise
 
 
 # Methods and definitions --------------------------------------------------------------------
@@ -381,14 +409,17 @@ def methods(stats: Statistics, language: str) -> dict:
     say = Say(stats, language)
     populations = []
     if stats.has("01_cultivation"):
-        populations.append(
-            say.t(
+        sentence = _unless_partial(
+            stats,
+            "01_cultivation",
+            lambda: say.t(
                 "methods.population_001",
                 announced=say.fmtu("01_cultivation.batches.announced_total", "家"),
                 analysed=say.fmtu("01_cultivation.batches.analysed_total", "家"),
                 kept=say.fmt("01_cultivation.batches.kept_after_review.batch1", "share"),
-            )
+            ),
         )
+        populations += [sentence] if sentence is not None else []
     if stats.has("04_portrait"):
         populations.append(
             say.t("methods.population_000", firms=say.fmtu("04_portrait.firms.total", "家"))

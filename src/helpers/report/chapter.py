@@ -25,13 +25,18 @@ from helpers.data import source as datasource
 from helpers.paths import resolve
 from helpers.pipeline import check_declared
 from helpers.report import charts, words
+from helpers.report.book import PLACEHOLDERS_SUFFIX
 from helpers.report.format import UNITS, format_number, format_value, format_with_unit, unit_label
 from helpers.report.html import render_fragment, render_table
 from helpers.report.labels import label, translate
-from helpers.report.sources import Sources
+from helpers.report.sources import FIRM_LEVEL, Sources
 from helpers.report.spreadsheet import save_table_files
 
 STATISTICS_COLUMNS = ["key", "value", "unit", "label", "source", "notebook"]
+# What a chapter shows in place of a figure or table its data cannot give (Chapter.missing),
+# in statistics/<notebook>.placeholders.csv: the book skips the findings they would carry.
+CHECK_COLUMNS = ["source", "item", "stated", "recomputed", "decimals", "unit"]
+PLACEHOLDER_COLUMNS = ["notebook", "kind", "name", "number", "title", "lacking"]
 
 
 @dataclass
@@ -46,6 +51,8 @@ class Chapter:
     checks: dict[tuple[str, str], dict] = field(default_factory=dict)
     # Our own figure and table numbers (图3.2, 表3.1), by name: running a cell again keeps them.
     numbers: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Figures and tables shown as placeholders (Chapter.missing), by (kind, name).
+    placeholders: dict[tuple[str, str], dict] = field(default_factory=dict)
 
     def __post_init__(self):
         from helpers.parameters import validate
@@ -55,6 +62,7 @@ class Chapter:
         self.source = datasource.DataSource(resolve(self.data_dir), cutoff=self.cutoff)
         self.documents = catalog.documents(self.source.tables_dir)
         self.sources = Sources(self.documents, self.language, self._table_rows)
+        self._placeholders_path.unlink(missing_ok=True)  # from an earlier run of the notebook
         charts.setup_style()
 
     # Load ---------------------------------------------------------------------------------
@@ -75,9 +83,27 @@ class Chapter:
 
     def optional_table(self, name: str) -> pd.DataFrame | None:
         """A table only some data sources have (e.g. yearly series that only firm-level data
-        gives), or None."""
+        gives, or a table a firm-level folder lacks the inputs for), or None."""
         check_declared(self.notebook, name)
         return self.table(name) if self.source.provides(name) else None
+
+    def has_table(self, *names: str) -> bool:
+        """Whether the data source has every table named. Published tables have them all but
+        the firm-level-only ones; a firm-level folder lacks those whose inputs it lacks
+        (patents, listings, an optional column of firms): see `lacking`."""
+        for name in names:
+            check_declared(self.notebook, name)
+        return all(self.source.provides(name) for name in names)
+
+    def lacking(self, *names: str) -> list[str]:
+        """The inputs the data folder lacks for the tables named, each once, in order:
+        'patents', 'listings' or 'firms.<column>' (an optional column of firms.csv)."""
+        if not self.source.is_firm_level:
+            return []
+        from helpers.firmlevel.tables import not_given
+
+        given = not_given(self.source.tables_dir)
+        return list(dict.fromkeys(need for name in names for need in given.get(name, [])))
 
     def as_of(self, name: str) -> str:
         """The date a loaded table describes (its catalogue `as_of`; the cut-off for firm data),
@@ -97,6 +123,32 @@ class Chapter:
         """An ASCII id for a category in statistics keys (科创板 → star_market), from its
         English name, so keys are the same in every edition."""
         return words.slug(translate(str(value), "en"))
+
+    def population_names(self, frame: pd.DataFrame, column: str) -> dict:
+        """Each value of `column` (a population, batch or board a chart shows as a series or a
+        bar) → its name in the report language. When the rows mix figures aggregated from the
+        firm data with published figures of other populations (a firm-level edition's 小巨人
+        next to the published 科创板), every name says which it is: 小巨人（本数据）,
+        科创板（已发布：001）."""
+        names = {value: self.name(value) for value in dict.fromkeys(frame[column])}
+        if "source_doc" not in frame:
+            return names
+        docs = {
+            value: set(rows.astype(str))
+            for value, rows in frame.groupby(column, sort=False)["source_doc"]
+        }
+        derived = {value for value, found in docs.items() if FIRM_LEVEL in found}
+        if not derived or derived == set(docs):
+            return names
+        for value, found in docs.items():
+            if value in derived:
+                names[value] = self.t("partial.population.this_data", name=names[value])
+            else:
+                documents = words.join(sorted(found), self.language)
+                names[value] = self.t(
+                    "partial.population.published", name=names[value], documents=documents
+                )
+        return names
 
     def names(self, values) -> str:
         """Several category names as one list in the edition's punctuation."""
@@ -219,6 +271,45 @@ class Chapter:
         self._show("figure_source", number=number, source=source)
         if reading:
             self._show("reading", text=reading)
+
+    def missing(self, kind: str, name: str, key: str, tables=(), needs=None, **values) -> str:
+        """Show, in place of a figure or table (`kind`) the data cannot give, its number and
+        title (labels `{key}.title`, formatted with `values`) and one sentence naming the inputs
+        that would give it: `needs`, else those `tables` lack (see `lacking`). Numbered like the
+        figure or table itself, so the numbers after it stay the same; records no number;
+        listed in statistics/<notebook>.placeholders.csv. Returns the sentence."""
+        if kind not in ("figure", "table"):
+            raise ValueError(f"missing: kind must be 'figure' or 'table', not {kind!r}")
+        lacking = list(needs) if needs is not None else self.lacking(*tables)
+        if not lacking:
+            raise ValueError(
+                f"missing: {name} lacks no input (tables {list(tables)}); show it instead"
+            )
+        number = self.number(kind, name)
+        title = self.t(f"{key}.title", **values)
+        inputs = words.join([self.t(f"partial.inputs.{need}") for need in lacking], self.language)
+        sentence = self.t(f"partial.placeholder.{kind}", inputs=inputs)
+        self._show(f"{kind}_title", number=number, title=title)
+        self._show("placeholder", text=sentence)
+        self.placeholders[(kind, name)] = {
+            "notebook": self.notebook,
+            "kind": kind,
+            "name": name,
+            "number": number,
+            "title": title,
+            "lacking": ";".join(lacking),
+        }
+        path = self._placeholders_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=PLACEHOLDER_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(self.placeholders.values())
+        return sentence
+
+    @property
+    def _placeholders_path(self):
+        return self.output / "statistics" / f"{self.notebook}{PLACEHOLDERS_SUFFIX}"
 
     @property
     def chapter_number(self) -> str:
@@ -368,8 +459,8 @@ class Chapter:
         (mismatches first); saved as tables/<notebook>_reconciliation.csv/.xlsx."""
         from helpers.stats.reconcile import reconcile
 
-        if items is None:
-            items = pd.DataFrame(list(self.checks.values()))
+        if items is None:  # no checks at all (partial data): an empty table, said so
+            items = pd.DataFrame(list(self.checks.values()), columns=CHECK_COLUMNS)
         table = reconcile(items, decimals="decimals" if "decimals" in items else None)
         units = items.set_index(["source", "item"])["unit"] if "unit" in items else None
         counts = table["status"].value_counts()

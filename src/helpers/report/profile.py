@@ -19,6 +19,14 @@ from helpers.pipeline import PROFILE_TABLES
 from helpers.report.chapter import Chapter
 
 PARTS = ("boards", "fields", "metrics", "batches", "industries")
+# The firm-level table that needs the same inputs as a part (region_breakdowns gives a part only
+# when the folder has them): what it lacks is what the part's placeholder names.
+PART_INPUTS_OF = {
+    "boards": "city_capital_markets",
+    "fields": "city_field_patents",
+    "metrics": "region_metrics",
+    "industries": "industry_fields",
+}
 
 
 def region_slug(region: str) -> str:
@@ -41,6 +49,14 @@ class ProfileChapter(Chapter):
 
     def optional_table(self, name: str) -> pd.DataFrame | None:
         return self.table(name) if self.source.provides(name) else None
+
+
+def lacking_inputs(ch: Chapter, part: str) -> list[str]:
+    """The inputs a firm-level folder lacks for a part of the profile (patents, listings,
+    firms.<column>); [] with published tables (a region is then missing what is not published
+    for it) or when the folder has them."""
+    table = PART_INPUTS_OF.get(part)
+    return ch.lacking(table) if table else []
 
 
 def open_profile(region, data_dir, output_dir, language, cutoff) -> tuple[ProfileChapter, dict]:
@@ -152,10 +168,12 @@ def gather(tables: dict[str, pd.DataFrame | None], region: str, level: str) -> R
                 profile.parts[part] = rows.rename(columns={"category": dimension}).reset_index(
                     drop=True
                 )
-        fields = mine[mine["dimension"] == "industry_field"]
-        profile.parts["fields"] = fields.rename(columns={"category": "field"})[
-            ["field", "patent_applications", "source_doc", "source_id", "inferred", "note"]
-        ].reset_index(drop=True)
+        # patent applications by field need patents (without, the column is empty)
+        fields = mine[(mine["dimension"] == "industry_field") & mine["patent_applications"].notna()]
+        if len(fields):
+            profile.parts["fields"] = fields.rename(columns={"category": "field"})[
+                ["field", "patent_applications", "source_doc", "source_id", "inferred", "note"]
+            ].reset_index(drop=True)
     elif is_city:
         boards = tables.get("city_capital_markets")
         if boards is not None and (boards["city"] == region).any():

@@ -20,10 +20,14 @@ COUNTS = ("met", "not_met", "unknown", "missing_one")
 
 
 def read_firms(folder: Path, cutoff: str) -> pd.DataFrame:
-    """The validated `firms` table of a firm-level folder (helpers.firmlevel.read)."""
+    """The validated `firms` table of a firm-level folder (helpers.firmlevel.read). An
+    attribute column absent from the file is left out (a missing attribute, derived where it
+    can be: helpers.screening.values), not kept as a column of empty cells."""
     from helpers.firmlevel.read import FirmLevelInput
 
-    return FirmLevelInput(Path(folder), cutoff).firms
+    data = FirmLevelInput(Path(folder), cutoff)
+    absent = [c for c in ATTRIBUTES if c in data.firms and not data.has(f"firms.{c}")]
+    return data.firms.drop(columns=absent)
 
 
 def outcome_flags(result: Screening, tier: str) -> pd.DataFrame:

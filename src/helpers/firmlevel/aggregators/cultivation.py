@@ -53,14 +53,14 @@ def cultivation_batches(data) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@aggregates("industry_fields")
+@aggregates("industry_fields", needs=("firms.industry_field",))
 def industry_fields(data) -> pd.DataFrame:
     fields = reference.values("industry_fields", "field")
     counts = data.analysed["industry_field"].value_counts()
     return pd.DataFrame({"field": fields, "firms": [int(counts.get(f, 0)) for f in fields]})
 
 
-@aggregates("industry_shares_by_population")
+@aggregates("industry_shares_by_population", needs=("firms.industry_field",))
 def industry_shares_by_population(data) -> pd.DataFrame:
     firms = data.analysed
     categories = list(dict.fromkeys(reference.values("industry_fields", "category")))
@@ -75,7 +75,7 @@ def industry_shares_by_population(data) -> pd.DataFrame:
     return with_published(rows, data.published("industry_shares_by_population"))
 
 
-@aggregates("capital_markets", needs=("listings",))
+@aggregates("capital_markets", needs=("listings", "firms.primary_market_financing"))
 def capital_markets(data) -> pd.DataFrame:
     firms = data.analysed
     boards = board_reference()

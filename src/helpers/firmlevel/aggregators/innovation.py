@@ -67,7 +67,7 @@ def pct_holdings_by_year(data) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-@aggregates("overseas_market_reach")
+@aggregates("overseas_market_reach", needs=("firms.overseas_markets",))
 def overseas_market_reach(data) -> pd.DataFrame:
     name, bins = "overseas_market_reach", stats.OVERSEAS_MARKET_BINS
     return _binned_table(data, name, "overseas_markets", bins, MARKET_BIN_COLUMNS)
@@ -137,16 +137,22 @@ def typical_profile(data) -> pd.DataFrame:
 # Firm-level only ------------------------------------------------------------------------
 
 
-@aggregates("patents_per_firm_by_year", needs=("patents", "listings"))
+@aggregates("patents_per_firm_by_year", needs=("patents",), uses=("listings",))
 def patents_per_firm_by_year(data) -> pd.DataFrame:
+    """Yearly means of all analysed firms, and of the A-share-listed ones when the folder has
+    listings (without, that population has no rows)."""
     flows = ["applications", "invention_applications", "pct_applications"]
     a_share = ", ".join(f"'{b}'" for b in board_reference().query("a_share == 'true'")["board"])
+    listed = (
+        f"firm_id IN (SELECT firm_id FROM listings WHERE board IN ({a_share}))"
+        if data.has("listings")
+        else "false"
+    )
     sums = ", ".join(f"sum({f}), sum({f}) FILTER (WHERE a_share)" for f in flows)
     # Years covered by a carry-in row (of any analysed firm) are left out. One join of the rows
     # with the analysed firms and their A-share flag (firm_id is unique in firms).
     yearly = data.con.execute(
-        f"WITH f AS (SELECT firm_id, firm_id IN (SELECT firm_id FROM listings WHERE board IN "
-        f"({a_share})) AS a_share FROM firms WHERE analysed), "
+        f"WITH f AS (SELECT firm_id, {listed} AS a_share FROM firms WHERE analysed), "
         "p AS (SELECT p.*, f.a_share FROM patents p JOIN f USING (firm_id)) "
         f"SELECT year, {sums} FROM p WHERE year > (SELECT coalesce(max(year) FILTER "
         "(WHERE includes_earlier_years), -1) FROM p) GROUP BY year ORDER BY year"
@@ -173,7 +179,7 @@ def patents_per_firm_by_year(data) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@aggregates("invention_density", needs=("patents",))
+@aggregates("invention_density", needs=("patents", "firms.employees"))
 def invention_density(data) -> pd.DataFrame:
     firms = data.analysed[data.analysed["employees"].notna()]
     patents = int(firms["valid_invention_patents"].sum())

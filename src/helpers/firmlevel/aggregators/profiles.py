@@ -36,7 +36,7 @@ def region_groups(data):
         yield "city", city, data.group("city", city)
 
 
-@aggregates("region_metrics", needs=("patents",))
+@aggregates("region_metrics", needs=("patents", "listings", "firms.overseas_markets"))
 def region_metrics(data) -> pd.DataFrame:
     metrics = allowed(data, "region_metrics", "metric")
     units = {**METRIC_UNITS, **EXTRA_UNITS}
@@ -58,9 +58,11 @@ def region_metrics(data) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@aggregates("region_breakdowns", needs=("patents",))
+@aggregates("region_breakdowns", uses=("patents", "listings"))
 def region_breakdowns(data) -> pd.DataFrame:
-    """Firms (and patent applications for fields) per batch, industry field and board."""
+    """Firms (and patent applications for fields) per batch, industry field and board. Batches
+    need only the firm list; fields need its industry_field column (patent applications are
+    left empty without patents), boards need listings."""
     batches = data.published("cultivation_batches").set_index("batch_no")["batch"]
     fields = reference.values("industry_fields", "field")
     boards = board_reference()["board"].tolist()
@@ -72,18 +74,21 @@ def region_breakdowns(data) -> pd.DataFrame:
             {**base, "dimension": "batch", "category": name, "firms": int(by_batch.get(no, 0))}
             for no, name in batches.items()
         ]
-        counts = group["industry_field"].value_counts()
-        patents = group.groupby("industry_field")["applications"].sum()
-        rows += [
-            {
-                **base,
-                "dimension": "industry_field",
-                "category": field,
-                "firms": int(counts.get(field, 0)),
-                "patent_applications": int(patents.get(field, 0)),
-            }
-            for field in fields
-        ]
+        if data.has("firms.industry_field"):
+            counts = group["industry_field"].value_counts()
+            patents = group.groupby("industry_field")["applications"].sum()
+            rows += [
+                {
+                    **base,
+                    "dimension": "industry_field",
+                    "category": field,
+                    "firms": int(counts.get(field, 0)),
+                    "patent_applications": int(patents.get(field, 0))
+                    if data.has("patents")
+                    else pd.NA,
+                }
+                for field in fields
+            ]
         if data.has("listings"):
             listed = board_counts(group)
             rows += [

@@ -106,7 +106,7 @@ def _field_patents(data, key: str, groups: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["group", "field", "patent_applications"])
 
 
-@aggregates("cluster_metrics", needs=("patents", "listings"))
+@aggregates("cluster_metrics", needs=("patents", "listings", "firms.overseas_markets"))
 def cluster_metrics(data) -> pd.DataFrame:
     regions = allowed(data, "cluster_metrics", "region")
     frame = _metrics_by_group(data, "cluster_metrics", "cluster", regions)
@@ -114,7 +114,7 @@ def cluster_metrics(data) -> pd.DataFrame:
     return frame.rename(columns={"cluster": "region"})
 
 
-@aggregates("cluster_field_patents", needs=("patents",))
+@aggregates("cluster_field_patents", needs=("patents", "firms.industry_field"))
 def cluster_field_patents(data) -> pd.DataFrame:
     frame = _field_patents(data, "cluster", allowed(data, "cluster_field_patents", "region"))
     return frame.rename(columns={"group": "region"})
@@ -156,13 +156,13 @@ def city_capital_markets(data) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["city", "board", "firms"])
 
 
-@aggregates("city_field_patents", needs=("patents",))
+@aggregates("city_field_patents", needs=("patents", "firms.industry_field"))
 def city_field_patents(data) -> pd.DataFrame:
     frame = _field_patents(data, "city", allowed(data, "city_field_patents", "city"))
     return frame.rename(columns={"group": "city"})
 
 
-@aggregates("city_metrics", needs=("patents",))
+@aggregates("city_metrics", needs=("patents", "listings", "firms.overseas_markets"))
 def city_metrics(data) -> pd.DataFrame:
     cities = allowed(data, "city_metrics", "city")
     return _metrics_by_group(data, "city_metrics", "city", cities)

@@ -6,7 +6,11 @@
 An aggregator returns the table's dimension and value columns (and, for rows copied from the
 published table, their provenance); helpers.firmlevel.shape adds the rest. `needs` names the
 optional input files (patents, listings) without which the table cannot be given: then the
-published table applies. Helpers shared by several aggregators live here too."""
+published table does not apply either (a figure of another population would pass for this
+data's): the table is absent, and the chapters say which input would give it. `needs` also
+names optional columns of firms as `firms.<column>` (firms.industry_field). `uses` names the
+optional inputs used when present (their files are named in the table's source). Helpers shared
+by several aggregators live here too."""
 
 from __future__ import annotations
 
@@ -29,18 +33,19 @@ class Aggregator:
     table: str
     build: Callable[[FirmLevelData], pd.DataFrame]
     needs: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
 
 
 AGGREGATORS: dict[str, Aggregator] = {}
 
 
-def aggregates(table: str, needs: tuple[str, ...] = ()):
+def aggregates(table: str, needs: tuple[str, ...] = (), uses: tuple[str, ...] = ()):
     """Register the decorated function as the aggregator of `table`."""
 
     def register(build):
         if table in AGGREGATORS:
             raise ValueError(f"table {table!r} already has an aggregator: {AGGREGATORS[table]}")
-        AGGREGATORS[table] = Aggregator(table, build, tuple(needs))
+        AGGREGATORS[table] = Aggregator(table, build, tuple(needs), tuple(uses))
         return build
 
     return register

@@ -11,10 +11,15 @@ from helpers import stats
 from helpers.firmlevel.aggregators.registry import aggregates
 
 
-def _recompute_items(data, name: str, values: dict[str, float]) -> pd.DataFrame:
+def _recompute_items(
+    data, name: str, values: dict[str, float], not_given: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """The published text-figure table with the items in `values` recomputed (firm-level
-    provenance; rounded as printed by shape.finish); the other items stay as published."""
+    provenance; rounded as printed by shape.finish); the other items stay as published, except
+    `not_given`: items whose input is absent from the firm data have no row (a published
+    figure of another population would otherwise pass for this data's)."""
     frame = data.published(name).astype(object)
+    frame = frame[~frame["item"].isin(not_given)]
     recomputed = frame["item"].isin([k for k, v in values.items() if pd.notna(v)])
     for row in frame.index[recomputed]:
         frame.loc[row, "value"] = float(values[frame.loc[row, "item"]])
@@ -43,10 +48,16 @@ def region_text_figures(data) -> pd.DataFrame:
         "yrd_firms": float((firms["cluster"] == "长三角").sum()),
         "avg_employees_per_firm": employees.mean() if len(employees) else np.nan,
     }
-    return _recompute_items(data, "region_text_figures", values)
+    # The items of an absent optional column (a list as MIIT announces it has no employees).
+    needs = {"avg_employees_per_firm": "firms.employees", "top3_cities_vs_fourth": "firms.city"}
+    not_given = tuple(item for item, need in needs.items() if not data.has(need))
+    return _recompute_items(data, "region_text_figures", values, not_given)
 
 
-@aggregates("text_figures", needs=("patents", "listings"))
+@aggregates(
+    "text_figures",
+    needs=("patents", "listings", "firms.overseas_markets", "firms.industry_field"),
+)
 def text_figures(data) -> pd.DataFrame:
     firms = data.analysed
     national = data.national
