@@ -284,7 +284,9 @@ def six_batch_edition(editions, six_batch_folder):
     from helpers.build.editions import edition_id
 
     def edition(language: str) -> Path:
-        reports = editions(str(six_batch_folder), language, regions="none")
+        # One profile in Chinese (its batch chart and table), none in English.
+        regions = {"zh": "beijing", "en": "none"}[language]
+        reports = editions(str(six_batch_folder), language, regions=regions)
         return reports / edition_id(six_batch_folder, language)
 
     return edition
@@ -317,12 +319,23 @@ def test_chapter_01_and_the_book_count_six_batches(six_batch_edition, language):
     assert count.tolist() == ["6"]
 
 
-def test_the_batch_chart_has_six_distinct_batch_colours(six_batch_edition):
-    svg = (six_batch_edition("zh") / "figures" / "01_cultivation_fig1_4_batches.svg").read_text()
-    fills = set(re.findall(r"fill: ?(#[0-9a-f]{6})", svg))
+def test_the_batch_charts_have_six_distinct_batch_colours(six_batch_edition):
     colors = charts.batch_colors(6)
-    assert set(colors) <= fills
     assert len(set(colors)) == 6
+    for chart in ("01_cultivation_fig1_4_batches", "03_regions_fig3_1_provinces"):
+        svg = (six_batch_edition("zh") / "figures" / f"{chart}.svg").read_text(encoding="utf-8")
+        assert set(colors) <= set(re.findall(r"fill: ?(#[0-9a-f]{6})", svg)), chart
+
+
+def test_regions_and_the_profile_count_the_sixth_batch(six_batch_edition):
+    edition = six_batch_edition("zh")
+    statistics = pd.read_csv(edition / "statistics.csv", dtype=str).set_index("key")["value"]
+    by_batch = statistics.filter(regex=r"^03_regions\.provinces\.firms\.[a-z_]+\.batch_6$")
+    assert len(by_batch) >= 20 and by_batch.astype(int).sum() == 1000  # every firm of batch 6
+    province_table = (edition / "html" / "03_regions.html").read_text(encoding="utf-8")
+    assert "第六批（家）" in province_table
+    profile = (edition / "profiles" / "beijing.html").read_text(encoding="utf-8")
+    assert "北京市“小巨人”企业的批次构成" in profile
 
 
 # Nothing hard-codes five batches or the 2023 totals -----------------------------------------------
