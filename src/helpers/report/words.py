@@ -1,8 +1,7 @@
 """Words chosen by the data: comparisons (高于/低于), qualifiers (近九成, 不足一成), the largest
 of a group, lists in the edition's punctuation, numerals (五批 / five batches), batch names
-(第六批 / Batch 6) and dates. A
-sentence built from these stays true when the data changes; the words themselves live in the
-label files under `words:`."""
+(第六批 / Batch 6) and dates. A sentence built from these stays true when the data changes; the
+words themselves live in the label files under `words:` (a batch's under `batches:`)."""
 
 from __future__ import annotations
 
