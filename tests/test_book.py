@@ -108,8 +108,16 @@ def test_findings_fill_numbers_and_words_from_the_statistics(tmp_path):
     assert "合计占60.1%（约六成），其中新一代信息技术最多（30.0%），其次为新材料" in second[1]
     assert "低于创业板的23.2%" in second[2]
     english = findings(stage(tmp_path / "c", language="en"), "en")
-    assert "batch 4 is the largest, with 35.7%" in english[0]
+    assert english[0].startswith("The five batches announced 12,950 Little Giants")
+    assert "; Batch 4 is the largest, with 35.7%" in english[0]
     assert "higher than their 23.2% on ChiNext" in english[2]
+    # A sixth batch: the count and the largest batch's name come from the statistics.
+    six = {"batches.share.batch6": 0.45}
+    assert findings(stage(tmp_path / "d", **six))[0].startswith("六批累计公示12,950家")
+    assert "第六批数量最多，占45.0%" in findings(stage(tmp_path / "e", **six))[0]
+    sixth = findings(stage(tmp_path / "f", language="en", **six), "en")[0]
+    assert sixth.startswith("The six batches announced")
+    assert "; Batch 6 is the largest, with 45.0%" in sixth
 
 
 def test_missing_statistic_names_the_file_and_the_key(tmp_path):

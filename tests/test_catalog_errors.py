@@ -147,18 +147,18 @@ CELL_CASES = [
     pytest.param(3, "announced", "abc", "abc", "expected int (家)", (), id="text-in-int-column"),
     pytest.param(4, "batch_no", "3.5", "3.5", "expected int", (), id="decimal-in-int-column"),
     pytest.param(2, "reviewed", "-155", -155, "must be at least 0", (), id="negative-count"),
-    pytest.param(6, "batch_no", "6", 6, "must be at most 5", (), id="above-max"),
+    pytest.param(6, "batch_no", "0", 0, "must be at least 1", (), id="batch-below-1"),
     pytest.param(
         5, "analysed_share_stated", "1.357", 1.357, "must be at most 1", (), id="share-above-1"
     ),
     pytest.param(
         4,
         "batch",
-        "第六批",
-        "第六批",
-        "unknown value; close matches: 第四批",
-        BATCHES,
-        id="not-in-allowed-list",
+        "第6批",
+        "第6批",
+        "must match ^第[一二三四五六七八九十]+批$ (e.g. 第六批)",
+        (),
+        id="not-a-batch-name",
     ),
     pytest.param(
         4, "analysed_share_stated", "24%", "24%", "expected float (share)", (), id="percent"
@@ -356,7 +356,7 @@ def test_several_problems_reported_together(published):
     path = corrupt(
         published,
         set_cell(3, "announced", "abc"),
-        set_cell(4, "batch", "第六批"),
+        set_cell(4, "batch", "第6批"),
         set_cell(2, "reviewed", "-155"),
         set_cell(6, "inferred", "maybe"),
     )
@@ -374,7 +374,7 @@ def test_column_and_cell_problems_reported_together(published):
         published,
         rename_column("reviewed", "checked"),
         set_cell(3, "announced", "abc"),
-        set_cell(4, "batch", "第六批"),
+        set_cell(4, "batch", "第6批"),
     )
     error = load_error(published)
 
@@ -397,7 +397,7 @@ def test_validate_all_collects_problems_of_every_table(tmp_path):
     shutil.copy(PUBLISHED_DIR / CATALOG_NAME, tmp_path / CATALOG_NAME)
     for entry in entries.values():
         shutil.copy(PUBLISHED_DIR / entry["file"], tmp_path / entry["file"])
-    corrupt(tmp_path, set_cell(4, "batch", "第六批"))
+    corrupt(tmp_path, set_cell(4, "batch", "第6批"))
     fields_file = tmp_path / entries["industry_fields"]["file"]
     fields_file.write_text("", encoding="utf-8")
 
@@ -406,7 +406,7 @@ def test_validate_all_collects_problems_of_every_table(tmp_path):
 
     files = {p.file for p in info.value.problems}
     assert files == {display_path(tmp_path / CSV_NAME), display_path(fields_file)}
-    assert "第六批" in str(info.value)
+    assert "第6批" in str(info.value)
     assert "the file is empty" in str(info.value)
 
 
@@ -510,7 +510,7 @@ def test_validate_all_on_real_published_data():
     ("line", "column", "cell", "shown"),
     [
         pytest.param(2, "reviewed", "-155", "value -155:", id="negative-count"),
-        pytest.param(6, "batch_no", "6", "value 6:", id="above-max"),
+        pytest.param(6, "batch_no", "0", "value 0:", id="batch-below-1"),
         pytest.param(4, "batch_no", "2", "value 2:", id="duplicate-key"),
         pytest.param(5, "analysed_share_stated", "1.357", "value 1.357:", id="share-above-1"),
     ],
@@ -523,9 +523,9 @@ def test_numeric_values_shown_as_written(published, line, column, cell, shown):
 
 
 def test_row_number_after_blank_line(published):
-    path = corrupt(published, set_cell(4, "batch", "第六批"))
-    text = path.read_text(encoding="utf-8").replace("\n3,", "\n\n3,")  # 第六批 moves to line 5
+    path = corrupt(published, set_cell(4, "batch", "第6批"))
+    text = path.read_text(encoding="utf-8").replace("\n3,", "\n\n3,")  # 第6批 moves to line 5
     path.write_text(text, encoding="utf-8")
     problem = only_problem(load_error(published))
-    assert problem.value == "第六批"
+    assert problem.value == "第6批"
     assert problem.row == 5

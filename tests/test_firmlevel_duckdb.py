@@ -88,7 +88,7 @@ def test_cross_file_problems_come_with_per_file_ones(tmp_path):
 
 
 def test_problems_are_capped_per_check(tmp_path):
-    rows = "".join(f"G{i},名{i},9,confirmed,true,北京,,新材料,1,true,0\n" for i in range(120))
+    rows = "".join(f"G{i},名{i},0,confirmed,true,北京,,新材料,1,true,0\n" for i in range(120))
     firms = FIRMS.splitlines(keepends=True)[0] + rows
     with pytest.raises(DataInputError) as caught:
         FirmLevelData(write(tmp_path / "many", firms=firms, patents=None, listings=None))

@@ -483,7 +483,7 @@ def test_bad_cells_reported_together(tmp_path):
     firms = textwrap.dedent(
         """\
         firm_id,name,batch_no,review_status,analysed,province,city,industry_field,employees,primary_market_financing,overseas_markets
-        F1,甲,6,confirmed,maybe,北京,北京,新材料,100,true,0
+        F1,甲,0,confirmed,maybe,北京,北京,新材料,100,true,0
         F2,乙,1,done,true,北京,北京,新材料料,100,true,x
         """
     )

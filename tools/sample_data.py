@@ -457,7 +457,7 @@ class Generator:
         a = pd.DataFrame(firms, columns=["province", "city", "unit", "cluster", "industry_field"])
         a = a.sample(frac=1, random_state=rng.integers(2**31)).reset_index(drop=True)
         batches = np.repeat(
-            np.arange(1, 6), [int(t.batches.loc[b, "analysed"]) for b in range(1, 6)]
+            t.batches.index.to_numpy(dtype=int), t.batches["analysed"].to_numpy(dtype=int)
         )
         rng.shuffle(batches)
         a["batch_no"] = batches
@@ -467,7 +467,7 @@ class Generator:
         batch_counts = a["batch_no"].value_counts().sort_index()
 
         # Applications: batch x (unit, field) ---------------------------------------------
-        batch_names = list(t.scale.index[:5])
+        batch_names = list(t.batches["batch"])
         apps_batch = batch_totals(
             t.scale.loc[batch_names, "patent_applications_per_firm"],
             batch_counts,
@@ -509,7 +509,7 @@ class Generator:
             0,
         )
         a["valid_invention_patents"] = 0
-        for b, total in zip(range(1, 6), valid_batch, strict=True):
+        for b, total in zip(t.batches.index, valid_batch, strict=True):
             rows = a.index[a["batch_no"] == b]
             grants = a.loc[rows, "invention_grants"].to_numpy()
             weights = (grants + 1.0) ** 0.9 * rng.lognormal(0, 0.3, len(rows))
@@ -1042,8 +1042,9 @@ class Generator:
         a = a.copy()
         a["analysed"] = True
         a["review_status"] = "confirmed"
-        a.loc[a["batch_no"] == 5, "review_status"] = "announced"
-        for b in range(1, 6):
+        not_reviewed = t.batches.index[t.batches["reviewed"].isna()]  # 2023: batch 5
+        a.loc[a["batch_no"].isin(not_reviewed), "review_status"] = "announced"
+        for b in t.batches.index:
             reviewed = t.batches.loc[b, "reviewed"]
             rows = a.index[a["batch_no"] == b].to_numpy()
             if pd.isna(reviewed) or int(reviewed) >= len(rows):
@@ -1051,7 +1052,7 @@ class Generator:
             revoked = rng.choice(rows, len(rows) - int(reviewed), replace=False)
             a.loc[revoked, "review_status"] = "revoked"
         extra = []
-        for b in range(1, 6):
+        for b in t.batches.index:
             missing = int(t.batches.loc[b, "announced"]) - int(t.batches.loc[b, "analysed"])
             if missing <= 0:
                 continue

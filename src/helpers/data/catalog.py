@@ -158,6 +158,10 @@ def _column_schema(name: str, rule: dict) -> pa.Column:
         checks.append(pa.Check.le(rule["max"], error=f"must be at most {rule['max']}"))
     if "allowed" in rule:
         checks.append(pa.Check.isin(_allowed_values(rule["allowed"]), error="not an allowed value"))
+    if "pattern" in rule:  # names made from numbers (第六批), any number of them
+        example = f" (e.g. {rule['example']})" if "example" in rule else ""
+        message = f"must match {rule['pattern']}{example}"
+        checks.append(pa.Check.str_matches(rule["pattern"], error=message))
     return pa.Column(
         PANDAS_TYPES[rule.get("type", "str")],
         checks=checks,

@@ -142,16 +142,17 @@ def _batches(s: Say) -> str:
     share = s.largest("01_cultivation.batches.share")[0]
     return s.t(
         "findings.batches",
+        batches=_batch_count(s),
         announced=s.fmt("01_cultivation.batches.announced_total", "家"),
         analysed=s.fmt("01_cultivation.batches.analysed_total", "家"),
-        largest=_batch_number(int(share[0].removeprefix("batch")), s.language),
+        largest=words.batch_name(int(share[0].removeprefix("batch")), s.language),
         share=format_value(share[1], "share", s.language),
     )
 
 
-def _batch_number(n: int, language: str) -> str:
-    """第四批 / batch 4."""
-    return words.numeral(n, language) if language == "zh" else str(n)
+def _batch_count(s: Say) -> str:
+    """How many batches chapter 01 shows (one share per batch): 六 / six."""
+    return words.batch_count(len(s.stats.keys("01_cultivation.batches.share")), s.language)
 
 
 def _fields(s: Say) -> str:
@@ -414,6 +415,7 @@ def methods(stats: Statistics, language: str) -> dict:
             "01_cultivation",
             lambda: say.t(
                 "methods.population_001",
+                batches=_batch_count(say),
                 announced=say.fmtu("01_cultivation.batches.announced_total", "家"),
                 analysed=say.fmtu("01_cultivation.batches.analysed_total", "家"),
                 kept=say.fmt("01_cultivation.batches.kept_after_review.batch1", "share"),

@@ -15,6 +15,7 @@ JupyterLab: recording or checking the same key again replaces it.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
@@ -435,7 +436,11 @@ class Chapter:
         return shown
 
     def column_name(self, column: str) -> str:
-        """A column header in the report language (`columns:` in the label files)."""
+        """A column header in the report language (`columns:` in the label files); a
+        per-batch column (batch_6) is named from its number."""
+        if re.fullmatch(r"batch_\d+", column):
+            batch = words.batch_name(int(column.removeprefix("batch_")), self.language)
+            return self.t("batches.column", batch=batch)
         return self.t(f"columns.{column}")
 
     def heading(self, key: str, level: int = 1, **values):

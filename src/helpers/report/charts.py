@@ -32,9 +32,33 @@ DATA_LABEL_PT = 10.5
 PALETTE = ["#1f4e79", "#c55a11", "#7f7f7f", "#2e75b6", "#f4b183", "#a9d18e", "#ffd966", "#8064a2"]
 HIGHLIGHT = "#c00000"
 MUTED = "#bfbfbf"
+# One colour per batch, the same in every chart and edition (batch 3 is green this year and
+# next): Tableau's qualitative tab10 and then the lighter tab20 shades (matplotlib's, chosen for
+# distinct hues), then evenly turned hues (batch_colors) for as many batches as there are.
+BATCH_PALETTE = [
+    *(matplotlib.colors.to_hex(c) for c in matplotlib.colormaps["tab10"].colors),
+    *(matplotlib.colors.to_hex(c) for c in matplotlib.colormaps["tab20"].colors[1::2]),
+]
+GOLDEN_TURN = 0.618033988749895  # hue step that never repeats and keeps neighbours apart
 
 # "A byte diff should mean the picture changed": no dates, creators or random ids in files.
 SAVE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+
+
+def batch_colors(n: int) -> list[str]:
+    """Colours of batches 1 … n (hex): BATCH_PALETTE, then hues turned by the golden ratio, so
+    that a batch keeps its colour when batches are added and no two batches share one."""
+    colors = BATCH_PALETTE[:n]
+    for k in range(len(BATCH_PALETTE), n):
+        hue = (k - len(BATCH_PALETTE) + 1) * GOLDEN_TURN % 1
+        colors.append(matplotlib.colors.to_hex(matplotlib.colors.hsv_to_rgb((hue, 0.75, 0.7))))
+    return colors
+
+
+def tint(color: str, amount: float) -> str:
+    """`color` mixed with white: amount 0 = the colour, 1 = white (hex)."""
+    rgb = matplotlib.colors.to_rgb(color)
+    return matplotlib.colors.to_hex([c + (1 - c) * amount for c in rgb])
 
 
 def setup_style() -> None:
@@ -233,11 +257,14 @@ def grouped_bar_chart(
     category_order: list[str] | None = None,
     series_order: list[str] | None = None,
     value_format: str = "{:,.0f}",
+    category_colors: list[str] | None = None,
 ):
     """Bars of several series side by side per category (e.g. shares of three populations),
     a legend naming every series and each bar labelled with its value. Category names wrap to
     the room a category has; when the value labels are wider than their bars they are turned
-    upright, so neighbours never overlap."""
+    upright, so neighbours never overlap. With `category_colors` (one per category, in order:
+    batch_colors for batches) each category has its colour and the series are shades of it,
+    the first full and later ones lighter; the legend shows the shades in grey."""
     setup_style()
     wide = table.pivot(index=category, columns=series, values=value).astype(float)
     if category_order:
@@ -251,7 +278,13 @@ def grouped_bar_chart(
     texts = []
     for i, name in enumerate(wide.columns):
         offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
-        bars = ax.bar(offsets, wide[name], width=width, label=name, color=PALETTE[i % len(PALETTE)])
+        shade = 0.55 * i / max(n_series - 1, 1)
+        color = (
+            [tint(c, shade) for c in category_colors[: len(wide)]]
+            if category_colors
+            else PALETTE[i % len(PALETTE)]
+        )
+        bars = ax.bar(offsets, wide[name], width=width, label=name, color=color)
         labels = [
             "" if pd.isna(v) else (f"{v:.0%}" if percent else value_format.format(v))
             for v in wide[name]
@@ -267,7 +300,15 @@ def grouped_bar_chart(
         percent_axis(ax.yaxis)
     elif wide.abs().max().max() >= 1000:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.legend(ncols=n_series, loc="lower right", bbox_to_anchor=(1, 1))  # above the bars
+    handles = None
+    if category_colors:  # the series are shades: show the shades, not one category's colour
+        from matplotlib.patches import Patch
+
+        handles = [
+            Patch(color=tint("#404040", 0.55 * i / max(n_series - 1, 1)), label=name)
+            for i, name in enumerate(wide.columns)
+        ]
+    ax.legend(handles=handles, ncols=n_series, loc="lower right", bbox_to_anchor=(1, 1))
     ax.margins(y=0.15)
     fig.tight_layout()
     renderer = fig.canvas.get_renderer()

@@ -71,6 +71,7 @@ UNITS: dict[str, tuple[Kind, str]] = {
     "笔": (COUNT, "deals"),
     "户": (COUNT, "clients"),
     "项": (COUNT, "items"),
+    "批": (COUNT, "batches"),
     "position": (COUNT, "position"),
     "名": (COUNT, "position"),  # a rank, as the criteria tables write it: 第3名
     "年": (YEAR, "years"),

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from helpers.data.batches import batch_number
+
 LABELS_DIR = Path(__file__).parent / "labels"
 LANGUAGES = ("zh", "en")
 
@@ -78,6 +80,10 @@ def translate(value: str, language: str = "zh") -> str:
     names = _labels(language).get("names") or {}
     if value in names:
         return str(names[value])
+    if (batch := batch_number(str(value))) is not None:  # 第六批 → Batch 6, for any batch
+        from helpers.report.words import batch_name  # words imports this module
+
+        return batch_name(batch, language)
     if language == "zh":
         return str(value)
     return str(_reference_names().get(value, value))

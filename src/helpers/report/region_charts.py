@@ -13,6 +13,7 @@ from helpers.report.charts import (
     HIGHLIGHT,
     MUTED,
     PALETTE,
+    batch_colors,
     finish,
     percent_axis,
     setup_style,
@@ -188,10 +189,12 @@ def stacked_count_bars(
     value_label: str = "",
     value_format: str = "{:,.0f}",
     title: str = "",
+    colors: list[str] | None = None,
 ):
     """Horizontal bars of counts stacked by series (e.g. provinces by batch), largest total on
     top, each bar labelled with its total and the series in a legend (segments are too thin to
-    label in place)."""
+    label in place). Series colours: `colors`, or the batch palette (distinct for any number of
+    series, each keeping its colour when more are added)."""
     setup_style()
     wide = table.pivot(index=category, columns=series, values=value).fillna(0).astype(float)
     wide = wide.reindex(columns=series_order, fill_value=0.0)
@@ -201,12 +204,13 @@ def stacked_count_bars(
     fig, ax = plt.subplots(figsize=(8, max(3.0, 0.42 * len(wide) + 1.4)))
     positions = range(len(wide))
     left = pd.Series(0.0, index=wide.index)
+    colors = colors or batch_colors(len(series_order))
     for i, name in enumerate(series_order):
         ax.barh(
             list(positions),
             wide[name],
             left=left,
-            color=PALETTE[i % len(PALETTE)],
+            color=colors[i],
             edgecolor="white",
             linewidth=0.4,
             label=name,

@@ -1,7 +1,7 @@
 """Words chosen by the data: comparisons (高于/低于), qualifiers (近九成, 不足一成), the largest
-of a group, lists in the edition's punctuation, numerals (五批 / five batches) and dates. A
-sentence built from these stays true when the data changes; the words themselves live in the
-label files under `words:`."""
+of a group, lists in the edition's punctuation, numerals (五批 / five batches), batch names
+(第六批 / Batch 6) and dates. A sentence built from these stays true when the data changes; the
+words themselves live in the label files under `words:` (a batch's under `batches:`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Sequence
 
+from helpers.data.batches import chinese_number, chinese_numeral
 from helpers.report.labels import label
 
 # A qualifier within this distance of a whole tenth reads "about" (约八成 / about 80%).
@@ -75,15 +76,14 @@ def numeral(n: int, language: str = "zh") -> str:
     return names[n] if 0 <= n < len(names) else str(n)
 
 
-CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
+def batch_name(n: int, language: str = "zh") -> str:
+    """A batch for readers, from its number: 6 → 第六批 / Batch 6 (any n up to 99)."""
+    return label("batches.name", language, numeral=chinese_numeral(n), number=int(n))
 
 
-def _chinese_number(text: str) -> int:
-    """一 … 九十九 as an integer (十 = 10, 十二 = 12, 二十 = 20, 二十三 = 23)."""
-    if "十" not in text:
-        return CHINESE_DIGITS[text]
-    tens, _, ones = text.partition("十")
-    return (CHINESE_DIGITS[tens] if tens else 1) * 10 + (CHINESE_DIGITS[ones] if ones else 0)
+def batch_count(n: int, language: str = "zh") -> str:
+    """How many batches, for titles and sentences: 6 → 六 (六批) / six (six batches)."""
+    return numeral(n, language) if n <= 10 or language != "zh" else chinese_numeral(n)
 
 
 def outline_number(text: str) -> str:
@@ -92,7 +92,7 @@ def outline_number(text: str) -> str:
     if match is None:
         raise ValueError(f"not an outline number like 二（一）1: {text!r}")
     part, clause, item = match.groups()
-    return f"{_chinese_number(part)}({_chinese_number(clause)}){item}"
+    return f"{chinese_number(part)}({chinese_number(clause)}){item}"
 
 
 def join(items: Sequence[str], language: str = "zh") -> str:

@@ -7,10 +7,12 @@ import pandas as pd
 
 from helpers import stats
 from helpers.data import reference
+from helpers.data.batches import batch_name
 from helpers.firmlevel.aggregators.registry import (
     LITTLE_GIANTS,
     aggregates,
     allowed,
+    batch_numbers,
     with_published,
 )
 from helpers.firmlevel.derive import board_counts, board_reference
@@ -26,7 +28,6 @@ def _stated_share(part, total) -> float:
 
 @aggregates("cultivation_batches")
 def cultivation_batches(data) -> pd.DataFrame:
-    published = data.published("cultivation_batches").set_index("batch_no")
     counts = {
         int(batch): figures
         for batch, *figures in data.con.execute(
@@ -37,13 +38,13 @@ def cultivation_batches(data) -> pd.DataFrame:
     }
     analysed_total = sum(int(c[3]) for c in counts.values())
     rows = []
-    for batch_no in range(1, 6):
+    for batch_no in batch_numbers(data):
         announced, confirmed, reviewed_any, analysed = counts.get(batch_no, (0, 0, False, 0))
         analysed = int(analysed)
         rows.append(
             {
                 "batch_no": batch_no,
-                "batch": published.loc[batch_no, "batch"],
+                "batch": batch_name(batch_no),
                 "announced": int(announced),
                 "reviewed": int(confirmed) if reviewed_any else pd.NA,
                 "analysed": analysed,

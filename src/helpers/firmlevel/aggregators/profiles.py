@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from helpers.data import reference
+from helpers.data.batches import batch_name
 from helpers.firmlevel.aggregators.regions import METRIC_UNITS
-from helpers.firmlevel.aggregators.registry import aggregates, allowed
+from helpers.firmlevel.aggregators.registry import aggregates, allowed, batch_numbers
 from helpers.firmlevel.derive import board_counts, board_reference
 
 LEVELS = {"province": "province", "city": "city"}
@@ -63,7 +64,7 @@ def region_breakdowns(data) -> pd.DataFrame:
     """Firms (and patent applications for fields) per batch, industry field and board. Batches
     need only the firm list; fields need its industry_field column (patent applications are
     left empty without patents), boards need listings."""
-    batches = data.published("cultivation_batches").set_index("batch_no")["batch"]
+    batches = {no: batch_name(no) for no in batch_numbers(data)}
     fields = reference.values("industry_fields", "field")
     boards = board_reference()["board"].tolist()
     rows = []

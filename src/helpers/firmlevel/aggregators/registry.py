@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from helpers.data.batches import batch_name
+
 if TYPE_CHECKING:
     from helpers.firmlevel.firms import FirmLevelData
 
@@ -62,10 +64,16 @@ def populations(data: FirmLevelData) -> dict[str, pd.DataFrame]:
     return {LITTLE_GIANTS: firms, A_SHARE_LITTLE_GIANTS: firms[firms["a_share"]]}
 
 
+def batch_numbers(data: FirmLevelData) -> list[int]:
+    """Every batch up to the latest in the firm list (1 … 6 for a list with a sixth batch; a
+    batch without firms in between keeps its place)."""
+    (latest,) = data.con.execute("SELECT max(batch_no) FROM firms").fetchone()
+    return list(range(1, int(latest) + 1)) if latest is not None else []
+
+
 def by_batch(data: FirmLevelData) -> list[tuple[str, pd.DataFrame]]:
     """(batch name, analysed firms) per batch with firms, then all batches (全部)."""
-    batches = data.published("cultivation_batches").set_index("batch_no")["batch"]
-    groups = [(batches[b], data.group("batch_no", b)) for b in range(1, 6)]
+    groups = [(batch_name(b), data.group("batch_no", b)) for b in batch_numbers(data)]
     return [(name, group) for name, group in groups if len(group)] + [(ALL_BATCHES, data.analysed)]
 
 
