@@ -1,0 +1,238 @@
+"""What changed since the previous edition (PREVIOUS): two firm-level snapshots compared by
+firm_id, the statistics join (previous, change), the largest moves and their words in both
+languages, and one end-to-end build with PREVIOUS. Every expected value is computed by hand."""
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.firmlevel.read import FirmLevelInput
+from helpers.parameters import ParameterError, validate
+from helpers.report import changes as report_changes
+from helpers.stats import changes
+
+REPO = Path(__file__).parents[1]
+SAMPLE_FIRMS = REPO / "data" / "sample" / "firms.csv"
+
+# The first five firms of the previous snapshot, made explicit so the counts below are by hand.
+LEAVING = [
+    ("北京市", "新材料"),  # SYN-00001: not in the current list
+    ("北京市", "新一代信息技术"),  # SYN-00002: not in the current list
+    ("上海市", "新材料"),  # SYN-00003: not in the current list
+    ("广东省", "新材料"),  # SYN-00004: revoked in the current list
+    ("北京市", "生物医药及高性能医疗器械"),  # SYN-00005: revoked in the current list
+]
+ENTERING = [
+    ("NEW-1", "江苏省", "新材料"),
+    ("NEW-2", "江苏省", "新一代信息技术"),
+    ("NEW-3", "浙江省", "新材料"),
+    ("NEW-4", "北京市", "高端机械装备"),
+]
+
+
+def snapshots(tmp_path: Path) -> tuple[Path, Path]:
+    """Two firm-level folders: 30 sample firms (previous; SYN-00006 already revoked), and the
+    same list without the first three, the next two revoked and four new firms (current)."""
+    firms = pd.read_csv(SAMPLE_FIRMS, dtype=str, keep_default_na=False).head(30)
+    for row, (province, field) in enumerate(LEAVING):
+        firms.loc[row, ["province", "city", "industry_field", "review_status"]] = [
+            province,
+            "",
+            field,
+            "confirmed",
+        ]
+    firms.loc[5, "review_status"] = "revoked"  # revoked before: not a move now
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    firms.to_csv(previous / "firms.csv", index=False)
+
+    current_firms = firms.iloc[3:].copy()
+    current_firms.loc[[3, 4], "review_status"] = "revoked"
+    template = firms.iloc[[6]]
+    new = pd.concat(
+        [
+            template.assign(
+                firm_id=firm_id,
+                name=f"新企业{firm_id}",
+                province=province,
+                city="",
+                industry_field=field,
+                review_status="announced",
+                batch_no="5",
+            )
+            for firm_id, province, field in ENTERING
+        ]
+    )
+    current = tmp_path / "current"
+    current.mkdir()
+    pd.concat([current_firms, new]).to_csv(current / "firms.csv", index=False)
+    return previous, current
+
+
+@pytest.fixture
+def moves(tmp_path):
+    previous, current = snapshots(tmp_path)
+    return changes.firm_moves(
+        FirmLevelInput(previous, "2022-07-31").firms, FirmLevelInput(current, "2023-07-31").firms
+    )
+
+
+def test_firm_moves_entered_and_left(moves):
+    entered = moves[moves["move"] == "entered"]
+    left = moves[moves["move"] == "left"]
+    assert sorted(entered["firm_id"]) == ["NEW-1", "NEW-2", "NEW-3", "NEW-4"]
+    assert sorted(left["firm_id"]) == [f"SYN-0000{i}" for i in range(1, 6)]
+    assert sorted(left.loc[left["revoked"], "firm_id"]) == ["SYN-00004", "SYN-00005"]
+    assert "SYN-00006" not in set(moves["firm_id"])  # revoked in both lists
+
+
+def test_moves_by_province(moves):
+    table = changes.moves_by(moves, "province")
+    # 北京市: NEW-4 in; SYN-00001, SYN-00002 gone, SYN-00005 revoked. Most moves first, then name.
+    assert table.to_dict("records") == [
+        {"province": "北京市", "entered": 1, "left": 3, "revoked": 1, "net": -2},
+        {"province": "江苏省", "entered": 2, "left": 0, "revoked": 0, "net": 2},
+        {"province": "上海市", "entered": 0, "left": 1, "revoked": 0, "net": -1},
+        {"province": "广东省", "entered": 0, "left": 1, "revoked": 1, "net": -1},
+        {"province": "浙江省", "entered": 1, "left": 0, "revoked": 0, "net": 1},
+    ]
+
+
+def test_moves_by_field(moves):
+    table = changes.moves_by(moves, "industry_field")
+    assert table.to_dict("records") == [
+        {"industry_field": "新材料", "entered": 2, "left": 3, "revoked": 1, "net": -1},
+        {"industry_field": "新一代信息技术", "entered": 1, "left": 1, "revoked": 0, "net": 0},
+        {
+            "industry_field": "生物医药及高性能医疗器械",
+            "entered": 0,
+            "left": 1,
+            "revoked": 1,
+            "net": -1,
+        },
+        {"industry_field": "高端机械装备", "entered": 1, "left": 0, "revoked": 0, "net": 1},
+    ]
+
+
+def test_firm_moves_between_reads_both_folders(tmp_path):
+    previous, current = snapshots(tmp_path)
+    moves = report_changes.firm_moves_between(str(current), str(previous), "2023-07-31")
+    assert (moves["move"] == "entered").sum() == 4 and (moves["move"] == "left").sum() == 5
+    assert report_changes.both_firm_level(str(current), str(previous))
+    assert not report_changes.both_firm_level("data/published", str(previous))
+
+
+def test_year_on_year_columns():
+    current = pd.DataFrame({"market": ["A", "B", "C"], "firms": [171, 301, 12]})
+    previous = pd.DataFrame({"market": ["B", "A", "D"], "firms": [246, 174, 3]})
+    table = changes.year_on_year(current, previous, "market", "firms")
+    assert table["market"].tolist() == ["A", "B", "C", "D"]  # current order, then previous-only
+    assert table["previous"].tolist()[:2] == [174, 246]
+    assert table["change"].tolist()[:2] == [-3, 55]  # 171 - 174, 301 - 246
+    assert table["change"].isna().tolist() == [False, False, True, True]
+
+
+def statistics(rows):
+    return pd.DataFrame(
+        [
+            {"key": k, "value": v, "unit": u, "label": f"label {k}", "source": "", "notebook": ""}
+            for k, v, u in rows
+        ]
+    )
+
+
+CURRENT = statistics(
+    [
+        ("a", "100", "家"),  # 80 -> 100: +20, +25%
+        ("b", "0.45", "占比"),  # 0.5 -> 0.45: -0.05, -10%
+        ("c", "7", "家"),  # new key: no previous value
+        ("e", "3", "名次"),  # rank 5 -> 3: a change, but not a moving unit
+        ("f", "1", "家"),  # 2 -> 1: -1, -50%
+        ("g", "4", "家"),  # 0 -> 4: no relative change from a zero base
+        ("h", "5", "家"),  # unchanged
+    ]
+)
+PREVIOUS = statistics(
+    [
+        ("a", "80", "家"),
+        ("b", "0.5", "占比"),
+        ("d", "10", "家"),
+        ("e", "5", "名次"),
+        ("f", "2", "家"),
+        ("g", "0", "家"),
+        ("h", "5", "家"),
+    ]
+)
+
+
+def test_join_previous():
+    joined = changes.join_previous(CURRENT, PREVIOUS)
+    assert joined["previous"].tolist() == ["80", "0.5", "", "5", "2", "0", "5"]
+    assert joined["change"].tolist() == ["20", "-0.05", "", "-2", "-1", "4", "0"]
+    assert list(joined.columns)[-2:] == ["previous", "change"]
+    assert changes.join_previous(CURRENT, None)["previous"].tolist() == [""] * 7
+
+
+def test_largest_moves_order():
+    joined = changes.join_previous(CURRENT, PREVIOUS)
+    moves = changes.largest_moves(joined, {"家", "占比"}, n=5)
+    # |relative|: f 0.5, a 0.25, b 0.1; e is a rank, g from zero, h unchanged, c new.
+    assert moves["key"].tolist() == ["f", "a", "b"]
+    assert moves["relative"].round(10).tolist() == [-0.5, 0.25, -0.1]
+    assert changes.largest_moves(joined, {"家", "占比"}, n=2)["key"].tolist() == ["f", "a"]
+
+
+def test_previous_cutoff():
+    assert changes.previous_cutoff("2023-07-31") == "2022-07-31"
+    assert changes.previous_cutoff("2024-02-29") == "2023-02-28"
+
+
+def test_section_words_zh_and_en():
+    current = statistics([("a", "843", "家"), ("b", "0.45", "占比"), ("c", "12", "家")])
+    previous = statistics([("a", "780", "家"), ("b", "0.42", "占比"), ("c", "12", "家")])
+    joined = changes.join_previous(current, previous)
+    zh = report_changes.changes_section(joined, "zh", "data/2022")
+    # a: +63/780 = 8.1%; b: +0.03/0.42 = 7.1%: a first; c unchanged.
+    assert zh["title"] == "本期变化"
+    assert zh["moves"] == [
+        "label a：增至843家（上一版780家，+63家）",
+        "label b：增至45.0%（上一版42.0%，+3.0个百分点）",
+    ]
+    assert "data/2022" in zh["intro"] and "最大的2项统计" in zh["intro"]
+    assert zh["firms"] == ""
+    current_en = statistics([("a", "700", "firms"), ("b", "0.45", "share")])
+    previous_en = statistics([("a", "780", "firms"), ("b", "0.42", "share")])
+    en = report_changes.changes_section(
+        changes.join_previous(current_en, previous_en), "en", "data/2022"
+    )
+    assert en["title"] == "What changed"
+    # a: -80/780 = -10.3%, b: +7.1%: a first.
+    assert en["moves"] == [
+        "label a: fell to 700 firms (previous edition 780 firms, -80 firms)",
+        "label b: rose to 45.0% (previous edition 42.0%, +3.0 pp)",
+    ]
+    assert "the 2 statistics" in en["intro"]
+
+
+def test_section_firms_sentence_and_no_moves():
+    keys = report_changes.FIRM_KEYS
+    rows = [(keys["entered"], "4", "家"), (keys["left"], "5", "家"), (keys["revoked"], "2", "家")]
+    joined = changes.join_previous(statistics(rows), statistics(rows))
+    zh = report_changes.changes_section(joined, "zh", "x")
+    assert zh["moves"] == [] and "均无变化" in zh["intro"]
+    assert zh["firms"].startswith("按企业代码比较两期企业名单：新进入4家，退出5家（其中被撤销2家）")
+    html = report_changes.render_section(zh)
+    assert 'id="changes"' in html and "本期变化" in html
+
+
+def test_previous_parameter(tmp_path):
+    checked = validate("data/published", "zh", "2023-07-31", previous="data/sample")
+    assert checked["previous_kind"] == "firm-level" and checked["previous_dir"] == "data/sample"
+    assert validate("data/published", "zh", "2023-07-31", previous="")["previous_path"] is None
+    with pytest.raises(ParameterError, match=r"^PREVIOUS=nowhere: folder not found$"):
+        validate(previous="nowhere")
+    with pytest.raises(ParameterError, match="the same folder as DATA_DIR"):
+        validate("data/sample", previous="data/sample")
