@@ -4,6 +4,9 @@ languages, and one end-to-end build with PREVIOUS. Every expected value is compu
 
 import csv
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +16,7 @@ from helpers.firmlevel.read import FirmLevelInput
 from helpers.parameters import ParameterError, validate
 from helpers.report import changes as report_changes
 from helpers.stats import changes
+from tests.conftest import make_report
 
 REPO = Path(__file__).parents[1]
 SAMPLE_FIRMS = REPO / "data" / "sample" / "firms.csv"
@@ -236,3 +240,71 @@ def test_previous_parameter(tmp_path):
         validate(previous="nowhere")
     with pytest.raises(ParameterError, match="the same folder as DATA_DIR"):
         validate("data/sample", previous="data/sample")
+
+
+def test_bad_previous_stops_the_build_in_one_line():
+    command = [sys.executable, "-m", "helpers.build", "check", "--previous", "data/nowhere"]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "PREVIOUS=data/nowhere: folder not found"
+
+
+def previous_published(tmp_path: Path) -> Path:
+    """data/published as last year's edition: four A-share boards and two PCT bins differ."""
+    folder = tmp_path / "published-2022"
+    shutil.copytree(REPO / "data" / "published", folder)
+    edits = {
+        "001_capital_markets.csv": [
+            ("A股主板上市,171,", "A股主板上市,174,"),  # change -3
+            ("A股创业板上市,301,", "A股创业板上市,246,"),  # +55
+            ("A股科创板上市,274,", "A股科创板上市,205,"),  # +69
+            ("A股北交所上市,97,", "A股北交所上市,29,"),  # +68
+        ],
+        "001_pct_holdings.csv": [
+            ("0件,0,0,9334,", "0件,0,0,10121,"),
+            ("1-9件,1,9,2404,", "1-9件,1,9,1617,"),
+        ],
+        # its stated A-share total: 174 + 246 + 205 + 29 = 654
+        "catalog_001.yml": [
+            ("{column: firms, equals: 843, where:", "{column: firms, equals: 654, where:")
+        ],
+    }
+    for name, pairs in edits.items():
+        text = (folder / name).read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert old in text
+            text = text.replace(old, new, 1)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_report_with_previous_end_to_end(tmp_path):
+    """`make report REGIONS=none PREVIOUS=…`: statistics.csv has previous and change, chapter 1
+    the year-on-year table, the book its 本期变化 section; the edition id is unchanged (zh)."""
+    previous = previous_published(tmp_path)
+    result, reports = make_report(tmp_path, "previous", REGIONS="none", PREVIOUS=str(previous))
+    assert result.returncode == 0, result.stdout + result.stderr
+    edition = reports / "zh"
+    with (edition / "statistics.csv").open(encoding="utf-8", newline="") as handle:
+        rows = {row["key"]: row for row in csv.DictReader(handle)}
+    listed = rows["01_cultivation.markets.a_share_listed"]
+    assert (listed["value"], listed["previous"], listed["change"]) == ("843", "654", "189")
+    changed = {
+        k.rsplit(".", 1)[1]: r["value"] for k, r in rows.items() if ".change_vs_previous." in k
+    }
+    assert sorted(changed.values(), key=int) == ["-3", "0", "0", "0", "55", "68", "69"]
+    bins = {k: r["value"] for k, r in rows.items() if ".pct_bin_change_vs_previous." in k}
+    assert sorted(bins.values(), key=int) == ["-787", "0", "0", "787"]
+    assert rows["01_cultivation.batches.announced_total"]["change"] == "0"
+    new_key = next(k for k in rows if ".change_vs_previous." in k)
+    assert rows[new_key]["previous"] == "" and rows[new_key]["change"] == ""
+    book = (edition / "html" / "report.html").read_text(encoding="utf-8")
+    assert 'id="changes"' in book and "本期变化" in book
+    # The largest relative move: 北交所 listings 29 -> 97 of 12,192 firms (+234%).
+    section = book[book.index('id="changes-section"') :].split("</section>", 1)[0]
+    assert section.count("<li>") == 5
+    assert "<li>A股北交所上市占比：增至0.8%（上一版0.2%，+0.6个百分点）</li>" in section
+    chapter = (edition / "html" / "01_cultivation.html").read_text(encoding="utf-8")
+    assert "相比上一版的变化" in chapter and "+55" in chapter
+    record = json.loads((edition / "edition.json").read_text(encoding="utf-8"))
+    assert record["edition"] == "zh" and record["previous_dir"].endswith("published-2022")
