@@ -242,6 +242,64 @@ def test_previous_parameter(tmp_path):
         validate("data/sample", previous="data/sample")
 
 
+def test_chapter_fingerprint_covers_the_previous_folder(tmp_path):
+    from helpers.build import fingerprint
+
+    previous, _ = snapshots(tmp_path)
+    notebook = REPO / "notebooks" / "01_cultivation.ipynb"
+    published = REPO / "data" / "published"
+    parameters = {"language": "zh", "previous_dir": str(previous)}
+    before = fingerprint.fingerprint(notebook, published, parameters)
+    assert before != fingerprint.fingerprint(notebook, published, {"language": "zh"})
+    (previous / "listings.csv").write_text("firm_id,board\n", encoding="utf-8")
+    assert fingerprint.fingerprint(notebook, published, parameters) != before
+
+
+class FakeFailure(Exception):
+    """Stands in for papermill's PapermillExecutionError (matched by name)."""
+
+    ename, evalue = "KeyError", "no published table 'patents_per_firm_by_year'"
+
+
+FakeFailure.__name__ = "PapermillExecutionError"
+
+
+def test_previous_statistics_cached_and_a_failing_chapter_left_out(tmp_path, monkeypatch, capsys):
+    """The chapters run on the previous data once (then cached); one that fails there is named
+    in one line and has no previous statistics, the others are merged."""
+    from helpers.build import previous as previous_step
+    from helpers.build import steps
+
+    runs = []
+
+    def execute(notebook, executed, parameters):
+        runs.append(notebook.stem)
+        assert parameters["cutoff"] == "2022-07-31" and "previous_dir" not in parameters
+        if notebook.stem == "02_innovation":
+            raise FakeFailure()
+        folder = Path(parameters["output_dir"]) / "statistics"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{notebook.stem}.csv").write_text(
+            f"key,value,unit,label,source,notebook\n{notebook.stem}.x,1,家,x,s,{notebook.stem}\n",
+            encoding="utf-8",
+        )
+
+    monkeypatch.setattr(steps, "execute_notebook", execute)
+    checked = validate("data/published", "zh", "2023-07-31", previous="data/sample")
+    staging = tmp_path / "build" / "zh" / "reports"
+    chapters = ["01_cultivation", "02_innovation"]
+    merged = previous_step.ensure_previous_statistics(checked, staging, chapters)
+    assert merged == staging.parent / "previous" / "statistics.csv"
+    assert pd.read_csv(merged)["key"].tolist() == ["01_cultivation.x"]
+    assert (
+        "no previous values for 02_innovation (KeyError: no published table"
+        in capsys.readouterr().out
+    )
+    previous_step.ensure_previous_statistics(checked, staging, chapters)
+    assert runs == chapters  # the second call found both up to date
+    assert previous_step.ensure_previous_statistics(validate(), staging, chapters) is None
+
+
 def test_bad_previous_stops_the_build_in_one_line():
     command = [sys.executable, "-m", "helpers.build", "check", "--previous", "data/nowhere"]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
@@ -308,3 +366,10 @@ def test_report_with_previous_end_to_end(tmp_path):
     assert "相比上一版的变化" in chapter and "+55" in chapter
     record = json.loads((edition / "edition.json").read_text(encoding="utf-8"))
     assert record["edition"] == "zh" and record["previous_dir"].endswith("published-2022")
+
+
+def test_the_same_list_twice_has_no_moves(tmp_path):
+    previous, _ = snapshots(tmp_path)
+    firms = FirmLevelInput(previous, "2022-07-31").firms
+    moves = changes.firm_moves(firms, firms)
+    assert moves.empty and changes.moves_by(moves, "province").empty
