@@ -19,11 +19,13 @@ ifneq ($(origin LANGUAGE),command line)
 LANGUAGE := zh
 endif
 CUTOFF ?= 2023-07-31
+# The previous edition's data folder: adds year-on-year columns and 本期变化 (data/README.md).
+PREVIOUS ?=
 # One data folder in one language is one edition: staged in $(BUILD)/<edition>/, published to
 # $(REPORTS)/<edition>/ (zh, en, sample-zh, sample-en, <folder>-zh, ...; see helpers.build.editions).
 BUILD ?= build
 REPORTS ?= reports
-EDITION_ARGS = --build '$(BUILD)' --data-dir '$(DATA_DIR)' --language '$(LANGUAGE)' --cutoff '$(CUTOFF)'
+EDITION_ARGS = --build '$(BUILD)' --data-dir '$(DATA_DIR)' --language '$(LANGUAGE)' --cutoff '$(CUTOFF)' --previous '$(PREVIOUS)'
 
 # The chapters, in book order: the top-level keys of notebooks/pipeline.yml (written once there).
 CHAPTERS := $(shell sed -n 's/^\([A-Za-z0-9_][A-Za-z0-9_-]*\):.*/\1/p' notebooks/pipeline.yml)
@@ -49,7 +51,7 @@ venv: $(VENV_STAMP)
 # skip what is unchanged, and the stamp is refreshed. Editing tools/ or docs/ touches no input.
 # The stamp lists the published files it vouches for; a missing one makes the steps run.
 # Names with spaces, quotes or make metacharacters cannot be prerequisites: no fast path then.
-STAMP_VALUES := $(abspath $(DATA_DIR))|$(LANGUAGE)|$(CUTOFF)|$(REGIONS)|$(abspath $(REPORTS))
+STAMP_VALUES := $(abspath $(DATA_DIR))|$(LANGUAGE)|$(CUTOFF)|$(REGIONS)|$(abspath $(REPORTS))|$(PREVIOUS)
 STAMP_UNSAFE := $(findstring ',$(STAMP_VALUES)$(BUILD))$(filter-out 1,$(words $(DATA_DIR)) $(words $(BUILD)) $(words $(REPORTS)))
 INPUT_FOLDERS := src/helpers data/published data/reference '$(DATA_DIR)'
 ifeq ($(STAMP_UNSAFE),)

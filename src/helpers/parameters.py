@@ -58,6 +58,23 @@ def check_data_dir(value: str | Path) -> dict:
     }
 
 
+def check_previous(value: str | Path) -> dict:
+    """The previous edition's data folder (PREVIOUS), checked like DATA_DIR; empty = none.
+    Returns previous_dir (as given, '' for none), previous_path and previous_kind (or None)."""
+    text = str(value or "").strip()
+    if not text:
+        return {"previous_dir": "", "previous_path": None, "previous_kind": None}
+    try:
+        found = check_data_dir(text)
+    except ParameterError as error:
+        raise ParameterError("previous", value, error.problem) from None
+    return {
+        "previous_dir": text,
+        "previous_path": found["data_path"],
+        "previous_kind": found["kind"],
+    }
+
+
 def check_language(value: str) -> dict:
     if value not in LANGUAGES:
         raise ParameterError("language", value, f"unknown language; valid: {', '.join(LANGUAGES)}")
@@ -137,6 +154,7 @@ VALIDATORS: dict[str, Callable[..., dict]] = {
     "language": check_language,
     "cutoff": check_cutoff,
     "region": check_region,
+    "previous": check_previous,
 }
 
 
@@ -147,7 +165,8 @@ def validate(
     **more: object,
 ) -> dict:
     """Every parameter checked, in the order given; returns data_dir (as given), data_path
-    (absolute), kind ('published' or 'firm-level'), synthetic, language and cutoff."""
+    (absolute), kind ('published' or 'firm-level'), synthetic, language and cutoff (and, for
+    `previous=`, previous_dir, previous_path and previous_kind)."""
     values = {"data_dir": data_dir, "language": language, "cutoff": cutoff, **more}
     result: dict = {}
     for name, value in values.items():
@@ -155,6 +174,9 @@ def validate(
             valid = ", ".join(n.upper() for n in VALIDATORS)
             raise ParameterError(name, value, f"unknown parameter; known: {valid}")
         result.update(VALIDATORS[name](value))
+    if result.get("previous_path") and result["previous_path"] == result.get("data_path"):
+        problem = "the same folder as DATA_DIR; expected the previous edition's data folder"
+        raise ParameterError("previous", values["previous"], problem)
     return result
 
 
@@ -166,9 +188,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m helpers.parameters")
     for name, default in DEFAULTS.items():
         parser.add_argument(f"--{name.replace('_', '-')}", default=default)
+    parser.add_argument("--previous", default="")
     args = parser.parse_args(argv)
     try:
-        checked = validate(args.data_dir, args.language, args.cutoff)
+        checked = validate(args.data_dir, args.language, args.cutoff, previous=args.previous)
     except ParameterError as error:
         sys.exit(str(error))
     print(

@@ -63,6 +63,10 @@ def book_inputs(staging: Path, chapters: list[str]) -> list[Path]:
         statistics = staging / "statistics" / f"{chapter}.csv"
         if statistics.exists():
             files.append(statistics)
+    from helpers.build.previous import statistics_file
+
+    if statistics_file(staging).exists():  # PREVIOUS: the previous edition's statistics
+        files.append(statistics_file(staging))
     files += _files_under(HELPERS_DIR) + _files_under(REFERENCE_DIR)
     return files
 
@@ -110,6 +114,10 @@ def build_book(args) -> None:
         edition_lock(edition.build, edition.id, shared=True),
         chapter_lock(edition.build, edition.id, MARKER),
     ):
+        from helpers.build.previous import ensure_previous_statistics
+
+        # PREVIOUS: the chapters run once more on the previous data (cached), for 本期变化.
+        previous = ensure_previous_statistics(edition.checked, staging, chapters)
         marker = edition.marker(MARKER)
         current = book_fingerprint(edition, chapters, version)
         outputs = book_outputs(staging)
@@ -136,6 +144,8 @@ def build_book(args) -> None:
             synthetic=checked["synthetic"],
             cutoff=cutoff,
             version=version,
+            previous=previous,
+            previous_label=display_path(checked["previous_path"]) if previous else "",
         )
         outputs[0].parent.mkdir(parents=True, exist_ok=True)
         outputs[0].write_text(page, encoding="utf-8")
@@ -170,6 +180,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", default=DEFAULTS["data_dir"])
     parser.add_argument("--language", default=DEFAULTS["language"])
     parser.add_argument("--cutoff", default=DEFAULTS["cutoff"])
+    parser.add_argument(
+        "--previous", default="", help="the previous edition's data folder (PREVIOUS)"
+    )
     parser.add_argument("--staging", help="instead of <build>/<edition>/reports")
     args = parser.parse_args(argv)
     try:

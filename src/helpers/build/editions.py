@@ -95,6 +95,11 @@ def edition_record(edition: str, checked: dict, chapters: list[str], titles: dic
         "synthetic": checked["synthetic"],
         "cutoff": checked["cutoff"],
         "chapters": [{"id": c, "title": titles[c]} for c in chapters],
+        **(
+            {"previous_dir": display_path(checked["previous_path"])}
+            if checked.get("previous_path")
+            else {}
+        ),
     }
 
 
@@ -168,7 +173,9 @@ class Edition:
     """The validated parameters of one step and where its edition is staged."""
 
     def __init__(self, args):
-        self.checked = validate(args.data_dir, args.language, args.cutoff)
+        # PREVIOUS (the previous edition's data folder) adds content; the edition id is the same.
+        previous = getattr(args, "previous", None) or ""
+        self.checked = validate(args.data_dir, args.language, args.cutoff, previous=previous)
         self.id = edition_id(self.checked["data_path"], self.checked["language"])
         staging = getattr(args, "staging", None)
         self.staging = resolve(staging) if staging else staging_dir(resolve(args.build), self.id)
@@ -181,6 +188,8 @@ class Edition:
             "output_dir": str(self.staging),
             "language": self.checked["language"],
             "cutoff": self.checked["cutoff"],
+            # Only when set: without PREVIOUS the parameters (and fingerprints) are as before.
+            **({"previous_dir": previous} if (previous := self.checked["previous_dir"]) else {}),
         }
 
     def marker(self, name: str) -> Path:

@@ -223,6 +223,7 @@ def main(argv: list[str] | None = None) -> None:
         sub.add_argument("--data-dir", default=DEFAULTS["data_dir"])
         sub.add_argument("--language", default=DEFAULTS["language"])
         sub.add_argument("--cutoff", default=DEFAULTS["cutoff"])
+        sub.add_argument("--previous", default="", help="the previous edition's data folder")
         if name == "build":
             sub.add_argument("--region", required=True, help="a slug from `list`")
         if name == "list":

@@ -40,6 +40,33 @@ def merge_statistics(staging: Path, chapters: list[str]) -> Path:
     return target
 
 
+def join_previous_statistics(edition: Edition) -> None:
+    """With PREVIOUS: statistics.csv gets `previous` and `change` columns (same key in the
+    previous edition's statistics, helpers.stats.changes.join_previous; empty when absent), from
+    the previous statistics the book step computed (helpers.build.previous)."""
+    if not edition.checked.get("previous_path"):
+        return
+    import pandas as pd
+
+    from helpers.build.previous import statistics_file
+    from helpers.stats.changes import join_previous
+
+    previous = statistics_file(edition.staging)
+    if not previous.exists():
+        sys.exit(
+            f"publish: the previous edition's statistics ({display_path(previous)}) are missing; "
+            "run make report again"
+        )
+    target = edition.staging / "statistics.csv"
+    current = pd.read_csv(target, dtype=str, keep_default_na=False)
+    try:
+        before = pd.read_csv(previous, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:  # no chapter ran on the previous data
+        before = None
+    joined = join_previous(current, before if before is not None and "key" in before else None)
+    joined.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+
+
 def merge_reconciliations(staging: Path, chapters: list[str]) -> Path:
     """tables/reconciliation.csv: every chapter's published-vs-recomputed checks, mismatches first."""
     import pandas as pd
@@ -147,6 +174,7 @@ def publish(args) -> None:
         from helpers.screening.card_build import publish_cards
 
         merge_statistics(staging, chapters)
+        join_previous_statistics(edition)
         merge_reconciliations(staging, chapters)
         previous = target / "statistics.csv"
         previous_statistics = previous.read_text(encoding="utf-8") if previous.exists() else None

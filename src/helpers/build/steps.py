@@ -207,6 +207,7 @@ def main(argv: list[str] | None = None) -> None:
         if language:
             sub.add_argument("--language", default=DEFAULTS["language"])
         sub.add_argument("--cutoff", default=DEFAULTS["cutoff"])
+        sub.add_argument("--previous", default="", help="the previous edition's data folder")
         if staging:
             sub.add_argument("--staging", help="instead of <build>/<edition>/reports")
         return sub

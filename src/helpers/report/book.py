@@ -479,6 +479,20 @@ def chapter_part(chapter: str, page: str) -> ChapterPart:
     return ChapterPart(chapter, title, anchor, sections, body)
 
 
+def _changes(staging: Path, chapters: list[str], previous: Path, language: str, shown: str):
+    """The “本期变化” section: this edition's statistics joined with the previous edition's."""
+    from markupsafe import Markup
+
+    from helpers.report import changes
+    from helpers.stats.changes import join_previous
+
+    files = [staging / "statistics" / f"{c}.csv" for c in chapters]
+    current = changes.read_statistics([f for f in files if f.exists()])
+    before = changes.read_statistics([previous])
+    section = changes.changes_section(join_previous(current, before), language, shown)
+    return {"title": section["title"], "html": Markup(changes.render_section(section))}
+
+
 def _anchor(chapter: str) -> str:
     return "ch-" + re.sub(r"[^A-Za-z0-9_-]", "-", chapter)
 
@@ -492,8 +506,11 @@ def render_book(
     synthetic: bool,
     cutoff: str,
     version: str,
+    previous: Path | None = None,
+    previous_label: str = "",
 ) -> str:
-    """The combined report as one HTML document."""
+    """The combined report as one HTML document; with `previous` (the previous edition's
+    statistics, PREVIOUS) a “本期变化” section after the key findings."""
     from markupsafe import Markup
 
     from helpers.report.html import CSS_PATH, HTML_LANG, environment
@@ -507,6 +524,9 @@ def render_book(
             raise BookInputError(f"book: {path} is missing; build the chapter first")
         parts.append(chapter_part(chapter, path.read_text(encoding="utf-8")))
     say = Say(stats, language)
+    changes = None
+    if previous is not None:
+        changes = _changes(staging, chapters, Path(previous), language, previous_label)
     css = CSS_PATH.read_text(encoding="utf-8") + "\n" + BOOK_CSS.read_text(encoding="utf-8")
     return (
         environment()
@@ -523,6 +543,7 @@ def render_book(
                 "version": version,
             },
             findings=key_findings(stats, language),
+            changes=changes,
             methods=methods(stats, language),
             chapters=[
                 {

@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data-dir", default=DEFAULTS["data_dir"])
     parser.add_argument("--language", default=DEFAULTS["language"])
     parser.add_argument("--cutoff", default=DEFAULTS["cutoff"])
+    parser.add_argument(
+        "--previous", default="", help="the previous edition's data folder (PREVIOUS)"
+    )
     args = parser.parse_args(argv)
     try:
         build_card(args)
