@@ -44,15 +44,16 @@ def ensure_previous_statistics(checked: dict, staging: Path, chapters: list[str]
     chapter by chapter when their inputs changed."""
     if not checked.get("previous_path"):
         return None
+    from helpers.build.batch import WarmKernel
     from helpers.build.fingerprint import fingerprint
     from helpers.build.publish import merge_statistics
-    from helpers.build.steps import execute_notebook
     from helpers.pipeline import notebook_path
 
     folder = previous_folder(staging)
     output = folder / "reports"
     parameters = chapter_parameters(checked, output)
     failed = []
+    kernel = None  # one kernel for every chapter that has work (helpers.build.batch)
     for chapter in chapters:
         notebook = notebook_path(chapter)
         marker = folder / "done" / f"{chapter}.sha256"
@@ -63,7 +64,8 @@ def ensure_previous_statistics(checked: dict, staging: Path, chapters: list[str]
         marker.unlink(missing_ok=True)
         statistics.unlink(missing_ok=True)
         try:
-            execute_notebook(notebook, folder / "executed" / f"{chapter}.ipynb", parameters)
+            kernel = kernel or WarmKernel(notebook.parent)
+            kernel.execute(notebook, folder / "executed" / f"{chapter}.ipynb", parameters)
         except Exception as error:
             if type(error).__name__ != "PapermillExecutionError":
                 raise
@@ -72,6 +74,8 @@ def ensure_previous_statistics(checked: dict, staging: Path, chapters: list[str]
             failed.append(f"{chapter} ({error.ename}: {first_line})")
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(current)
+    if kernel is not None:
+        kernel.shutdown()
     if failed:
         print(
             f"previous edition ({display_path(checked['previous_path'])}): no previous values "
