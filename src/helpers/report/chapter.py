@@ -309,7 +309,7 @@ class Chapter:
         )
         if title:  # our own running number (`number` is no longer used)
             self._show("table_title", number=self.number("table", name), title=title)
-        self._list_table(name, self.numbers.get(("table", name), ""), title)
+        self.list_table(name, self.numbers.get(("table", name), ""), title)
         if shown is None:
             column_units = self.column_units(table)
             column_units.update(units or {})
@@ -371,7 +371,8 @@ class Chapter:
             note = self.t("common.data_note_published", folder=self.data_dir)
         self._show("data_note", text=note)
 
-    def _list_table(self, name: str, number: str, title: str) -> None:
+    def list_table(self, name: str, number: str, title: str) -> None:
+        """Note tables/<notebook>_<name>.csv and .xlsx for the edition's index (see _list_download)."""
         stem = self.output / "tables" / f"{self.notebook}_{name}"
         self._list_download(
             "table",
@@ -444,7 +445,7 @@ class Chapter:
             f"{self.notebook}_{name}",
             name,
         )
-        self._list_table(name, "", self.t("common.reconciliation_title"))
+        self.list_table(name, "", self.t("common.reconciliation_title"))
         shown = pd.DataFrame(
             {
                 self.t("columns.source"): table["source"].to_list(),
