@@ -242,3 +242,74 @@ def test_top_level_index_links_each_edition_index_it_has():
     with_site = render_index([{**record, "site": True}])
     assert 'href="zh/index.html"' in with_site and "edition&#39;s home page" in with_site
     assert 'href="zh/index.html"' not in render_index([record])  # published before: no page
+
+
+# The built editions -------------------------------------------------------------------------
+
+VERDICTS = {"zh": ("不一致", "舍入内", "一致"), "en": ("disagrees", "rounding", "equal")}
+
+
+@pytest.fixture(scope="module")
+def built(request):
+    """reports/ with the published Chinese and the synthetic English edition (built by the
+    shared session build, or SITE_REPORTS=folder already built)."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("SITE_REPORTS"):
+        return Path(os.environ["SITE_REPORTS"]).resolve()
+    editions = request.getfixturevalue("editions")
+    editions("data/sample", "en")
+    return editions("data/published", "zh")
+
+
+@pytest.mark.build
+@pytest.mark.parametrize(("edition", "language"), [("zh", "zh"), ("sample-en", "en")])
+def test_built_chapters_end_with_reconciliation_tables_formatted_by_unit(built, edition, language):
+    """Every chapter's reconciliation table: the appendix's layout, values with their units'
+    words (no bare fractions, no scientific notation), a verdict from the appendix's words in
+    every row, mismatches first; in English no Chinese unit."""
+    import json
+
+    record = json.loads((built / edition / "edition.json").read_text(encoding="utf-8"))
+    order = {verdict: rank for rank, verdict in enumerate(VERDICTS[language])}
+    for chapter in record["chapters"]:
+        if chapter["id"].startswith("99_"):
+            continue  # the appendix: tests/test_reader_text.py
+        page = (built / edition / "html" / f"{chapter['id']}.html").read_text(encoding="utf-8")
+        tables = re.findall(
+            r'<table class="data-table reconciliation-table">(.*?)</table>', page, flags=re.S
+        )
+        assert len(tables) == 1, chapter["id"]
+        rows = [
+            re.findall(r"<td>(.*?)</td>", row)
+            for row in re.findall(r"<tr.*?</tr>", tables[0], flags=re.S)[1:]
+        ]
+        assert rows, chapter["id"]
+        verdicts = [row[-1] for row in rows]
+        assert set(verdicts) <= set(order), (chapter["id"], verdicts)
+        assert [order[v] for v in verdicts] == sorted(order[v] for v in verdicts)
+        for row in rows:
+            for value in row[2:5]:
+                assert "e-0" not in value and "np." not in value, value
+                # a unit's word or sign beside the number: %, 家/firms, 亿元/CNY, 个百分点/pp …
+                assert not re.fullmatch(r"[+-]?[\d,]+(\.\d+)?", value), (chapter["id"], row)
+            if language == "en":
+                assert not re.search(r"[\u4e00-\u9fff]", "".join(row[2:])), row
+
+
+@pytest.mark.build
+def test_built_edition_indexes_say_what_they_are(built):
+    """The published Chinese and the synthetic English edition's index pages: the English one
+    says synthetic sample and has no Chinese; every link on both is a staged file."""
+    from test_english_edition import CJK
+
+    for edition, says in (("zh", "数据来源"), ("sample-en", "Synthetic sample")):
+        text = (built / edition / "index.html").read_text(encoding="utf-8")
+        assert says in text
+        for link in hrefs(text)[2:]:  # after the icon and the link to all editions
+            assert (built / edition / link).is_file(), (edition, link)
+        if edition == "zh":
+            assert "示例数据" not in text  # published tables: not the synthetic sample
+    english = visible_text((built / "sample-en" / "index.html").read_text(encoding="utf-8"))
+    assert CJK.findall(english) == []
