@@ -176,6 +176,11 @@ def test_amounts_in_yuan_read_cny_in_english_headers_axes_and_sentences():
     assert label("columns.amount", "en") == "Amount (CNY 100 m)"
     assert label("ch04.fig_financing_provinces.axis", "en") == "Amount (CNY 100 m)"
     assert label("columns.lower_wan", "en") == "Lower bound (CNY 10,000)"
+    # A figure the source qualifies ("about 4,046.6") takes the unit after it, not "CNY about".
+    assert "raised {amount} (CNY 100 m) in" in label("ch04.fig_financing.reading", "en")
+    assert (
+        label("ch05.value_with_unit.亿元", "en", value="about 3,060") == "about 3,060 (CNY 100 m)"
+    )
     # No English label's text spells the money unit another way ("100 million yuan", RMB, 元).
     import yaml
 
