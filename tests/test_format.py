@@ -142,7 +142,10 @@ def test_every_catalogue_unit_has_a_rule():
         (2.6667, "件/家", {}, "2.67件/家", "2.67 patents per firm"),
         (3, "position", {}, "第3名", "No. 3"),
         (5, "名", {}, "第5名", "No. 5"),  # ranks in 004_miit_criteria
-        (1.46, "亿元", {}, "1.46亿元", "1.46 × 100 million yuan"),
+        (1.46, "亿元", {}, "1.46亿元", "CNY 1.46 × 100 m"),
+        (4046.6, "亿元", {}, "4,046.60亿元", "CNY 4,046.60 × 100 m"),
+        (-0.238, "亿元", {"signed": True, "decimals": 3}, "-0.238亿元", "CNY -0.238 × 100 m"),
+        (600, "万元", {}, "600.00万元", "CNY 600.00 × 10,000"),
         (16, "年", {}, "16年", "16 years"),
         (math.nan, "家", {}, "–", "–"),
     ],
@@ -160,6 +163,41 @@ def test_unit_labels_exist_in_both_languages_and_english_has_no_chinese():
         assert unit_label(unit, "zh")
         english = unit_label(unit, "en") + format_with_unit(2, unit, "en")
         assert english.isascii() or not any("\u4e00" <= c <= "\u9fff" for c in english), unit
+
+
+def test_amounts_in_yuan_read_cny_in_english_headers_axes_and_sentences():
+    """亿元 / 万元 read "CNY 100 m" / "CNY 10,000" in every English label: the unit's name (a
+    table header, statistics.csv), an axis or column title, a number with its unit."""
+    from helpers.report.labels import LABELS_DIR, label
+
+    assert unit_label("亿元", "en") == "CNY 100 m"
+    assert unit_label("万元", "en") == "CNY 10,000"
+    assert (unit_label("亿元", "zh"), unit_label("万元", "zh")) == ("亿元", "万元")
+    assert label("columns.amount", "en") == "Amount (CNY 100 m)"
+    assert label("ch04.fig_financing_provinces.axis", "en") == "Amount (CNY 100 m)"
+    assert label("columns.lower_wan", "en") == "Lower bound (CNY 10,000)"
+    # A figure the source qualifies ("about 4,046.6") takes the unit after it, not "CNY about".
+    assert "raised {amount} (CNY 100 m) in" in label("ch04.fig_financing.reading", "en")
+    assert (
+        label("ch05.value_with_unit.亿元", "en", value="about 3,060") == "about 3,060 (CNY 100 m)"
+    )
+    # No English label's text spells the money unit another way ("100 million yuan", RMB, 元).
+    import yaml
+
+    def texts(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from texts(value)
+        else:
+            yield str(node)
+
+    for path in sorted(LABELS_DIR.glob("*.en.yml")):
+        found = [
+            text
+            for text in texts(yaml.safe_load(path.read_text(encoding="utf-8")))
+            if any(word in text for word in ("yuan", "RMB", "元"))
+        ]
+        assert found == [], path.name
 
 
 def test_unknown_unit_names_the_valid_ones():

@@ -1,17 +1,24 @@
 """The HTML editions as a reader's browser sees them: a real headless Chromium (Debian's
 `chromium`; `.ci/run` installs it when missing) opens every page reachable from
-reports/index.html over HTTP and checks that every image loads and has alt text, every internal
-link (pages, downloads, #anchors) resolves, and the console shows no errors."""
+reports/index.html over HTTP — each edition's own index.html, its book, chapters, profiles and
+downloads — and checks that every image loads and has alt text, every internal link (pages,
+downloads, #anchors) resolves, and the console shows no errors.
+
+`SITE_REPORTS=reports pytest tests/test_site_browser.py` checks an already built reports/
+folder instead of building the editions."""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
+import os
 import shutil
 import threading
 import urllib.parse
 import urllib.request
 from collections import deque
+from pathlib import Path
 
 import pytest
 
@@ -34,9 +41,17 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(editions):
-    reports = editions("data/published", "zh")
+def reports(request) -> Path:
+    if os.environ.get("SITE_REPORTS"):
+        return Path(os.environ["SITE_REPORTS"]).resolve()
+    editions = request.getfixturevalue("editions")
+    folder = editions("data/published", "zh")
     editions("data/sample", "en")  # a synthetic edition in the same reports/ folder
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(reports):
     handler = functools.partial(QuietHandler, directory=str(reports))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -116,13 +131,24 @@ def crawl(base: str) -> dict[str, list[str]]:
     for source, target, fragment in anchors:
         if target in pages_ids and fragment not in pages_ids[target]:
             problems["anchors"].append(f"{source.removeprefix(base)} → {target}#{fragment}")
-    problems["pages"] = [str(len(pages_ids))]
+    problems["pages"] = sorted(url.removeprefix(base) for url in pages_ids)
     return problems
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)")
-def test_every_page_loads_cleanly_in_a_real_browser(site):
+def test_every_page_loads_cleanly_in_a_real_browser(site, reports):
     problems = crawl(site)
-    pages = int(problems.pop("pages")[0])
-    assert pages >= 10  # the index, both editions' pages, books and profiles
+    pages = problems.pop("pages")
+    assert len(pages) >= 10  # the index, both editions' pages, books and profiles
     assert problems == {kind: [] for kind in problems}
+    # Every edition's own index was reached from reports/index.html, and from it every
+    # chapter, the book and (when built) the profiles' index.
+    for record in sorted(reports.glob("*/edition.json")):
+        edition = json.loads(record.read_text(encoding="utf-8"))
+        folder = f"/{edition['edition']}"
+        assert f"{folder}/index.html" in pages
+        assert f"{folder}/html/report.html" in pages
+        for chapter in edition["chapters"]:
+            assert f"{folder}/html/{chapter['id']}.html" in pages
+        if (record.parent / "profiles" / "index.html").exists():
+            assert f"{folder}/profiles/index.html" in pages

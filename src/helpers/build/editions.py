@@ -142,6 +142,8 @@ def render_index(records: list[dict]) -> str:
     from helpers.report.labels import label
 
     def words(key: str, **values) -> dict:
+        if key.startswith("site."):  # the edition's own index page (helpers.build.site)
+            return {lang: label(key, lang, **values) for lang in LANGUAGES}
         return {lang: label(f"build.index.{key}", lang, **values) for lang in LANGUAGES}
 
     environment = jinja2.Environment(
@@ -162,7 +164,11 @@ def render_index(records: list[dict]) -> str:
 
 def write_index(reports: Path) -> Path:
     target = Path(reports) / "index.html"
-    page = render_index(published_editions(reports))
+    records = [
+        {**record, "site": (Path(reports) / record["edition"] / "index.html").is_file()}
+        for record in published_editions(reports)
+    ]  # an edition published before editions had their own index has none to link
+    page = render_index(records)
     scratch = target.with_name("index.html.new")
     scratch.write_text(page, encoding="utf-8")
     scratch.replace(target)  # readers never see half a page

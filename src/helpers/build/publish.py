@@ -22,7 +22,7 @@ from helpers.paths import REPO_ROOT, display_path, resolve
 
 PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
 # Written by publish itself from the chapters' files, so not part of what decides a publish.
-MERGED = ("statistics.csv", "tables/reconciliation.csv")
+MERGED = ("statistics.csv", "tables/reconciliation.csv", "index.html")
 
 
 def merge_statistics(staging: Path, chapters: list[str]) -> Path:
@@ -170,6 +170,7 @@ def publish(args) -> None:
             return
         stamp.unlink(missing_ok=True)
         from helpers.build.book import publish_book
+        from helpers.build.site import write_edition_index
         from helpers.report.html import chapter_title  # heavy: only when publishing
         from helpers.screening.card_build import publish_cards
 
@@ -197,6 +198,9 @@ def publish(args) -> None:
             staging / "tables" / "reconciliation.csv", fresh / "tables" / "reconciliation.csv"
         )
         shutil.copy2(staging / "statistics.csv", fresh / "statistics.csv")
+        shutil.copy2(
+            write_edition_index(edition, chapters), fresh / "index.html"
+        )  # helpers.build.site
         publish_profiles(staging, fresh)  # profiles/<slug>.html|pdf and their index, if built
         publish_cards(staging, fresh)  # assess/<firm>.html|pdf built by `make assess`
         titles = {c: chapter_title(fresh / "html" / f"{c}.html") for c in chapters}

@@ -221,6 +221,7 @@ def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
     save_table_files(
         table.assign(data_source=source_text), ch.output / "tables", f"{ch.notebook}_{name}", name
     )
+    ch.list_table(name, "", ch.t("site.index.appendix_table"))  # for the edition's index
 
     def show_fragment(kind, **values):
         display(HTML(render_fragment(kind, **values)))

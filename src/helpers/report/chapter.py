@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -27,7 +28,7 @@ from helpers.paths import resolve
 from helpers.pipeline import check_declared
 from helpers.report import charts, words
 from helpers.report.book import PLACEHOLDERS_SUFFIX
-from helpers.report.format import UNITS, format_number, format_value, format_with_unit, unit_label
+from helpers.report.format import format_number, format_value, format_with_unit, unit_label
 from helpers.report.html import render_fragment, render_table
 from helpers.report.labels import label, translate
 from helpers.report.sources import FIRM_LEVEL, Sources
@@ -38,6 +39,9 @@ STATISTICS_COLUMNS = ["key", "value", "unit", "label", "source", "notebook"]
 # in statistics/<notebook>.placeholders.csv: the book skips the findings they would carry.
 CHECK_COLUMNS = ["source", "item", "stated", "recomputed", "decimals", "unit"]
 PLACEHOLDER_COLUMNS = ["notebook", "kind", "name", "number", "title", "lacking"]
+# The figures and tables a chapter saved (Chapter._list_download), for the edition's index.
+DOWNLOADS_SUFFIX = ".downloads.csv"
+DOWNLOAD_COLUMNS = ["kind", "name", "number", "title", "files"]
 
 
 @dataclass
@@ -50,6 +54,8 @@ class Chapter:
     statistics: dict[str, dict] = field(default_factory=dict)
     provenance: dict[str, dict] = field(default_factory=dict)
     checks: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # Figures and tables saved for download, by (kind, name): the edition's index lists them.
+    downloads: dict[tuple[str, str], dict] = field(default_factory=dict)
     # Our own figure and table numbers (图3.2, 表3.1), by name: running a cell again keeps them.
     numbers: dict[tuple[str, str], str] = field(default_factory=dict)
     # Figures and tables shown as placeholders (Chapter.missing), by (kind, name).
@@ -261,6 +267,7 @@ class Chapter:
         if reading is None:
             reading = self.t(f"{key}.reading", **values)
         paths = charts.save_figure(fig, f"{self.notebook}_{name}", self.output / "figures")
+        self._list_download("figure", name, number, title, paths.values())
         plt.close(fig)
         self._show("figure_title", number=number, title=title)
         # Alt text: the figure's number and title and the reading with its key numbers.
@@ -394,6 +401,7 @@ class Chapter:
         )
         if title:  # our own running number (`number` is no longer used)
             self._show("table_title", number=self.number("table", name), title=title)
+        self.list_table(name, self.numbers.get(("table", name), ""), title)
         if shown is None:
             column_units = self.column_units(table)
             column_units.update(units or {})
@@ -459,81 +467,112 @@ class Chapter:
             note = self.t("common.data_note_published", folder=self.data_dir)
         self._show("data_note", text=note)
 
+    def list_table(self, name: str, number: str, title: str) -> None:
+        """Note tables/<notebook>_<name>.csv and .xlsx for the edition's index (see _list_download)."""
+        stem = self.output / "tables" / f"{self.notebook}_{name}"
+        self._list_download(
+            "table",
+            name,
+            number,
+            title,
+            [stem.parent / f"{stem.name}.{ext}" for ext in ("csv", "xlsx")],
+        )
+
+    def _list_download(self, kind: str, name: str, number: str, title: str, paths) -> None:
+        """Note a saved figure or table (its number, title and files) in
+        statistics/<notebook>.downloads.csv, in order of first appearance: the edition's index
+        (helpers.build.site) links them under the chapter. A cell run again replaces its row."""
+        files = sorted(Path(p).relative_to(self.output).as_posix() for p in paths)
+        self.downloads[(kind, name)] = {
+            "kind": kind,
+            "name": name,
+            "number": number,
+            "title": title,
+            "files": ";".join(files),
+        }
+        path = self.output / "statistics" / f"{self.notebook}{DOWNLOADS_SUFFIX}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=DOWNLOAD_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(self.downloads.values())
+
     def reconciliation(self, items: pd.DataFrame | None = None, name: str = "reconciliation"):
         """Recomputed-vs-published checks: a summary, a sentence per mismatch, then the table
-        (mismatches first); saved as tables/<notebook>_reconciliation.csv/.xlsx."""
+        (mismatches first, highlighted); saved as tables/<notebook>_reconciliation.csv/.xlsx.
+        Values read as in the appendix (helpers.report.appendix.shown_values): with their
+        unit's words, shares as percent with one decimal, multiples with two, counts with
+        separators; the verdict in the appendix's words."""
+        from IPython.display import HTML, display
+
         from helpers.stats.reconcile import reconcile
 
         if items is None:  # no checks at all (partial data): an empty table, said so
             items = pd.DataFrame(list(self.checks.values()), columns=CHECK_COLUMNS)
         table = reconcile(items, decimals="decimals" if "decimals" in items else None)
-        units = items.set_index(["source", "item"])["unit"] if "unit" in items else None
         counts = table["status"].value_counts()
         self._show("table_title", number="", title=self.t("common.reconciliation_title"))
         self.text(
             "common.reconciliation_reading",
-            total=len(table),
-            ok=int(counts.get("ok", 0)),
-            rounding=int(counts.get("rounding", 0)),
-            mismatch=int(counts.get("mismatch", 0)),
+            total=self.fmt(len(table), "项"),
+            ok=self.fmt(int(counts.get("ok", 0)), "项"),
+            rounding=self.fmt(int(counts.get("rounding", 0)), "项"),
+            mismatch=self.fmt(int(counts.get("mismatch", 0)), "项"),
         )
-
-        def unit_of(row):
-            unit = None if units is None else units.get((row.source, row.item))
-            return None if unit is None or pd.isna(unit) else unit
-
-        for row in table[table["status"] == "mismatch"].itertuples():
-            stated, recomputed, difference = self._check_values(row, unit_of(row))
-            self.text(
-                "common.mismatch_sentence",
-                item=row.item,
-                source=row.source,
-                stated=stated,
-                recomputed=recomputed,
-                difference=difference,
-            )
-        shown = table.copy().astype({"stated": object, "recomputed": object, "difference": object})
-        for index, row in zip(table.index, table.itertuples(), strict=True):
-            shown.loc[index, ["stated", "recomputed", "difference"]] = self._check_values(
-                row, unit_of(row)
-            )
-        self.save_table(
-            table,
+        values = [self._check_values(row, items) for row in table.itertuples()]
+        for row, (stated, recomputed, difference) in zip(table.itertuples(), values, strict=True):
+            if row.status == "mismatch":
+                self.text(
+                    "common.mismatch_sentence",
+                    item=row.item,
+                    source=row.source,
+                    stated=stated,
+                    recomputed=recomputed,
+                    difference=difference,
+                )
+        source = self.t("common.reconciliation_source") + (
+            self.t("common.clause_separator") + self.sources.firm_level()
+            if self.source.is_firm_level
+            else ""
+        )
+        save_table_files(
+            table.assign(data_source=source),
+            self.output / "tables",
+            f"{self.notebook}_{name}",
             name,
-            source=self.t("common.reconciliation_source")
-            + (
-                self.t("common.clause_separator") + self.sources.firm_level()
-                if self.source.is_firm_level
-                else ""
-            ),
-            shown=shown.assign(status=table["status"].map(self.name)),
-            row_classes=table["status"].tolist(),
         )
+        self.list_table(name, "", self.t("common.reconciliation_title"))
+        shown = pd.DataFrame(
+            {
+                self.t("columns.source"): table["source"].to_list(),
+                self.t("appendix.columns.item"): table["item"].to_list(),
+                self.t("appendix.columns.stated"): [v[0] for v in values],
+                self.t("appendix.columns.recomputed"): [v[1] for v in values],
+                self.t("appendix.columns.difference"): [v[2] for v in values],
+                self.t("appendix.columns.status"): [
+                    self.t(f"appendix.verdict.{s}") for s in table["status"]
+                ],
+            }
+        )
+        css = "data-table reconciliation-table"
+        display(HTML(render_table(shown, css_class=css, row_classes=table["status"].tolist())))
+        self._show("figure_source", number="", source=source)
         return table
 
-    def _check_values(self, row, unit: str | None) -> tuple[str, str, str]:
-        """Stated, recomputed and difference as readers see them: by the figure's unit, the
-        recomputed value with one more decimal so a mismatch is visible (12.6% vs 12.66%), a
-        difference of shares in percentage points."""
-        if unit is None:
-            return (
-                format_number(row.stated),
-                format_number(row.recomputed),
-                format_number(row.difference, signed=True),
-            )
-        if unit in {"share", "rate"}:
-            difference = self.fmtu(row.difference * 100, "pp", signed=True, decimals=3)
-            return (
-                self.fmt(row.stated, unit),
-                self.fmt(row.recomputed, unit, decimals=2),
-                difference,
-            )
-        more = {} if UNITS[unit][0].decimals == 0 else {"decimals": 3}  # counts stay whole
-        return (
-            self.fmt(row.stated, unit),
-            self.fmt(row.recomputed, unit, **more),
-            self.fmt(row.difference, unit, signed=True, **more),
-        )
+    def _check_values(self, row, items: pd.DataFrame) -> tuple[str, str, str]:
+        """Stated, recomputed and difference of a reconciled row as readers see them, by the
+        unit and printed precision (`decimals`) its item was checked with, as the appendix
+        shows them (helpers.report.appendix.shown_values)."""
+        from helpers.report.appendix import shown_values
+
+        def detail(column: str):
+            if column not in items:
+                return None
+            found = items[(items["source"] == row.source) & (items["item"] == row.item)]
+            value = found[column].iloc[-1] if len(found) else None
+            return None if value is None or pd.isna(value) else value
+
+        return shown_values(self, row.stated, row.recomputed, detail("unit"), detail("decimals"))
 
     def text(self, key: str, **values):
         """Show a paragraph of reading from the labels file."""

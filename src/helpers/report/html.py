@@ -157,10 +157,34 @@ def export_html(executed: Path, target: Path, language: str, **page_kwargs) -> s
             if heading
             else executed.stem
         )
+    if "nav" not in page_kwargs:
+        page_kwargs["nav"] = chapter_nav(target, language)
     page = render_page(body_html=body, language=language, **page_kwargs)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
     return page
+
+
+def chapter_nav(target: Path, language: str) -> dict | None:
+    """The links of a chapter page html/<chapter>.html: the previous and next chapters of
+    notebooks/pipeline.yml and the contents, the edition's index (../index.html,
+    helpers.build.site); None for any other page."""
+    from helpers.pipeline import chapters
+    from helpers.report.labels import label
+
+    order = chapters()
+    if Path(target).parent.name != "html" or Path(target).stem not in order:
+        return None
+    at = order.index(Path(target).stem)
+
+    def link(kind: str, chapter: str) -> tuple[str, str]:
+        return f"{chapter}.html", label(f"site.nav.{kind}", language)
+
+    return {
+        "previous": link("previous", order[at - 1]) if at > 0 else None,
+        "contents": ("../index.html", label("site.nav.contents", language)),
+        "next": link("next", order[at + 1]) if at + 1 < len(order) else None,
+    }
 
 
 def visible_text(page: str) -> str:
