@@ -1,5 +1,5 @@
 """`make profiles`: the region profile (notebooks/profile.ipynb) for every province and every city
-with at least 150 firms, one papermill run per region, into the edition's staging folder
+with at least 150 firms, run in warm kernels with the chapters (helpers.build.batch), into the edition's staging folder
 `build/<edition>/reports/profiles/<slug>.html|pdf` (ASCII slugs from the reference English names:
 jiangsu, shenzhen) plus `profiles/index.html` listing them with their headline numbers.
 
@@ -7,7 +7,8 @@ jiangsu, shenzhen) plus `profiles/index.html` listing them with their headline n
     python -m helpers.build.profiles build   --region jiangsu --build … --data-dir … --language …
     python -m helpers.build.profiles index   --build … --data-dir … --language …
 
-The Makefile runs `build` once per slug (in parallel with make -j). A profile is rebuilt only when
+`make report` and `make profiles` run every profile through `python -m helpers.build documents`
+(one warm kernel per make -j job); `build` is one profile alone. A profile is rebuilt only when
 the SHA-256 fingerprint of its inputs changed (the notebook, the helpers, the reference tables, the
 pinned requirements, the published tables it may read or the firm-level folder, and the
 parameters, region included), like the chapters (helpers.build.steps.build_chapter)."""
