@@ -13,7 +13,8 @@ Conventions (documented for analysts in data/README.md, section "Firm-level inpu
   year; a firm's cumulative figure to the cut-off is the sum over its rows (a row with
   includes_earlier_years = true carries all years up to its `year`). valid_invention_patents is a
   stock at the end of the row's year; the firm's figure is the one of its latest row. A yearly
-  figure (the 2020–2022 growth rates) is missing when a firm's carry-in row covers that year.
+  figure (the growth rates over stats.growth_window(cutoff): 2020–2022 for a 2023-07-31 cut-off)
+  is missing when a firm's carry-in row covers that year.
   Analysed firms without patent rows count with zero patents.
 * Means per firm divide by all analysed firms of the group, ratios (invention share, grant rate)
   divide sums: sum(invention applications) / sum(applications). Every ratio, share and growth
@@ -36,7 +37,6 @@ from helpers.data import reference
 # Clusters defined by cities rather than whole provinces (粤港澳 = nine of Guangdong's cities).
 CITY_LEVEL_CLUSTERS = {"粤港澳"}
 NEEQ_BOARD = "新三板"
-CAGR_YEARS = (2020, 2022)
 FLOWS = (
     "applications",
     "invention_applications",
@@ -87,7 +87,7 @@ def analysed_firms(data) -> pd.DataFrame:
 
 
 def _yearly_columns(data) -> list[str]:
-    years = sorted({*CAGR_YEARS, 2021})
+    years = stats.growth_window(data.cutoff)
     columns = [c for year in years for c in (f"applications_{year}", f"pct_{year}")]
     return columns + [f"pct_through_{year}" for year in (data.cutoff_year - 1, data.cutoff_year)]
 
@@ -100,7 +100,7 @@ def firm_sql(data) -> str:
     if data.has("patents"):
         sums = [f"sum({c}) AS {c}" for c in FLOWS]
         sums.append("arg_max(valid_invention_patents, year) AS valid_invention_patents")
-        for year in sorted({*CAGR_YEARS, 2021}):
+        for year in stats.growth_window(data.cutoff):
             covered = f"bool_or(includes_earlier_years AND year >= {year})"
             for column, name in (("applications", "applications"), ("pct_applications", "pct")):
                 exact = f"coalesce(sum({column}) FILTER (WHERE year = {year} AND NOT includes_earlier_years), 0)"
@@ -163,13 +163,25 @@ def _sum(group: pd.DataFrame, column: str) -> float:
     return float(group[column].sum())
 
 
+def window_years(group: pd.DataFrame, prefix: str = "applications") -> list[int]:
+    """The growth-window years of analysed_firms' yearly columns (`applications_2020` …: made
+    for stats.growth_window of the cut-off), oldest first."""
+    head = f"{prefix}_"
+    return sorted(
+        int(c[len(head) :])
+        for c in group.columns
+        if c[len(head) :].isdigit() and c.startswith(head)
+    )
+
+
 def _growth(group: pd.DataFrame, prefix: str) -> float:
-    """CAGR of a group's yearly flow over CAGR_YEARS; NaN when a firm's year is unknown (a
-    carry-in row covers it) or the start is zero."""
+    """CAGR of a group's yearly flow from the first to the last year of the growth window; NaN
+    when a firm's year is unknown (a carry-in row covers it) or the start is zero."""
     n = len(group)
-    if not n:
+    years = window_years(group, prefix)
+    if not n or len(years) < 2:
         return np.nan
-    ends = {year: group[f"{prefix}_{year}"].sum(min_count=n) for year in CAGR_YEARS}
+    ends = {year: group[f"{prefix}_{year}"].sum(min_count=n) for year in (years[0], years[-1])}
     if any(pd.isna(value) for value in ends.values()):
         return np.nan
     return stats.cagr({year: float(value) for year, value in ends.items()}, on_zero="nan")

@@ -135,6 +135,27 @@ def _cagr(start_value, end_value, start_year, end_year, start_name, end_name, fu
     return (end_value / start_value) ** (1 / (int(end_year) - int(start_year))) - 1
 
 
+# Years of a growth rate: the last complete years before the cut-off year (the cut-off year
+# itself is partial), as the report's 2020–2022 CAGRs for a 2023-07-31 cut-off.
+GROWTH_WINDOW_YEARS = 3
+
+
+def growth_window(cutoff: str | int, years: int = GROWTH_WINDOW_YEARS) -> tuple[int, ...]:
+    """The years a growth rate of data cut off at `cutoff` spans: the `years` last complete
+    calendar years before the cut-off year, oldest first.
+
+    `cutoff` is a date written YYYY-MM-DD or a year: 2023-07-31 -> (2020, 2021, 2022),
+    2024-07-31 -> (2021, 2022, 2023); a CAGR over them has years − 1 annual steps. ValueError for
+    anything else, or fewer than two years (no rate)."""
+    text = str(cutoff)
+    if isinstance(cutoff, bool) or not (text[:4].isdigit() and len(text) in (4, 10)):
+        raise ValueError(f"growth_window: cutoff {cutoff!r} is not a year or a YYYY-MM-DD date")
+    if int(years) < 2:
+        raise ValueError(f"growth_window: years must be at least 2, got {years!r}")
+    end = int(text[:4]) - 1
+    return tuple(range(end - int(years) + 1, end + 1))
+
+
 def cagr_between(start_value, end_value, start_year: int, end_year: int) -> float:
     """Compound annual growth rate from `start_value` in `start_year` to `end_value` in `end_year`.
 

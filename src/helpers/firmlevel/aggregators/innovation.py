@@ -75,10 +75,14 @@ def overseas_market_reach(data) -> pd.DataFrame:
 
 @aggregates("pct_growth", needs=("patents", "listings"))
 def pct_growth(data) -> pd.DataFrame:
+    # The column keeps the published name; the years are the cut-off's growth window.
+    years = stats.growth_window(data.cutoff)
     rows = [
         {
             "population": population,
             "pct_cagr_2020_2022_stated": stated(data.group_metrics(group)["pct_cagr_2020_2022"]),
+            "start_year": years[0],
+            "end_year": years[-1],
         }
         for population, group in populations(data).items()
     ]

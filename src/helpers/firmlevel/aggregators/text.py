@@ -12,17 +12,25 @@ from helpers.firmlevel.aggregators.registry import aggregates
 
 
 def _recompute_items(
-    data, name: str, values: dict[str, float], not_given: tuple[str, ...] = ()
+    data,
+    name: str,
+    values: dict[str, float],
+    not_given: tuple[str, ...] = (),
+    years: dict[str, tuple[int, int]] | None = None,
 ) -> pd.DataFrame:
     """The published text-figure table with the items in `values` recomputed (firm-level
     provenance; rounded as printed by shape.finish); the other items stay as published, except
     `not_given`: items whose input is absent from the firm data have no row (a published
-    figure of another population would otherwise pass for this data's)."""
+    figure of another population would otherwise pass for this data's). `years` gives a
+    recomputed item's (start_year, end_year) when the table has those columns."""
     frame = data.published(name).astype(object)
     frame = frame[~frame["item"].isin(not_given)]
     recomputed = frame["item"].isin([k for k, v in values.items() if pd.notna(v)])
     for row in frame.index[recomputed]:
-        frame.loc[row, "value"] = float(values[frame.loc[row, "item"]])
+        item = frame.loc[row, "item"]
+        frame.loc[row, "value"] = float(values[item])
+        if years and item in years and "start_year" in frame.columns:
+            frame.loc[row, ["start_year", "end_year"]] = list(years[item])
     for column in ("source_doc", "source_id", "inferred", "note"):
         frame.loc[recomputed, column] = pd.NA
     return frame
@@ -63,6 +71,10 @@ def text_figures(data) -> pd.DataFrame:
     national = data.national
     batch1 = firms[firms["batch_no"] == 1]
     n = len(firms)
+    # The items keep their published names (…_2022, …_2020_2022); their years are the
+    # cut-off's growth window, in the rows' start_year / end_year.
+    window = stats.growth_window(data.cutoff)
+    last_year = window[-1]
     values = {
         "little_giants_announced": float(data.count("SELECT count(*) FROM firms")),
         "analysed_firms": float(n),
@@ -70,7 +82,9 @@ def text_figures(data) -> pd.DataFrame:
         "listed_share": _share(firms["listed"].sum(), n),
         "firms_with_overseas_markets": float((firms["overseas_markets"] > 0).sum()),
         "key_fields_share": _share(firms["key_field"].sum(), n),
-        "patent_applications_2022": firms["applications_2022"].sum(min_count=n) if n else np.nan,
+        "patent_applications_2022": firms[f"applications_{last_year}"].sum(min_count=n)
+        if n
+        else np.nan,
         "pct_share_of_applications": national["pct_share"],
         "patent_applications_cagr_2020_2022": national["applications_cagr_2020_2022"],
         "batch1_citations_multiple": stats.multiple(
@@ -81,4 +95,8 @@ def text_figures(data) -> pd.DataFrame:
         if len(batch1)
         else np.nan,
     }
-    return _recompute_items(data, "text_figures", values)
+    years = {
+        "patent_applications_2022": (last_year, last_year),
+        "patent_applications_cagr_2020_2022": (window[0], last_year),
+    }
+    return _recompute_items(data, "text_figures", values, years=years)
