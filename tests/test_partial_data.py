@@ -220,7 +220,9 @@ def test_the_placeholder_in_english_names_several_inputs(tmp_path):
         "02_innovation", data_dir=str(folder), output_dir=str(tmp_path / "out"), language="en"
     )
     with mock.patch("IPython.display.display"):
-        sentence = ch.missing("figure", "fig2_9", "ch02.fig_2_9", tables=["pct_growth"])
+        sentence = ch.missing(
+            "figure", "fig2_9", "ch02.fig_2_9", tables=["pct_growth"], start=2020, end=2022
+        )
     assert sentence == (
         "This data has no patent records (patents.csv or patent_records.csv) and listing records "
         "(listings.csv); the chart is omitted."
