@@ -57,6 +57,31 @@ def test_a_growth_window_of_no_cut_off_or_one_year_is_refused(cutoff, years):
         stats.growth_window(cutoff, years=years)
 
 
+def test_firm_growth_rates_span_the_window_of_their_yearly_columns():
+    from helpers.firmlevel import derive
+
+    # Two firms, 2021–2023 columns (a 2024 cut-off): applications 40 + 60 = 100 in 2021 and
+    # 50 + 71 = 121 in 2023: (121 / 100) ** (1 / 2) − 1 = 10%; PCT 1 + 3 = 4 → 9 + 0 = 9: 50%.
+    group = pd.DataFrame(
+        {
+            "applications_2021": [40.0, 60.0],
+            "applications_2022": [45.0, 65.0],
+            "applications_2023": [50.0, 71.0],
+            "pct_2021": [1.0, 3.0],
+            "pct_2022": [2.0, 2.0],
+            "pct_2023": [9.0, 0.0],
+            "pct_through_2023": [12.0, 5.0],  # a stock, not a window year
+        }
+    )
+    assert derive.window_years(group) == [2021, 2022, 2023]
+    assert derive.window_years(group, "pct") == [2021, 2022, 2023]
+    assert derive._growth(group, "applications") == pytest.approx(0.1)
+    assert derive._growth(group, "pct") == pytest.approx(0.5)
+    # a firm whose year a carry-in row covers: unknown, no rate
+    covered = group.assign(applications_2021=[40.0, float("nan")])
+    assert pd.isna(derive._growth(covered, "applications"))
+
+
 def test_the_later_cut_off_keeps_month_and_day():
     assert later_cutoff("2023-07-31") == "2024-07-31"
     assert later_cutoff("2023-07-31", 2) == "2025-07-31"
