@@ -272,7 +272,7 @@ def test_previous_statistics_cached_and_a_failing_chapter_left_out(tmp_path, mon
 
     runs = []
 
-    def execute(notebook, executed, parameters):
+    def execute(notebook, executed, parameters, kernel=None):
         runs.append(notebook.stem)
         assert parameters["cutoff"] == "2022-07-31" and "previous_dir" not in parameters
         if notebook.stem == "02_innovation":

@@ -309,12 +309,12 @@ def test_messy_xlsx_errors_name_the_sheet_row(tmp_path):
     folder = tmp_path / "xlsxbad"
     folder.mkdir()
     rows = [*ROWS]
-    rows[2] = rows[2].replace(",第二批,", ",第二十批,")  # batch 20: above the schema's maximum
+    rows[2] = rows[2].replace(",第二批,", ",0,")  # batch 0: below the schema's minimum
     messy_xlsx(folder / "firms.xlsx", rows=rows)
     problems = problems_of(folder)
     (problem,) = [p for p in problems if p.column == "批次 (batch_no)"]
-    assert (problem.row, problem.value) == (7, 20)  # the third firm: sheet row 7
-    assert "must be at most" in problem.message
+    assert (problem.row, problem.value) == (7, 0)  # the third firm: sheet row 7
+    assert "must be at least" in problem.message
 
 
 # ------------------------------------------------------------------ a patent-database export

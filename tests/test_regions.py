@@ -97,7 +97,8 @@ def run_profile(tmp_path, region, data_dir="data/published", language="zh"):
         progress_bar=False,
         kernel_name="python3",
     )
-    [path] = (tmp_path / "statistics").glob("profile_*.csv")
+    # statistics/profile_<slug>.csv; .downloads.csv and .placeholders.csv beside it are lists
+    [path] = [p for p in (tmp_path / "statistics").glob("profile_*.csv") if p.suffixes == [".csv"]]
     return pd.read_csv(path, dtype={"value": str}).set_index("key")
 
 

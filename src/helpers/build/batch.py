@@ -252,7 +252,7 @@ def digest_files(files: list[Path], parameters: dict) -> str:
 
 
 def chapter_documents(edition, stems: list[str]) -> list[Document]:
-    from helpers.build.fingerprint import input_files
+    from helpers.build.fingerprint import chapter_files
 
     documents = []
     parameters = edition.parameters()
@@ -267,7 +267,7 @@ def chapter_documents(edition, stems: list[str]) -> list[Document]:
                 pdf=edition.staging / "pdf" / f"{stem}.pdf",
                 executed=edition.staging.parent / "executed" / f"{stem}.ipynb",
                 fingerprint=digest_files(
-                    input_files(notebook, edition.checked["data_path"]), parameters
+                    chapter_files(notebook, edition.checked["data_path"], parameters), parameters
                 ),
                 language=edition.checked["language"],
                 marker=edition.marker(stem),

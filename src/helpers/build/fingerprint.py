@@ -55,15 +55,19 @@ def data_files(data_dir: Path) -> list[Path]:
     return sorted(set(files))
 
 
-def fingerprint(notebook: Path, data_dir: Path, parameters: dict) -> str:
-    """SHA-256 over a chapter's inputs' paths and contents and the build parameters (with
-    PREVIOUS, `previous_dir`: the previous edition's data files too)."""
+def chapter_files(notebook: Path, data_dir: Path, parameters: dict) -> list[Path]:
+    """input_files, and with PREVIOUS (`previous_dir`) the previous edition's data files too."""
     files = input_files(notebook, data_dir)
     if parameters.get("previous_dir"):
         from helpers.paths import resolve
 
         files = sorted({*files, *_files_under(resolve(parameters["previous_dir"]))})
-    return digest_files(files, parameters)
+    return files
+
+
+def fingerprint(notebook: Path, data_dir: Path, parameters: dict) -> str:
+    """SHA-256 over a chapter's inputs' paths and contents and the build parameters."""
+    return digest_files(chapter_files(notebook, data_dir, parameters), parameters)
 
 
 def digest_files(files: list[Path], parameters: dict) -> str:

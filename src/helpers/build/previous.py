@@ -44,6 +44,7 @@ def ensure_previous_statistics(checked: dict, staging: Path, chapters: list[str]
     chapter by chapter when their inputs changed."""
     if not checked.get("previous_path"):
         return None
+    from helpers.build import steps
     from helpers.build.batch import WarmKernel
     from helpers.build.fingerprint import fingerprint
     from helpers.build.publish import merge_statistics
@@ -53,7 +54,7 @@ def ensure_previous_statistics(checked: dict, staging: Path, chapters: list[str]
     output = folder / "reports"
     parameters = chapter_parameters(checked, output)
     failed = []
-    kernel = None  # one kernel for every chapter that has work (helpers.build.batch)
+    kernel = WarmKernel()  # one kernel for every chapter that has work, started on the first
     for chapter in chapters:
         notebook = notebook_path(chapter)
         marker = folder / "done" / f"{chapter}.sha256"
@@ -64,8 +65,8 @@ def ensure_previous_statistics(checked: dict, staging: Path, chapters: list[str]
         marker.unlink(missing_ok=True)
         statistics.unlink(missing_ok=True)
         try:
-            kernel = kernel or WarmKernel(notebook.parent)
-            kernel.execute(notebook, folder / "executed" / f"{chapter}.ipynb", parameters)
+            executed = folder / "executed" / f"{chapter}.ipynb"
+            steps.execute_notebook(notebook, executed, parameters, kernel=kernel)
         except Exception as error:
             if type(error).__name__ != "PapermillExecutionError":
                 raise
@@ -74,8 +75,7 @@ def ensure_previous_statistics(checked: dict, staging: Path, chapters: list[str]
             failed.append(f"{chapter} ({error.ename}: {first_line})")
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(current)
-    if kernel is not None:
-        kernel.shutdown()
+    kernel.shutdown()
     if failed:
         print(
             f"previous edition ({display_path(checked['previous_path'])}): no previous values "
