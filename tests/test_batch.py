@@ -126,7 +126,7 @@ def test_a_failure_stops_the_batch_and_names_the_notebook(tmp_path, capsys):
     from helpers.build.editions import Edition
 
     edition = Edition(Args)
-    (document,) = batch.chapter_documents(edition, ["05_context"])
+    (document,) = batch.chapter_documents(edition, [REPO / "notebooks" / "05_context.ipynb"])
     import dataclasses
 
     failing = dataclasses.replace(

@@ -19,8 +19,6 @@ already running finish; it names the notebook, cell and error (steps.NotebookFai
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import os
 import re
 import shutil
@@ -29,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.paths import NOTEBOOKS_DIR, display_path
+from helpers.paths import NOTEBOOKS_DIR
 
 # Run silently (no history, no execution count) in the kernel before each notebook.
 RESET_CODE = """\
@@ -233,31 +231,14 @@ def jobs_from_make(makeflags: str | None = None) -> int:
     return 1
 
 
-@functools.cache
-def _file_digest(path: Path, size: int, mtime_ns: int) -> bytes:
-    return hashlib.sha256(path.read_bytes()).digest()
-
-
-def digest_files(files: list[Path], parameters: dict) -> str:
-    """helpers.build.fingerprint.digest_files with each file hashed once per process (a run
-    fingerprints up to a hundred documents over the same helpers and data)."""
-    digest = hashlib.sha256()
-    for key in sorted(parameters):
-        digest.update(f"{key}={parameters[key]}\n".encode())
-    for path in files:
-        stat = path.stat()
-        digest.update(display_path(path).encode() + b"\0")
-        digest.update(_file_digest(path, stat.st_size, stat.st_mtime_ns))
-    return digest.hexdigest()
-
-
-def chapter_documents(edition, stems: list[str]) -> list[Document]:
-    from helpers.build.fingerprint import chapter_files
+def chapter_documents(edition, notebooks: list[Path]) -> list[Document]:
+    """The chapters' documents (a notebook outside notebooks/ follows the same rules)."""
+    from helpers.build.fingerprint import fingerprint
 
     documents = []
     parameters = edition.parameters()
-    for stem in stems:
-        notebook = NOTEBOOKS_DIR / f"{stem}.ipynb"
+    for notebook in notebooks:
+        stem = notebook.stem
         documents.append(
             Document(
                 name=stem,
@@ -266,9 +247,7 @@ def chapter_documents(edition, stems: list[str]) -> list[Document]:
                 html=edition.staging / "html" / f"{stem}.html",
                 pdf=edition.staging / "pdf" / f"{stem}.pdf",
                 executed=edition.staging.parent / "executed" / f"{stem}.ipynb",
-                fingerprint=digest_files(
-                    chapter_files(notebook, edition.checked["data_path"], parameters), parameters
-                ),
+                fingerprint=fingerprint(notebook, edition.checked["data_path"], parameters),
                 language=edition.checked["language"],
                 marker=edition.marker(stem),
                 build=edition.build,
@@ -280,6 +259,7 @@ def chapter_documents(edition, stems: list[str]) -> list[Document]:
 
 
 def profile_documents(edition, slugs: list[str], regions: dict[str, str]) -> list[Document]:
+    from helpers.build.fingerprint import digest_files
     from helpers.build.profiles import NOTEBOOK, PROFILES, input_files
 
     files = input_files(edition.checked["data_path"])
@@ -326,8 +306,9 @@ def selected_chapters(only: str) -> list[str]:
 def run(documents: list[Document], jobs: int) -> None:
     """Build the documents that have work, `jobs` at a time; raise BatchFailed after the
     running ones finish if any failed."""
-    stale = [d for d in documents if not d.up_to_date()]
-    fresh = [d for d in documents if d not in stale]
+    current = [d.up_to_date() for d in documents]
+    stale = [d for d, done in zip(documents, current, strict=True) if not done]
+    fresh = [d for d, done in zip(documents, current, strict=True) if done]
     if len(documents) <= 10:
         for document in fresh:
             print(document.up_to_date_line(), flush=True)
@@ -397,7 +378,7 @@ def build_documents(args) -> None:
     edition = Edition(args)  # a bad parameter stops here, before any heavy import
     chapters = selected_chapters(args.chapters)
     with edition_lock(edition.build, edition.id, shared=True):
-        documents = chapter_documents(edition, chapters)
+        documents = chapter_documents(edition, [NOTEBOOKS_DIR / f"{c}.ipynb" for c in chapters])
         if args.regions.strip() not in ("", "none"):
             regions = region_list(edition)
             documents += profile_documents(edition, selected(regions, args.regions), regions)

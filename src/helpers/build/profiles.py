@@ -49,17 +49,6 @@ def regions_file(edition) -> Path:
     return edition.staging.parent / "profile_regions.json"
 
 
-def cached_regions(edition) -> dict[str, str]:
-    """The regions `list` found for this edition (saved so that each of the 47 profile steps
-    does not load the data again to learn its region's name), or found now."""
-    import json
-
-    path = regions_file(edition)
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))["regions"]
-    return profile_regions(edition.checked["data_dir"], edition.checked["cutoff"])
-
-
 def selected(regions: dict[str, str], only: str) -> list[str]:
     """The slugs `REGIONS` asks for: all, none, or a list of slugs or names (江苏, Jiangsu,
     jiangsu); a name that is not among the regions is an error naming the valid slugs."""
@@ -103,7 +92,7 @@ def build_profile(args) -> None:
     from helpers.build.editions import Edition, edition_lock
 
     edition = Edition(args)  # validates DATA_DIR, LANGUAGE, CUTOFF first
-    regions = cached_regions(edition)
+    regions = region_list(edition)
     if args.region not in regions:
         sys.exit(f"profiles: no profile '{args.region}'; known: {', '.join(regions)}")
     with edition_lock(edition.build, edition.id, shared=True):
@@ -160,7 +149,7 @@ def write_index(args) -> Path:
     if target.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == state:
         print(f"up to date: {display_path(target)}")
         return target
-    regions = cached_regions(edition)
+    regions = region_list(edition)
 
     def t(key, **values):
         return html.escape(label(f"ch03.index.{key}", language, **values))

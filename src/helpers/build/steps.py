@@ -19,14 +19,12 @@ never touched. reports/index.html lists every edition published so far."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 import time
 from pathlib import Path
 
 from helpers.build.batch import BatchFailed
 from helpers.build.editions import Edition, edition_lock
-from helpers.build.fingerprint import fingerprint
 from helpers.build.publish import index, publish
 from helpers.parameters import DEFAULTS, ParameterError, validate
 from helpers.paths import display_path, resolve
@@ -105,16 +103,7 @@ def build_chapter(args) -> None:
 
     notebook = resolve(args.notebook)
     with edition_lock(edition.build, edition.id, shared=True):
-        (document,) = batch.chapter_documents(edition, [notebook.stem])
-        if document.notebook != notebook:  # a notebook outside notebooks/: same rules
-            document = dataclasses.replace(
-                document,
-                notebook=notebook,
-                fingerprint=fingerprint(
-                    notebook, edition.checked["data_path"], edition.parameters()
-                ),
-            )
-        batch.run([document], jobs=1)
+        batch.run(batch.chapter_documents(edition, [notebook]), jobs=1)
 
 
 def build_documents(args) -> None:
