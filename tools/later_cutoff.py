@@ -14,10 +14,9 @@ of the same value, its 2022 vs 2023 PCT holdings become 2023 vs 2024. The firms 
 from __future__ import annotations
 
 import argparse
-import shutil
 from pathlib import Path
 
-import pandas as pd
+from tools.variants import write_with_one_file_changed
 
 YEARS = 1  # years every patent row moves
 
@@ -31,18 +30,15 @@ def write_variant(source: Path, target: Path, years: int = YEARS) -> Path:
     """Copy `source` to `target` with every patent row `years` later; returns `target`. Every
     file but patents.csv (and the sample's README.md, which describes the original) is copied
     byte for byte."""
-    source, target = Path(source), Path(target)
+    source = Path(source)
     if not (source / "patents.csv").is_file():
         raise ValueError(f"{source / 'patents.csv'}: no such file (a later cut-off moves its rows)")
-    target.mkdir(parents=True, exist_ok=True)
-    for path in source.iterdir():
-        if path.is_file() and path.name not in {"patents.csv", "README.md"}:
-            shutil.copyfile(path, target / path.name)
-    # As text: every other cell keeps its exact spelling.
-    patents = pd.read_csv(source / "patents.csv", dtype=str, keep_default_na=False)
-    patents["year"] = (patents["year"].astype(int) + years).astype(str)
-    patents.to_csv(target / "patents.csv", index=False, lineterminator="\n")
-    return target
+
+    def later(patents):
+        patents["year"] = (patents["year"].astype(int) + years).astype(str)
+        return patents
+
+    return write_with_one_file_changed(source, target, "patents.csv", later)
 
 
 def main(argv: list[str] | None = None) -> None:

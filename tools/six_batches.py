@@ -13,10 +13,9 @@ the cut-off year, and a later cut-off needs next year's patent rows too."""
 from __future__ import annotations
 
 import argparse
-import shutil
 from pathlib import Path
 
-import pandas as pd
+from tools.variants import write_with_one_file_changed
 
 MOVED = 1000  # firms of batch 5 that become batch 6
 FROM_BATCH, NEW_BATCH = 5, 6
@@ -25,24 +24,21 @@ FROM_BATCH, NEW_BATCH = 5, 6
 def write_variant(source: Path, target: Path, moved: int = MOVED) -> Path:
     """Copy `source` to `target` with the last `moved` firms of batch 5 relabelled batch 6;
     returns `target`. Every file but firms.csv is copied byte for byte."""
-    source, target = Path(source), Path(target)
-    target.mkdir(parents=True, exist_ok=True)
-    for path in source.iterdir():
-        if path.is_file() and path.name not in {"firms.csv", "README.md"}:
-            shutil.copyfile(path, target / path.name)
-    # As text: every other cell keeps its exact spelling (0.070 stays 0.070).
-    firms = pd.read_csv(source / "firms.csv", dtype=str, keep_default_na=False)
-    candidates = firms.index[firms["batch_no"] == str(FROM_BATCH)]
-    if len(candidates) < moved:
-        raise ValueError(
-            f"{source / 'firms.csv'}: {len(candidates)} firms of batch {FROM_BATCH}, "
-            f"fewer than the {moved} to move to batch {NEW_BATCH}"
-        )
-    chosen = candidates[len(candidates) - moved :]
-    firms.loc[chosen, "batch_no"] = str(NEW_BATCH)
-    firms.loc[chosen, "review_status"] = "announced"
-    firms.to_csv(target / "firms.csv", index=False, lineterminator="\n")
-    return target
+    source = Path(source)
+
+    def sixth_batch(firms):
+        candidates = firms.index[firms["batch_no"] == str(FROM_BATCH)]
+        if len(candidates) < moved:
+            raise ValueError(
+                f"{source / 'firms.csv'}: {len(candidates)} firms of batch {FROM_BATCH}, "
+                f"fewer than the {moved} to move to batch {NEW_BATCH}"
+            )
+        chosen = candidates[len(candidates) - moved :]
+        firms.loc[chosen, "batch_no"] = str(NEW_BATCH)
+        firms.loc[chosen, "review_status"] = "announced"
+        return firms
+
+    return write_with_one_file_changed(source, target, "firms.csv", sixth_batch)
 
 
 def main(argv: list[str] | None = None) -> None:

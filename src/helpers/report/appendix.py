@@ -183,6 +183,25 @@ def shown_values(ch, stated: float, recomputed: float, unit, decimals=None) -> t
     )
 
 
+def shown_checks(
+    ch, sources: list[str], table: pd.DataFrame, values, source_column="appendix.columns.source"
+) -> pd.DataFrame:
+    """The reconciliation table as readers see it (the appendix's and each chapter's): source,
+    item, published, recomputed and difference as shown_values gives them, and the verdict."""
+    return pd.DataFrame(
+        {
+            ch.t(source_column): sources,
+            ch.t("appendix.columns.item"): table["item"].to_list(),
+            ch.t("appendix.columns.stated"): [v[0] for v in values],
+            ch.t("appendix.columns.recomputed"): [v[1] for v in values],
+            ch.t("appendix.columns.difference"): [v[2] for v in values],
+            ch.t("appendix.columns.status"): [
+                ch.t(f"appendix.verdict.{s}") for s in table["status"]
+            ],
+        }
+    )
+
+
 def _document_title(ch, document: str) -> str:
     if document == FIRM_LEVEL:
         return ch.t("appendix.firm_level_heading")
@@ -271,20 +290,7 @@ def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
         values = [
             shown_values(ch, r.stated, r.recomputed, r.unit, r.decimals) for r in part.itertuples()
         ]
-        shown = pd.DataFrame(
-            {
-                ch.t("appendix.columns.source"): [
-                    _short_source(s, document) for s in part["source"]
-                ],
-                ch.t("appendix.columns.item"): part["item"].to_list(),
-                ch.t("appendix.columns.stated"): [v[0] for v in values],
-                ch.t("appendix.columns.recomputed"): [v[1] for v in values],
-                ch.t("appendix.columns.difference"): [v[2] for v in values],
-                ch.t("appendix.columns.status"): [
-                    ch.t(f"appendix.verdict.{s}") for s in part["status"]
-                ],
-            }
-        )
+        shown = shown_checks(ch, [_short_source(s, document) for s in part["source"]], part, values)
         display(
             HTML(
                 render_table(

@@ -243,12 +243,9 @@ class Chapter:
         return value
 
     def _write_statistics(self):
-        path = self.output / "statistics" / f"{self.notebook}.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=STATISTICS_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(self.statistics.values())
+        _write_rows(
+            self.output / "statistics" / f"{self.notebook}.csv", STATISTICS_COLUMNS, self.statistics
+        )
 
     # Show ---------------------------------------------------------------------------------
     def _show(self, kind: str, **values) -> None:
@@ -307,12 +304,7 @@ class Chapter:
             "title": title,
             "lacking": ";".join(lacking),
         }
-        path = self._placeholders_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=PLACEHOLDER_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(self.placeholders.values())
+        _write_rows(self._placeholders_path, PLACEHOLDER_COLUMNS, self.placeholders)
         return sentence
 
     @property
@@ -491,11 +483,7 @@ class Chapter:
             "files": ";".join(files),
         }
         path = self.output / "statistics" / f"{self.notebook}{DOWNLOADS_SUFFIX}"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=DOWNLOAD_COLUMNS, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(self.downloads.values())
+        _write_rows(path, DOWNLOAD_COLUMNS, self.downloads)
 
     def reconciliation(self, items: pd.DataFrame | None = None, name: str = "reconciliation"):
         """Recomputed-vs-published checks: a summary, a sentence per mismatch, then the table
@@ -542,17 +530,10 @@ class Chapter:
             name,
         )
         self.list_table(name, "", self.t("common.reconciliation_title"))
-        shown = pd.DataFrame(
-            {
-                self.t("columns.source"): table["source"].to_list(),
-                self.t("appendix.columns.item"): table["item"].to_list(),
-                self.t("appendix.columns.stated"): [v[0] for v in values],
-                self.t("appendix.columns.recomputed"): [v[1] for v in values],
-                self.t("appendix.columns.difference"): [v[2] for v in values],
-                self.t("appendix.columns.status"): [
-                    self.t(f"appendix.verdict.{s}") for s in table["status"]
-                ],
-            }
+        from helpers.report.appendix import shown_checks
+
+        shown = shown_checks(
+            self, table["source"].to_list(), table, values, source_column="columns.source"
         )
         css = "data-table reconciliation-table"
         display(HTML(render_table(shown, css_class=css, row_classes=table["status"].tolist())))
@@ -577,6 +558,16 @@ class Chapter:
     def text(self, key: str, **values):
         """Show a paragraph of reading from the labels file."""
         self._show("reading", text=self.t(key, **values))
+
+
+def _write_rows(path: Path, columns: list[str], rows: dict) -> None:
+    """A chapter's list (statistics, placeholders, downloads) as CSV, rewritten whole: a cell
+    run again replaces its rows."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows.values())
 
 
 def _true(value) -> bool:
