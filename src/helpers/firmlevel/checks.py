@@ -179,7 +179,10 @@ def _value(text: str, rule: dict, words: dict, trimmed: bool) -> str:
         return _typed(blank(text), rule, words)
     slow = _typed(blank(trim_text(text)), rule, words)
     fast = _fast(text, rule, words)
-    return slow if fast is None else f"CASE WHEN {fast[0]} THEN {fast[1]} ELSE {slow} END"
+    # An empty cell (most cells of the optional attributes) is NULL without the general path.
+    if fast is None:
+        return f"CASE WHEN {text} IS NULL THEN NULL ELSE {slow} END"
+    return f"CASE WHEN {text} IS NULL THEN NULL WHEN {fast[0]} THEN {fast[1]} ELSE {slow} END"
 
 
 def _state(text: str, typed: str, kind: str, trimmed: bool, rule: dict) -> str:
