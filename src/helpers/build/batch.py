@@ -22,7 +22,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -345,18 +347,26 @@ def run(documents: list[Document], jobs: int) -> None:
         ) as pool:
             queue = list(stale)
             running = set()
+            # Ctrl-C only sets a flag: a KeyboardInterrupt raised inside `wait` can land in the
+            # middle of a lock's release and surface as "RuntimeError: release unlocked lock".
+            interrupted = threading.Event()
+            previous = signal.signal(signal.SIGINT, lambda *_: interrupted.set())
             try:
                 while queue or running:
                     while queue and len(running) < workers and not failures:
                         running.add(pool.submit(render, queue.pop(0)))
                     if not running:
                         break
-                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    done, running = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+                    if interrupted.is_set():
+                        raise KeyboardInterrupt
                     for future in done:
                         report(future.result())
             except KeyboardInterrupt:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
+            finally:
+                signal.signal(signal.SIGINT, previous)
     took = time.perf_counter() - started
     if len(stale) > 1:
         print(f"documents: {len(built)} built in {took:.1f} s with {workers} kernel(s)", flush=True)
