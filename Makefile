@@ -144,9 +144,10 @@ list-chapters:
 sample-data: $(VENV_STAMP)
 	$(PY) -m tools.sample_data data/sample
 
-## test: run the test suite (unit tests, data checks, the end-to-end build test)
+## test: run the test suite (unit tests, data checks, the end-to-end build test) in two workers
+TEST_WORKERS ?= 2
 test: $(VENV_STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## lint: check code and notebooks with ruff (format check included)
 lint: $(VENV_STAMP)

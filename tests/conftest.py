@@ -5,7 +5,11 @@ The editions the build tests read (published and sample, Chinese and English) an
 independent build of the Chinese edition (for the byte-identical check) are built together on
 the first request, by one `make -j2` whose jobs are the five `make report`s: they share two job
 slots, so one edition's serial steps (data check, profile list, publish) overlap another's
-chapters instead of leaving a core idle."""
+chapters instead of leaving a core idle.
+
+`make test` runs two pytest workers (pytest-xdist, `--dist loadgroup`): the tests of one module
+run in one worker (their module and session fixtures are made once), and every test that reads
+the shared editions runs in the same worker, so the editions are built once per session."""
 
 import subprocess
 from pathlib import Path
@@ -18,6 +22,14 @@ REGIONS = {"zh": "beijing", "en": "beijing tibet"}
 STANDARD = [
     (data_dir, language) for data_dir in ("data/published", "data/sample") for language in REGIONS
 ]
+
+
+def pytest_collection_modifyitems(items):
+    """One xdist group per module, and one for every test that reads the shared editions."""
+    for item in items:
+        shared = "editions" in getattr(item, "fixturenames", ())
+        group = "editions" if shared else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 def report_args(build: Path, reports: Path, data_dir: str = "data/published", **extra) -> list:
