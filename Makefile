@@ -147,7 +147,7 @@ sample-data: $(VENV_STAMP)
 ## test: run the test suite (unit tests, data checks, the end-to-end build test) in two workers
 TEST_WORKERS ?= 2
 test: $(VENV_STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 ## lint: check code and notebooks with ruff (format check included)
 lint: $(VENV_STAMP)

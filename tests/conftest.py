@@ -7,10 +7,11 @@ the first request, by one `make -j2` whose jobs are the five `make report`s: the
 slots, so one edition's serial steps (data check, profile list, publish) overlap another's
 chapters instead of leaving a core idle.
 
-`make test` runs two pytest workers (pytest-xdist, `--dist loadgroup`): the tests of one module
-run in one worker (their module and session fixtures are made once), and every test that reads
-the shared editions runs in the same worker, so the editions are built once per session."""
+`make test` runs two pytest workers (pytest-xdist; see pytest_xdist_make_scheduler): the tests
+of one module run in one worker, and every module that reads the shared editions in the same
+one, so the editions are built once per session."""
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -24,12 +25,29 @@ STANDARD = [
 ]
 
 
-def pytest_collection_modifyitems(items):
-    """One xdist group per module, and one for every test that reads the shared editions."""
-    for item in items:
-        shared = "editions" in getattr(item, "fixturenames", ())
-        group = "editions" if shared else item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+def _reads_shared_editions(module: Path) -> bool:
+    """Whether a test module takes the `editions` fixture (in a test's or fixture's arguments,
+    or by request.getfixturevalue)."""
+    text = module.read_text(encoding="utf-8")
+    taken = r"^def \w+\([^)]*\beditions\b|getfixturevalue\(\"editions\"\)"
+    return re.search(taken, text, flags=re.MULTILINE) is not None
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Two workers (`make test`): whole modules go to a worker (their module and session fixtures
+    are made once), and every module that reads the shared editions goes to the same one, so the
+    editions are built once. Grouped here, by module path, because pytest 9 ignores the test-id
+    suffix by which xdist's own `loadgroup` groups tests."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    shared = {m.name for m in Path(__file__).parent.glob("test_*.py") if _reads_shared_editions(m)}
+
+    class ModulesAndEditions(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "editions" if Path(module).name in shared else module
+
+    return ModulesAndEditions(config, log)
 
 
 def report_args(build: Path, reports: Path, data_dir: str = "data/published", **extra) -> list:

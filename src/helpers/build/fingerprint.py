@@ -5,12 +5,12 @@ file's time changed. Kept free of heavy imports: it runs once per chapter on eve
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from pathlib import Path
 
 import yaml
 
+from helpers.data.digest import file_sha256
 from helpers.paths import DATA_DIR, PUBLISHED_DIR, REFERENCE_DIR, REPO_ROOT, display_path
 from helpers.pipeline import ALL, HELPERS_DIR, PIPELINE_FILE, declared_tables
 
@@ -71,12 +71,6 @@ def fingerprint(notebook: Path, data_dir: Path, parameters: dict) -> str:
     return digest_files(chapter_files(notebook, data_dir, parameters), parameters)
 
 
-@functools.cache
-def _file_digest(path: Path, size: int, mtime_ns: int) -> bytes:
-    # Keyed on size and time too: a file edited while the process runs is hashed again.
-    return hashlib.sha256(path.read_bytes()).digest()
-
-
 def digest_files(files: list[Path], parameters: dict) -> str:
     """SHA-256 over the parameters and the files' paths and contents; each file is read once
     per process (the documents step fingerprints up to a hundred documents over the same
@@ -85,7 +79,6 @@ def digest_files(files: list[Path], parameters: dict) -> str:
     for key in sorted(parameters):
         digest.update(f"{key}={parameters[key]}\n".encode())
     for path in files:
-        stat = path.stat()
         digest.update(display_path(path).encode() + b"\0")
-        digest.update(_file_digest(path, stat.st_size, stat.st_mtime_ns))
+        digest.update(file_sha256(path))
     return digest.hexdigest()

@@ -20,6 +20,7 @@ import pandas as pd
 
 from helpers.data import catalog
 from helpers.data.catalog import TableSpec
+from helpers.data.digest import file_sha256
 from helpers.firmlevel import derive, shape
 from helpers.firmlevel.aggregators import AGGREGATORS
 from helpers.firmlevel.read import CUTOFF, FirmLevelInput
@@ -43,7 +44,7 @@ def files_digest(files: list[Path], root: Path | None = None) -> str:
     for path in map(Path, files):
         name = path.relative_to(root).as_posix() if root else display_path(path)
         digest.update(name.encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(file_sha256(path))
     return digest.hexdigest()
 
 
