@@ -159,10 +159,6 @@ def board_counts(firms: pd.DataFrame) -> dict[str, int]:
     return counts
 
 
-def _sum(group: pd.DataFrame, column: str) -> float:
-    return float(group[column].sum())
-
-
 def window_years(group: pd.DataFrame, prefix: str = "applications") -> list[int]:
     """The growth-window years of analysed_firms' yearly columns (`applications_2020` …: made
     for stats.growth_window of the cut-off), oldest first."""
@@ -174,44 +170,99 @@ def window_years(group: pd.DataFrame, prefix: str = "applications") -> list[int]
     )
 
 
-def _growth(group: pd.DataFrame, prefix: str) -> float:
+# The per-firm figures group_metrics adds up (the employees only where given).
+SUMMED = (*FLOWS, "valid_invention_patents", "overseas_markets", "listed")
+GROWTH = ("applications", "pct")
+
+
+def _window_ends(frame: pd.DataFrame) -> dict[str, list[str]]:
+    """prefix -> the yearly columns of the first and last year of the growth window."""
+    ends = {}
+    for prefix in GROWTH:
+        years = window_years(frame, prefix)
+        ends[prefix] = [f"{prefix}_{y}" for y in (years[0], years[-1])] if len(years) >= 2 else []
+    return ends
+
+
+def group_totals(firms: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
+    """What group_metrics divides, one row per group of `column` (in order of first
+    appearance; one row, index None, for all `firms` when column is None): firms, the sum of
+    each SUMMED figure, employees (sum and firms that give it) and each growth-window end (NaN
+    when a firm's year is unknown). One groupby, not one selection of firms per group."""
+    ends = [c for pair in _window_ends(firms).values() for c in pair]
+    key = firms[column] if column else pd.Series(0, index=firms.index)
+    grouped = firms.groupby(key.to_numpy(), sort=False, dropna=True)
+    totals = grouped[list(SUMMED)].sum().astype(float)
+    totals["firms"] = grouped.size()
+    totals["employees_sum"] = grouped["employees"].sum().astype(float)
+    totals["employees_given"] = grouped["employees"].count()
+    for end in ends:
+        known = grouped[end].count() == totals["firms"]
+        totals[end] = grouped[end].sum().where(known, np.nan)
+    if column is None:
+        totals.index = [None] * len(totals)
+    return totals
+
+
+def _growth(totals: dict, ends: list[str]) -> float:
     """CAGR of a group's yearly flow from the first to the last year of the growth window; NaN
     when a firm's year is unknown (a carry-in row covers it) or the start is zero."""
-    n = len(group)
-    years = window_years(group, prefix)
-    if not n or len(years) < 2:
+    if not totals["firms"] or not ends:
         return np.nan
-    ends = {year: group[f"{prefix}_{year}"].sum(min_count=n) for year in (years[0], years[-1])}
-    if any(pd.isna(value) for value in ends.values()):
+    first, last = (totals[end] for end in ends)
+    if pd.isna(first) or pd.isna(last):
         return np.nan
-    return stats.cagr({year: float(value) for year, value in ends.items()}, on_zero="nan")
+    years = [int(end.rsplit("_", 1)[1]) for end in ends]
+    return stats.cagr(dict(zip(years, (float(first), float(last)), strict=True)), on_zero="nan")
 
 
-def group_metrics(group: pd.DataFrame) -> dict[str, float]:
-    """Per-firm means and ratios of a group of analysed firms (see the module docstring)."""
-    n = len(group)
-    applications = _sum(group, "applications")
-    inventions = _sum(group, "invention_applications")
-    employees = group["employees"].dropna()
+def metrics_from_totals(totals: dict, ends: dict[str, list[str]]) -> dict[str, float]:
+    """Per-firm means and ratios of a group from its group_totals row (see the module
+    docstring)."""
+    n = int(totals["firms"])
 
     def per_firm(column: str) -> float:
-        return float(stats.per_firm(_sum(group, column), n, on_zero="nan"))
+        return float(stats.per_firm(float(totals[column]), n, on_zero="nan"))
 
+    applications = float(totals["applications"])
+    inventions = float(totals["invention_applications"])
     return {
         "firms": n,
         "patent_applications_per_firm": per_firm("applications"),
         "valid_invention_patents_per_firm": per_firm("valid_invention_patents"),
         "invention_share": stats.invention_share(inventions, applications, on_zero="nan"),
-        "grant_rate": stats.grant_rate(_sum(group, "invention_grants"), inventions, on_zero="nan"),
+        "grant_rate": stats.grant_rate(
+            float(totals["invention_grants"]), inventions, on_zero="nan"
+        ),
         "pct_per_firm": per_firm("pct_applications"),
-        "pct_share": stats.pct_share(_sum(group, "pct_applications"), applications, on_zero="nan"),
+        "pct_share": stats.pct_share(
+            float(totals["pct_applications"]), applications, on_zero="nan"
+        ),
         "citations_per_firm": per_firm("citations_received"),
         "licences_per_firm": per_firm("licences_out"),
         "overseas_markets_per_firm": per_firm("overseas_markets"),
-        "applications_cagr_2020_2022": _growth(group, "applications"),
-        "pct_cagr_2020_2022": _growth(group, "pct"),
+        "applications_cagr_2020_2022": _growth(totals, ends["applications"]),
+        "pct_cagr_2020_2022": _growth(totals, ends["pct"]),
         "employees_per_firm": float(
-            stats.per_firm(float(employees.sum()), len(employees), on_zero="nan")
+            stats.per_firm(
+                float(totals["employees_sum"]), int(totals["employees_given"]), on_zero="nan"
+            )
         ),
-        "listed_firms": int(group["listed"].sum()),
+        "listed_firms": int(totals["listed"]),
     }
+
+
+def group_metrics_by(firms: pd.DataFrame, column: str) -> dict:
+    """group_metrics of every group of `column` that has firms: value -> metrics."""
+    ends = _window_ends(firms)
+    totals = group_totals(firms, column)
+    return {value: metrics_from_totals(row, ends) for value, row in totals.iterrows()}
+
+
+def group_metrics(group: pd.DataFrame) -> dict[str, float]:
+    """Per-firm means and ratios of a group of analysed firms (see the module docstring)."""
+    ends = _window_ends(group)
+    if not len(group):
+        empty = dict.fromkeys([*SUMMED, "employees_sum", "employees_given"], 0.0)
+        return metrics_from_totals({**empty, "firms": 0}, ends)
+    return metrics_from_totals(group_totals(group).iloc[0], ends)

@@ -78,6 +78,7 @@ class FirmLevelData(FirmLevelInput):
         self.city_min_firms = int(city_min_firms)
         self.published_dir = Path(published_dir)
         self._positions: dict[str, dict] = {}  # column -> value -> positions in analysed
+        self._metrics: dict[str, dict] = {}  # column -> value -> group_metrics
 
     group_metrics = staticmethod(derive.group_metrics)
 
@@ -95,6 +96,13 @@ class FirmLevelData(FirmLevelInput):
             self._positions[column] = groups.indices
         positions = self._positions[column].get(value)
         return self.analysed.iloc[positions if positions is not None else []]
+
+    def metrics_by(self, column: str) -> dict:
+        """group_metrics of every group of `column` (batch_no, province, city, cluster) that
+        has analysed firms, value -> metrics; computed once per column."""
+        if column not in self._metrics:
+            self._metrics[column] = derive.group_metrics_by(self.analysed, column)
+        return self._metrics[column]
 
     @functools.cached_property
     def national(self) -> dict[str, float]:

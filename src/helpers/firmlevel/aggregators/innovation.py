@@ -10,7 +10,7 @@ from helpers.firmlevel.aggregators.registry import (
     LITTLE_GIANTS,
     aggregates,
     allowed,
-    by_batch,
+    metrics_by_batch,
     populations,
     with_published,
 )
@@ -92,8 +92,7 @@ def pct_growth(data) -> pd.DataFrame:
 def _per_batch(data, columns: list[str], population: str | None = None) -> pd.DataFrame:
     """One row per batch (and 全部) with the group metrics `columns`."""
     rows = []
-    for batch, group in by_batch(data):
-        values = data.group_metrics(group)
+    for batch, values in metrics_by_batch(data):
         head = {"population": population} if population else {}
         rows.append({**head, "batch": batch, **{c: values[c] for c in columns}})
     return pd.DataFrame(rows)

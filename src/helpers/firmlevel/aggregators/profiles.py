@@ -13,7 +13,7 @@ from helpers.data import reference
 from helpers.data.batches import batch_name
 from helpers.firmlevel.aggregators.regions import METRIC_UNITS
 from helpers.firmlevel.aggregators.registry import aggregates, allowed, batch_numbers
-from helpers.firmlevel.derive import board_counts, board_reference
+from helpers.firmlevel.derive import board_reference
 
 LEVELS = {"province": "province", "city": "city"}
 EXTRA_UNITS = {
@@ -23,18 +23,15 @@ EXTRA_UNITS = {
 }
 
 
-def region_groups(data):
-    """(level, region, analysed firms) for every province, then every city, that has firms;
-    provinces in reference order, cities by firm count (largest first, then by name)."""
+def regions(data) -> list[tuple[str, str]]:
+    """(level, region) for every province, then every city, that has firms; provinces in
+    reference order, cities by firm count (largest first, then by name)."""
     firms = data.analysed
-    for province in reference.values("provinces", "province"):
-        group = data.group("province", province)
-        if len(group):
-            yield "province", province, group
+    provinces = set(firms["province"].dropna())
+    found = [("province", p) for p in reference.values("provinces", "province") if p in provinces]
     counts = firms["city"].dropna().value_counts()
     cities = sorted(counts.index, key=lambda c: (-int(counts[c]), c))
-    for city in cities:
-        yield "city", city, data.group("city", city)
+    return found + [("city", city) for city in cities]
 
 
 @aggregates("region_metrics", needs=("patents", "listings", "firms.overseas_markets"))
@@ -43,8 +40,8 @@ def region_metrics(data) -> pd.DataFrame:
     units = {**METRIC_UNITS, **EXTRA_UNITS}
     national = data.national
     rows = []
-    for level, region, group in region_groups(data):
-        values = data.group_metrics(group)
+    for level, region in regions(data):
+        values = data.metrics_by(level)[region]
         rows += [
             {
                 "level": level,
@@ -67,33 +64,52 @@ def region_breakdowns(data) -> pd.DataFrame:
     batches = {no: batch_name(no) for no in batch_numbers(data)}
     fields = reference.values("industry_fields", "field")
     boards = board_reference()["board"].tolist()
+    firms = data.analysed
+    listed = firms.loc[firms["boards"].map(len) > 0, ["province", "city", "boards"]]
+    listed = listed.explode("boards")  # a firm listed on two boards counts on each
+    counts = {}  # level -> (region, category) -> firms, one groupby per level and dimension
+    for level in ("province", "city"):
+        counts[level] = {"batch": firms.groupby([level, "batch_no"]).size().to_dict()}
+        if data.has("firms.industry_field"):
+            by_field = firms.groupby([level, "industry_field"])
+            counts[level]["industry_field"] = by_field.size().to_dict()
+            counts[level]["applications"] = by_field["applications"].sum().to_dict()
+        if data.has("listings"):
+            counts[level]["board"] = listed.groupby([level, "boards"]).size().to_dict()
     rows = []
-    for level, region, group in region_groups(data):
+    for level, region in regions(data):
         base = {"level": level, "region": region}
-        by_batch = group["batch_no"].value_counts()
+        found = counts[level]
         rows += [
-            {**base, "dimension": "batch", "category": name, "firms": int(by_batch.get(no, 0))}
+            {
+                **base,
+                "dimension": "batch",
+                "category": name,
+                "firms": found["batch"].get((region, no), 0),
+            }
             for no, name in batches.items()
         ]
         if data.has("firms.industry_field"):
-            counts = group["industry_field"].value_counts()
-            patents = group.groupby("industry_field")["applications"].sum()
             rows += [
                 {
                     **base,
                     "dimension": "industry_field",
                     "category": field,
-                    "firms": int(counts.get(field, 0)),
-                    "patent_applications": int(patents.get(field, 0))
+                    "firms": found["industry_field"].get((region, field), 0),
+                    "patent_applications": int(found["applications"].get((region, field), 0))
                     if data.has("patents")
                     else pd.NA,
                 }
                 for field in fields
             ]
         if data.has("listings"):
-            listed = board_counts(group)
             rows += [
-                {**base, "dimension": "board", "category": b, "firms": int(listed.get(b, 0))}
+                {
+                    **base,
+                    "dimension": "board",
+                    "category": b,
+                    "firms": found["board"].get((region, b), 0),
+                }
                 for b in boards
             ]
     columns = ["level", "region", "dimension", "category", "firms", "patent_applications"]

@@ -77,8 +77,9 @@ def _metrics_by_group(data, table: str, column: str, groups: list[str]) -> pd.Da
     national = data.national
     metrics = allowed(data, table, "metric")
     rows = []
-    for name, group in _groups(data, column, groups):
-        values = data.group_metrics(group)
+    by_group = data.metrics_by(column)
+    for name in (g for g in groups if g in by_group):
+        values = by_group[name]
         rows += [
             {
                 column: name,

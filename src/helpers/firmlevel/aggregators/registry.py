@@ -71,10 +71,11 @@ def batch_numbers(data: FirmLevelData) -> list[int]:
     return list(range(1, int(latest) + 1)) if latest is not None else []
 
 
-def by_batch(data: FirmLevelData) -> list[tuple[str, pd.DataFrame]]:
-    """(batch name, analysed firms) per batch with firms, then all batches (全部)."""
-    groups = [(batch_name(b), data.group("batch_no", b)) for b in batch_numbers(data)]
-    return [(name, group) for name, group in groups if len(group)] + [(ALL_BATCHES, data.analysed)]
+def metrics_by_batch(data: FirmLevelData) -> list[tuple[str, dict]]:
+    """(batch name, group metrics) per batch with firms, then all batches (全部)."""
+    by_number = data.metrics_by("batch_no")
+    batches = [(batch_name(b), by_number[b]) for b in batch_numbers(data) if b in by_number]
+    return [*batches, (ALL_BATCHES, data.national)]
 
 
 def with_published(mine: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
