@@ -44,8 +44,7 @@ def test_the_makefile_reads_the_chapter_list_from_pipeline_yml():
     assert result.stdout.split() == pipeline.chapters()
 
 
-def test_make_help_is_instant_and_needs_no_venv():
-    start = time.perf_counter()
+def test_make_help_needs_no_venv():
     result = subprocess.run(
         ["make", "--no-print-directory", "help", "VENV=/nonexistent"],
         cwd=REPO,
@@ -53,7 +52,6 @@ def test_make_help_is_instant_and_needs_no_venv():
         text=True,
         check=True,
     )
-    assert time.perf_counter() - start < 2
     assert "report:" in result.stdout and "tables:" in result.stdout
 
 
