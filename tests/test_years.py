@@ -57,29 +57,82 @@ def test_a_growth_window_of_no_cut_off_or_one_year_is_refused(cutoff, years):
         stats.growth_window(cutoff, years=years)
 
 
+def _analysed(**columns) -> pd.DataFrame:
+    """Analysed firms as derive.analysed_firms gives them: zeros where a test sets nothing."""
+    from helpers.firmlevel import derive
+
+    n = len(next(iter(columns.values())))
+    frame = pd.DataFrame({c: [0] * n for c in derive.SUMMED})
+    frame["listed"] = False
+    frame["employees"] = pd.array([pd.NA] * n, dtype="Float64")
+    for name, values in columns.items():
+        frame[name] = values
+    return frame
+
+
 def test_firm_growth_rates_span_the_window_of_their_yearly_columns():
     from helpers.firmlevel import derive
 
     # Two firms, 2021–2023 columns (a 2024 cut-off): applications 40 + 60 = 100 in 2021 and
     # 50 + 71 = 121 in 2023: (121 / 100) ** (1 / 2) − 1 = 10%; PCT 1 + 3 = 4 → 9 + 0 = 9: 50%.
-    group = pd.DataFrame(
-        {
-            "applications_2021": [40.0, 60.0],
-            "applications_2022": [45.0, 65.0],
-            "applications_2023": [50.0, 71.0],
-            "pct_2021": [1.0, 3.0],
-            "pct_2022": [2.0, 2.0],
-            "pct_2023": [9.0, 0.0],
-            "pct_through_2023": [12.0, 5.0],  # a stock, not a window year
-        }
+    group = _analysed(
+        applications_2021=[40.0, 60.0],
+        applications_2022=[45.0, 65.0],
+        applications_2023=[50.0, 71.0],
+        pct_2021=[1.0, 3.0],
+        pct_2022=[2.0, 2.0],
+        pct_2023=[9.0, 0.0],
+        pct_through_2023=[12.0, 5.0],  # a stock, not a window year
     )
     assert derive.window_years(group) == [2021, 2022, 2023]
     assert derive.window_years(group, "pct") == [2021, 2022, 2023]
-    assert derive._growth(group, "applications") == pytest.approx(0.1)
-    assert derive._growth(group, "pct") == pytest.approx(0.5)
+    metrics = derive.group_metrics(group)
+    assert metrics["applications_cagr_2020_2022"] == pytest.approx(0.1)
+    assert metrics["pct_cagr_2020_2022"] == pytest.approx(0.5)
     # a firm whose year a carry-in row covers: unknown, no rate
     covered = group.assign(applications_2021=[40.0, float("nan")])
-    assert pd.isna(derive._growth(covered, "applications"))
+    assert pd.isna(derive.group_metrics(covered)["applications_cagr_2020_2022"])
+
+
+def test_group_metrics_by_a_column_equal_each_groups_own_metrics():
+    from helpers.firmlevel import derive
+
+    # Province A: firms 1 and 2; B: firm 3; firm 4 has no province (in no group).
+    firms = _analysed(
+        province=["A", "A", "B", None],
+        applications=[10, 30, 5, 100],
+        invention_applications=[4, 6, 5, 50],
+        invention_grants=[2, 1, 0, 0],
+        pct_applications=[1, 1, 0, 0],
+        overseas_markets=pd.array([2, pd.NA, 4, 0], dtype="Int64"),
+        listed=[True, False, True, False],
+        employees=pd.array([50.0, pd.NA, 20.0, 10.0], dtype="Float64"),
+        applications_2020=[8.0, 8.0, 1.0, 0.0],
+        applications_2022=[9.0, 16.0, float("nan"), 0.0],
+        pct_2020=[0.0, 0.0, 0.0, 0.0],
+        pct_2022=[1.0, 0.0, 0.0, 0.0],
+    )
+    by_province = derive.group_metrics_by(firms, "province")
+    assert sorted(by_province) == ["A", "B"]
+    a = by_province["A"]
+    assert a["firms"] == 2
+    assert a["patent_applications_per_firm"] == 20.0  # (10 + 30) / 2
+    assert a["invention_share"] == pytest.approx(0.25)  # (4 + 6) / 40
+    assert a["grant_rate"] == pytest.approx(0.3)  # (2 + 1) / 10
+    assert a["pct_share"] == pytest.approx(0.05)  # 2 / 40
+    assert a["overseas_markets_per_firm"] == 1.0  # 2 / 2 firms (no value counts as none)
+    assert a["employees_per_firm"] == 50.0  # the one firm that gives it
+    assert a["listed_firms"] == 1
+    assert a["applications_cagr_2020_2022"] == pytest.approx(0.25)  # 16 → 25 over two years
+    assert pd.isna(a["pct_cagr_2020_2022"])  # a zero start
+    assert pd.isna(by_province["B"]["applications_cagr_2020_2022"])  # a year not known
+    for province, metrics in by_province.items():
+        own = derive.group_metrics(firms[firms["province"] == province])
+        assert metrics.keys() == own.keys()
+        for key, value in own.items():
+            assert metrics[key] == pytest.approx(value, nan_ok=True), (province, key)
+    empty = derive.group_metrics(firms.iloc[:0])
+    assert empty["firms"] == 0 and pd.isna(empty["patent_applications_per_firm"])
 
 
 def test_the_later_cut_off_keeps_month_and_day():
