@@ -88,7 +88,7 @@ def test_table_escapes_every_cell_and_header_and_marks_rows():
     table = render_table(frame, row_classes=["mismatch", ""])
     assert table.startswith('<table class="data-table">\n<thead>\n<tr>\n<th>企业 &lt;b&gt;</th>\n')
     assert f"<td>{ESCAPED}</td>" in table and ATTACK not in table
-    assert "<td>A &amp; B</td>" in table
+    assert '<td class="short-label">A &amp; B</td>' in table
     assert "<td>–</td>" in table  # a missing cell
     assert '<tr class="mismatch">\n<td>' in table
     assert table.count("<tr>") == 2  # the header row and the unmarked row
@@ -96,6 +96,28 @@ def test_table_escapes_every_cell_and_header_and_marks_rows():
     assert render_table(frame, css_class="wide").startswith('<table class="wide">')
     with pytest.raises(ValueError, match="row_classes"):
         render_table(frame, row_classes=["x"])
+
+
+def test_short_row_labels_are_marked_to_stay_on_one_line():
+    labels = [
+        "Batch 4",
+        "第四批",
+        "Inner Mongolia",
+        "Biomedicine & devices",
+        "专精特新中小企业上市",
+    ]
+    frame = pd.DataFrame({"Batch": labels, "Firms": ["4,357", "3,671", "1", "2", "3"]})
+    table = render_table(frame)
+    assert '<td class="short-label">Batch 4</td>' in table
+    assert '<td class="short-label">第四批</td>' in table
+    assert '<td class="short-label">Inner Mongolia</td>' in table  # 14 wide
+    assert "<td>Biomedicine &amp; devices</td>" in table  # 21 wide: may wrap
+    assert "<td>专精特新中小企业上市</td>" in table  # 10 Chinese characters: 20 wide
+    assert '<td class="short-label">4,357</td>' not in table  # only the first column
+    css = CSS_PATH.read_text(encoding="utf-8")
+    assert "table.data-table td.short-label { white-space: nowrap; }" in css
+    # the reconciliation's fixed column widths wrap their labels as they are
+    assert "short-label" not in render_table(frame, short_labels=False)
 
 
 @pytest.mark.parametrize(

@@ -297,6 +297,7 @@ def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
                     shown,
                     css_class="data-table reconciliation-table",
                     row_classes=part["status"].tolist(),
+                    short_labels=False,  # fixed column widths (report.css)
                 )
             )
         )

@@ -536,7 +536,10 @@ class Chapter:
             self, table["source"].to_list(), table, values, source_column="columns.source"
         )
         css = "data-table reconciliation-table"
-        display(HTML(render_table(shown, css_class=css, row_classes=table["status"].tolist())))
+        statuses = table["status"].tolist()
+        # fixed column widths (report.css): every source cell wraps, whatever its length
+        markup = render_table(shown, css_class=css, row_classes=statuses, short_labels=False)
+        display(HTML(markup))
         self._show("figure_source", number="", source=source)
         return table
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,10 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 CSS_PATH = TEMPLATES_DIR / "report.css"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 NAV_LINKS = (("previous", "prev"), ("contents", None), ("next", "next"))  # shown in this order
+# A table's row label up to this wide (half-width characters; a Chinese one counts two, about
+# 8 em at the tables' 9pt) is kept on one line (`td.short-label` in report.css): "Batch 4", 第四批.
+# Longer labels wrap, so a table with many columns still fits the A4 page.
+SHORT_LABEL_WIDTH = 16
 FRAGMENTS = (
     "figure_title",
     "figure_source",
@@ -85,20 +90,22 @@ def render_table(
     *,
     css_class: str = "data-table",
     row_classes: list[str] | None = None,
+    short_labels: bool = True,
 ) -> str:
     """A table of already formatted strings (e.g. Chapter.display_frame), every header and cell
-    escaped; `row_classes` gives each body row a class ('' for none), e.g. 'mismatch'."""
+    escaped; `row_classes` gives each body row a class ('' for none), e.g. 'mismatch'. With
+    `short_labels`, a row label (the first cell) at most SHORT_LABEL_WIDTH wide is marked
+    `short-label`; a table of fixed column widths (the reconciliation's) passes False."""
     if row_classes is not None and len(row_classes) != len(frame_display):
         raise ValueError(
             f"row_classes has {len(row_classes)} entries for {len(frame_display)} rows"
         )
     classes = row_classes if row_classes is not None else [""] * len(frame_display)
-    rows = [
-        {"css_class": css, "cells": [_cell(value) for value in values]}
-        for css, values in zip(
-            classes, frame_display.itertuples(index=False, name=None), strict=True
-        )
-    ]
+    rows = []
+    for css, values in zip(classes, frame_display.itertuples(index=False, name=None), strict=True):
+        cells = [_cell(value) for value in values]
+        short = short_labels and bool(cells) and text_width(cells[0]) <= SHORT_LABEL_WIDTH
+        rows.append({"css_class": css, "cells": cells, "short_label": short})
     return (
         environment()
         .get_template("table.html.j2")
@@ -108,6 +115,11 @@ def render_table(
             rows=rows,
         )
     )
+
+
+def text_width(text: str) -> int:
+    """How wide `text` prints, in half-width characters: a Chinese (wide) character counts two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _cell(value) -> str:
