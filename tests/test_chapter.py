@@ -87,7 +87,29 @@ def test_source_line_of_the_synthetic_sample_says_so_and_names_the_folder(tmp_pa
     assert "智慧芽" not in line
     fingerprint = chapter.documents["firm-level"]["fingerprint"]
     assert len(fingerprint) == 12 and fingerprint in line
-    assert chapter.source_ref(batches) == f"企业级数据 data/sample（指纹{fingerprint}）"
+    assert chapter.source_ref(batches) == f"企业级数据（data/sample，示例数据，指纹{fingerprint}）"
+
+
+@pytest.mark.parametrize(
+    ("language", "synthetic", "expected"),
+    [
+        ("zh", True, "企业级数据（data/sample，示例数据，指纹d9ce2aa5d5dc）"),
+        ("en", True, "firm-level data (data/sample, synthetic sample, fingerprint d9ce2aa5d5dc)"),
+        ("zh", False, "企业级数据（exports/2024，指纹d9ce2aa5d5dc）"),
+        ("en", False, "firm-level data (exports/2024, fingerprint d9ce2aa5d5dc)"),
+    ],
+)
+def test_a_firm_level_source_cell_names_its_folder_once(language, synthetic, expected):
+    """The reconciliation's source cell (and statistics.csv's source) of firm-level rows: the
+    folder in brackets with the sample's note and the fingerprint, no word said twice."""
+    from helpers.report.sources import FIRM_LEVEL, Sources
+
+    folder = "data/sample" if synthetic else "exports/2024"
+    document = {"folder": folder, "fingerprint": "d9ce2aa5d5dc", "synthetic": synthetic}
+    rows = pd.DataFrame({"source_doc": [FIRM_LEVEL] * 2, "source_id": ["", ""]})
+    sources = Sources({FIRM_LEVEL: document}, language, load=lambda name: rows)
+    assert sources.ref(rows) == expected
+    assert sources.ref(rows, "any table") == expected  # cited twice, named once
 
 
 def test_a_table_the_pipeline_does_not_declare_is_refused(chapter):

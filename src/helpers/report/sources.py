@@ -14,6 +14,8 @@ from helpers.report import words
 from helpers.report.labels import label, translate
 
 FIRM_LEVEL = "firm-level"
+# The synthetic sample's words for each firm-level source text: a reader is told it is invented.
+SYNTHETIC_KEYS = {"firm_level_source": "synthetic_source", "firm_level_ref": "synthetic_ref"}
 
 
 OUTLINE_NUMBER = re.compile(r"[一二三四五六七八九十]+（[一二三四五六七八九十]+）\d+")
@@ -66,8 +68,8 @@ class Sources:
 
     def _firm_level(self, key: str) -> str:
         document = self.documents.get(FIRM_LEVEL, {})
-        if key == "firm_level_source" and document.get("synthetic"):
-            key = "synthetic_source"
+        if document.get("synthetic"):
+            key = SYNTHETIC_KEYS[key]
         return label(
             f"common.{key}",
             self.language,
@@ -97,7 +99,8 @@ class Sources:
         return text + (separator + note if note else "")
 
     def ref(self, *items) -> str:
-        """The short source of a recorded number or a check ('001 图表1.4')."""
+        """The short source of a recorded number or a check ('001 图表1.4'; firm-level rows:
+        '企业级数据（data/sample，示例数据，指纹…）')."""
         refs = [
             self._firm_level("firm_level_ref") if doc == FIRM_LEVEL else f"{doc} {self._ids(ids)}"
             for doc, ids in self._cited(*items).items()
