@@ -197,13 +197,39 @@ def test_edition_index_of_the_synthetic_sample_in_english_says_so_without_chines
         stage(tmp_path, title="1. Cultivation"),
         language="en",
         synthetic=True,
-        data_label="aggregated firm-level data (data/sample)",
+        data_label="firm-level data (data/sample, synthetic sample)",
     )
     assert '<html lang="en">' in text and "English edition" in text
     assert "Synthetic sample" in text and "31 July 2023" in text
+    # the data label says it is the sample; the page does not add it again
+    assert "<dd>firm-level data (data/sample, synthetic sample)</dd>" in text
     # Chinese only where the fake staged pages and download list have it (data, not words)
     given = {"二", "科创力", "图", "批次", "分布", "表", "名单"}
     assert set(re.findall(r"[\u4e00-\u9fff]+", visible_text(text))) <= given
+
+
+@pytest.mark.parametrize(
+    ("kind", "synthetic", "language", "expected"),
+    [
+        ("firm-level", True, "zh", "企业级数据（data/sample，示例数据）"),
+        ("firm-level", True, "en", "firm-level data (data/sample, synthetic sample)"),
+        ("firm-level", False, "zh", "企业级数据（data/sample）"),
+        ("firm-level", False, "en", "firm-level data (data/sample)"),
+        (
+            "published",
+            False,
+            "en",
+            "charts and text figures of the published reports (data/sample)",
+        ),
+    ],
+)
+def test_the_data_source_names_the_folder_once(kind, synthetic, language, expected):
+    """The cover's and the edition index's data source (helpers.build.book.data_label)."""
+    from helpers.build.book import data_label
+    from helpers.paths import REPO_ROOT
+
+    checked = {"kind": kind, "synthetic": synthetic, "data_path": REPO_ROOT / "data" / "sample"}
+    assert data_label(checked, language) == expected
 
 
 def test_edition_index_is_byte_reproducible(tmp_path):

@@ -87,9 +87,14 @@ def _marked(marker: Path) -> tuple[str, str] | None:
 
 
 def data_label(checked: dict, language: str) -> str:
+    """The data source as the cover and the edition's index name it: '企业级数据（data/sample，
+    示例数据）', the folder and, for the synthetic sample, its note in one bracket."""
     from helpers.report.labels import label
 
-    kind = "source_published" if checked["kind"] == "published" else "source_firm_level"
+    if checked["kind"] == "published":
+        kind = "source_published"
+    else:
+        kind = "source_synthetic" if checked["synthetic"] else "source_firm_level"
     return label(f"book.cover.{kind}", language, folder=display_path(checked["data_path"]))
 
 
