@@ -91,25 +91,49 @@ def test_source_line_of_the_synthetic_sample_says_so_and_names_the_folder(tmp_pa
 
 
 @pytest.mark.parametrize(
-    ("language", "synthetic", "expected"),
+    ("language", "synthetic", "check", "recorded"),
     [
-        ("zh", True, "企业级数据（data/sample，示例数据，指纹d9ce2aa5d5dc）"),
-        ("en", True, "firm-level data (data/sample, synthetic sample, fingerprint d9ce2aa5d5dc)"),
-        ("zh", False, "企业级数据（exports/2024，指纹d9ce2aa5d5dc）"),
-        ("en", False, "firm-level data (exports/2024, fingerprint d9ce2aa5d5dc)"),
+        (
+            "zh",
+            True,
+            "企业级数据（data/sample，示例数据）",
+            "企业级数据（data/sample，示例数据，指纹d9ce2aa5d5dc）",
+        ),
+        (
+            "en",
+            True,
+            "firm-level data (data/sample, synthetic sample)",
+            "firm-level data (data/sample, synthetic sample, fingerprint d9ce2aa5d5dc)",
+        ),
+        ("zh", False, "企业级数据（exports/2024）", "企业级数据（exports/2024，指纹d9ce2aa5d5dc）"),
+        (
+            "en",
+            False,
+            "firm-level data (exports/2024)",
+            "firm-level data (exports/2024, fingerprint d9ce2aa5d5dc)",
+        ),
     ],
 )
-def test_a_firm_level_source_cell_names_its_folder_once(language, synthetic, expected):
-    """The reconciliation's source cell (and statistics.csv's source) of firm-level rows: the
-    folder in brackets with the sample's note and the fingerprint, no word said twice."""
+def test_a_firm_level_source_names_its_folder_once(language, synthetic, check, recorded):
+    """The source of firm-level rows, no word said twice: in a reconciliation's source cell the
+    folder with the sample's note (the table's source line gives the fingerprint); for a
+    recorded number (statistics.csv) the fingerprint too."""
     from helpers.report.sources import FIRM_LEVEL, Sources
 
     folder = "data/sample" if synthetic else "exports/2024"
     document = {"folder": folder, "fingerprint": "d9ce2aa5d5dc", "synthetic": synthetic}
     rows = pd.DataFrame({"source_doc": [FIRM_LEVEL] * 2, "source_id": ["", ""]})
     sources = Sources({FIRM_LEVEL: document}, language, load=lambda name: rows)
-    assert sources.ref(rows) == expected
-    assert sources.ref(rows, "any table") == expected  # cited twice, named once
+    assert sources.ref(rows, fingerprint=False) == check
+    assert sources.ref(rows) == recorded
+    assert sources.ref(rows, "any table") == recorded  # cited twice, named once
+
+
+def test_a_check_of_the_synthetic_sample_names_the_folder_once_in_its_source_cell(tmp_path):
+    chapter = Chapter("01_cultivation", data_dir="data/sample", output_dir=str(tmp_path))
+    batches = chapter.table("cultivation_batches")
+    chapter.check(batches.iloc[0], "第一批 占比", 0.013, 0.0127, unit="share")
+    assert [c["source"] for c in chapter.checks.values()] == ["企业级数据（data/sample，示例数据）"]
 
 
 def test_a_table_the_pipeline_does_not_declare_is_refused(chapter):

@@ -215,9 +215,10 @@ class Chapter:
                     return [_true(v) for v in picked["inferred"]]
         return [False] * len(frame)
 
-    def source_ref(self, *items) -> str:
-        """The short source of a recorded number or a check (e.g. '001 图表1.4')."""
-        return self.sources.ref(*items)
+    def source_ref(self, *items, fingerprint: bool = True) -> str:
+        """The short source of a recorded number or a check (e.g. '001 图表1.4'; see
+        Sources.ref)."""
+        return self.sources.ref(*items, fingerprint=fingerprint)
 
     # Record -------------------------------------------------------------------------------
     def record(self, key: str, value, unit: str, label_key: str, source, **values):
@@ -343,7 +344,9 @@ class Chapter:
         `item` (text, or a Series of texts) and the values are scalars or aligned Series;
         `decimals` is the published precision where the stored value lost it (0.730 stored as
         0.73). Checking the same source and item again replaces it."""
-        source_text = self.source_ref(*(source if isinstance(source, tuple) else (source,)))
+        # Without the fingerprint: the table's source line below gives it once for every row.
+        sources = source if isinstance(source, tuple) else (source,)
+        source_text = self.source_ref(*sources, fingerprint=False)
         items = pd.DataFrame(
             {"item": item, "stated": stated, "recomputed": recomputed},
             index=None if isinstance(stated, pd.Series) else [0],

@@ -15,7 +15,11 @@ from helpers.report.labels import label, translate
 
 FIRM_LEVEL = "firm-level"
 # The synthetic sample's words for each firm-level source text: a reader is told it is invented.
-SYNTHETIC_KEYS = {"firm_level_source": "synthetic_source", "firm_level_ref": "synthetic_ref"}
+SYNTHETIC_KEYS = {
+    "firm_level_source": "synthetic_source",
+    "firm_level_ref": "synthetic_ref",
+    "firm_level_check": "synthetic_check",
+}
 
 
 OUTLINE_NUMBER = re.compile(r"[一二三四五六七八九十]+（[一二三四五六七八九十]+）\d+")
@@ -98,11 +102,13 @@ class Sources:
         text += label("common.recomputed_suffix", self.language)
         return text + (separator + note if note else "")
 
-    def ref(self, *items) -> str:
-        """The short source of a recorded number or a check ('001 图表1.4'; firm-level rows:
-        '企业级数据（data/sample，示例数据，指纹…）')."""
+    def ref(self, *items, fingerprint: bool = True) -> str:
+        """The short source of a recorded number or a check ('001 图表1.4'); firm-level rows
+        name the folder once, with the sample's note and, unless `fingerprint` is False, the
+        fingerprint: '企业级数据（data/sample，示例数据，指纹…）'."""
+        firm_level = "firm_level_ref" if fingerprint else "firm_level_check"
         refs = [
-            self._firm_level("firm_level_ref") if doc == FIRM_LEVEL else f"{doc} {self._ids(ids)}"
+            self._firm_level(firm_level) if doc == FIRM_LEVEL else f"{doc} {self._ids(ids)}"
             for doc, ids in self._cited(*items).items()
         ]
         return label("common.clause_separator", self.language).join(refs)
