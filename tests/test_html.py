@@ -227,6 +227,23 @@ def test_export_html_passes_page_options_through(tmp_path):
     assert 'href="../index.html"' in page
 
 
+@pytest.mark.parametrize(
+    ("language", "contents", "profiles"),
+    [("zh", "目录", "全部地区画像"), ("en", "Contents", "All regional profiles")],
+)
+def test_a_profile_page_links_the_edition_index_and_the_profiles_index(
+    tmp_path, language, contents, profiles
+):
+    """profiles/<slug>.html as the build exports it (helpers.build.steps.render_notebook)."""
+    executed = executed_notebook(tmp_path / "profile_beijing.ipynb")
+    page = export_html(executed, tmp_path / "profiles" / "beijing.html", language)
+    nav = page[page.index('<nav class="page-nav">') : page.index("</nav>")]
+    assert f'<a class="nav-contents" href="../index.html">{contents}</a>' in nav
+    assert f'<a class="nav-profiles" href="index.html">{profiles}</a>' in nav
+    assert nav.index("nav-contents") < nav.index("nav-profiles")
+    assert "nav-previous" not in nav and "nav-next" not in nav
+
+
 EXECUTED = sorted(REPO.glob("build/*/executed/01_cultivation.ipynb"))
 
 

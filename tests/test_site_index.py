@@ -1,6 +1,7 @@
 """The HTML edition as a small site: the chapters' download lists, the edition's own index page
-(helpers.build.site), the chapter pages' previous/contents/next links, the top-level index's
-link to each edition, and the chapters' reconciliation tables read like the appendix's."""
+(helpers.build.site), the chapter pages' previous/contents/next links, the profile pages' links
+back to the edition, the top-level index's link to each edition, and the chapters'
+reconciliation tables read like the appendix's."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from helpers.build.editions import render_index
 from helpers.build.site import downloads, render_edition_index
 from helpers.report.chapter import Chapter
-from helpers.report.html import chapter_nav, visible_text
+from helpers.report.html import chapter_nav, profile_nav, render_page, visible_text
 
 
 @pytest.fixture
@@ -253,6 +254,20 @@ def test_chapter_pages_link_previous_next_and_the_edition_index(tmp_path):
     assert nav["contents"] == ("../index.html", "Contents")
     assert chapter_nav(tmp_path / "profiles" / "beijing.html", "zh") is None
     assert chapter_nav(tmp_path / "html" / "report.html", "zh") is None
+
+
+def test_profile_pages_link_the_edition_index_and_the_profiles_index(tmp_path):
+    assert profile_nav(tmp_path / "profiles" / "beijing.html", "en") == {
+        "contents": ("../index.html", "Contents"),
+        "profiles": ("index.html", "All regional profiles"),
+    }
+    # the profiles' index (helpers.build.profiles.write_index) links back to the edition only
+    index = profile_nav(tmp_path / "profiles" / "index.html", "zh")
+    assert index == {"contents": ("../index.html", "目录")}
+    page = render_page(title="地区画像", body_html="<h1>x</h1>", language="zh", nav=index)
+    assert '<nav class="page-nav">\n<a class="nav-contents" href="../index.html">目录</a>' in page
+    assert profile_nav(tmp_path / "html" / "01_cultivation.html", "zh") is None
+    assert profile_nav(tmp_path / "profiles" / "beijing.pdf", "zh") is None
 
 
 def test_top_level_index_links_each_edition_index_it_has():

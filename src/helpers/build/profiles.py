@@ -134,7 +134,7 @@ def write_index(args) -> Path:
     """profiles/index.html: every built profile with firms, rank, share and one metric."""
     from helpers.build.editions import Edition
     from helpers.report.format import format_value
-    from helpers.report.html import render_page
+    from helpers.report.html import profile_nav, render_page
     from helpers.report.labels import label, translate
 
     edition = Edition(args)
@@ -180,8 +180,10 @@ def write_index(args) -> Path:
         f"<h1>{t('title')}</h1><p>{t('intro', count=len(rows), min_firms=CITY_MIN_FIRMS)}</p>"
         f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
-    page = render_page(body_html=body, language=language, title=label("ch03.index.title", language))
-    target = folder / "index.html"
+    title = label("ch03.index.title", language)
+    page = render_page(
+        body_html=body, language=language, title=title, nav=profile_nav(target, language)
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
     stamp.parent.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,11 @@ import pandas as pd
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 CSS_PATH = TEMPLATES_DIR / "report.css"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
-NAV_LINKS = (("previous", "prev"), ("contents", None), ("next", "next"))  # shown in this order
+# shown in this order; "profiles" is the profiles' index, from a region's profile
+NAV_LINKS = (("previous", "prev"), ("contents", None), ("profiles", None), ("next", "next"))
+# The edition's folder of region profiles (helpers.build.profiles.PROFILES; the report code
+# does not import the build's).
+PROFILES_FOLDER = "profiles"
 # A table's row label up to this wide (half-width characters; a Chinese one counts two, about
 # 8 em at the tables' 9pt) is kept on one line (`td.short-label` in report.css): "Batch 4", 第四批.
 # Longer labels wrap, so a table with many columns still fits the A4 page.
@@ -54,7 +58,7 @@ def render_page(
     *, title: str, body_html: str, language: str, edition_note: str = "", nav: dict | None = None
 ) -> str:
     """A standalone page: doctype, lang, escaped title, the stylesheet inlined, an optional
-    edition/data-source note, optional previous/contents/next links
+    edition/data-source note, optional previous/contents/profiles/next links
     (nav={"previous": (href, text) | None, "next": ..., "contents": ...}), then `body_html`."""
     from markupsafe import Markup
 
@@ -170,7 +174,7 @@ def export_html(executed: Path, target: Path, language: str, **page_kwargs) -> s
             else executed.stem
         )
     if "nav" not in page_kwargs:
-        page_kwargs["nav"] = chapter_nav(target, language)
+        page_kwargs["nav"] = chapter_nav(target, language) or profile_nav(target, language)
     page = render_page(body_html=body, language=language, **page_kwargs)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
@@ -197,6 +201,22 @@ def chapter_nav(target: Path, language: str) -> dict | None:
         "contents": ("../index.html", label("site.nav.contents", language)),
         "next": link("next", order[at + 1]) if at + 1 < len(order) else None,
     }
+
+
+def profile_nav(target: Path, language: str) -> dict | None:
+    """The links of a region's profile profiles/<slug>.html: the edition's index
+    (../index.html, the chapters' contents link) and the profiles' index (index.html beside it,
+    helpers.build.profiles.write_index); that index links the edition's index only. None for any
+    other page."""
+    from helpers.report.labels import label
+
+    target = Path(target)
+    if target.parent.name != PROFILES_FOLDER or target.suffix != ".html":
+        return None
+    nav = {"contents": ("../index.html", label("site.nav.contents", language))}
+    if target.name != "index.html":
+        nav["profiles"] = ("index.html", label("site.nav.profiles", language))
+    return nav
 
 
 def visible_text(page: str) -> str:
