@@ -354,3 +354,23 @@ def test_built_edition_indexes_say_what_they_are(built):
             assert "示例数据" not in text  # published tables: not the synthetic sample
     english = visible_text((built / "sample-en" / "index.html").read_text(encoding="utf-8"))
     assert CJK.findall(english) == []
+
+
+@pytest.mark.build
+def test_built_profiles_index_counts_the_profiles_it_lists(built):
+    """The profiles' index says how many profiles, provinces and cities it lists: the tests'
+    editions build Beijing (zh) and Beijing and Tibet (en), provinces both."""
+    zh = (built / "zh" / "profiles" / "index.html").read_text(encoding="utf-8")
+    assert "共1份画像（省份1个，企业数不少于150家的城市0个）" in zh
+    en = (built / "sample-en" / "profiles" / "index.html").read_text(encoding="utf-8")
+    assert "Profiles built: 2 (provinces: 2; cities with at least 150 firms: 0)." in en
+
+
+@pytest.mark.build
+def test_built_english_reconciliation_spreadsheet_names_units_in_english(built):
+    checks = pd.read_csv(built / "sample-en" / "tables" / "reconciliation.csv", dtype=str)
+    units = set(checks["unit"].dropna())
+    assert "CNY 100 m" in units or "firms" in units, units
+    assert not [u for u in units if re.search(r"[\u4e00-\u9fff]", u)], units
+    chinese = pd.read_csv(built / "zh" / "tables" / "reconciliation.csv", dtype=str)
+    assert {"亿元", "占比"} <= set(chinese["unit"].dropna())  # the same units in Chinese words

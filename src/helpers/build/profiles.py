@@ -133,6 +133,7 @@ def headline(staging: Path, slug: str) -> dict:
 def write_index(args) -> Path:
     """profiles/index.html: every built profile with firms, rank, share and one metric."""
     from helpers.build.editions import Edition
+    from helpers.data import reference
     from helpers.report.format import format_value
     from helpers.report.html import profile_nav, render_page
     from helpers.report.labels import label, translate
@@ -160,10 +161,12 @@ def write_index(args) -> Path:
             "–" if row is None else html.escape(format_value(float(row["value"]), unit, language))
         )
 
-    rows = []
+    provinces = set(reference.values("provinces", "province"))
+    rows, built_provinces = [], 0
     for slug, region in regions.items():
         if not (folder / f"{slug}.html").exists():
             continue
+        built_provinces += region in provinces
         numbers = headline(edition.staging, slug)
         rows.append(
             "<tr>"
@@ -173,11 +176,16 @@ def write_index(args) -> Path:
             f"<td>{shown(numbers, 'metrics.patent_applications_per_firm.ratio', '倍')}</td>"
             f'<td><a href="{slug}.pdf">{t("pdf")}</a></td></tr>'
         )
+    counts = {
+        "count": len(rows),
+        "provinces": built_provinces,
+        "cities": len(rows) - built_provinces,
+    }
     header = "".join(
         f"<th>{t(k)}</th>" for k in ("region", "firms", "rank", "share", "metric", "pdf")
     )
     body = (
-        f"<h1>{t('title')}</h1><p>{t('intro', count=len(rows), min_firms=CITY_MIN_FIRMS)}</p>"
+        f"<h1>{t('title')}</h1><p>{t('intro', **counts, min_firms=CITY_MIN_FIRMS)}</p>"
         f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
     title = label("ch03.index.title", language)

@@ -165,6 +165,17 @@ class Chapter:
         """A number as readers see it, by its unit (49.8%, 12,950, 1.60)."""
         return format_value(value, unit, self.language, **options)
 
+    def with_unit_words(self, table: pd.DataFrame) -> pd.DataFrame:
+        """The table with its unit keys (if it has a unit column) as this edition's words
+        ('亿元' -> 'CNY 100 m' in English), for the spreadsheets a reader opens; empty units
+        stay empty."""
+        if "unit" not in table:
+            return table
+        words = table["unit"].map(
+            lambda u: unit_label(u, self.language) if isinstance(u, str) and u else u
+        )
+        return table.assign(unit=words)
+
     def fmtu(self, value, unit: str, **options) -> str:
         """A number with its unit's words (12,950家 / 12,950 firms)."""
         return format_with_unit(value, unit, self.language, **options)
@@ -527,7 +538,7 @@ class Chapter:
             else ""
         )
         save_table_files(
-            table.assign(data_source=source),
+            self.with_unit_words(table).assign(data_source=source),
             self.output / "tables",
             f"{self.notebook}_{name}",
             name,
