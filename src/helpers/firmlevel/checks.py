@@ -19,6 +19,7 @@ cell does not convert is the table made again with that text, to name the cells.
 from __future__ import annotations
 
 import difflib
+import itertools
 
 import duckdb
 
@@ -51,7 +52,7 @@ def _case(text: str, words: dict, otherwise: str) -> str:
     return f"CASE {text} {whens} ELSE {otherwise} END" if words else otherwise
 
 
-_ONCE = iter(range(1, 1_000_000_000))
+_ONCE = itertools.count(1)  # a fresh lambda parameter name for each stage
 
 
 def _once(text: str, build) -> str:

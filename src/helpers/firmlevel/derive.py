@@ -186,7 +186,7 @@ def _window_ends(frame: pd.DataFrame) -> dict[str, list[str]]:
 
 def group_totals(firms: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
     """What group_metrics divides, one row per group of `column` (in order of first
-    appearance; one row, index None, for all `firms` when column is None): firms, the sum of
+    appearance; one row for all `firms` when column is None): firms, the sum of
     each SUMMED figure, employees (sum and firms that give it) and each growth-window end (NaN
     when a firm's year is unknown). One groupby, not one selection of firms per group."""
     ends = [c for pair in _window_ends(firms).values() for c in pair]
@@ -199,8 +199,6 @@ def group_totals(firms: pd.DataFrame, column: str | None = None) -> pd.DataFrame
     for end in ends:
         known = grouped[end].count() == totals["firms"]
         totals[end] = grouped[end].sum().where(known, np.nan)
-    if column is None:
-        totals.index = [None] * len(totals)
     return totals
 
 

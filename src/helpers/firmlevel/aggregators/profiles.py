@@ -15,7 +15,6 @@ from helpers.firmlevel.aggregators.regions import METRIC_UNITS
 from helpers.firmlevel.aggregators.registry import aggregates, allowed, batch_numbers
 from helpers.firmlevel.derive import board_reference
 
-LEVELS = {"province": "province", "city": "city"}
 EXTRA_UNITS = {
     "firms": "家",
     "employees_per_firm": "人",
