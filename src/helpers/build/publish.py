@@ -171,6 +171,7 @@ def publish(args) -> None:
         stamp.unlink(missing_ok=True)
         from helpers.build.book import publish_book
         from helpers.build.site import write_edition_index
+        from helpers.build.webfont import embed_web_font
         from helpers.report.html import chapter_title  # heavy: only when publishing
         from helpers.screening.card_build import publish_cards
 
@@ -205,6 +206,7 @@ def publish(args) -> None:
         publish_cards(staging, fresh)  # assess/<firm>.html|pdf built by `make assess`
         titles = {c: chapter_title(fresh / "html" / f"{c}.html") for c in chapters}
         publish_book(edition, chapters, fresh)  # html/report.html, pdf/report.pdf (make book)
+        embed_web_font(fresh)  # fonts/: the pages' Chinese without the reader's fonts
         write_edition(fresh, edition_record(edition.id, edition.checked, chapters, titles))
         swap_in(fresh, target)
         refresh_index(reports, edition.build)

@@ -1,0 +1,50 @@
+"""The packaged Chinese font for an edition's HTML pages.
+
+The PDFs embed a subset of Noto Sans SC; the HTML pages asked the reader's browser for its own
+CJK fonts, and a machine without any (a bare Linux desktop, a CI browser) drew boxes. Publishing
+now writes one subset of the font with every character of the edition's pages to
+`<edition>/fonts/` and gives each page an @font-face pointing at it by a relative URL, so that
+the published folder shows real glyphs anywhere, copied or served. Same pages, same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+FONTS_FOLDER = "fonts"
+FONT_FILE = "NotoSansSC-report.otf"
+FAMILY = "Noto Sans SC"  # the first family of report.css: the page's text takes it
+MARK = "<!-- report web font -->"
+
+
+def face(url: str) -> str:
+    return (
+        f'{MARK}<style>@font-face {{ font-family: "{FAMILY}"; '
+        f'src: url("{url}") format("opentype"); }}</style>'
+    )
+
+
+def embed_web_font(edition: Path, cache_dir: Path | None = None) -> Path | None:
+    """Write the font subset of every HTML page under `edition` to edition/fonts/ and link it
+    from each page's head; None when the edition has no page."""
+    from helpers.paths import BUILD_DIR
+    from helpers.report.fonts import subset_font
+    from helpers.report.html import visible_text
+
+    pages = sorted(p for p in Path(edition).rglob("*.html") if FONTS_FOLDER not in p.parts)
+    if not pages:
+        return None
+    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    characters = set().union(*(set(visible_text(text)) for text in texts.values()))
+    subset = subset_font(characters, cache_dir or BUILD_DIR / "fonts")
+    target = Path(edition) / FONTS_FOLDER / FONT_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(subset, target)
+    for page, text in texts.items():
+        if MARK in text or "</head>" not in text:
+            continue
+        url = Path(os.path.relpath(target, page.parent)).as_posix()
+        page.write_text(text.replace("</head>", face(url) + "</head>", 1), encoding="utf-8")
+    return target
