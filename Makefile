@@ -22,7 +22,7 @@ CUTOFF ?= 2023-07-31
 # The previous edition's data folder: adds year-on-year columns and 本期变化 (data/README.md).
 PREVIOUS ?=
 # One data folder in one language is one edition: staged in $(BUILD)/<edition>/, published to
-# $(REPORTS)/<edition>/ (zh, en, sample-zh, sample-en, <folder>-zh, ...; see helpers.build.editions).
+# $(REPORTS)/<edition>/ (zh, en, sample-zh, sample-en, <folder>-zh, ...; see helpers.workflow.editions).
 BUILD ?= build
 REPORTS ?= reports
 EDITION_ARGS = --build '$(BUILD)' --data-dir '$(DATA_DIR)' --language '$(LANGUAGE)' --cutoff '$(CUTOFF)' --previous '$(PREVIOUS)'
@@ -85,38 +85,38 @@ endif
 
 # The steps themselves; each decides from content fingerprints whether it has work to do.
 report-steps: book profile-index
-	$(PY) -m helpers.build publish $(EDITION_ARGS) --reports '$(REPORTS)' $(if $(STAMP_LIST),--stamp-list '$(STAMP_LIST)')
+	$(PY) -m helpers.workflow publish $(EDITION_ARGS) --reports '$(REPORTS)' $(if $(STAMP_LIST),--stamp-list '$(STAMP_LIST)')
 
 # Every chapter of notebooks/pipeline.yml and every profile of REGIONS, in warm kernels
-# (helpers.build.batch): one kernel per job of make's -j (or JOBS=N), each reused across
+# (helpers.workflow.batch): one kernel per job of make's -j (or JOBS=N), each reused across
 # notebooks, reset before each. Only documents whose inputs' fingerprint changed are run.
 JOBS ?=
 # Which profiles `make report` builds: all (default), none, or slugs/names ("beijing 江苏").
 REGIONS ?= all
 DOCUMENT_ARGS = $(EDITION_ARGS) $(if $(JOBS),--jobs '$(JOBS)')
 documents: tables
-	$(PY) -m helpers.build documents $(DOCUMENT_ARGS) --chapters all --regions '$(REGIONS)'
+	$(PY) -m helpers.workflow documents $(DOCUMENT_ARGS) --chapters all --regions '$(REGIONS)'
 
 ## book: the combined report of the edition (cover, contents, key findings, methods, every chapter) as html/report.html and pdf/report.pdf
 book: documents
-	$(PY) -m helpers.build.book $(EDITION_ARGS)
+	$(PY) -m helpers.workflow.book $(EDITION_ARGS)
 .PHONY: book
 
 profile-index: documents
-	$(PY) -m helpers.build.profiles index $(EDITION_ARGS)
+	$(PY) -m helpers.workflow.profiles index $(EDITION_ARGS)
 
 ## chapter-NAME: one chapter only (e.g. make chapter-03_regions), when its inputs changed
 $(CHAPTER_TARGETS): chapter-%: tables
-	$(PY) -m helpers.build documents $(DOCUMENT_ARGS) --chapters '$*' --regions none
+	$(PY) -m helpers.workflow documents $(DOCUMENT_ARGS) --chapters '$*' --regions none
 
 ## profiles: the region profile for all 31 provinces and every city with >=150 firms into the edition's profiles/ (REGIONS="beijing jiangsu" or none to choose)
 profiles: tables
-	$(PY) -m helpers.build documents $(DOCUMENT_ARGS) --chapters none --regions '$(REGIONS)'
-	$(PY) -m helpers.build.profiles index $(EDITION_ARGS)
+	$(PY) -m helpers.workflow documents $(DOCUMENT_ARGS) --chapters none --regions '$(REGIONS)'
+	$(PY) -m helpers.workflow.profiles index $(EDITION_ARGS)
 
 # One region's profile: make profile-beijing
 profile-%: tables
-	$(PY) -m helpers.build documents $(DOCUMENT_ARGS) --chapters none --regions '$*'
+	$(PY) -m helpers.workflow documents $(DOCUMENT_ARGS) --chapters none --regions '$*'
 
 ## assess: one firm's screening card against the MIIT tier criteria, FIRM=<firm_id> of a firm-level DATA_DIR, into reports/<edition>/assess/<firm_id>.html|pdf
 FIRM ?=
@@ -126,15 +126,15 @@ assess: check-data
 
 ## tables: aggregate a firm-level DATA_DIR into published-shaped tables (cached) and print the folder
 tables: check-data
-	$(PY) -m helpers.build tables --build '$(BUILD)' --data-dir '$(DATA_DIR)' --cutoff '$(CUTOFF)'
+	$(PY) -m helpers.workflow tables --build '$(BUILD)' --data-dir '$(DATA_DIR)' --cutoff '$(CUTOFF)'
 
 ## check-data: validate the parameters and the input data (all published tables and DATA_DIR) before building
 check-data: $(VENV_STAMP)
-	$(PY) -m helpers.build check $(EDITION_ARGS)
+	$(PY) -m helpers.workflow check $(EDITION_ARGS)
 
 ## index: rewrite reports/index.html from the editions in reports/
 index: $(VENV_STAMP)
-	$(PY) -m helpers.build index --build '$(BUILD)' --reports '$(REPORTS)'
+	$(PY) -m helpers.workflow index --build '$(BUILD)' --reports '$(REPORTS)'
 
 ## list-chapters: the chapters in book order (from notebooks/pipeline.yml)
 list-chapters:

@@ -1,4 +1,4 @@
-"""Warm kernels (helpers.build.batch): a notebook run after another in the same kernel sees
+"""Warm kernels (helpers.workflow.batch): a notebook run after another in the same kernel sees
 none of its variables and gives the same bytes as in a fresh kernel; make's -j gives the jobs."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.build import batch
+from helpers.workflow import batch
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -86,7 +86,7 @@ def digests(folder: Path) -> dict[str, str]:
 def build(build_dir: Path, regions: str, chapters: str) -> dict[str, str]:
     result = subprocess.run(
         [
-            *(sys.executable, "-m", "helpers.build", "documents", "--build", str(build_dir)),
+            *(sys.executable, "-m", "helpers.workflow", "documents", "--build", str(build_dir)),
             *("--chapters", chapters, "--regions", regions, "--jobs", "1"),
         ],
         cwd=REPO,
@@ -116,7 +116,7 @@ def test_a_failure_stops_the_batch_and_names_the_notebook(tmp_path, capsys):
         language = "zh"
         cutoff = "2023-07-31"
 
-    from helpers.build.editions import Edition
+    from helpers.workflow.editions import Edition
 
     edition = Edition(Args)
     (document,) = batch.chapter_documents(edition, [REPO / "notebooks" / "05_context.ipynb"])
@@ -143,7 +143,7 @@ def test_ctrl_c_stops_in_one_line_and_leaves_no_kernel(tmp_path):
     import signal
     import time
 
-    command = [sys.executable, "-m", "helpers.build", "documents", "--build", str(tmp_path)]
+    command = [sys.executable, "-m", "helpers.workflow", "documents", "--build", str(tmp_path)]
     command += ["--chapters", "none", "--regions", "beijing tibet ningbo shanghai", "--jobs", "2"]
     child = subprocess.Popen(
         command,

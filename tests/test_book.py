@@ -1,4 +1,4 @@
-"""The combined report (helpers.report.book, helpers.build.book), built from a small fake staged
+"""The combined report (helpers.report.book, helpers.workflow.book), built from a small fake staged
 edition: key findings follow the statistics, the contents link every chapter and section, the
 PDF has one outline entry per heading, no timestamps and the same bytes when rendered again."""
 
@@ -202,7 +202,7 @@ def test_book_pdf_outline_metadata_and_bytes(tmp_path):
 
 
 def test_build_step_skips_when_nothing_changed(tmp_path, monkeypatch, capsys):
-    from helpers.build import book as step
+    from helpers.workflow import book as step
 
     staging = stage(tmp_path / "build" / "zh" / "reports")
     monkeypatch.setattr("helpers.pipeline.chapters", lambda: [CHAPTER])

@@ -122,7 +122,7 @@ def test_same_inputs_give_byte_identical_outputs(built, editions):
     # Nothing changed: make sees no input newer than the edition's stamp and runs no step.
     result, again = make_report(tmp, "second")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "helpers.build" not in result.stdout and "Nothing to be done for 'report'" in (
+    assert "helpers.workflow" not in result.stdout and "Nothing to be done for 'report'" in (
         result.stdout
     )
     # Without the stamp (as after `touch` of every input) the steps run and find, from the
@@ -138,7 +138,7 @@ def test_same_inputs_give_byte_identical_outputs(built, editions):
     assert read_files(again) == after
     # The stamp is back: the next no-op is make's alone again.
     result, _ = make_report(tmp, "second")
-    assert "helpers.build" not in result.stdout, result.stdout
+    assert "helpers.workflow" not in result.stdout, result.stdout
     assert pdfs_differing == []  # the PDF font subset has no GSUB (issue 10)
 
 

@@ -243,7 +243,7 @@ def test_previous_parameter(tmp_path):
 
 
 def test_chapter_fingerprint_covers_the_previous_folder(tmp_path):
-    from helpers.build import fingerprint
+    from helpers.workflow import fingerprint
 
     previous, _ = snapshots(tmp_path)
     notebook = REPO / "notebooks" / "01_cultivation.ipynb"
@@ -267,8 +267,8 @@ FakeFailure.__name__ = "PapermillExecutionError"
 def test_previous_statistics_cached_and_a_failing_chapter_left_out(tmp_path, monkeypatch, capsys):
     """The chapters run on the previous data once (then cached); one that fails there is named
     in one line and has no previous statistics, the others are merged."""
-    from helpers.build import previous as previous_step
-    from helpers.build import steps
+    from helpers.workflow import previous as previous_step
+    from helpers.workflow import steps
 
     runs = []
 
@@ -301,7 +301,7 @@ def test_previous_statistics_cached_and_a_failing_chapter_left_out(tmp_path, mon
 
 
 def test_bad_previous_stops_the_build_in_one_line():
-    command = [sys.executable, "-m", "helpers.build", "check", "--previous", "data/nowhere"]
+    command = [sys.executable, "-m", "helpers.workflow", "check", "--previous", "data/nowhere"]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.strip() == "PREVIOUS=data/nowhere: folder not found"

@@ -30,7 +30,7 @@ def test_a_failing_cell_is_named_with_its_first_line_and_the_partial_notebook_ke
         [
             sys.executable,
             "-m",
-            "helpers.build",
+            "helpers.workflow",
             "chapter",
             "--notebook",
             str(copy),

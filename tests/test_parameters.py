@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from helpers import parameters
-from helpers.build.editions import edition_id, slug
 from helpers.parameters import ParameterError, validate
 from helpers.report import labels
+from helpers.workflow.editions import edition_id, slug
 
 REPO = Path(__file__).parents[1]
 
@@ -126,11 +126,11 @@ def test_make_report_stops_in_one_line_before_any_chapter(setting, expected, tmp
     result = make("report", setting, tmp=tmp_path)
     # stopped before any step ran: nothing built, no notebook executed
     assert not list((tmp_path / "build").rglob("*.ipynb"))
-    assert "helpers.build documents" not in result.stdout
+    assert "helpers.workflow documents" not in result.stdout
     assert result.returncode != 0
     assert expected in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    assert "helpers.build chapter" not in result.stdout  # stopped at the first step
+    assert "helpers.workflow chapter" not in result.stdout  # stopped at the first step
     assert not (tmp_path / "r").exists()
 
 
@@ -139,7 +139,7 @@ def test_the_chapter_step_validates_too(tmp_path):
         [
             sys.executable,
             "-m",
-            "helpers.build",
+            "helpers.workflow",
             "chapter",
             "--notebook",
             "notebooks/01_cultivation.ipynb",

@@ -44,8 +44,8 @@ PATENTS_PLACEHOLDER = "本数据不含专利数据（patents.csv 或 patent_reco
 
 
 def run_build(command: str, *args) -> subprocess.CompletedProcess:
-    """`python -m helpers.build <command> <args> --cutoff CUTOFF` from the repository root."""
-    argv = [sys.executable, "-m", "helpers.build", command, *map(str, args), "--cutoff", CUTOFF]
+    """`python -m helpers.workflow <command> <args> --cutoff CUTOFF` from the repository root."""
+    argv = [sys.executable, "-m", "helpers.workflow", command, *map(str, args), "--cutoff", CUTOFF]
     return subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers import pipeline
-from helpers.build import editions, fingerprint, steps
+from helpers.workflow import editions, fingerprint, steps
 
 REPO = Path(__file__).parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -172,7 +172,7 @@ def stage_edition(tmp: Path, data_dir: str = "data/published", language: str = "
         )
     (staging / "figures" / "00_gone_fig1_1.png").write_bytes(b"a deleted notebook's figure")
     # The combined report as `make book` leaves it (publish refuses a stale or missing one).
-    from helpers.build import book
+    from helpers.workflow import book
 
     (staging / "html" / "report.html").write_text(f"<html>book{mark}</html>", encoding="utf-8")
     with (staging / "pdf" / "report.pdf").open("wb") as handle:

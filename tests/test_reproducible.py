@@ -41,7 +41,7 @@ def build(checkout: Path, data_dir: str, **settings: str) -> dict[str, str]:
             [
                 sys.executable,
                 "-m",
-                "helpers.build",
+                "helpers.workflow",
                 "chapter",
                 "--notebook",
                 f"notebooks/{notebook}.ipynb",

@@ -33,7 +33,7 @@ def chapter_text(data_dir: Path, staging: Path) -> str:
         [
             sys.executable,
             "-m",
-            "helpers.build",
+            "helpers.workflow",
             "chapter",
             "--notebook",
             "notebooks/01_cultivation.ipynb",

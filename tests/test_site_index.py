@@ -1,5 +1,5 @@
 """The HTML edition as a small site: the chapters' download lists, the edition's own index page
-(helpers.build.site), the chapter pages' previous/contents/next links, the profile pages' links
+(helpers.workflow.site), the chapter pages' previous/contents/next links, the profile pages' links
 back to the edition, the top-level index's link to each edition, and the chapters'
 reconciliation tables read like the appendix's."""
 
@@ -11,10 +11,10 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.build.editions import render_index
-from helpers.build.site import downloads, render_edition_index
 from helpers.report.chapter import Chapter
 from helpers.report.html import chapter_nav, profile_nav, render_page, visible_text
+from helpers.workflow.editions import render_index
+from helpers.workflow.site import downloads, render_edition_index
 
 
 @pytest.fixture
@@ -225,9 +225,9 @@ def test_edition_index_of_the_synthetic_sample_in_english_says_so_without_chines
     ],
 )
 def test_the_data_source_names_the_folder_once(kind, synthetic, language, expected):
-    """The cover's and the edition index's data source (helpers.build.book.data_label)."""
-    from helpers.build.book import data_label
+    """The cover's and the edition index's data source (helpers.workflow.book.data_label)."""
     from helpers.paths import REPO_ROOT
+    from helpers.workflow.book import data_label
 
     checked = {"kind": kind, "synthetic": synthetic, "data_path": REPO_ROOT / "data" / "sample"}
     assert data_label(checked, language) == expected
@@ -261,7 +261,7 @@ def test_profile_pages_link_the_edition_index_and_the_profiles_index(tmp_path):
         "contents": ("../index.html", "Contents"),
         "profiles": ("index.html", "All regional profiles"),
     }
-    # the profiles' index (helpers.build.profiles.write_index) links back to the edition only
+    # the profiles' index (helpers.workflow.profiles.write_index) links back to the edition only
     index = profile_nav(tmp_path / "profiles" / "index.html", "zh")
     assert index == {"contents": ("../index.html", "目录")}
     page = render_page(title="地区画像", body_html="<h1>x</h1>", language="zh", nav=index)

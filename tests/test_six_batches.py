@@ -281,7 +281,7 @@ def _text(html: str) -> str:
 
 @pytest.fixture(scope="session")
 def six_batch_edition(editions, six_batch_folder):
-    from helpers.build.editions import edition_id
+    from helpers.workflow.editions import edition_id
 
     def edition(language: str) -> Path:
         # One profile in Chinese (its batch chart and table), none in English.

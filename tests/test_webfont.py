@@ -1,9 +1,9 @@
-"""An edition's HTML pages carry the packaged Chinese font (helpers.build.webfont): one subset
+"""An edition's HTML pages carry the packaged Chinese font (helpers.workflow.webfont): one subset
 with every character the pages show, linked from each page by a relative URL."""
 
 from fontTools.ttLib import TTFont
 
-from helpers.build.webfont import FONT_FILE, embed_web_font
+from helpers.workflow.webfont import FONT_FILE, embed_web_font
 
 PAGE = "<!DOCTYPE html><html><head><title>{t}</title></head><body><p>{t}</p></body></html>"
 

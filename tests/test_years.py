@@ -233,7 +233,7 @@ def _build_chapter(data_dir: Path, cutoff: str, build: Path) -> str:
     command = [
         sys.executable,
         "-m",
-        "helpers.build",
+        "helpers.workflow",
         "chapter",
         "--notebook",
         "notebooks/02_innovation.ipynb",

@@ -4,7 +4,7 @@ stands in for next year's export, to show that the years of the report follow th
 cut-off, not the code (tests/test_years.py):
 
     python -m tools.later_cutoff data/sample build/later-cutoff
-    python -m helpers.build chapter --notebook notebooks/02_innovation.ipynb \\
+    python -m helpers.workflow chapter --notebook notebooks/02_innovation.ipynb \\
         --data-dir build/later-cutoff --cutoff 2024-07-31
 
 Every figure of a year moves with it: the sample's 2020–2022 growth rates become 2021–2023 ones

@@ -1,7 +1,7 @@
 """The build graph, written down once (`notebooks/pipeline.yml`): which chapters the book has,
 in book order (the file's key order), and which tables each may read. The Makefile and the build
 take the chapter list from here; the build fingerprints exactly the declared inputs
-(`helpers.build.fingerprint`), and `Chapter.table()` refuses a read that is not declared."""
+(`helpers.workflow.fingerprint`), and `Chapter.table()` refuses a read that is not declared."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def check_declared(notebook: str, table: str) -> None:
 
 
 # The tables a profile may read (profiles are not chapters of notebooks/pipeline.yml; the
-# profile build fingerprints exactly these, see helpers.build.profiles).
+# profile build fingerprints exactly these, see helpers.workflow.profiles).
 PROFILE_TABLES = (
     "firms_by_province",
     "firms_by_city",

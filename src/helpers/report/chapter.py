@@ -487,7 +487,7 @@ class Chapter:
     def _list_download(self, kind: str, name: str, number: str, title: str, paths) -> None:
         """Note a saved figure or table (its number, title and files) in
         statistics/<notebook>.downloads.csv, in order of first appearance: the edition's index
-        (helpers.build.site) links them under the chapter. A cell run again replaces its row."""
+        (helpers.workflow.site) links them under the chapter. A cell run again replaces its row."""
         files = sorted(Path(p).relative_to(self.output).as_posix() for p in paths)
         self.downloads[(kind, name)] = {
             "kind": kind,

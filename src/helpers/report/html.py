@@ -20,7 +20,7 @@ CSS_PATH = TEMPLATES_DIR / "report.css"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 # shown in this order; "profiles" is the profiles' index, from a region's profile
 NAV_LINKS = (("previous", "prev"), ("contents", None), ("profiles", None), ("next", "next"))
-# The edition's folder of region profiles (helpers.build.profiles.PROFILES; the report code
+# The edition's folder of region profiles (helpers.workflow.profiles.PROFILES; the report code
 # does not import the build's).
 PROFILES_FOLDER = "profiles"
 # A table's row label up to this wide (half-width characters; a Chinese one counts two, about
@@ -184,7 +184,7 @@ def export_html(executed: Path, target: Path, language: str, **page_kwargs) -> s
 def chapter_nav(target: Path, language: str) -> dict | None:
     """The links of a chapter page html/<chapter>.html: the previous and next chapters of
     notebooks/pipeline.yml and the contents, the edition's index (../index.html,
-    helpers.build.site); None for any other page."""
+    helpers.workflow.site); None for any other page."""
     from helpers.pipeline import chapters
     from helpers.report.labels import label
 
@@ -206,7 +206,7 @@ def chapter_nav(target: Path, language: str) -> dict | None:
 def profile_nav(target: Path, language: str) -> dict | None:
     """The links of a region's profile profiles/<slug>.html: the edition's index
     (../index.html, the chapters' contents link) and the profiles' index (index.html beside it,
-    helpers.build.profiles.write_index); that index links the edition's index only. None for any
+    helpers.workflow.profiles.write_index); that index links the edition's index only. None for any
     other page."""
     from helpers.report.labels import label
 

@@ -1,7 +1,7 @@
 """`make assess FIRM=<firm_id>`: one firm's screening card (notebooks/assess.ipynb) executed with
-papermill and exported to HTML and PDF like the chapters and profiles (helpers.build), into
+papermill and exported to HTML and PDF like the chapters and profiles (helpers.workflow), into
 `build/<edition>/assess/<firm>.html|pdf`, then copied into the published edition's
-`assess/` folder (`make report` keeps them there: helpers.build.publish calls publish_cards).
+`assess/` folder (`make report` keeps them there: helpers.workflow.publish calls publish_cards).
 
     python -m helpers.screening.card_build --firm SYN-00001 --build … --data-dir … --language …
 
@@ -97,9 +97,9 @@ def check_firm(firm_id: str, data_path: Path, cutoff: str) -> None:
 
 
 def input_files(data_dir: Path) -> list[Path]:
-    from helpers.build import fingerprint as fp
     from helpers.paths import DATA_DIR, REFERENCE_DIR
     from helpers.pipeline import HELPERS_DIR
+    from helpers.workflow import fingerprint as fp
 
     files = [NOTEBOOK, REPO_ROOT / "requirements.txt", DATA_DIR / "firm_schema.yml"]
     files += fp._files_under(HELPERS_DIR) + fp._files_under(REFERENCE_DIR)
@@ -127,7 +127,7 @@ def publish_cards(staging: Path, fresh: Path) -> None:
 
 
 def build_card(args) -> list[Path]:
-    from helpers.build.editions import Edition, chapter_lock, edition_lock
+    from helpers.workflow.editions import Edition, chapter_lock, edition_lock
 
     edition = Edition(args)  # validates DATA_DIR, LANGUAGE, CUTOFF first
     checked = edition.checked
@@ -140,7 +140,7 @@ def build_card(args) -> list[Path]:
         raise ParameterError("FIRM", args.firm, "give a firm_id, e.g. make assess FIRM=SYN-00001")
     check_firm(firm_id, checked["data_path"], checked["cutoff"])
 
-    from helpers.build.fingerprint import digest_files
+    from helpers.workflow.fingerprint import digest_files
 
     stem = file_stem(firm_id)
     folder = cards_dir(edition)
@@ -157,7 +157,7 @@ def build_card(args) -> list[Path]:
             print(f"up to date: assess {firm_id}")
         else:
             marker.unlink(missing_ok=True)
-            from helpers.build.steps import render_notebook
+            from helpers.workflow.steps import render_notebook
 
             executed = edition.staging.parent / "executed" / f"assess_{stem}.ipynb"
             took = render_notebook(NOTEBOOK, executed, parameters, *outputs, checked["language"])
@@ -189,8 +189,8 @@ def main(argv: list[str] | None = None) -> None:
     except (ParameterError, UnknownFirm) as error:
         sys.exit(str(error))
     except Exception as error:
-        from helpers.build.steps import NotebookFailed
         from helpers.data.errors import DataInputError
+        from helpers.workflow.steps import NotebookFailed
 
         if isinstance(error, NotebookFailed):
             sys.exit(str(error))

@@ -1,7 +1,7 @@
 """Every document of an edition — the chapters of notebooks/pipeline.yml and the region
 profiles — through a few warm kernels instead of one fresh Python process and kernel each:
 
-    python -m helpers.build documents --build … --data-dir … --language … --cutoff … \
+    python -m helpers.workflow documents --build … --data-dir … --language … --cutoff … \
         [--chapters all|none|"01_cultivation 03_regions"] [--regions all|none|"beijing 江苏"] [--jobs N]
 
 A document costs its own work (its cells, its HTML, its PDF) plus a fixed part: starting Python,
@@ -190,8 +190,8 @@ def render(document: Document) -> tuple[str, str]:
     """Build one document in this process's warm kernel: ("built", line), ("up to date", line)
     or ("failed", message). Under the document's lock, its marker is checked again (another
     build of the edition may just have made it) and written only after success."""
-    from helpers.build.editions import chapter_lock
-    from helpers.build.steps import NotebookFailed, render_notebook
+    from helpers.workflow.editions import chapter_lock
+    from helpers.workflow.steps import NotebookFailed, render_notebook
 
     with chapter_lock(document.build, document.edition, document.name):
         if document.up_to_date():
@@ -235,7 +235,7 @@ def jobs_from_make(makeflags: str | None = None) -> int:
 
 def chapter_documents(edition, notebooks: list[Path]) -> list[Document]:
     """The chapters' documents (a notebook outside notebooks/ follows the same rules)."""
-    from helpers.build.fingerprint import fingerprint
+    from helpers.workflow.fingerprint import fingerprint
 
     documents = []
     parameters = edition.parameters()
@@ -261,8 +261,8 @@ def chapter_documents(edition, notebooks: list[Path]) -> list[Document]:
 
 
 def profile_documents(edition, slugs: list[str], regions: dict[str, str]) -> list[Document]:
-    from helpers.build.fingerprint import digest_files
-    from helpers.build.profiles import NOTEBOOK, PROFILES, input_files
+    from helpers.workflow.fingerprint import digest_files
+    from helpers.workflow.profiles import NOTEBOOK, PROFILES, input_files
 
     files = input_files(edition.checked["data_path"])
     folder = edition.staging / PROFILES
@@ -382,8 +382,8 @@ class BatchFailed(RuntimeError):
 
 def build_documents(args) -> None:
     """The `documents` step: the chosen chapters and profiles of one edition."""
-    from helpers.build.editions import Edition, edition_lock
-    from helpers.build.profiles import region_list, selected
+    from helpers.workflow.editions import Edition, edition_lock
+    from helpers.workflow.profiles import region_list, selected
 
     edition = Edition(args)  # a bad parameter stops here, before any heavy import
     chapters = selected_chapters(args.chapters)

@@ -127,9 +127,9 @@ def render_edition_index(
 
 
 def write_edition_index(edition, chapters: list[str]) -> Path:
-    """Stage `index.html` for `edition` (a helpers.build.editions.Edition): the version is the
+    """Stage `index.html` for `edition` (a helpers.workflow.editions.Edition): the version is the
     one the staged book was built with, so the page and the book's cover agree."""
-    from helpers.build.book import MARKER, _marked, build_version, data_label
+    from helpers.workflow.book import MARKER, _marked, build_version, data_label
 
     checked = edition.checked
     marked = _marked(edition.marker(MARKER))

@@ -142,7 +142,7 @@ def render_index(records: list[dict]) -> str:
     from helpers.report.labels import label
 
     def words(key: str, **values) -> dict:
-        if key.startswith("site."):  # the edition's own index page (helpers.build.site)
+        if key.startswith("site."):  # the edition's own index page (helpers.workflow.site)
             return {lang: label(key, lang, **values) for lang in LANGUAGES}
         return {lang: label(f"build.index.{key}", lang, **values) for lang in LANGUAGES}
 

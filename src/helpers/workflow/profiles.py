@@ -1,17 +1,17 @@
 """`make profiles`: the region profile (notebooks/profile.ipynb) for every province and every city
-with at least 150 firms, run in warm kernels with the chapters (helpers.build.batch), into the edition's staging folder
+with at least 150 firms, run in warm kernels with the chapters (helpers.workflow.batch), into the edition's staging folder
 `build/<edition>/reports/profiles/<slug>.html|pdf` (ASCII slugs from the reference English names:
 jiangsu, shenzhen) plus `profiles/index.html` listing them with their headline numbers.
 
-    python -m helpers.build.profiles list    --data-dir … --cutoff …      # the slugs, one a line
-    python -m helpers.build.profiles build   --region jiangsu --build … --data-dir … --language …
-    python -m helpers.build.profiles index   --build … --data-dir … --language …
+    python -m helpers.workflow.profiles list    --data-dir … --cutoff …      # the slugs, one a line
+    python -m helpers.workflow.profiles build   --region jiangsu --build … --data-dir … --language …
+    python -m helpers.workflow.profiles index   --build … --data-dir … --language …
 
-`make report` and `make profiles` run every profile through `python -m helpers.build documents`
+`make report` and `make profiles` run every profile through `python -m helpers.workflow documents`
 (one warm kernel per make -j job); `build` is one profile alone. A profile is rebuilt only when
 the SHA-256 fingerprint of its inputs changed (the notebook, the helpers, the reference tables, the
 pinned requirements, the published tables it may read or the firm-level folder, and the
-parameters, region included), like the chapters (helpers.build.steps.build_chapter)."""
+parameters, region included), like the chapters (helpers.workflow.steps.build_chapter)."""
 
 from __future__ import annotations
 
@@ -74,9 +74,9 @@ def selected(regions: dict[str, str], only: str) -> list[str]:
 
 
 def input_files(data_dir: Path) -> list[Path]:
-    from helpers.build import fingerprint as fp
     from helpers.paths import DATA_DIR, PUBLISHED_DIR, REFERENCE_DIR
     from helpers.pipeline import HELPERS_DIR, PROFILE_TABLES
+    from helpers.workflow import fingerprint as fp
 
     files = [NOTEBOOK, REPO_ROOT / "requirements.txt"]
     files += fp._files_under(HELPERS_DIR) + fp._files_under(REFERENCE_DIR)
@@ -87,9 +87,9 @@ def input_files(data_dir: Path) -> list[Path]:
 
 
 def build_profile(args) -> None:
-    """One region's profile, unless up to date (helpers.build.batch, one kernel)."""
-    from helpers.build import batch
-    from helpers.build.editions import Edition, edition_lock
+    """One region's profile, unless up to date (helpers.workflow.batch, one kernel)."""
+    from helpers.workflow import batch
+    from helpers.workflow.editions import Edition, edition_lock
 
     edition = Edition(args)  # validates DATA_DIR, LANGUAGE, CUTOFF first
     regions = region_list(edition)
@@ -104,7 +104,7 @@ def region_list(edition) -> dict[str, str]:
     with the data's fingerprint (a later run, or each profile step, need not load the data)."""
     import json
 
-    from helpers.build.fingerprint import data_files, digest_files
+    from helpers.workflow.fingerprint import data_files, digest_files
 
     checked = edition.checked
     saved = regions_file(edition)
@@ -132,11 +132,11 @@ def headline(staging: Path, slug: str) -> dict:
 
 def write_index(args) -> Path:
     """profiles/index.html: every built profile with firms, rank, share and one metric."""
-    from helpers.build.editions import Edition
     from helpers.data import reference
     from helpers.report.format import format_value
     from helpers.report.html import profile_nav, render_page
     from helpers.report.labels import label, translate
+    from helpers.workflow.editions import Edition
 
     edition = Edition(args)
     language = edition.checked["language"]
@@ -215,7 +215,7 @@ def publish_profiles(staging: Path, fresh: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m helpers.build.profiles")
+    parser = argparse.ArgumentParser(prog="python -m helpers.workflow.profiles")
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("list", "build", "index"):
         sub = commands.add_parser(name)
@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         if args.command == "list":
-            from helpers.build.editions import Edition
+            from helpers.workflow.editions import Edition
 
             print("\n".join(selected(region_list(Edition(args)), args.only)))
         elif args.command == "build":

@@ -4,7 +4,7 @@ inputs changed — the chapters' staged HTML and statistics, the helpers package
 templates, CSS), the reference tables, the pinned requirements, the parameters and the build
 version shown on the cover.
 
-    python -m helpers.build.book --build build --data-dir data/published --language zh --cutoff …
+    python -m helpers.workflow.book --build build --data-dir data/published --language zh --cutoff …
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import sys
 import time
 from pathlib import Path
 
-from helpers.build.editions import Edition, chapter_lock, edition_lock
 from helpers.parameters import DEFAULTS, ParameterError
 from helpers.paths import REFERENCE_DIR, REPO_ROOT, display_path
+from helpers.workflow.editions import Edition, chapter_lock, edition_lock
 
 BOOK_STEM = "report"
 MARKER = "book"
@@ -54,8 +54,8 @@ def book_outputs(staging: Path) -> list[Path]:
 def book_inputs(staging: Path, chapters: list[str]) -> list[Path]:
     """Every file the book is made of (the chapters' staged pages and statistics, the helpers
     package with its labels, templates and CSS, the reference tables, the requirements)."""
-    from helpers.build.fingerprint import _files_under
     from helpers.pipeline import HELPERS_DIR, PIPELINE_FILE
+    from helpers.workflow.fingerprint import _files_under
 
     files = [PIPELINE_FILE, REPO_ROOT / "requirements.txt"]
     for chapter in chapters:
@@ -63,7 +63,7 @@ def book_inputs(staging: Path, chapters: list[str]) -> list[Path]:
         statistics = staging / "statistics" / f"{chapter}.csv"
         if statistics.exists():
             files.append(statistics)
-    from helpers.build.previous import statistics_file
+    from helpers.workflow.previous import statistics_file
 
     if statistics_file(staging).exists():  # PREVIOUS: the previous edition's statistics
         files.append(statistics_file(staging))
@@ -72,7 +72,7 @@ def book_inputs(staging: Path, chapters: list[str]) -> list[Path]:
 
 
 def book_fingerprint(edition: Edition, chapters: list[str], version: str) -> str:
-    from helpers.build.fingerprint import digest_files
+    from helpers.workflow.fingerprint import digest_files
 
     parameters = {**edition.parameters(), "version": version}
     return digest_files(book_inputs(edition.staging, chapters), parameters)
@@ -119,7 +119,7 @@ def build_book(args) -> None:
         edition_lock(edition.build, edition.id, shared=True),
         chapter_lock(edition.build, edition.id, MARKER),
     ):
-        from helpers.build.previous import ensure_previous_statistics
+        from helpers.workflow.previous import ensure_previous_statistics
 
         # PREVIOUS: the chapters run once more on the previous data (cached), for 本期变化.
         previous = ensure_previous_statistics(edition.checked, staging, chapters)
@@ -180,7 +180,7 @@ def publish_book(edition: Edition, chapters: list[str], fresh: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m helpers.build.book", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m helpers.workflow.book", description=__doc__)
     parser.add_argument("--build", default="build", help="build folder (BUILD)")
     parser.add_argument("--data-dir", default=DEFAULTS["data_dir"])
     parser.add_argument("--language", default=DEFAULTS["language"])

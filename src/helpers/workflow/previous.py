@@ -44,11 +44,11 @@ def ensure_previous_statistics(checked: dict, staging: Path, chapters: list[str]
     chapter by chapter when their inputs changed."""
     if not checked.get("previous_path"):
         return None
-    from helpers.build import steps
-    from helpers.build.batch import WarmKernel
-    from helpers.build.fingerprint import fingerprint
-    from helpers.build.publish import merge_statistics
     from helpers.pipeline import notebook_path
+    from helpers.workflow import steps
+    from helpers.workflow.batch import WarmKernel
+    from helpers.workflow.fingerprint import fingerprint
+    from helpers.workflow.publish import merge_statistics
 
     folder = previous_folder(staging)
     output = folder / "reports"

@@ -8,7 +8,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from helpers.build.editions import (
+from helpers.paths import REPO_ROOT, display_path, resolve
+from helpers.workflow.editions import (
     LEGACY_ENTRIES,
     Edition,
     edition_lock,
@@ -17,8 +18,7 @@ from helpers.build.editions import (
     write_edition,
     write_index,
 )
-from helpers.build.profiles import publish_profiles
-from helpers.paths import REPO_ROOT, display_path, resolve
+from helpers.workflow.profiles import publish_profiles
 
 PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
 # Written by publish itself from the chapters' files, so not part of what decides a publish.
@@ -43,13 +43,13 @@ def merge_statistics(staging: Path, chapters: list[str]) -> Path:
 def join_previous_statistics(edition: Edition) -> None:
     """With PREVIOUS: statistics.csv gets `previous` and `change` columns (same key in the
     previous edition's statistics, helpers.stats.changes.join_previous; empty when absent), from
-    the previous statistics the book step computed (helpers.build.previous)."""
+    the previous statistics the book step computed (helpers.workflow.previous)."""
     if not edition.checked.get("previous_path"):
         return
     import pandas as pd
 
-    from helpers.build.previous import statistics_file
     from helpers.stats.changes import join_previous
+    from helpers.workflow.previous import statistics_file
 
     previous = statistics_file(edition.staging)
     if not previous.exists():
@@ -89,8 +89,8 @@ def merge_reconciliations(staging: Path, chapters: list[str]) -> Path:
 def stale_chapters(edition: Edition, chapters: list[str]) -> dict[str, str]:
     """Chapters whose staged outputs are missing or were built from other inputs than the
     current ones (say, a notebook edited during the build): publishing them would mix."""
-    from helpers.build.fingerprint import fingerprint
     from helpers.pipeline import notebook_path
+    from helpers.workflow.fingerprint import fingerprint
 
     stale = {}
     for chapter in chapters:
@@ -169,11 +169,11 @@ def publish(args) -> None:
             print(f"up to date: {display_path(target)}")
             return
         stamp.unlink(missing_ok=True)
-        from helpers.build.book import publish_book
-        from helpers.build.site import write_edition_index
-        from helpers.build.webfont import embed_web_font
         from helpers.report.html import chapter_title  # heavy: only when publishing
         from helpers.screening.card_build import publish_cards
+        from helpers.workflow.book import publish_book
+        from helpers.workflow.site import write_edition_index
+        from helpers.workflow.webfont import embed_web_font
 
         merge_statistics(staging, chapters)
         join_previous_statistics(edition)
@@ -201,7 +201,7 @@ def publish(args) -> None:
         shutil.copy2(staging / "statistics.csv", fresh / "statistics.csv")
         shutil.copy2(
             write_edition_index(edition, chapters), fresh / "index.html"
-        )  # helpers.build.site
+        )  # helpers.workflow.site
         publish_profiles(staging, fresh)  # profiles/<slug>.html|pdf and their index, if built
         publish_cards(staging, fresh)  # assess/<firm>.html|pdf built by `make assess`
         titles = {c: chapter_title(fresh / "html" / f"{c}.html") for c in chapters}

@@ -1,16 +1,16 @@
 """The report build, called by the Makefile (every step takes the same parameters):
 
-    python -m helpers.build check   --build build --data-dir data/published --language zh --cutoff …
-    python -m helpers.build tables  --build build --data-dir data/sample --cutoff …
-    python -m helpers.build chapter --build build --notebook notebooks/01_x.ipynb --data-dir … …
-    python -m helpers.build documents --build build --chapters all --regions all --data-dir … …
-    python -m helpers.build publish --build build --reports reports --data-dir … --language …
-    python -m helpers.build index   --build build --reports reports
+    python -m helpers.workflow check   --build build --data-dir data/published --language zh --cutoff …
+    python -m helpers.workflow tables  --build build --data-dir data/sample --cutoff …
+    python -m helpers.workflow chapter --build build --notebook notebooks/01_x.ipynb --data-dir … …
+    python -m helpers.workflow documents --build build --chapters all --regions all --data-dir … …
+    python -m helpers.workflow publish --build build --reports reports --data-dir … --language …
+    python -m helpers.workflow index   --build build --reports reports
 
 Every step first validates the parameters (`helpers.parameters`), so a bad CUTOFF or LANGUAGE
 stops the build in one line before any kernel starts. One data folder in one language is one
-edition (`helpers.build.editions`): `chapter` (one) and `documents` (chapters and profiles, in
-warm kernels: helpers.build.batch) execute notebooks with papermill and export them
+edition (`helpers.workflow.editions`): `chapter` (one) and `documents` (chapters and profiles, in
+warm kernels: helpers.workflow.batch) execute notebooks with papermill and export them
 to HTML (code hidden) and PDF (WeasyPrint, packaged CJK font) into build/<edition>/reports;
 `publish` swaps reports/<edition>/ only when every chapter of notebooks/pipeline.yml was built
 from the current inputs, so a failed build leaves the last good edition, and other editions are
@@ -23,22 +23,22 @@ import sys
 import time
 from pathlib import Path
 
-from helpers.build.batch import BatchFailed
-from helpers.build.editions import Edition, edition_lock
-from helpers.build.publish import index, publish
 from helpers.parameters import DEFAULTS, ParameterError, validate
 from helpers.paths import display_path, resolve
+from helpers.workflow.batch import BatchFailed
+from helpers.workflow.editions import Edition, edition_lock
+from helpers.workflow.publish import index, publish
 
 PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
 
 
 def execute_notebook(notebook: Path, executed: Path, parameters: dict, kernel=None) -> None:
-    """Execute with papermill in `kernel` (a helpers.build.batch.WarmKernel, reset first), or
+    """Execute with papermill in `kernel` (a helpers.workflow.batch.WarmKernel, reset first), or
     in a kernel started for this notebook alone."""
     if kernel is not None:
         kernel.execute(notebook, executed, parameters)
         return
-    from helpers.build.batch import WarmKernel
+    from helpers.workflow.batch import WarmKernel
 
     kernel = WarmKernel(notebook.parent)
     try:
@@ -96,10 +96,10 @@ class NotebookFailed(RuntimeError):
 
 def build_chapter(args) -> None:
     """Execute, export and render one chapter, unless its inputs' fingerprint is unchanged
-    since the last successful build into the same staging folder (helpers.build.batch)."""
+    since the last successful build into the same staging folder (helpers.workflow.batch)."""
     edition = Edition(args)  # first: a bad parameter stops here, before any heavy import
 
-    from helpers.build import batch
+    from helpers.workflow import batch
 
     notebook = resolve(args.notebook)
     with edition_lock(edition.build, edition.id, shared=True):
@@ -107,7 +107,7 @@ def build_chapter(args) -> None:
 
 
 def build_documents(args) -> None:
-    from helpers.build import batch
+    from helpers.workflow import batch
 
     batch.build_documents(args)
 
@@ -130,7 +130,7 @@ def check_data(args) -> None:
     with the file, row, column and value, and nothing is built. Skipped when unchanged."""
     edition = Edition(args)
 
-    from helpers.build.fingerprint import data_files, digest_files
+    from helpers.workflow.fingerprint import data_files, digest_files
 
     checked = edition.checked
     folder = checked["data_path"]
@@ -188,7 +188,7 @@ def firm_tables(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m helpers.build")
+    parser = argparse.ArgumentParser(prog="python -m helpers.workflow")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, help: str, language: bool = True, staging: bool = False):
