@@ -6,6 +6,8 @@ take the chapter list from here; the build fingerprints exactly the declared inp
 from __future__ import annotations
 
 import functools
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -71,3 +73,126 @@ PROFILE_TABLES = (
     "region_metrics",
     "region_breakdowns",
 )
+
+
+# Statistics ------------------------------------------------------------------------------------
+# Every key a notebook records, written out in full in notebooks/statistics/<notebook>.yml with
+# its unit and label: `key: {unit: …, label: …}`, and for a table recorded in one call
+# (Chapter.record_table) the column holding the values: `value: <column>`. A `{column}` field in
+# a key is filled with the fixed id of that column's category (helpers.data.ids), so no key
+# depends on a word a reader sees.
+STATISTICS_DIR = NOTEBOOKS_DIR / "statistics"
+KEY_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+KEY_TEXT = re.compile(r"[A-Za-z0-9_.{}-]+")
+
+
+class StatisticsDeclarationError(ValueError):
+    """A statistics declaration is malformed, or a key is not declared."""
+
+
+@dataclass(frozen=True)
+class StatisticSpec:
+    """One declared key (or key pattern) of a notebook."""
+
+    key: str
+    unit: str
+    label: str
+    value: str | None
+    file: Path
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(KEY_FIELD.findall(self.key))
+
+    @functools.cached_property
+    def regex(self) -> re.Pattern:
+        parts = KEY_FIELD.split(self.key)
+        text = "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>[A-Za-z0-9_-]+)"
+            for i, part in enumerate(parts)
+        )
+        return re.compile(text)
+
+    def matches(self, key: str) -> bool:
+        return self.regex.fullmatch(key) is not None
+
+    def fill(self, ids: dict[str, str]) -> str:
+        """The key with every field replaced by its id."""
+        return KEY_FIELD.sub(lambda m: ids[m.group(1)], self.key)
+
+
+def statistics_file(notebook: str) -> Path:
+    """notebooks/statistics/<notebook>.yml; every region's profile (profile_<region>) is
+    declared once, in profile.yml."""
+    if notebook.startswith("profile_"):
+        notebook = "profile"
+    return STATISTICS_DIR / f"{notebook}.yml"
+
+
+def declared_statistics(notebook: str) -> dict[str, StatisticSpec]:
+    """The keys a notebook may record, by key as written (without the notebook prefix)."""
+    return _read_statistics(statistics_file(notebook))
+
+
+@functools.cache
+def _read_statistics(path: Path) -> dict[str, StatisticSpec]:
+    notebook = path.stem
+    shown = display_path(path)
+    if not path.is_file():
+        raise StatisticsDeclarationError(
+            f"{notebook} records statistics but {shown} does not exist; declare every key there "
+            "with its unit and label"
+        )
+    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(content, dict):
+        raise StatisticsDeclarationError(f"{shown}: a mapping of key -> {{unit, label}} is needed")
+    specs = {}
+    for key, entry in content.items():
+        key = str(key)
+        if not KEY_TEXT.fullmatch(key) or key.startswith(".") or ".." in key:
+            raise StatisticsDeclarationError(
+                f"{shown}: key '{key}' may hold only ASCII letters, digits, '_', '-', '.' and "
+                "{column} fields"
+            )
+        if not isinstance(entry, dict) or not {"unit", "label"} <= set(entry):
+            raise StatisticsDeclarationError(f"{shown}: key '{key}' needs a unit and a label")
+        unknown = set(entry) - {"unit", "label", "value"}
+        if unknown:
+            raise StatisticsDeclarationError(
+                f"{shown}: key '{key}' has unknown entries {sorted(unknown)} (unit, label, value)"
+            )
+        specs[key] = StatisticSpec(
+            key, str(entry["unit"]), str(entry["label"]), entry.get("value"), path
+        )
+    return specs
+
+
+def statistic_spec(notebook: str, key: str) -> StatisticSpec:
+    """The declaration a recorded key (without the notebook prefix) falls under: the key
+    itself, else the one pattern it matches."""
+    specs = declared_statistics(notebook)
+    if key in specs:
+        return specs[key]
+    found = [spec for spec in specs.values() if spec.fields and spec.matches(key)]
+    shown = display_path(statistics_file(notebook))
+    if not found:
+        raise StatisticsDeclarationError(
+            f"statistic '{notebook}.{key}' is not declared in {shown}; add it there with its "
+            "unit and label"
+        )
+    if len(found) > 1:
+        raise StatisticsDeclarationError(
+            f"statistic '{notebook}.{key}' matches {len(found)} keys of {shown}: "
+            + ", ".join(spec.key for spec in found)
+        )
+    return found[0]
+
+
+def is_declared(full_key: str) -> bool:
+    """Whether `<notebook>.<key>` is declared (for the book's findings and PREVIOUS)."""
+    notebook, _, key = full_key.partition(".")
+    try:
+        statistic_spec(notebook, key)
+    except StatisticsDeclarationError:
+        return False
+    return True

@@ -24,8 +24,14 @@ import pandas as pd
 
 from helpers.data import catalog
 from helpers.data import source as datasource
-from helpers.paths import resolve
-from helpers.pipeline import check_declared
+from helpers.data.ids import category_id
+from helpers.paths import display_path, resolve
+from helpers.pipeline import (
+    StatisticsDeclarationError,
+    StatisticSpec,
+    check_declared,
+    statistic_spec,
+)
 from helpers.report import charts, words
 from helpers.report.book import PLACEHOLDERS_SUFFIX
 from helpers.report.format import format_number, format_value, format_with_unit, unit_label
@@ -60,11 +66,16 @@ class Chapter:
     numbers: dict[tuple[str, str], str] = field(default_factory=dict)
     # Figures and tables shown as placeholders (Chapter.missing), by (kind, name).
     placeholders: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # The notebooks/statistics/<declarations>.yml its keys are declared in (default: notebook).
+    declarations: str = ""
+    # Where each key was recorded, to refuse one recorded twice.
+    _places: dict[str, dict] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
         from helpers.parameters import validate
 
         validate(data_dir=self.data_dir, language=self.language, cutoff=self.cutoff)
+        self.declarations = self.declarations or self.notebook
         self.output = resolve(self.output_dir)
         self.source = datasource.DataSource(resolve(self.data_dir), cutoff=self.cutoff)
         self.documents = catalog.documents(self.source.tables_dir)
@@ -111,6 +122,11 @@ class Chapter:
 
         given = not_given(self.source.tables_dir)
         return list(dict.fromkeys(need for name in names for need in given.get(name, [])))
+
+    def reference(self, name: str) -> pd.DataFrame:
+        """A reference table of data/reference/ (provinces, cities, industry_fields, …) with
+        its columns typed (key_field as booleans, codes as numbers)."""
+        return pd.read_csv(self.source.reference_path(name))
 
     def as_of(self, name: str) -> str:
         """The date a loaded table describes (its catalogue `as_of`; the cut-off for firm data),
@@ -232,15 +248,86 @@ class Chapter:
         return self.sources.ref(*items, fingerprint=fingerprint)
 
     # Record -------------------------------------------------------------------------------
-    def record(self, key: str, value, unit: str, label_key: str, source, **values):
-        """Register a number a reader sees for statistics.csv and return it unchanged: its unit
-        (as in the catalogues: share, 家, 件/家 …), its label (a key in the label files,
-        formatted with `values`) and its source (tables or rows, see `source_ref`). Shares are
-        fractions; recording a key again replaces it."""
+    def record(self, key: str, value, *legacy, source=None, **values):
+        """Register a number a reader sees for statistics.csv and return it unchanged. The key
+        is declared in notebooks/statistics/<notebook>.yml with its unit and label (a key in
+        the label files, formatted with `values`); a `{column}` field in it is filled with the
+        fixed id (helpers.data.ids) of `values[column]`. `source` names the tables or rows the
+        number comes from (see `source_ref`). Shares are fractions. Recording an undeclared key,
+        or a key already recorded by another call, raises StatisticsDeclarationError."""
+        if legacy:  # (unit, label_key): notebooks without a declaration file yet
+            unit, label_key = legacy
+            spec = None
+        else:
+            spec = self._spec_for(key)
+            unit, label_key = spec.unit, spec.label
+            if spec.fields:
+                key = spec.fill({f: self.id(values[f]) for f in spec.fields})
+                spec = self._spec_for(key)
+        self._store(key, value, unit, label_key, source, values)
+        return value
+
+    def record_table(self, frame: pd.DataFrame, *keys: str, source=None, **values) -> None:
+        """Record a table of statistics in one call: for each declared key pattern (e.g.
+        'provinces.share.{province}', with `value: share` in the declaration), one statistic
+        per row of `frame`, its fields filled with the fixed ids of the row's categories, its
+        value from the declared `value` column and its label formatted with the row's columns
+        (categories in the edition's words) and `values`. `source`: the tables or rows every
+        statistic comes from; by default each statistic's own row. Rows whose value is missing
+        are skipped (a figure the data does not give)."""
+        for pattern in keys:
+            spec = self._spec_for(pattern)
+            if not spec.value:
+                raise StatisticsDeclarationError(
+                    f"{display_path(spec.file)}: key '{pattern}' needs `value: <column>` to be "
+                    "recorded from a table"
+                )
+            missing = [c for c in (spec.value, *spec.fields) if c not in frame.columns]
+            if missing:
+                raise StatisticsDeclarationError(
+                    f"record_table({pattern!r}): the table has no column {missing} "
+                    f"(columns: {', '.join(map(str, frame.columns))})"
+                )
+            for index, row in frame.iterrows():
+                if pd.isna(row[spec.value]):
+                    continue
+                key = spec.fill({f: self.id(row[f]) for f in spec.fields})
+                words_of_row = {
+                    str(column): self.name(cell) if isinstance(cell, str) else cell
+                    for column, cell in row.items()
+                }
+                rows = frame.loc[[index]] if source is None else source
+                self._store(
+                    key,
+                    row[spec.value],
+                    spec.unit,
+                    spec.label,
+                    rows,
+                    {**words_of_row, **values},
+                    row_label=str(index),
+                )
+
+    def id(self, value) -> str:
+        """The fixed id of a category for statistics keys (江苏省 -> 320000, 科创板 ->
+        star_market, 第一批 -> batch_1): from data/reference/, never from a label."""
+        return category_id(value)
+
+    def _spec_for(self, key: str) -> StatisticSpec:
+        return statistic_spec(self.declarations, key)
+
+    def _store(self, key, value, unit, label_key, source, values, row_label: str = "") -> None:
         number = float(value)
         if number != number:  # NaN
             raise ValueError(f"record: {key} is NaN; a headline number must be computed")
         full_key = f"{self.notebook}.{key}"
+        place = _caller_place(row_label)
+        earlier = self._places.get(full_key)
+        if earlier is not None and not _is_rerun(earlier, place):
+            raise StatisticsDeclarationError(
+                f"statistic '{full_key}' is recorded twice: first at {earlier['where']}, "
+                f"again at {place['where']}"
+            )
+        self._places[full_key] = place
         self.statistics[full_key] = {
             "key": full_key,
             "value": repr(round(number, 10)) if not number.is_integer() else str(int(number)),
@@ -252,7 +339,6 @@ class Chapter:
             "notebook": self.notebook,
         }
         self._write_statistics()
-        return value
 
     def _write_statistics(self):
         _write_rows(
@@ -371,6 +457,28 @@ class Chapter:
                 "decimals": decimals,
                 "unit": unit,
             }
+
+    def check_table(
+        self,
+        frame: pd.DataFrame,
+        item: str,
+        stated: str,
+        recomputed: str,
+        *,
+        unit=None,
+        label_key: str = "checks.share_of",
+        source=None,
+    ) -> None:
+        """Check every row of a table: its published `stated` column against the `recomputed`
+        one, each row named by the label `label_key` filled with its `item` category in the
+        edition's words ('第一批占比'). `source`: the published rows (default: the table)."""
+        self.check(
+            frame if source is None else source,
+            frame[item].map(lambda value: self.t(label_key, name=self.name(value))),
+            frame[stated],
+            frame[recomputed],
+            unit=unit,
+        )
 
     def save_table(
         self,
@@ -590,3 +698,45 @@ def _write_rows(path: Path, columns: list[str], rows: dict) -> None:
 def _true(value) -> bool:
     """A provenance flag as read from any table: True, 'true', 1 (missing is False)."""
     return str(value).strip().lower() in {"true", "1", "yes"}
+
+
+# Set by the build's kernels (helpers.workflow.batch): a notebook runs each cell once, so a key
+# recorded twice is always an error; in JupyterLab a cell may be run again.
+STRICT_ENV = "HELPERS_STRICT_STATISTICS"
+
+
+def _caller_place(row_label: str = "") -> dict:
+    """Where a statistic is recorded: the notebook's line (its code, from the cell or file
+    that called into helpers), the row of a table recorded in one call, and which cell
+    execution it was (None outside IPython)."""
+    import inspect
+    import linecache
+    import os
+
+    package = str(Path(__file__).resolve().parents[1])
+    line, code = 0, ""
+    for frame in inspect.stack(context=0)[1:]:
+        if not str(Path(frame.filename).resolve()).startswith(package):
+            line = frame.lineno
+            code = linecache.getline(frame.filename, frame.lineno).strip()
+            break
+    execution = None
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        execution = None if shell is None else shell.execution_count
+    except ImportError:  # pragma: no cover
+        pass
+    where = f"line {line} `{code}`" + (f" (row {row_label})" if row_label else "")
+    strict = bool(os.environ.get(STRICT_ENV)) or execution is None
+    return {"where": where, "execution": execution, "strict": strict}
+
+
+def _is_rerun(earlier: dict, place: dict) -> bool:
+    """A key recorded again by a later run of a cell in JupyterLab (not in a build)."""
+    return (
+        not place["strict"]
+        and earlier["execution"] is not None
+        and place["execution"] != earlier["execution"]
+    )

@@ -1,0 +1,324 @@
+"""Chapter 1's figures and sentences (培育现状, 001 图表1.4–1.7): the charts drawn from the tables
+helpers.stats.cultivation computes, and the values each figure's reading sentence is filled
+with, in the edition's words."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.report import charts, words
+from helpers.report.chapter import Chapter
+
+SERIES = ("announced", "reviewed")
+
+
+def batches_figure(ch: Chapter, batches: pd.DataFrame):
+    """图1.4: announced and reviewed firms per batch, batch k in its own colour in every chart
+    and edition however many batches there are."""
+    long = batches.melt(
+        id_vars="batch", value_vars=list(SERIES), var_name="series", value_name="firms"
+    ).dropna()
+    long["series"] = long["series"].map({s: ch.t(f"ch01.fig_1_4.{s}") for s in SERIES})
+    long["batch"] = long["batch"].map(ch.name)
+    palette = charts.batch_colors(batches["batch_no"].max())
+    return charts.grouped_bar_chart(
+        long,
+        "batch",
+        "series",
+        "firms",
+        value_label=ch.t("ch01.fig_1_4.axis"),
+        category_order=[ch.name(b) for b in batches["batch"]],
+        category_colors=[palette[n - 1] for n in batches["batch_no"]],
+    )
+
+
+def batches_reading(ch: Chapter, batches: pd.DataFrame, batch_count: str) -> dict:
+    """The values of 图1.4's title and sentence; a list without review results (no
+    kept-after-review share for the first batch) gets the sentence that does not name it."""
+    first = batches.loc[batches["batch_no"].idxmin()]
+    largest = batches.loc[batches["analysed_share"].idxmax()]
+    values = {
+        "as_of": ch.as_of("cultivation_batches"),
+        "batches": batch_count,
+        "announced": ch.fmt(batches["announced"].sum(), "家"),
+        "analysed": ch.fmt(batches["analysed"].sum(), "家"),
+        "largest": ch.name(largest["batch"]),
+        "largest_share": ch.fmt(largest["analysed_share"], "share"),
+        "first": ch.name(first["batch"]),
+        "first_kept": "",
+        "reading": None,
+    }
+    if pd.notna(first["kept_after_review"]):
+        values["first_kept"] = ch.fmt(first["kept_after_review"], "share")
+    else:
+        values["reading"] = ch.t(
+            "partial.ch01.fig_1_4_unreviewed",
+            **{k: values[k] for k in ("batches", "announced", "analysed", "largest")},
+            largest_share=values["largest_share"],
+        )
+    return values
+
+
+def batches(ch: Chapter, batches: pd.DataFrame, batch_count: str) -> None:
+    """图1.4 with its sentence, and its table."""
+    source = ch.source_line("cultivation_batches")
+    figure = batches_figure(ch, batches)
+    ch.figure(
+        figure,
+        "fig1_4_batches",
+        "ch01.fig_1_4",
+        source,
+        **batches_reading(ch, batches, batch_count),
+    )
+    columns = ["batch", "announced", "reviewed", "analysed", "analysed_share"]
+    ch.save_table(
+        batches[[*columns, "analysed_share_stated", "kept_after_review"]],
+        "fig1_4_batches",
+        source=source,
+        table="cultivation_batches",
+        units={"analysed_share": "share", "kept_after_review": "share"},
+    )
+
+
+def fields(ch: Chapter, fields: pd.DataFrame, key_share: float, batch_count: str) -> None:
+    """图1.5 with its sentence: the fields' firms, the key fields' share and the top three."""
+    ch.figure(
+        fields_figure(ch, fields),
+        "fig1_5_fields",
+        "ch01.fig_1_5",
+        ch.source_line("industry_fields"),
+        batches=batch_count,
+        key_share=ch.fmt(key_share, "share"),
+        qualifier=words.tenths(key_share, ch.language),
+        top3=ch.names(fields.nsmallest(3, "rank")["field"]),
+    )
+
+
+def shares_vs_boards(ch: Chapter, wide: pd.DataFrame, gaps: pd.DataFrame, rows) -> None:
+    """图1.5b with its sentence (the gaps against the STAR Market), and its table; `rows`: the
+    published table, whose sources say which populations are published."""
+    names = ch.population_names(rows, "population")
+    ch.figure(
+        shares_vs_boards_figure(ch, wide, names),
+        "fig1_5_shares_vs_boards",
+        "ch01.fig_1_5b",
+        ch.source_line("industry_shares_by_population"),
+        clauses=gap_clauses(ch, gaps),
+    )
+    populations = ["小巨人", "科创板", "北交所"]
+    ch.save_table(
+        wide.reset_index()[["category", *populations]],
+        "fig1_5_shares_vs_boards",
+        source=ch.source_line("industry_shares_by_population", "industry_fields"),
+        units=dict.fromkeys(populations, "share"),
+    )
+
+
+def markets(ch: Chapter, markets: pd.DataFrame, a_share: float, share: float, batch_count: str):
+    """图1.6 with its sentence, and its table."""
+    source = ch.source_line("capital_markets")
+    reading = markets_reading(ch, markets, a_share, share)
+    ch.figure(
+        markets_figure(ch, markets),
+        "fig1_6_markets",
+        "ch01.fig_1_6",
+        source,
+        batches=batch_count,
+        **reading,
+    )
+    ch.save_table(
+        markets[["market", "firms", "share", "share_stated", "change_yoy"]],
+        "fig1_6_markets",
+        source=source,
+        table="capital_markets",
+        units={"share": "share"},
+    )
+
+
+def boards(ch: Chapter, boards: pd.DataFrame) -> None:
+    """图1.7 with its sentence, and its table."""
+    source = ch.source_line("a_share_boards")
+    ch.figure(
+        boards_figure(ch, boards),
+        "fig1_7_boards",
+        "ch01.fig_1_7",
+        source,
+        **boards_reading(ch, boards),
+    )
+    ch.save_table(
+        boards[["board", "listed_total", "little_giants", "share", "share_stated"]],
+        "fig1_7_boards",
+        source=source,
+        table="a_share_boards",
+        units={"share": "share"},
+    )
+
+
+def fields_figure(ch: Chapter, fields: pd.DataFrame):
+    """图1.5: firms per industry field, most first."""
+    return charts.bar_chart(
+        fields.assign(field=fields["field"].map(ch.name)),
+        "field",
+        "firms",
+        value_label=ch.t("ch01.fig_1_5.axis"),
+    )
+
+
+def shares_vs_boards_figure(ch: Chapter, wide: pd.DataFrame, names: dict):
+    """图1.5b: the category shares of the 小巨人 beside the firms listed on the STAR Market and
+    the Beijing Stock Exchange; `names`: each population's name (Chapter.population_names)."""
+    long = wide.reset_index().melt(id_vars="category", var_name="population", value_name="share")
+    return charts.grouped_bar_chart(
+        long.assign(
+            category=long["category"].map(ch.name),
+            population=long["population"].map(names),
+        ),
+        "category",
+        "population",
+        "share",
+        value_label=ch.t("ch01.fig_1_5b.axis"),
+        percent=True,
+        category_order=[ch.name(c) for c in wide.sort_values("小巨人", ascending=False).index],
+        series_order=[names[p] for p in ["小巨人", "科创板", "北交所"]],
+    )
+
+
+def gap_clauses(ch: Chapter, gaps: pd.DataFrame) -> str:
+    """'“小巨人”占比更高的是A（+3.1个百分点）…；占比更低的是…': the categories where the
+    小巨人's share is higher, then lower, than the STAR Market's, each with its gap."""
+
+    def items(part: pd.DataFrame) -> str:
+        return ch.names(
+            [
+                ch.t("ch01.fig_1_5b.gap_item", name=ch.name(c), gap=ch.fmtu(g, "pp", signed=True))
+                for c, g in zip(part["category"], part["gap"], strict=True)
+            ]
+        )
+
+    clauses = [
+        ch.t(f"ch01.fig_1_5b.{side}", items=items(part))
+        for side, part in (("higher", gaps[gaps["gap"] > 0]), ("lower", gaps[gaps["gap"] < 0]))
+        if len(part)
+    ]
+    return ch.t("words.clause_separator").join(clauses)
+
+
+def markets_figure(ch: Chapter, markets: pd.DataFrame):
+    """图1.6: firms per capital market, most first."""
+    return charts.bar_chart(
+        markets.assign(market=markets["market"].map(ch.name)),
+        "market",
+        "firms",
+        value_label=ch.t("ch01.fig_1_6.axis"),
+    )
+
+
+def markets_reading(ch: Chapter, markets: pd.DataFrame, a_share: float, share: float) -> dict:
+    """The values of 图1.6's sentence: the A-share listed firms and those in primary-market
+    financing (参与一级市场融资), each with its share."""
+    primary = markets.set_index("market").loc["参与一级市场融资"]
+    return {
+        "a_share": ch.fmt(a_share, "家"),
+        "a_share_share": ch.fmt(share, "share"),
+        "qualifier": words.tenths(share, ch.language),
+        "primary": ch.fmt(primary["firms"], "家"),
+        "primary_share": ch.fmt(primary["share"], "share"),
+    }
+
+
+def boards_figure(ch: Chapter, boards: pd.DataFrame):
+    """图1.7: the 小巨人's share of each A-share board, the two largest highlighted."""
+    top_two = boards.sort_values("share", ascending=False)["board"].head(2)
+    return charts.bar_chart(
+        boards.assign(board=boards["board"].map(ch.name)),
+        "board",
+        "share",
+        value_label=ch.t("ch01.fig_1_7.axis"),
+        percent=True,
+        horizontal=False,
+        highlight=[ch.name(b) for b in top_two],
+    )
+
+
+def boards_reading(ch: Chapter, boards: pd.DataFrame) -> dict:
+    """The values of 图1.7's sentence: the boards where the 小巨人's share is largest, second
+    and lowest."""
+    ranked = boards.sort_values("share", ascending=False)
+    picks = {"top": 0, "second": 1, "lowest": -1}
+    values = {name: ch.name(ranked["board"].iloc[i]) for name, i in picks.items()}
+    values |= {f"{n}_share": ch.fmt(ranked["share"].iloc[i], "share") for n, i in picks.items()}
+    return values
+
+
+def markets_year_on_year(ch: Chapter, markets: pd.DataFrame, previous, previous_note: str):
+    """PREVIOUS: 图表1.6's “相比去年同期” column from the previous edition's same table: each
+    market's change recorded, the table saved and its sentence shown."""
+    from helpers.stats.changes import year_on_year
+
+    table = year_on_year(markets, previous.table("capital_markets"), "market", "firms")
+    table = table.rename(columns={"previous": "previous_edition", "change": "change_vs_previous"})
+    ch.record_table(table, "markets.change_vs_previous.{market}", source=markets)
+    shown = table.assign(  # counts as printed, the change with its sign (+55)
+        market=table["market"].map(ch.name),
+        firms=[ch.fmt(v, "家") for v in table["firms"]],
+        previous_edition=[ch.fmt(v, "家") for v in table["previous_edition"]],
+        change_vs_previous=[ch.fmt(v, "家", signed=True) for v in table["change_vs_previous"]],
+    )
+    separator = ch.t("common.clause_separator")
+    ch.save_table(
+        table,
+        "fig1_6_markets_yoy",
+        source=separator.join([ch.source_line("capital_markets"), previous_note]),
+        title=ch.t("changes.ch01.markets_yoy.title"),
+        shown=shown,
+    )
+    a_share = table[table["market"].str.startswith("A股")]
+    before, now = a_share["previous_edition"].sum(), a_share["firms"].sum()
+    ch.text(
+        "changes.ch01.markets_yoy.reading",
+        direction=words.direction(before, now, ch.language),
+        a_share=ch.fmtu(now, "家"),
+        change=ch.fmtu(now - before, "家", signed=True),
+    )
+
+
+MOVE_COLUMNS = {
+    "entered": "firms_entered",
+    "left": "firms_left",
+    "revoked": "firms_revoked",
+    "net": "firms_net",
+}
+
+
+def firm_moves(ch: Chapter, moves: pd.DataFrame, batches: pd.DataFrame, previous_note: str):
+    """PREVIOUS with firm-level data in both editions: the firms that entered, left and had
+    their title revoked, recorded, said in a sentence and tabled by province and by field."""
+    from helpers.stats.changes import moves_by
+
+    counts = {
+        "entered": int((moves["move"] == "entered").sum()),
+        "left": int((moves["move"] == "left").sum()),
+        "revoked": int(moves["revoked"].sum()),
+    }
+    ch.record("changes.firms_entered", counts["entered"], source=batches)
+    ch.record("changes.firms_left", counts["left"], source=batches)
+    ch.record("changes.firms_revoked", counts["revoked"], source=batches)
+    by_province = moves_by(moves, "province")
+    by_field = moves_by(moves, "industry_field").rename(columns={"industry_field": "field"})
+    entered_most = by_province.sort_values(["entered", "province"], ascending=[False, True])
+    ch.text(
+        "changes.ch01.firms.reading"
+        if counts["entered"]
+        else "changes.ch01.firms.reading_no_entries",
+        **{name: ch.fmtu(count, "家") for name, count in counts.items()},
+        top_entered=ch.name(entered_most["province"].iloc[0]) if len(entered_most) else "",
+    )
+    separator = ch.t("common.clause_separator")
+    for frame, name in ((by_province, "by_province"), (by_field, "by_field")):
+        ch.save_table(
+            frame.rename(columns=MOVE_COLUMNS),
+            f"changes_firms_{name}",
+            source=separator.join([ch.source_line("cultivation_batches"), previous_note]),
+            title=ch.t(f"changes.ch01.firms.{name}"),
+            units={column: "家" for column in MOVE_COLUMNS.values()},
+        )
