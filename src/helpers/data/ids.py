@@ -7,7 +7,9 @@ as data in data/reference/, never from names:
 * an industry field -> `field_id` of industry_fields.csv; a listing board -> `board_id` of
   listing_boards.csv;
 * any other category of the published tables (a population, a market, a bin, a tier …) ->
-  `id` of category_ids.csv.
+  `id` of category_ids.csv;
+* a code the data already writes in ASCII (a criterion id CX.1.a, a metric name) -> itself in
+  lower case, '.' and other separators as '_' (cx_1_a).
 
 A category without an id is an error naming the value and the file to add it to.
 """
@@ -32,6 +34,7 @@ ID_COLUMNS = (
     ("category_ids", "name", "id"),
 )
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+ASCII_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 class UnknownCategory(KeyError):
@@ -80,6 +83,8 @@ def category_id(value) -> str:
         return _ids()[text]
     if text.isdigit():
         return text
+    if ASCII_CODE.fullmatch(text):
+        return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
     raise UnknownCategory(
         f"category '{text}' has no fixed id for statistics keys; add a row '{text},<id>' to "
         f"{display_path(CATEGORY_IDS_FILE)} (or its id column in the reference table it belongs to)"
