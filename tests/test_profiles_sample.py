@@ -8,12 +8,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.data import catalog, regions
+from helpers.data import catalog
 from helpers.data.tableio import read_table_text
 from helpers.firmlevel.firms import FirmLevelData
 from helpers.paths import PUBLISHED_DIR, SAMPLE_DIR
 from helpers.pipeline import PROFILE_TABLES
 from helpers.report.profile import gather
+from helpers.stats import regions
 
 PAGE_CITIES = ["北京市", "深圳市", "上海市", "宁波市", "重庆市"]
 

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from helpers import stats
-from helpers.data import catalog, regions
+from helpers.data import catalog
 from helpers.parameters import ParameterError, validate
+from helpers.stats import regions
 
 REPO = Path(__file__).parents[1]
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from helpers import stats
-from helpers.data import reference, regions
+from helpers.data import reference
 from helpers.pipeline import PROFILE_TABLES
 from helpers.report.chapter import Chapter
+from helpers.stats import regions
 
 PARTS = ("boards", "fields", "metrics", "batches", "industries")
 # The firm-level table that needs the same inputs as a part (region_breakdowns gives a part only
