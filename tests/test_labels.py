@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.report.labels import _labels, label, translate
+from helpers.report.labels import label, label_tree, translate
 
 NOTEBOOKS = sorted(Path(__file__).parents[1].joinpath("notebooks").glob("*.ipynb"))
 # Every literal label key in a notebook (chNN., checks., common., words.); f-string keys with
@@ -21,7 +21,7 @@ def keys(node, prefix=""):
 
 
 def edition(language):
-    content = dict(_labels(language))
+    content = dict(label_tree(language))
     content.pop("names")  # category names: English only where a translation is needed
     return content
 

@@ -143,7 +143,8 @@ def table_spec(name: str, published_dir: Path = PUBLISHED_DIR) -> TableSpec:
     return specs[name]
 
 
-def _allowed_values(rule) -> list[str]:
+def allowed_values(rule) -> list[str]:
+    """The values an `allowed:` rule lists, or those of `reference:<table>.<column>`."""
     if isinstance(rule, str) and rule.startswith("reference:"):
         table, column = rule.removeprefix("reference:").split(".")
         return reference.values(table, column)
@@ -157,7 +158,7 @@ def _column_schema(name: str, rule: dict) -> pa.Column:
     if "max" in rule:
         checks.append(pa.Check.le(rule["max"], error=f"must be at most {rule['max']}"))
     if "allowed" in rule:
-        checks.append(pa.Check.isin(_allowed_values(rule["allowed"]), error="not an allowed value"))
+        checks.append(pa.Check.isin(allowed_values(rule["allowed"]), error="not an allowed value"))
     if "pattern" in rule:  # names made from numbers (第六批), any number of them
         example = f" (e.g. {rule['example']})" if "example" in rule else ""
         message = f"must match {rule['pattern']}{example}"
@@ -246,7 +247,7 @@ def _describe_failures(error: pa.errors.SchemaErrors, spec: TableSpec, file: str
             message = "column is not declared in " + spec.catalog_file
             choices = tuple(spec.all_columns)
         elif "not an allowed value" in check or check.startswith("isin"):
-            allowed = _allowed_values(rule.get("allowed", []))
+            allowed = allowed_values(rule.get("allowed", []))
             close = difflib.get_close_matches(str(value), allowed, n=3, cutoff=0.3)
             message = "unknown value" + (f"; close matches: {', '.join(close)}" if close else "")
             choices = tuple(allowed) if len(allowed) <= 12 else ()

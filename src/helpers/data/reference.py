@@ -34,7 +34,7 @@ def _spellings(row: dict, columns: list[str]) -> list[str]:
 
 
 @functools.cache
-def _aliases(kind: str) -> dict[str, str]:
+def aliases(kind: str) -> dict[str, str]:
     """Every spelling (casefolded) of a province or city → its canonical name. For provinces
     this includes the names that official lists count beside the provinces (the five 计划单列市
     and 新疆生产建设兵团, province_folds.csv): a province written that way is folded into its
@@ -72,4 +72,4 @@ def normalize(kind: str, name: str) -> str:
     """Canonical name for a province or city spelling; unknown names are returned unchanged
     so that validation can report them with close matches."""
     text = str(name).strip()
-    return _aliases(kind).get(text.casefold(), text)
+    return aliases(kind).get(text.casefold(), text)

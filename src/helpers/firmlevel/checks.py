@@ -24,7 +24,7 @@ import itertools
 import duckdb
 
 from helpers.data import reference
-from helpers.data.catalog import THOUSANDS, TRUE_WORDS, _allowed_values
+from helpers.data.catalog import THOUSANDS, TRUE_WORDS, allowed_values
 from helpers.data.errors import Problem
 from helpers.firmlevel import columns as value_forms
 from helpers.firmlevel import ingest
@@ -112,7 +112,7 @@ def _typed(text: str, rule: dict, words: dict) -> str:
 
 def _alias_table(con, kind: str) -> str:
     name = f"_aliases_{kind}"
-    pairs = reference._aliases(kind)
+    pairs = reference.aliases(kind)
     values = ", ".join(f"({literal(k)}, {literal(v)})" for k, v in pairs.items())
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (key VARCHAR, canonical VARCHAR)")
     con.execute(f"INSERT INTO {name} VALUES {values}")
@@ -135,7 +135,8 @@ def _close(value, allowed: list[str]) -> str:
     return "unknown value" + (f"; close matches: {', '.join(close)}" if close else "")
 
 
-def _plain(value):
+def plain(value):
+    """A NumPy or DuckDB scalar as the plain Python value a Problem shows."""
     return value.item() if hasattr(value, "item") else value
 
 
@@ -342,19 +343,20 @@ def validate(
             ).fetchall()
             lines = raw.lines(row for row, _ in found)
             for row, shown in found:
-                message, shown, choices = describe(_plain(shown))
+                message, shown, choices = describe(plain(shown))
                 problems.append(
                     Problem(
                         file, message, row=lines[row], column=column, value=shown, choices=choices
                     )
                 )
             if count > len(found):
-                problems.append(_more(file, column, count - len(found)))
+                problems.append(more_rows(file, column, count - len(found)))
     problems += _duplicates(con, raw, spec, table)
     return problems
 
 
-def _more(file: str, column: str | None, count: int) -> Problem:
+def more_rows(file: str, column: str | None, count: int) -> Problem:
+    """The line after the first PROBLEM_ROWS problems of a kind: how many more rows have it."""
     return Problem(file, f"... and {count} more rows with this problem", column=column)
 
 
@@ -385,7 +387,7 @@ def _checks(spec, present: list[str], detail: bool = True) -> list[tuple]:
                     (column, f"{name} {op} {rule[bound]}", name, lambda v, m=message: (m, v, ()))
                 )
         if "allowed" in rule:
-            allowed = _allowed_values(rule["allowed"])
+            allowed = allowed_values(rule["allowed"])
             listed = ", ".join(literal(v) for v in allowed)
             choices = tuple(allowed) if len(allowed) <= 12 else ()
             checks.append(
@@ -424,10 +426,10 @@ def _duplicates(con, raw: RawTable, spec, table: str) -> list[Problem]:
     lines = raw.lines(row for row, *_ in found)
     message = f"duplicate key {list(spec.key)}"
     problems = [
-        Problem(raw.file, message, row=lines[record[0]], column=column, value=_plain(record[i + 1]))
+        Problem(raw.file, message, row=lines[record[0]], column=column, value=plain(record[i + 1]))
         for i, column in enumerate(spec.key)
         for record in found
     ]
     if count > len(found):
-        problems.append(_more(raw.file, None, count))
+        problems.append(more_rows(raw.file, None, count))
     return problems

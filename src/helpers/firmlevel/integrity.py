@@ -11,14 +11,14 @@ import difflib
 
 from helpers.data import reference
 from helpers.data.errors import Problem
-from helpers.firmlevel.checks import PROBLEM_ROWS, _more, _plain
+from helpers.firmlevel.checks import PROBLEM_ROWS, more_rows, plain
 from helpers.firmlevel.engine import literal
 
 # Above this many firm ids, close matches are looked for among the 200 nearest by Jaro-Winkler.
 DIFFLIB_MAX_IDS = 20_000
 
 
-def _rows(con, query: str, lines=None) -> tuple[list[tuple], int]:
+def first_rows(con, query: str, lines=None) -> tuple[list[tuple], int]:
     """(first PROBLEM_ROWS records of `query` ordered by _row, total count)."""
     count = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
     if not count:
@@ -30,10 +30,11 @@ def _rows(con, query: str, lines=None) -> tuple[list[tuple], int]:
     return found, count
 
 
-def _report(file, found, count, column, message, value=lambda r: _plain(r[1])) -> list[Problem]:
+def row_problems(file, found, count, column, message, value=lambda r: plain(r[1])) -> list[Problem]:
+    """A Problem per record of `found` (its row first), then a line for the rest of `count`."""
     problems = [Problem(file, message(r), row=r[0], column=column, value=value(r)) for r in found]
     if count > len(found):
-        problems.append(_more(file, column, count - len(found)))
+        problems.append(more_rows(file, column, count - len(found)))
     return problems
 
 
@@ -45,8 +46,8 @@ def city_problems(con, file: str, lines=None) -> list[Problem]:
         f"SELECT f._row, f.city, f.province, c.province AS home FROM firms f JOIN "
         f"(VALUES {pairs}) c(city, province) ON f.city = c.city WHERE f.province <> c.province"
     )
-    found, count = _rows(con, query, lines)
-    return _report(
+    found, count = first_rows(con, query, lines)
+    return row_problems(
         file,
         found,
         count,
@@ -73,7 +74,7 @@ def _close_ids(con, firm_id: str, total: int) -> list[str]:
 def unknown_firm_problems(con, table: str, file: str, firms_file: str, lines=None):
     """Every firm_id of `table` must be in firms."""
     query = f"SELECT _row, firm_id FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM firms f WHERE f.firm_id = t.firm_id)"
-    found, count = _rows(con, query, lines)
+    found, count = first_rows(con, query, lines)
     if not found:
         return []
     total = con.execute("SELECT count(*) FROM firms").fetchone()[0]
@@ -84,7 +85,7 @@ def unknown_firm_problems(con, table: str, file: str, firms_file: str, lines=Non
             f"; close matches: {', '.join(close)}" if close else ""
         )
 
-    return _report(file, found, count, "firm_id", message)
+    return row_problems(file, found, count, "firm_id", message)
 
 
 def patent_problems(con, file: str, cutoff: str, lines=None) -> list[Problem]:
@@ -92,21 +93,25 @@ def patent_problems(con, file: str, cutoff: str, lines=None) -> list[Problem]:
     carry-in row per firm and only as its earliest row."""
     cutoff_year = int(cutoff[:4])
     problems = []
-    found, count = _rows(
+    found, count = first_rows(
         con,
         "SELECT _row, invention_applications, applications FROM patents "
         "WHERE invention_applications > applications",
         lines,
     )
-    problems += _report(
+    problems += row_problems(
         file,
         found,
         count,
         "invention_applications",
         lambda r: f"more invention applications than applications ({r[2]})",
     )
-    found, count = _rows(con, f"SELECT _row, year FROM patents WHERE year > {cutoff_year}", lines)
-    problems += _report(file, found, count, "year", lambda r: f"year after the cut-off {cutoff}")
+    found, count = first_rows(
+        con, f"SELECT _row, year FROM patents WHERE year > {cutoff_year}", lines
+    )
+    problems += row_problems(
+        file, found, count, "year", lambda r: f"year after the cut-off {cutoff}"
+    )
     wrong = con.execute(
         "SELECT count(*) FROM (SELECT firm_id FROM patents GROUP BY firm_id HAVING "
         "count(*) FILTER (WHERE includes_earlier_years) > 1 OR "
@@ -119,8 +124,8 @@ def patent_problems(con, file: str, cutoff: str, lines=None) -> list[Problem]:
         "(SELECT firm_id FROM carry) GROUP BY firm_id) "
         "SELECT c._row FROM carry c JOIN first f USING (firm_id) WHERE c.nth > 1 OR c.year <> f.year"
     )
-    found, count = _rows(con, query, lines) if wrong else ([], 0)
-    problems += _report(
+    found, count = first_rows(con, query, lines) if wrong else ([], 0)
+    problems += row_problems(
         file,
         found,
         count,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from helpers.data.errors import Problem
 from helpers.firmlevel import columns
-from helpers.firmlevel.integrity import _report, _rows
+from helpers.firmlevel.integrity import first_rows, row_problems
 
 # Years of the report's yearly figures after the carry-in year (2020–2023 for a 2023 cut-off).
 YEARLY_YEARS = 4
@@ -40,20 +40,22 @@ def problems(con, file: str, cutoff: str, lines=None) -> list[Problem]:
     """Dates after the cut-off, grants before their application."""
     found = []
     for column in ("application_date", "grant_date"):
-        rows, count = _rows(
+        rows, count = first_rows(
             con,
             f"SELECT _row, CAST({column} AS VARCHAR) FROM patent_records "
             f"WHERE {column} > DATE '{cutoff}'",
             lines,
         )
-        found += _report(file, rows, count, column, lambda r: f"date after the cut-off {cutoff}")
-    rows, count = _rows(
+        found += row_problems(
+            file, rows, count, column, lambda r: f"date after the cut-off {cutoff}"
+        )
+    rows, count = first_rows(
         con,
         "SELECT _row, CAST(grant_date AS VARCHAR), CAST(application_date AS VARCHAR) "
         "FROM patent_records WHERE grant_date < application_date",
         lines,
     )
-    found += _report(
+    found += row_problems(
         file, rows, count, "grant_date", lambda r: f"granted before its application date {r[2]}"
     )
     return found

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from helpers.data.batches import batch_number
+from helpers.data.batches import batch_number, chinese_numeral
 
 LABELS_DIR = Path(__file__).parent / "labels"
 LANGUAGES = ("zh", "en")
@@ -36,7 +36,8 @@ def _merge(into: dict, other: dict, file: str, prefix: str = "") -> None:
 
 
 @functools.cache
-def _labels(language: str) -> dict:
+def label_tree(language: str) -> dict:
+    """Every label of `language`: its files merged into one tree (read once per process)."""
     tree: dict = {}
     for path in label_files(language):
         _merge(tree, yaml.safe_load(path.read_text(encoding="utf-8")) or {}, path.name)
@@ -45,12 +46,18 @@ def _labels(language: str) -> dict:
 
 def label(key: str, language: str = "zh", **values) -> str:
     """The text at dotted `key` (e.g. 'ch01.fig_1_4.title'), formatted with `values`."""
-    node = _labels(language)
+    node = label_tree(language)
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
             raise KeyError(f"no label '{key}' in labels.{language}.yml")
         node = node[part]
     return str(node).format(**values) if values else str(node)
+
+
+def batch_name(n: int, language: str = "zh") -> str:
+    """A batch for readers, from its number: 6 → 第六批 / Batch 6 (any n up to 99); also
+    helpers.report.words.batch_name, beside the other words chosen by the data."""
+    return label("batches.name", language, numeral=chinese_numeral(n), number=int(n))
 
 
 # English names the reference tables hold for the data's proper names (provinces, cities, …).
@@ -77,12 +84,10 @@ def _reference_names() -> dict[str, str]:
 def translate(value: str, language: str = "zh") -> str:
     """A category name from the data (always Chinese) in the report language: `names:` in the
     label files first, then the English names of the reference tables (provinces, cities)."""
-    names = _labels(language).get("names") or {}
+    names = label_tree(language).get("names") or {}
     if value in names:
         return str(names[value])
     if (batch := batch_number(str(value))) is not None:  # 第六批 → Batch 6, for any batch
-        from helpers.report.words import batch_name  # words imports this module
-
         return batch_name(batch, language)
     if language == "zh":
         return str(value)

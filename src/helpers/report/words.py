@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from helpers.data.batches import chinese_number, chinese_numeral
-from helpers.report.labels import label
+from helpers.report.labels import batch_name, label  # noqa: F401 (batch_name: one of the words)
 
 # A qualifier within this distance of a whole tenth reads "about" (约八成 / about 80%).
 ABOUT_TENTH = 0.005
@@ -74,11 +74,6 @@ def numeral(n: int, language: str = "zh") -> str:
     """A small whole number in words: 5 → 五 / five (0–10), otherwise digits."""
     names = label("words.numerals", language).split()
     return names[n] if 0 <= n < len(names) else str(n)
-
-
-def batch_name(n: int, language: str = "zh") -> str:
-    """A batch for readers, from its number: 6 → 第六批 / Batch 6 (any n up to 99)."""
-    return label("batches.name", language, numeral=chinese_numeral(n), number=int(n))
 
 
 def batch_count(n: int, language: str = "zh") -> str:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+import helpers.screening.reasons as r
+import helpers.screening.values as v
 from helpers.report.format import format_with_unit
 from helpers.report.labels import label
-from helpers.screening import reasons as r
-from helpers.screening import values as v
 from helpers.screening.attributes import ATTRIBUTES
 from helpers.screening.evaluate import OUTCOMES, screen, with_scores
 from helpers.screening.points import band_index
@@ -41,7 +41,7 @@ def _scalar(frame: pd.DataFrame, column: str):
     return value
 
 
-def _indicator_name(rows: pd.DataFrame, language: str) -> str:
+def indicator_name(rows: pd.DataFrame, language: str) -> str:
     attributes = rows["attribute"].unique()
     if len(attributes) == 1:
         return r.name(attributes[0], language)
@@ -65,7 +65,7 @@ def _best_band(rows: pd.DataFrame, frame: pd.DataFrame, low: float):
 def _points_reason(rows: pd.DataFrame, frame, low: float, high: float, language: str) -> str:
     first = rows.iloc[0]
     method = first["method"]
-    indicator = _indicator_name(rows, language)
+    indicator = indicator_name(rows, language)
     pts = {k: format_with_unit(x, "分", language) for k, x in (("low", low), ("high", high))}
     attributes = list(dict.fromkeys(rows["attribute"]))
     missing = [a for a in attributes if _scalar(frame, a) is None]

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+import helpers.screening.closeness as closeness
+import helpers.screening.present as present
+import helpers.screening.reasons as r
 from helpers.report.format import format_with_unit
 from helpers.report.labels import label
 from helpers.report.words import join
-from helpers.screening import closeness, present
-from helpers.screening import reasons as r
-from helpers.screening.assess import Assessment, _indicator_name, assess
+from helpers.screening.assess import Assessment, assess, indicator_name
 from helpers.screening.attributes import ATTRIBUTES
 from helpers.screening.evaluate import MET, NOT_MET, Screening, screen
 from helpers.screening.rules import load_criteria, load_points
@@ -101,7 +102,7 @@ def points_table(card: Card, tier: str) -> pd.DataFrame:
         rows.append(
             {
                 "screen_dimension": label(f"ch06.dimensions.{row.dimension}", language),
-                "screen_indicator": _indicator_name(group, language),
+                "screen_indicator": indicator_name(group, language),
                 "screen_points": points_range(row.low, row.high, language),
                 "screen_max_points": format_with_unit(row.max_points, "分", language),
                 "screen_reason": row.reason,

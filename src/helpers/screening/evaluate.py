@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers.screening import values as v
+import helpers.screening.values as v
 from helpers.screening.attributes import ATTRIBUTES
 from helpers.screening.points import Scores, score
 from helpers.screening.rules import Rule, load_criteria

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from helpers.screening import values as v
+import helpers.screening.values as v
 from helpers.screening.attributes import SCORE_ATTRIBUTES
 from helpers.screening.rules import load_points
 

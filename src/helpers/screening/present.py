@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+import helpers.screening.reasons as r
 from helpers.report.format import format_value, format_with_unit
 from helpers.report.labels import label
-from helpers.screening import reasons as r
 from helpers.screening.attributes import ATTRIBUTES
 from helpers.screening.rules import Rule
 

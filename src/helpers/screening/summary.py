@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.screening import closeness
-from helpers.screening import values as v
+import helpers.screening.closeness as closeness
+import helpers.screening.values as v
 from helpers.screening.attributes import ATTRIBUTES
 from helpers.screening.evaluate import MET, NOT_MET, UNKNOWN, Screening, with_scores
 from helpers.screening.rules import Rule

@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from helpers.stats.innovation import _scalar, cagr, multiple
+from helpers.stats.innovation import cagr, multiple, scalar
 
 
 def base_from_growth(end_value, growth) -> float:
@@ -20,8 +20,8 @@ def base_from_growth(end_value, growth) -> float:
 
     Unit: the end value's. Formula: end_value / (1 + growth). ValueError when growth <= -1 (no
     base grows into a positive value that way) or end_value < 0."""
-    end_value = _scalar(end_value, "end_value", "base_from_growth")
-    growth = _scalar(growth, "growth", "base_from_growth")
+    end_value = scalar(end_value, "end_value", "base_from_growth")
+    growth = scalar(growth, "growth", "base_from_growth")
     if growth <= -1:
         raise ValueError(f"base_from_growth: growth must be > -1 (a fraction), got {growth:g}")
     if end_value < 0:
@@ -33,7 +33,7 @@ def cagr_from_growth(growth, base_year: int, end_year: int) -> float:
     """Compound annual growth implied by a total growth over base_year → end_year (51% over
     2018–2022 → 1.51 ** (1/4) − 1 = 10.85%/yr), through helpers.stats.cagr on an index series
     {base_year: 1, end_year: 1 + growth}. Unit: fraction per year. Errors as stats.cagr."""
-    growth = _scalar(growth, "growth", "cagr_from_growth")
+    growth = scalar(growth, "growth", "cagr_from_growth")
     if growth <= -1:
         raise ValueError(f"cagr_from_growth: growth must be > -1 (a fraction), got {growth:g}")
     return cagr({base_year: 1.0, end_year: 1 + growth})
@@ -42,7 +42,7 @@ def cagr_from_growth(growth, base_year: int, end_year: int) -> float:
 def growth_index(growth, base: float = 100.0) -> float:
     """The end value of an index that is `base` in the base year: 51% growth → 151; a stated
     multiple m is growth m − 1 (1.3倍 → 130)."""
-    growth = _scalar(growth, "growth", "growth_index")
+    growth = scalar(growth, "growth", "growth_index")
     if growth <= -1:
         raise ValueError(f"growth_index: growth must be > -1 (a fraction), got {growth:g}")
     return base * (1 + growth)
@@ -84,7 +84,7 @@ def remainder_share(shares: pd.Series) -> float:
 def shown_decimals(value: float, scale: int = 0, most: int = 2) -> int:
     """The fewest decimals (at most `most`) that show `value` × 10**scale exactly: 0.03 as a
     percentage (scale 2) → 0 ("3%"), 0.035 → 1 ("3.5%"), 1000 → 0."""
-    scaled = _scalar(value, "value", "shown_decimals") * 10**scale
+    scaled = scalar(value, "value", "shown_decimals") * 10**scale
     for decimals in range(most + 1):
         if abs(round(scaled, decimals) - scaled) < 1e-9:
             return decimals

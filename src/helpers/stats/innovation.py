@@ -47,7 +47,8 @@ def _is_real(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
 
 
-def _scalar(value, name: str, func: str) -> float:
+def scalar(value, name: str, func: str) -> float:
+    """`value` as a float, checked to be a finite real number (`func` and `name` for the error)."""
     if not _is_real(value):
         raise TypeError(f"{func}: {name} must be a real number, got {type(value).__name__}")
     value = float(value)
@@ -78,7 +79,7 @@ def _series(values: pd.Series, name: str, func: str, positional: bool = False) -
 def _operand(value, name: str, func: str):
     if isinstance(value, pd.Series):
         return _series(value, name, func)
-    return _scalar(value, name, func)
+    return scalar(value, name, func)
 
 
 def _refuse(value, bad, name: str, rule: str, what: str, func: str, hint: str = "") -> None:
@@ -90,7 +91,7 @@ def _refuse(value, bad, name: str, rule: str, what: str, func: str, hint: str = 
         raise ValueError(f"{func}: {name} must be {rule}, got {value:g}{hint}")
 
 
-def _ratio(
+def ratio(
     num, den, num_name: str, den_name: str, func: str, on_zero: str = "raise", hint: str = ""
 ):
     """num / den with num >= 0 and den > 0 checked; scalars or Series (see the module docstring).
@@ -126,8 +127,8 @@ def _cagr(start_value, end_value, start_year, end_year, start_name, end_name, fu
             raise ValueError(f"{func}: years must be integers, got {label}={year!r}")
     if end_year <= start_year:
         raise ValueError(f"{func}: end_year ({end_year}) must be after start_year ({start_year})")
-    start_value = _scalar(start_value, start_name, func)
-    end_value = _scalar(end_value, end_name, func)
+    start_value = scalar(start_value, start_name, func)
+    end_value = scalar(end_value, end_name, func)
     if start_value <= 0:
         raise ValueError(f"{func}: {start_name} must be > 0 for a growth rate, got {start_value:g}")
     if end_value < 0:
@@ -238,7 +239,7 @@ def growth(start, end):
     Unit: fraction (0.30 = +30%). Formula: end / start - 1.
     Scalars or Series. ValueError when start <= 0 or end < 0 (naming the argument, and the index
     labels for a Series)."""
-    return _ratio(end, start, "end", "start", "growth") - 1
+    return ratio(end, start, "end", "start", "growth") - 1
 
 
 # --------------------------------------------------------------------------- ratios
@@ -252,7 +253,7 @@ def patent_density(valid_invention_patents, employees, on_zero: str = "raise"):
     Edge cases: employees == 0 raises ValueError naming the index labels (Series) unless
     on_zero="nan", which returns NaN there. Negative employees or patents always raise: they are
     data errors, not undefined ratios. NaN entries of a Series give NaN."""
-    density = _ratio(
+    density = ratio(
         valid_invention_patents,
         employees,
         "valid_invention_patents",
@@ -271,7 +272,7 @@ def invention_share(invention_applications, applications, on_zero: str = "raise"
     ValueError when applications is 0 or negative, invention_applications is negative, or the
     invention applications exceed all applications (a share above 1: they are a subset).
     on_zero="nan": NaN where applications is 0 (an empty group) instead of the ValueError."""
-    share = _ratio(
+    share = ratio(
         invention_applications,
         applications,
         "invention_applications",
@@ -299,7 +300,7 @@ def grant_rate(invention_grants, invention_applications, on_zero: str = "raise")
     ValueError when invention_applications is 0 or negative or invention_grants is negative. A rate
     above 1 is not refused: the report counts grants by 授权日 and applications by 公开日.
     on_zero="nan": NaN where invention_applications is 0 instead of the ValueError."""
-    return _ratio(
+    return ratio(
         invention_grants,
         invention_applications,
         "invention_grants",
@@ -316,7 +317,7 @@ def pct_share(pct_applications, applications, on_zero: str = "raise"):
     ValueError when applications is 0 or negative or pct_applications is negative. Values above 1
     are not refused (PCT filings need not be counted inside the domestic total).
     on_zero="nan": NaN where applications is 0 instead of the ValueError."""
-    return _ratio(
+    return ratio(
         pct_applications, applications, "pct_applications", "applications", "pct_share", on_zero
     )
 
@@ -328,7 +329,7 @@ def multiple(numerator, denominator, on_zero: str = "raise"):
     Unit: × (a ratio). Formula: numerator / denominator. Scalars or Series.
     ValueError when denominator <= 0 or numerator < 0 (both are non-negative magnitudes);
     on_zero="nan" gives NaN where the denominator is 0 instead."""
-    return _ratio(numerator, denominator, "numerator", "denominator", "multiple", on_zero)
+    return ratio(numerator, denominator, "numerator", "denominator", "multiple", on_zero)
 
 
 def ratio_to_reference(values, reference) -> pd.Series:
@@ -343,8 +344,8 @@ def ratio_to_reference(values, reference) -> pd.Series:
         raise TypeError(
             f"ratio_to_reference: values must be a Series or a dict, got {type(values).__name__}"
         )
-    _scalar(reference, "reference", "ratio_to_reference")  # TypeError for a Series reference
-    return _ratio(values, reference, "values", "reference", "ratio_to_reference")
+    scalar(reference, "reference", "ratio_to_reference")  # TypeError for a Series reference
+    return ratio(values, reference, "values", "reference", "ratio_to_reference")
 
 
 def per_firm(total, firms, on_zero: str = "raise"):
@@ -353,7 +354,7 @@ def per_firm(total, firms, on_zero: str = "raise"):
 
     ValueError when firms is 0 or negative or total is negative; on_zero="nan" gives NaN for
     0 firms (an empty group) instead."""
-    return _ratio(total, firms, "total", "firms", "per_firm", on_zero)
+    return ratio(total, firms, "total", "firms", "per_firm", on_zero)
 
 
 # --------------------------------------------------------------------------- distributions

@@ -9,7 +9,7 @@ import math
 
 import pandas as pd
 
-from helpers.stats.innovation import _ratio
+from helpers.stats.innovation import ratio
 from helpers.stats.reconcile import status
 
 
@@ -55,7 +55,7 @@ def average_size(amount, count):
     or negative or an amount negative.
 
     Example: 4046.6亿元 over 2768 deals → 1.4619亿元 per deal."""
-    return _ratio(amount, count, "amount", "count", "average_size")
+    return ratio(amount, count, "amount", "count", "average_size")
 
 
 def type_mix(

@@ -1,9 +1,10 @@
 """One aggregator per table, registered by the table's name:
 
     @aggregates("capital_markets", needs=("listings",))
-    def capital_markets(data: FirmLevelData) -> pd.DataFrame: ...
+    def capital_markets(data) -> pd.DataFrame: ...
 
-An aggregator returns the table's dimension and value columns (and, for rows copied from the
+`data` is the helpers.firmlevel.firms.FirmLevelData being aggregated (not imported here: it
+calls the aggregators, so it sits above them). An aggregator returns the table's dimension and value columns (and, for rows copied from the
 published table, their provenance); helpers.firmlevel.shape adds the rest. `needs` names the
 optional input files (patents, listings) without which the table cannot be given: then the
 published table does not apply either (a figure of another population would pass for this
@@ -16,14 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from helpers.data.batches import batch_name
-
-if TYPE_CHECKING:
-    from helpers.firmlevel.firms import FirmLevelData
 
 ALL_BATCHES = "全部"
 LITTLE_GIANTS = "小巨人"
@@ -33,7 +30,7 @@ A_SHARE_LITTLE_GIANTS = "A股上市小巨人"
 @dataclass(frozen=True)
 class Aggregator:
     table: str
-    build: Callable[[FirmLevelData], pd.DataFrame]
+    build: Callable[..., pd.DataFrame]  # data -> the table
     needs: tuple[str, ...] = ()
     uses: tuple[str, ...] = ()
 
@@ -53,25 +50,25 @@ def aggregates(table: str, needs: tuple[str, ...] = (), uses: tuple[str, ...] = 
     return register
 
 
-def allowed(data: FirmLevelData, table: str, column: str) -> list[str]:
+def allowed(data, table: str, column: str) -> list[str]:
     """The allowed values of a column of a table's catalogue entry (regions, cities, metrics)."""
     return list(data.spec(table).columns[column]["allowed"])
 
 
-def populations(data: FirmLevelData) -> dict[str, pd.DataFrame]:
+def populations(data) -> dict[str, pd.DataFrame]:
     """All analysed firms and those listed on an A-share board."""
     firms = data.analysed
     return {LITTLE_GIANTS: firms, A_SHARE_LITTLE_GIANTS: firms[firms["a_share"]]}
 
 
-def batch_numbers(data: FirmLevelData) -> list[int]:
+def batch_numbers(data) -> list[int]:
     """Every batch up to the latest in the firm list (1 … 6 for a list with a sixth batch; a
     batch without firms in between keeps its place)."""
     (latest,) = data.con.execute("SELECT max(batch_no) FROM firms").fetchone()
     return list(range(1, int(latest) + 1)) if latest is not None else []
 
 
-def metrics_by_batch(data: FirmLevelData) -> list[tuple[str, dict]]:
+def metrics_by_batch(data) -> list[tuple[str, dict]]:
     """(batch name, group metrics) per batch with firms, then all batches (全部)."""
     by_number = data.metrics_by("batch_no")
     batches = [(batch_name(b), by_number[b]) for b in batch_numbers(data) if b in by_number]
