@@ -58,6 +58,8 @@ ifeq ($(STAMP_UNSAFE),)
 STAMP_UNSAFE := $(shell find $(INPUT_FOLDERS) -name '*[] :\#%*?[$$\\]*' -print -quit 2>/dev/null)
 endif
 ifeq ($(STAMP_UNSAFE),)
+# A folder's files as the steps' fingerprints list them (helpers.data.digest.folder_files:
+# no __pycache__/, no .ipynb_checkpoints/).
 BUILD_INPUTS := Makefile requirements.txt pyproject.toml data/firm_schema.yml \
 	$(wildcard notebooks/*.ipynb notebooks/pipeline.yml) \
 	$(shell find $(INPUT_FOLDERS) -type f ! -path '*/__pycache__/*' ! -path '*/.ipynb_checkpoints/*')

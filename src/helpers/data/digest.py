@@ -1,15 +1,33 @@
-"""SHA-256 of input files, each read once per process.
+"""Input files and their SHA-256 digests, the one implementation every fingerprint uses: the
+chapters', profiles' and cards' (helpers.workflow.fingerprint), the data check's, and the
+firm-level tables' and their provenance (helpers.firmlevel.tables, helpers.firmlevel.firms).
 
 Firm-level exports run to hundreds of megabytes, and one build step hashes them more than once
-(the tables' fingerprint, then the provenance of the tables written), so the digest is kept per
-path, size and modification time; a file edited while the process runs is hashed again.
+(the tables' fingerprint, then the provenance of the tables written), so a file's digest is kept
+per path, size and modification time; a file edited while the process runs is hashed again.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
+
+from helpers.paths import display_path
+
+# Folders under an input folder that hold no input: Python's bytecode cache and JupyterLab's
+# checkpoint copies. The Makefile's no-op stamp (BUILD_INPUTS) leaves out the same folders.
+NOT_INPUTS = ("__pycache__", ".ipynb_checkpoints")
+
+
+def folder_files(folder: Path) -> list[Path]:
+    """Every file under `folder` (recursively, sorted), without the NOT_INPUTS folders."""
+    return sorted(
+        p
+        for p in Path(folder).rglob("*")
+        if p.is_file() and not any(part in NOT_INPUTS for part in p.parts)
+    )
 
 
 @functools.cache
@@ -23,3 +41,18 @@ def file_sha256(path: Path) -> bytes:
     path = Path(path)
     stat = path.stat()
     return _digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+def files_digest(
+    files: Iterable[Path], parameters: dict | None = None, root: Path | None = None
+) -> str:
+    """SHA-256 (hex) over the parameters (`key=value` lines, keys sorted), then every file's name
+    (relative to `root`, else as display_path shows it) and contents, in the order given."""
+    digest = hashlib.sha256()
+    for key in sorted(parameters or {}):
+        digest.update(f"{key}={parameters[key]}\n".encode())
+    for path in map(Path, files):
+        name = path.relative_to(root).as_posix() if root else display_path(path)
+        digest.update(name.encode() + b"\0")
+        digest.update(file_sha256(path))
+    return digest.hexdigest()

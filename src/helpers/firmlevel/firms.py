@@ -13,14 +13,13 @@ reads from there.
 from __future__ import annotations
 
 import functools
-import hashlib
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.data import catalog
 from helpers.data.catalog import TableSpec
-from helpers.data.digest import file_sha256
+from helpers.data.digest import files_digest, folder_files
 from helpers.firmlevel import derive, shape
 from helpers.firmlevel.aggregators import AGGREGATORS
 from helpers.firmlevel.read import CUTOFF, FirmLevelInput
@@ -30,29 +29,11 @@ from helpers.paths import PUBLISHED_DIR, display_path
 CITY_MIN_FIRMS = 150
 
 
-def folder_files(folder: Path) -> list[Path]:
-    """Every file of a folder (recursively, sorted), as the fingerprints see it."""
-    return sorted(
-        p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    )
-
-
-def files_digest(files: list[Path], root: Path | None = None) -> str:
-    """SHA-256 (hex) over the files' names (relative to `root`, else as display_path shows them)
-    and contents."""
-    digest = hashlib.sha256()
-    for path in map(Path, files):
-        name = path.relative_to(root).as_posix() if root else display_path(path)
-        digest.update(name.encode() + b"\0")
-        digest.update(file_sha256(path))
-    return digest.hexdigest()
-
-
 def firm_document(folder: Path) -> dict:
     """The `document:` of tables aggregated from `folder`: id firm-level, its display path, the
     first 12 hex digits of the SHA-256 of its files, and whether it is marked SYNTHETIC."""
     folder = Path(folder)
-    digest = files_digest(folder_files(folder), folder)
+    digest = files_digest(folder_files(folder), root=folder)
     return {
         "id": shape.SOURCE_DOC,
         "title": shape.DOCUMENT,

@@ -17,12 +17,12 @@ helpers.data.catalog reads and validates it with the same code as the published 
   the firm folder, data/firm_schema.yml, data/published, data/reference, the source of
   helpers.firmlevel, helpers.data and helpers.stats, and the cut-off), kept in FINGERPRINT_FILE. A rebuild
   writes into a temporary sibling folder that replaces the old one only when complete, under a
-  lock: parallel callers wait, then find it up to date; nobody sees a half-written folder.
+  lock (helpers.data.locks): parallel callers wait, then find it up to date; nobody sees a
+  half-written folder.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
@@ -38,16 +38,13 @@ import yaml
 from helpers import stats
 from helpers.data import catalog
 from helpers.data.catalog import TableSpec
+from helpers.data.digest import files_digest, folder_files
+from helpers.data.locks import locked
 from helpers.firmlevel.aggregators import AGGREGATORS
-from helpers.firmlevel.firms import FirmLevelData, files_digest, folder_files
+from helpers.firmlevel.firms import FirmLevelData
 from helpers.firmlevel.read import SCHEMA_PATH, check_cutoff
 from helpers.firmlevel.shape import SOURCE_DOC
 from helpers.paths import BUILD_DIR, PUBLISHED_DIR, REFERENCE_DIR, display_path
-
-try:  # POSIX; elsewhere the atomic rename alone guards the folder
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None
 
 FINGERPRINT_FILE = "fingerprint.sha256"
 FIRM_LEVEL_CATALOG = f"catalog_{SOURCE_DOC}.yml"
@@ -80,7 +77,7 @@ def _input_files() -> list[Path]:
 def fingerprint(firm_dir: Path, cutoff: str) -> str:
     """SHA-256 over the firm folder's files, the schema, published and reference tables, the
     source of helpers.firmlevel, helpers.data and helpers.stats, and the cut-off."""
-    parts = [f"cutoff={cutoff}", files_digest(folder_files(firm_dir), Path(firm_dir))]
+    parts = [f"cutoff={cutoff}", files_digest(folder_files(firm_dir), root=Path(firm_dir))]
     parts.append(files_digest(_input_files()))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -88,18 +85,6 @@ def fingerprint(firm_dir: Path, cutoff: str) -> str:
 def _is_current(folder: Path, expected: str) -> bool:
     marker = folder / FINGERPRINT_FILE
     return marker.is_file() and marker.read_text(encoding="utf-8").strip() == expected
-
-
-@contextlib.contextmanager
-def _locked(lock_path: Path):
-    with open(lock_path, "a+b") as handle:
-        if fcntl is not None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            if fcntl is not None:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def ensure_tables(firm_dir: Path, cutoff: str, build_root: Path = BUILD_DIR / "tables") -> Path:
@@ -112,7 +97,9 @@ def ensure_tables(firm_dir: Path, cutoff: str, build_root: Path = BUILD_DIR / "t
     if _is_current(target, expected):
         return target
     build_root.mkdir(parents=True, exist_ok=True)
-    with _locked(build_root / f".{target.name}.lock"):
+    # Quiet while waiting: a chapter's notebook may call this, and its output must not depend on
+    # another build's timing.
+    with locked(build_root / f".{target.name}.lock", quiet=True):
         if _is_current(target, expected):  # built by a parallel caller meanwhile
             return target
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=build_root))
