@@ -123,7 +123,7 @@ profile-%: tables
 ## assess: one firm's screening card against the MIIT tier criteria, FIRM=<firm_id> of a firm-level DATA_DIR, into reports/<edition>/assess/<firm_id>.html|pdf
 FIRM ?=
 assess: check-data
-	$(PY) -m helpers.screening.card_build --firm '$(FIRM)' $(EDITION_ARGS) --reports '$(REPORTS)'
+	$(PY) -m helpers.workflow.cards --firm '$(FIRM)' $(EDITION_ARGS) --reports '$(REPORTS)'
 .PHONY: assess
 
 ## tables: aggregate a firm-level DATA_DIR into published-shaped tables (cached) and print the folder

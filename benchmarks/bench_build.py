@@ -50,7 +50,7 @@ BUILT = re.compile(
 FLOOR_CHILD = """
 import json, sys, time
 from pathlib import Path
-from helpers.workflow.steps import execute_notebook
+from helpers.workflow.batch import execute_notebook
 from helpers.report.html import export_html
 from helpers.report.pdf import render_pdf
 notebook, out = Path(sys.argv[1]), Path(sys.argv[2])

@@ -7,19 +7,20 @@ from __future__ import annotations
 import pytest
 
 from helpers.paths import SAMPLE_DIR
-from helpers.screening import card_build, cards
+from helpers.screening import cards
 from helpers.screening.examples import FIRM_B
+from helpers.workflow import cards as card_step
 
 
 def test_an_unknown_firm_id_stops_with_the_closest_ids():
-    with pytest.raises(card_build.UnknownFirm) as error:
-        card_build.check_firm("SYN-0001", SAMPLE_DIR, "2023-07-31")
+    with pytest.raises(card_step.UnknownFirm) as error:
+        card_step.check_firm("SYN-0001", SAMPLE_DIR, "2023-07-31")
     message = str(error.value)
     assert message.startswith(
         "assess: FIRM 'SYN-0001' is not a firm_id of data/sample; close ids: "
     )
     assert "SYN-00001" in message
-    card_build.check_firm("SYN-00001", SAMPLE_DIR, "2023-07-31")  # a known id passes
+    card_step.check_firm("SYN-00001", SAMPLE_DIR, "2023-07-31")  # a known id passes
 
 
 @pytest.mark.parametrize(
@@ -27,13 +28,13 @@ def test_an_unknown_firm_id_stops_with_the_closest_ids():
     [("SYN-00001", "SYN-00001"), ("91320500MA1XXXXX0Q", "91320500MA1XXXXX0Q")],
 )
 def test_a_safe_firm_id_is_its_own_file_name(firm_id, stem):
-    assert card_build.file_stem(firm_id) == stem
+    assert card_step.file_stem(firm_id) == stem
 
 
 def test_an_unsafe_firm_id_gets_an_ascii_name_with_a_hash():
-    stem = card_build.file_stem("../甲 公司")
+    stem = card_step.file_stem("../甲 公司")
     assert stem.startswith("firm-") and len(stem) == len("firm-") + 8
-    assert card_build.file_stem("a/b") != card_build.file_stem("a b")
+    assert card_step.file_stem("a/b") != card_step.file_stem("a b")
 
 
 def test_firm_b_card_says_what_would_qualify_it():

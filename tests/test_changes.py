@@ -267,8 +267,8 @@ FakeFailure.__name__ = "PapermillExecutionError"
 def test_previous_statistics_cached_and_a_failing_chapter_left_out(tmp_path, monkeypatch, capsys):
     """The chapters run on the previous data once (then cached); one that fails there is named
     in one line and has no previous statistics, the others are merged."""
+    from helpers.workflow import batch
     from helpers.workflow import previous as previous_step
-    from helpers.workflow import steps
 
     runs = []
 
@@ -284,7 +284,7 @@ def test_previous_statistics_cached_and_a_failing_chapter_left_out(tmp_path, mon
             encoding="utf-8",
         )
 
-    monkeypatch.setattr(steps, "execute_notebook", execute)
+    monkeypatch.setattr(batch, "execute_notebook", execute)
     checked = validate("data/published", "zh", "2023-07-31", previous="data/sample")
     staging = tmp_path / "build" / "zh" / "reports"
     chapters = ["01_cultivation", "02_innovation"]

@@ -234,7 +234,7 @@ def test_export_html_passes_page_options_through(tmp_path):
 def test_a_profile_page_links_the_edition_index_and_the_profiles_index(
     tmp_path, language, contents, profiles
 ):
-    """profiles/<slug>.html as the build exports it (helpers.workflow.steps.render_notebook)."""
+    """profiles/<slug>.html as the build exports it (helpers.workflow.batch.render_notebook)."""
     executed = executed_notebook(tmp_path / "profile_beijing.ipynb")
     page = export_html(executed, tmp_path / "profiles" / "beijing.html", language)
     nav = page[page.index('<nav class="page-nav">') : page.index("</nav>")]

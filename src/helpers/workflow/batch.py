@@ -15,7 +15,7 @@ bytes whichever worker ran it after whichever notebook (tests/test_reproducible.
 Which documents have work is decided first, from the same content fingerprints as before (one
 marker per document under build/<edition>/done/); up-to-date ones cost a hash. `--jobs` defaults
 to make's -j (read from MAKEFLAGS), else 1. A failing notebook stops the run after the documents
-already running finish; it names the notebook, cell and error (steps.NotebookFailed)."""
+already running finish; it names the notebook, cell and error (NotebookFailed)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.paths import NOTEBOOKS_DIR
+from helpers.paths import NOTEBOOKS_DIR, display_path
 
 # Run silently (no history, no execution count) in the kernel before each notebook.
 RESET_CODE = """\
@@ -159,6 +159,66 @@ class WarmKernel:
         shutil.rmtree(self.sockets, ignore_errors=True)
 
 
+def execute_notebook(notebook: Path, executed: Path, parameters: dict, kernel=None) -> None:
+    """Execute with papermill in `kernel` (a WarmKernel, reset first), or in a kernel started
+    for this notebook alone."""
+    if kernel is not None:
+        kernel.execute(notebook, executed, parameters)
+        return
+    kernel = WarmKernel(notebook.parent)
+    try:
+        kernel.execute(notebook, executed, parameters)
+    finally:
+        kernel.shutdown()
+
+
+def render_notebook(
+    notebook: Path,
+    executed: Path,
+    parameters: dict,
+    html: Path,
+    pdf: Path,
+    language: str,
+    kernel=None,
+) -> dict[str, float]:
+    """Execute `notebook` (kept executed at `executed`), export its HTML and render its PDF
+    (images resolved beside the HTML page); the seconds each part took. A failing cell raises
+    NotebookFailed. Heavy imports only here, when there is work."""
+    from helpers.report.html import export_html
+    from helpers.report.pdf import render_pdf
+
+    start = time.perf_counter()
+    try:
+        execute_notebook(notebook, executed, parameters, kernel)
+    except Exception as error:
+        if type(error).__name__ == "PapermillExecutionError":
+            raise NotebookFailed(notebook, executed, error) from None
+        raise
+    executed_at = time.perf_counter()
+    page = export_html(executed, html, language)
+    exported_at = time.perf_counter()
+    render_pdf(page, html.parent, pdf)
+    return {
+        "execute": executed_at - start,
+        "html": exported_at - executed_at,
+        "pdf": time.perf_counter() - exported_at,
+    }
+
+
+class NotebookFailed(RuntimeError):
+    """A cell raised: says which notebook, which cell (its number and first line) and the error,
+    and where the partly executed notebook was kept."""
+
+    def __init__(self, notebook: Path, executed: Path, error):
+        first_line = next((line for line in error.source.splitlines() if line.strip()), "")
+        super().__init__(
+            f"notebook {display_path(notebook)} failed in cell {error.exec_count} "
+            f"(`{first_line.strip()}`): {error.ename}: {error.evalue}\n"
+            f"the partly executed notebook is kept in {display_path(executed)}; "
+            "the published reports are untouched"
+        )
+
+
 # The worker process's kernel (one per process; started on its first document).
 _kernel: WarmKernel | None = None
 
@@ -191,7 +251,6 @@ def render(document: Document) -> tuple[str, str]:
     or ("failed", message). Under the document's lock, its marker is checked again (another
     build of the edition may just have made it) and written only after success."""
     from helpers.workflow.editions import chapter_lock
-    from helpers.workflow.steps import NotebookFailed, render_notebook
 
     with chapter_lock(document.build, document.edition, document.name):
         if document.up_to_date():
@@ -258,51 +317,6 @@ def chapter_documents(edition, notebooks: list[Path]) -> list[Document]:
             )
         )
     return documents
-
-
-def profile_documents(edition, slugs: list[str], regions: dict[str, str]) -> list[Document]:
-    from helpers.workflow.fingerprint import digest_files
-    from helpers.workflow.profiles import NOTEBOOK, PROFILES, input_files
-
-    files = input_files(edition.checked["data_path"])
-    folder = edition.staging / PROFILES
-    documents = []
-    for slug in slugs:
-        parameters = {"region": regions[slug], **edition.parameters()}
-        stem = f"profile_{slug}"
-        documents.append(
-            Document(
-                name=stem,
-                notebook=NOTEBOOK,
-                parameters=parameters,
-                html=folder / f"{slug}.html",
-                pdf=folder / f"{slug}.pdf",
-                executed=edition.staging.parent / "executed" / f"{stem}.ipynb",
-                fingerprint=digest_files(files, parameters),
-                language=edition.checked["language"],
-                marker=edition.marker(stem),
-                build=edition.build,
-                edition=edition.id,
-                region=slug,
-            )
-        )
-    return documents
-
-
-def selected_chapters(only: str) -> list[str]:
-    from helpers.parameters import ParameterError
-    from helpers.pipeline import chapters
-
-    every = list(chapters())
-    wanted = only.replace(",", " ").split()
-    if wanted == ["all"]:
-        return every
-    if wanted in ([], ["none"]):
-        return []
-    unknown = [name for name in wanted if name not in every]
-    if unknown:
-        raise ParameterError("CHAPTERS", unknown[0], f"valid: {', '.join(every)}")
-    return [name for name in every if name in wanted]  # book order
 
 
 def run(documents: list[Document], jobs: int) -> None:
@@ -378,18 +392,3 @@ class BatchFailed(RuntimeError):
     def __init__(self, failures: list[str]):
         self.failures = failures
         super().__init__("\n".join(failures))
-
-
-def build_documents(args) -> None:
-    """The `documents` step: the chosen chapters and profiles of one edition."""
-    from helpers.workflow.editions import Edition, edition_lock
-    from helpers.workflow.profiles import region_list, selected
-
-    edition = Edition(args)  # a bad parameter stops here, before any heavy import
-    chapters = selected_chapters(args.chapters)
-    with edition_lock(edition.build, edition.id, shared=True):
-        documents = chapter_documents(edition, [NOTEBOOKS_DIR / f"{c}.ipynb" for c in chapters])
-        if args.regions.strip() not in ("", "none"):
-            regions = region_list(edition)
-            documents += profile_documents(edition, selected(regions, args.regions), regions)
-        run(documents, args.jobs or jobs_from_make())

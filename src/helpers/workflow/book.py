@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from helpers.data.digest import files_digest, folder_files
 from helpers.parameters import DEFAULTS, ParameterError
 from helpers.paths import REFERENCE_DIR, REPO_ROOT, display_path
 from helpers.workflow.editions import Edition, chapter_lock, edition_lock
@@ -55,7 +56,6 @@ def book_inputs(staging: Path, chapters: list[str]) -> list[Path]:
     """Every file the book is made of (the chapters' staged pages and statistics, the helpers
     package with its labels, templates and CSS, the reference tables, the requirements)."""
     from helpers.pipeline import HELPERS_DIR, PIPELINE_FILE
-    from helpers.workflow.fingerprint import _files_under
 
     files = [PIPELINE_FILE, REPO_ROOT / "requirements.txt"]
     for chapter in chapters:
@@ -67,18 +67,16 @@ def book_inputs(staging: Path, chapters: list[str]) -> list[Path]:
 
     if statistics_file(staging).exists():  # PREVIOUS: the previous edition's statistics
         files.append(statistics_file(staging))
-    files += _files_under(HELPERS_DIR) + _files_under(REFERENCE_DIR)
+    files += folder_files(HELPERS_DIR) + folder_files(REFERENCE_DIR)
     return files
 
 
 def book_fingerprint(edition: Edition, chapters: list[str], version: str) -> str:
-    from helpers.workflow.fingerprint import digest_files
-
     parameters = {**edition.parameters(), "version": version}
-    return digest_files(book_inputs(edition.staging, chapters), parameters)
+    return files_digest(book_inputs(edition.staging, chapters), parameters)
 
 
-def _marked(marker: Path) -> tuple[str, str] | None:
+def last_built(marker: Path) -> tuple[str, str] | None:
     """(fingerprint, version) the book was last built from, or None."""
     if not marker.exists():
         return None
@@ -126,7 +124,7 @@ def build_book(args) -> None:
         marker = edition.marker(MARKER)
         current = book_fingerprint(edition, chapters, version)
         outputs = book_outputs(staging)
-        if _marked(marker) == (current, version) and all(p.exists() for p in outputs):
+        if last_built(marker) == (current, version) and all(p.exists() for p in outputs):
             print(f"up to date: book ({edition.id})")
             return
         marker.unlink(missing_ok=True)
@@ -167,7 +165,7 @@ def publish_book(edition: Edition, chapters: list[str], fresh: Path) -> None:
     inputs than the current chapters (publish calls this instead of merging chapter PDFs)."""
     outputs = book_outputs(edition.staging)
     # The version it was built with: a commit made while the profiles build does not stale it.
-    fingerprint, version = _marked(edition.marker(MARKER)) or ("", "")
+    fingerprint, version = last_built(edition.marker(MARKER)) or ("", "")
     if fingerprint != book_fingerprint(edition, chapters, version) or not all(
         p.exists() for p in outputs
     ):

@@ -5,21 +5,19 @@
     data/sample     -> sample-zh, sample-en
     any/other/firms -> firms-zh, firms-en   (ASCII slug of the folder's name)
 
-Locks (`fcntl.flock` on files under `build/locks/`) keep two builds in one checkout from mixing:
+Locks (helpers.data.locks, files under `build/locks/`) keep two builds in one checkout from mixing:
 chapter steps share their edition's lock (they run in parallel with `make -j2`) and hold an
 exclusive lock per chapter; the data check and publish hold the edition's lock exclusively; writing
 reports/index.html holds a global lock. A step that must wait says so and waits."""
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
+from helpers.data.locks import locked
 from helpers.parameters import LANGUAGES, validate
 from helpers.paths import PUBLISHED_DIR, SAMPLE_DIR, display_path, resolve
 
@@ -56,23 +54,6 @@ def staging_dir(build: Path, edition: str) -> Path:
     return Path(build) / edition / "reports"
 
 
-@contextlib.contextmanager
-def locked(path: Path, shared: bool = False) -> Iterator[None]:
-    """Hold an flock on `path` (created if missing); wait, saying so, if another build holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
-        try:
-            fcntl.flock(handle, mode | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"waiting for another build holding {display_path(path)} ...", flush=True)
-            fcntl.flock(handle, mode)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def edition_lock(build: Path, edition: str, shared: bool = False):
     return locked(Path(build) / "locks" / f"{edition}.lock", shared=shared)
 
@@ -83,6 +64,22 @@ def chapter_lock(build: Path, edition: str, chapter: str):
 
 def index_lock(build: Path):
     return locked(Path(build) / "locks" / "index.lock")
+
+
+def merge_statistics(staging: Path, chapters: list[str]) -> Path:
+    """statistics.csv: every chapter's recorded numbers, in chapter order (the edition's, and
+    the previous edition's: helpers.workflow.previous)."""
+    import pandas as pd
+
+    parts = []
+    for chapter in chapters:
+        path = staging / "statistics" / f"{chapter}.csv"
+        if path.exists():
+            parts.append(pd.read_csv(path, dtype=str, keep_default_na=False))
+    merged = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    target = staging / "statistics.csv"
+    merged.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
+    return target
 
 
 def edition_record(edition: str, checked: dict, chapters: list[str], titles: dict) -> dict:

@@ -1,31 +1,25 @@
 """Content fingerprints: a chapter is rebuilt when the SHA-256 of its inputs changes — the
 notebook, the helpers package, the pinned requirements, the reference tables, the data files of
 the tables it declares (notebooks/pipeline.yml) and the build parameters — never because a
-file's time changed. Kept free of heavy imports: it runs once per chapter on every build."""
+file's time changed. Kept free of heavy imports: it runs once per chapter on every build. The
+files of a folder and their digest are helpers.data.digest's (one rule for every fingerprint)."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import yaml
 
-from helpers.data.digest import file_sha256
-from helpers.paths import DATA_DIR, PUBLISHED_DIR, REFERENCE_DIR, REPO_ROOT, display_path
+from helpers.data.digest import files_digest, folder_files
+from helpers.paths import DATA_DIR, PUBLISHED_DIR, REFERENCE_DIR, REPO_ROOT
 from helpers.pipeline import ALL, HELPERS_DIR, PIPELINE_FILE, declared_tables
 
 
-def _files_under(folder: Path) -> list[Path]:
-    return sorted(
-        p for p in Path(folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    )
-
-
-def _published_files(tables: list[str] | str) -> list[Path]:
+def published_files(tables: list[str] | str) -> list[Path]:
     """Catalogues plus the CSV files of the declared tables (all of them for 'all')."""
     catalogs = sorted(PUBLISHED_DIR.glob("catalog_*.yml"))
     if tables == ALL:
-        return _files_under(PUBLISHED_DIR)
+        return folder_files(PUBLISHED_DIR)
     files = list(catalogs)
     for catalog_path in catalogs:
         entries = (yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}).get(
@@ -39,20 +33,20 @@ def input_files(notebook: Path, data_dir: Path) -> list[Path]:
     """Every file whose content a chapter's outputs depend on."""
     tables = declared_tables(notebook.stem)
     files = [notebook, PIPELINE_FILE, REPO_ROOT / "requirements.txt"]
-    files += _files_under(HELPERS_DIR) + _files_under(REFERENCE_DIR)
-    files += _published_files(tables)
+    files += folder_files(HELPERS_DIR) + folder_files(REFERENCE_DIR)
+    files += published_files(tables)
     if Path(data_dir).resolve() != PUBLISHED_DIR.resolve():
         # Firm-level data: every file of the folder feeds the aggregation.
-        files += [*_files_under(data_dir), DATA_DIR / "firm_schema.yml"]
+        files += [*folder_files(data_dir), DATA_DIR / "firm_schema.yml"]
     return sorted(set(files))
 
 
 def data_files(data_dir: Path) -> list[Path]:
     """Every file the data check reads: all published and reference tables, the firm-level
     folder and schema, and the validation code."""
-    files = _files_under(PUBLISHED_DIR) + _files_under(REFERENCE_DIR) + _files_under(HELPERS_DIR)
+    files = folder_files(PUBLISHED_DIR) + folder_files(REFERENCE_DIR) + folder_files(HELPERS_DIR)
     if Path(data_dir).resolve() != PUBLISHED_DIR.resolve():
-        files += [*_files_under(data_dir), DATA_DIR / "firm_schema.yml"]
+        files += [*folder_files(data_dir), DATA_DIR / "firm_schema.yml"]
     return sorted(set(files))
 
 
@@ -62,23 +56,10 @@ def chapter_files(notebook: Path, data_dir: Path, parameters: dict) -> list[Path
     if parameters.get("previous_dir"):
         from helpers.paths import resolve
 
-        files = sorted({*files, *_files_under(resolve(parameters["previous_dir"]))})
+        files = sorted({*files, *folder_files(resolve(parameters["previous_dir"]))})
     return files
 
 
 def fingerprint(notebook: Path, data_dir: Path, parameters: dict) -> str:
     """SHA-256 over a chapter's inputs' paths and contents and the build parameters."""
-    return digest_files(chapter_files(notebook, data_dir, parameters), parameters)
-
-
-def digest_files(files: list[Path], parameters: dict) -> str:
-    """SHA-256 over the parameters and the files' paths and contents; each file is read once
-    per process (the documents step fingerprints up to a hundred documents over the same
-    helpers and data)."""
-    digest = hashlib.sha256()
-    for key in sorted(parameters):
-        digest.update(f"{key}={parameters[key]}\n".encode())
-    for path in files:
-        digest.update(display_path(path).encode() + b"\0")
-        digest.update(file_sha256(path))
-    return digest.hexdigest()
+    return files_digest(chapter_files(notebook, data_dir, parameters), parameters)

@@ -45,16 +45,15 @@ def ensure_previous_statistics(checked: dict, staging: Path, chapters: list[str]
     if not checked.get("previous_path"):
         return None
     from helpers.pipeline import notebook_path
-    from helpers.workflow import steps
-    from helpers.workflow.batch import WarmKernel
+    from helpers.workflow import batch
+    from helpers.workflow.editions import merge_statistics
     from helpers.workflow.fingerprint import fingerprint
-    from helpers.workflow.publish import merge_statistics
 
     folder = previous_folder(staging)
     output = folder / "reports"
     parameters = chapter_parameters(checked, output)
     failed = []
-    kernel = WarmKernel()  # one kernel for every chapter that has work, started on the first
+    kernel = batch.WarmKernel()  # one kernel for every chapter that has work, started on the first
     for chapter in chapters:
         notebook = notebook_path(chapter)
         marker = folder / "done" / f"{chapter}.sha256"
@@ -66,7 +65,7 @@ def ensure_previous_statistics(checked: dict, staging: Path, chapters: list[str]
         statistics.unlink(missing_ok=True)
         try:
             executed = folder / "executed" / f"{chapter}.ipynb"
-            steps.execute_notebook(notebook, executed, parameters, kernel=kernel)
+            batch.execute_notebook(notebook, executed, parameters, kernel=kernel)
         except Exception as error:
             if type(error).__name__ != "PapermillExecutionError":
                 raise

@@ -20,8 +20,10 @@ import html
 import sys
 from pathlib import Path
 
+from helpers.data.digest import files_digest, folder_files
 from helpers.parameters import DEFAULTS, ParameterError
 from helpers.paths import NOTEBOOKS_DIR, REPO_ROOT, display_path
+from helpers.workflow.batch import Document
 
 NOTEBOOK = NOTEBOOKS_DIR / "profile.ipynb"
 PROFILES = "profiles"
@@ -79,11 +81,38 @@ def input_files(data_dir: Path) -> list[Path]:
     from helpers.workflow import fingerprint as fp
 
     files = [NOTEBOOK, REPO_ROOT / "requirements.txt"]
-    files += fp._files_under(HELPERS_DIR) + fp._files_under(REFERENCE_DIR)
-    files += fp._published_files(list(PROFILE_TABLES))
+    files += folder_files(HELPERS_DIR) + folder_files(REFERENCE_DIR)
+    files += fp.published_files(list(PROFILE_TABLES))
     if Path(data_dir).resolve() != PUBLISHED_DIR.resolve():
-        files += [*fp._files_under(data_dir), DATA_DIR / "firm_schema.yml"]
+        files += [*folder_files(data_dir), DATA_DIR / "firm_schema.yml"]
     return sorted(set(files))
+
+
+def profile_documents(edition, slugs: list[str], regions: dict[str, str]) -> list[Document]:
+    """The profiles' documents (helpers.workflow.batch), one per slug of `regions`."""
+    files = input_files(edition.checked["data_path"])
+    folder = edition.staging / PROFILES
+    documents = []
+    for slug in slugs:
+        parameters = {"region": regions[slug], **edition.parameters()}
+        stem = f"profile_{slug}"
+        documents.append(
+            Document(
+                name=stem,
+                notebook=NOTEBOOK,
+                parameters=parameters,
+                html=folder / f"{slug}.html",
+                pdf=folder / f"{slug}.pdf",
+                executed=edition.staging.parent / "executed" / f"{stem}.ipynb",
+                fingerprint=files_digest(files, parameters),
+                language=edition.checked["language"],
+                marker=edition.marker(stem),
+                build=edition.build,
+                edition=edition.id,
+                region=slug,
+            )
+        )
+    return documents
 
 
 def build_profile(args) -> None:
@@ -96,7 +125,7 @@ def build_profile(args) -> None:
     if args.region not in regions:
         sys.exit(f"profiles: no profile '{args.region}'; known: {', '.join(regions)}")
     with edition_lock(edition.build, edition.id, shared=True):
-        batch.run(batch.profile_documents(edition, [args.region], regions), jobs=1)
+        batch.run(profile_documents(edition, [args.region], regions), jobs=1)
 
 
 def region_list(edition) -> dict[str, str]:
@@ -104,11 +133,11 @@ def region_list(edition) -> dict[str, str]:
     with the data's fingerprint (a later run, or each profile step, need not load the data)."""
     import json
 
-    from helpers.workflow.fingerprint import data_files, digest_files
+    from helpers.workflow.fingerprint import data_files
 
     checked = edition.checked
     saved = regions_file(edition)
-    current = digest_files(data_files(checked["data_path"]), {"cutoff": checked["cutoff"]})
+    current = files_digest(data_files(checked["data_path"]), {"cutoff": checked["cutoff"]})
     cached = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
     if cached.get("fingerprint") == current:  # same data: no need to load it again
         return cached["regions"]

@@ -15,6 +15,7 @@ from helpers.workflow.editions import (
     edition_lock,
     edition_record,
     index_lock,
+    merge_statistics,
     write_edition,
     write_index,
 )
@@ -23,21 +24,6 @@ from helpers.workflow.profiles import publish_profiles
 PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
 # Written by publish itself from the chapters' files, so not part of what decides a publish.
 MERGED = ("statistics.csv", "tables/reconciliation.csv", "index.html")
-
-
-def merge_statistics(staging: Path, chapters: list[str]) -> Path:
-    """statistics.csv: every chapter's recorded numbers, in chapter order."""
-    import pandas as pd
-
-    parts = []
-    for chapter in chapters:
-        path = staging / "statistics" / f"{chapter}.csv"
-        if path.exists():
-            parts.append(pd.read_csv(path, dtype=str, keep_default_na=False))
-    merged = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    target = staging / "statistics.csv"
-    merged.to_csv(target, index=False, encoding="utf-8", lineterminator="\n")
-    return target
 
 
 def join_previous_statistics(edition: Edition) -> None:
@@ -170,8 +156,8 @@ def publish(args) -> None:
             return
         stamp.unlink(missing_ok=True)
         from helpers.report.html import chapter_title  # heavy: only when publishing
-        from helpers.screening.card_build import publish_cards
         from helpers.workflow.book import publish_book
+        from helpers.workflow.cards import publish_cards
         from helpers.workflow.site import write_edition_index
         from helpers.workflow.webfont import embed_web_font
 

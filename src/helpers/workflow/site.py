@@ -129,10 +129,10 @@ def render_edition_index(
 def write_edition_index(edition, chapters: list[str]) -> Path:
     """Stage `index.html` for `edition` (a helpers.workflow.editions.Edition): the version is the
     one the staged book was built with, so the page and the book's cover agree."""
-    from helpers.workflow.book import MARKER, _marked, build_version, data_label
+    from helpers.workflow.book import MARKER, build_version, data_label, last_built
 
     checked = edition.checked
-    marked = _marked(edition.marker(MARKER))
+    marked = last_built(edition.marker(MARKER))
     page = render_edition_index(
         edition.staging,
         chapters,

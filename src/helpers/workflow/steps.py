@@ -20,78 +20,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from helpers.parameters import DEFAULTS, ParameterError, validate
-from helpers.paths import display_path, resolve
-from helpers.workflow.batch import BatchFailed
+from helpers.paths import NOTEBOOKS_DIR, display_path, resolve
+from helpers.workflow.batch import BatchFailed, NotebookFailed
 from helpers.workflow.editions import Edition, edition_lock
 from helpers.workflow.publish import index, publish
 
 PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
-
-
-def execute_notebook(notebook: Path, executed: Path, parameters: dict, kernel=None) -> None:
-    """Execute with papermill in `kernel` (a helpers.workflow.batch.WarmKernel, reset first), or
-    in a kernel started for this notebook alone."""
-    if kernel is not None:
-        kernel.execute(notebook, executed, parameters)
-        return
-    from helpers.workflow.batch import WarmKernel
-
-    kernel = WarmKernel(notebook.parent)
-    try:
-        kernel.execute(notebook, executed, parameters)
-    finally:
-        kernel.shutdown()
-
-
-def render_notebook(
-    notebook: Path,
-    executed: Path,
-    parameters: dict,
-    html: Path,
-    pdf: Path,
-    language: str,
-    kernel=None,
-) -> dict[str, float]:
-    """Execute `notebook` (kept executed at `executed`), export its HTML and render its PDF
-    (images resolved beside the HTML page); the seconds each part took. A failing cell raises
-    NotebookFailed. Heavy imports only here, when there is work."""
-    from helpers.report.html import export_html
-    from helpers.report.pdf import render_pdf
-
-    start = time.perf_counter()
-    try:
-        execute_notebook(notebook, executed, parameters, kernel)
-    except Exception as error:
-        if type(error).__name__ == "PapermillExecutionError":
-            raise NotebookFailed(notebook, executed, error) from None
-        raise
-    executed_at = time.perf_counter()
-    page = export_html(executed, html, language)
-    exported_at = time.perf_counter()
-    render_pdf(page, html.parent, pdf)
-    return {
-        "execute": executed_at - start,
-        "html": exported_at - executed_at,
-        "pdf": time.perf_counter() - exported_at,
-    }
-
-
-class NotebookFailed(RuntimeError):
-    """A cell raised: says which notebook, which cell (its number and first line) and the error,
-    and where the partly executed notebook was kept."""
-
-    def __init__(self, notebook: Path, executed: Path, error):
-        first_line = next((line for line in error.source.splitlines() if line.strip()), "")
-        super().__init__(
-            f"notebook {display_path(notebook)} failed in cell {error.exec_count} "
-            f"(`{first_line.strip()}`): {error.ename}: {error.evalue}\n"
-            f"the partly executed notebook is kept in {display_path(executed)}; "
-            "the published reports are untouched"
-        )
 
 
 def build_chapter(args) -> None:
@@ -106,10 +43,38 @@ def build_chapter(args) -> None:
         batch.run(batch.chapter_documents(edition, [notebook]), jobs=1)
 
 
-def build_documents(args) -> None:
-    from helpers.workflow import batch
+def selected_chapters(only: str) -> list[str]:
+    """The chapters `--chapters` asks for (all, none or names), in book order."""
+    from helpers.pipeline import chapters
 
-    batch.build_documents(args)
+    every = list(chapters())
+    wanted = only.replace(",", " ").split()
+    if wanted == ["all"]:
+        return every
+    if wanted in ([], ["none"]):
+        return []
+    unknown = [name for name in wanted if name not in every]
+    if unknown:
+        raise ParameterError("CHAPTERS", unknown[0], f"valid: {', '.join(every)}")
+    return [name for name in every if name in wanted]  # book order
+
+
+def build_documents(args) -> None:
+    """The `documents` step: the chosen chapters and profiles of one edition, in warm kernels
+    (helpers.workflow.batch)."""
+    edition = Edition(args)  # a bad parameter stops here, before any heavy import
+
+    from helpers.workflow import batch
+    from helpers.workflow.profiles import profile_documents, region_list, selected
+
+    chapters = selected_chapters(args.chapters)
+    with edition_lock(edition.build, edition.id, shared=True):
+        notebooks = [NOTEBOOKS_DIR / f"{c}.ipynb" for c in chapters]
+        documents = batch.chapter_documents(edition, notebooks)
+        if args.regions.strip() not in ("", "none"):
+            regions = region_list(edition)
+            documents += profile_documents(edition, selected(regions, args.regions), regions)
+        batch.run(documents, args.jobs or batch.jobs_from_make())
 
 
 def ensure_tables_function():
@@ -130,13 +95,14 @@ def check_data(args) -> None:
     with the file, row, column and value, and nothing is built. Skipped when unchanged."""
     edition = Edition(args)
 
-    from helpers.workflow.fingerprint import data_files, digest_files
+    from helpers.data.digest import files_digest
+    from helpers.workflow.fingerprint import data_files
 
     checked = edition.checked
     folder = checked["data_path"]
     with edition_lock(edition.build, edition.id):
         marker = edition.marker("data")
-        current = digest_files(data_files(folder), {"cutoff": checked["cutoff"]})
+        current = files_digest(data_files(folder), {"cutoff": checked["cutoff"]})
         if marker.exists() and marker.read_text() == current:
             return
         marker.unlink(missing_ok=True)

@@ -1,9 +1,10 @@
-"""`make assess FIRM=<firm_id>`: one firm's screening card (notebooks/assess.ipynb) executed with
-papermill and exported to HTML and PDF like the chapters and profiles (helpers.workflow), into
-`build/<edition>/assess/<firm>.html|pdf`, then copied into the published edition's
-`assess/` folder (`make report` keeps them there: helpers.workflow.publish calls publish_cards).
+"""`make assess FIRM=<firm_id>`: one firm's screening card (notebooks/assess.ipynb, which calls
+helpers.screening) executed with papermill and exported to HTML and PDF like the chapters and
+profiles (helpers.workflow.batch), into `build/<edition>/assess/<firm>.html|pdf`, then copied
+into the published edition's `assess/` folder (`make report` keeps them there:
+helpers.workflow.publish calls publish_cards).
 
-    python -m helpers.screening.card_build --firm SYN-00001 --build … --data-dir … --language …
+    python -m helpers.workflow.cards --firm SYN-00001 --build … --data-dir … --language …
 
 The firm id is checked before any kernel starts: an unknown id stops with the closest ids. A
 card is rebuilt only when the SHA-256 fingerprint of its inputs changed (the notebook, the
@@ -19,6 +20,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from helpers.data.digest import files_digest, folder_files
 from helpers.parameters import DEFAULTS, ParameterError
 from helpers.paths import NOTEBOOKS_DIR, REPO_ROOT, display_path, resolve
 
@@ -102,9 +104,9 @@ def input_files(data_dir: Path) -> list[Path]:
     from helpers.workflow import fingerprint as fp
 
     files = [NOTEBOOK, REPO_ROOT / "requirements.txt", DATA_DIR / "firm_schema.yml"]
-    files += fp._files_under(HELPERS_DIR) + fp._files_under(REFERENCE_DIR)
-    files += fp._published_files(list(CRITERIA_TABLES))
-    files += fp._files_under(data_dir)
+    files += folder_files(HELPERS_DIR) + folder_files(REFERENCE_DIR)
+    files += fp.published_files(list(CRITERIA_TABLES))
+    files += folder_files(data_dir)
     return sorted(set(files))
 
 
@@ -140,8 +142,6 @@ def build_card(args) -> list[Path]:
         raise ParameterError("FIRM", args.firm, "give a firm_id, e.g. make assess FIRM=SYN-00001")
     check_firm(firm_id, checked["data_path"], checked["cutoff"])
 
-    from helpers.workflow.fingerprint import digest_files
-
     stem = file_stem(firm_id)
     folder = cards_dir(edition)
     parameters = {**edition.parameters(), "firm_id": firm_id}
@@ -152,12 +152,12 @@ def build_card(args) -> list[Path]:
         chapter_lock(edition.build, edition.id, f"assess_{stem}"),
     ):
         marker = edition.marker(f"assess_{stem}")
-        current = digest_files(input_files(checked["data_path"]), parameters)
+        current = files_digest(input_files(checked["data_path"]), parameters)
         if marker.exists() and marker.read_text() == current and all(p.exists() for p in outputs):
             print(f"up to date: assess {firm_id}")
         else:
             marker.unlink(missing_ok=True)
-            from helpers.workflow.steps import render_notebook
+            from helpers.workflow.batch import render_notebook
 
             executed = edition.staging.parent / "executed" / f"assess_{stem}.ipynb"
             took = render_notebook(NOTEBOOK, executed, parameters, *outputs, checked["language"])
@@ -173,7 +173,7 @@ def build_card(args) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m helpers.screening.card_build")
+    parser = argparse.ArgumentParser(prog="python -m helpers.workflow.cards")
     parser.add_argument("--firm", required=True, help="a firm_id of DATA_DIR's firms table")
     parser.add_argument("--build", default="build")
     parser.add_argument("--reports", default="reports")
@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(str(error))
     except Exception as error:
         from helpers.data.errors import DataInputError
-        from helpers.workflow.steps import NotebookFailed
+        from helpers.workflow.batch import NotebookFailed
 
         if isinstance(error, NotebookFailed):
             sys.exit(str(error))
