@@ -151,10 +151,13 @@ TEST_WORKERS ?= 2
 test: $(VENV_STAMP)
 	$(PY) -m pytest -n $(TEST_WORKERS)
 
-## lint: check code and notebooks with ruff (format check included)
+## lint: check code and notebooks with ruff (format check included) and the import contracts of pyproject.toml (lint-imports)
+# lint-imports prints every broken contract; while some are broken, tests/test_imports.py decides
+# (it allows the imports in its KNOWN_BREAKS, and nothing else).
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check src tools tests notebooks benchmarks
 	$(VENV)/bin/ruff format --check src tools tests notebooks benchmarks
+	$(VENV)/bin/lint-imports --no-logo || $(PY) -m pytest -q tests/test_imports.py
 
 ## format: format code and notebooks with ruff
 format: $(VENV_STAMP)
