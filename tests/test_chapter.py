@@ -16,36 +16,30 @@ def chapter(tmp_path):
 
 
 def test_record_writes_plain_numbers_labels_and_the_rows_source(chapter, tmp_path):
+    """Units and labels come from notebooks/statistics/01_cultivation.yml; a {field} of a
+    single key is filled with the category's fixed id."""
     boards = chapter.table("a_share_boards")
     star = boards[boards["board"] == "科创板"]
-    assert (
-        chapter.record(
-            "boards.share",
-            274 / 550,
-            "share",
-            "ch01.stats.board_share",
-            source=star,
-            board="科创板",
-        )
-        == 274 / 550
+    share = chapter.record(
+        "boards.little_giant_share.{board}", 274 / 550, source=star, board="科创板"
     )
+    assert share == 274 / 550
     batches = chapter.table("cultivation_batches")
-    chapter.record("total", 12950, "家", "ch01.stats.announced_total", source=batches, batches="五")
-    chapter.record("total", 12951, "家", "ch01.stats.announced_total", source=batches, batches="五")
+    chapter.record("batches.announced_total", 12950, source=batches, batches="五")
     lines = (
         (tmp_path / "statistics" / "01_cultivation.csv").read_text(encoding="utf-8").splitlines()
     )
     assert lines == [
         "key,value,unit,label,source,notebook",
-        "01_cultivation.boards.share,0.4981818182,占比,科创板上市企业中“小巨人”占比,001 图表1.7,01_cultivation",
-        "01_cultivation.total,12951,家,五批公示企业总数,001 图表1.4,01_cultivation",
+        "01_cultivation.boards.little_giant_share.star_market,0.4981818182,占比,科创板上市企业中“小巨人”占比,001 图表1.7,01_cultivation",
+        "01_cultivation.batches.announced_total,12950,家,五批公示企业总数,001 图表1.4,01_cultivation",
     ]
 
 
 def test_record_refuses_nan(chapter):
     batches = chapter.table("cultivation_batches")
     with pytest.raises(ValueError, match="NaN"):
-        chapter.record("x", math.nan, "share", "ch01.stats.analysed_total", source=batches)
+        chapter.record("batches.analysed_total", math.nan, source=batches)
 
 
 def test_checks_become_a_reconciliation_table_with_mismatches_first(chapter, tmp_path):
