@@ -152,3 +152,180 @@ def test_context_charts_keep_labels_readable_and_mute_the_remainder():
     pair = pd.DataFrame({"name": ["all", "giants"], "rate": [0.134, 0.265]})
     fig = context_charts.shares_with_multiple(pair, "name", "rate", "1.98×")
     assert "1.98×" in [t.get_text() for t in fig.axes[0].texts]
+
+
+# The chapter's tables (notebooks/05_context.ipynb) ------------------------------------------------
+def _tiers():
+    # sme_tiers shaped: three tiers in 2023, the 小巨人 also at the end of 2022.
+    return pd.DataFrame(
+        {
+            "tier": [*context.TIER_ORDER, context.LITTLE_GIANTS],
+            "period": ["2023", "2023", "2023", "2022-12-31"],
+            "firms": [200_000, 98_000, 12_000, 9_000],
+        },
+        index=[2, 3, 4, 5],
+    )
+
+
+def test_tier_pyramid_names_the_tier_below():
+    pyramid = context.tier_pyramid(context.tiers_of(_tiers(), "2023"))
+    assert pd.isna(pyramid["below"].iloc[0])
+    assert pyramid["below"].iloc[1:].tolist() == list(context.TIER_ORDER[:2])
+
+
+def test_tiers_of_a_period_and_rows_of_a_tier():
+    tiers = _tiers()
+    assert context.tiers_of(tiers, "2023").index.tolist() == [2, 3, 4]
+    assert context.tier_rows(tiers).index.tolist() == [4, 5]  # the 小巨人 by default
+
+
+def test_tier_growth_hand_computed():
+    # 9,000 at the end of 2022 → 12,000 in 2023: 12,000 / 9,000 − 1 = 0.3333.
+    giants = context.tier_rows(_tiers())
+    assert context.tier_growth(giants, "2022-12-31", "2023") == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match="period '2021' must appear once, found 0"):
+        context.tier_growth(giants, "2021", "2023")
+
+
+def test_tier_table_puts_the_earlier_periods_after_the_pyramid():
+    tiers = _tiers()
+    table = context.tier_table(context.tier_pyramid(context.tiers_of(tiers, "2023")), tiers)
+    assert table["period"].tolist() == ["2023", "2023", "2023", "2022-12-31"]
+    assert table["firms"].tolist() == [200_000, 98_000, 12_000, 9_000]
+    assert table.index.tolist() == [0, 1, 2, 3]
+
+
+def test_implied_growth_from_a_stated_growth_or_multiple():
+    counts = pd.DataFrame(
+        {
+            "indicator": ["smes", "daily", "neither"],
+            "year": [2022, 2022, 2022],
+            "count": [52_000_000, 23_800, 1],
+            "base_year": [2018, 2018, 2020],
+            "growth_vs_base_stated": pd.array([0.51, None, None], dtype="Float64"),
+            "multiple_vs_base_stated": pd.array([None, 1.3, None], dtype="Float64"),
+        }
+    ).set_index("indicator", drop=False)
+    table = context.implied_growth(counts)
+    assert table["start"].tolist() == [2018, 2018, 2020]
+    assert table["end"].tolist() == [2022, 2022, 2022]
+    # 51% stated; 1.3倍 → 1.3 − 1 = 0.3 growth.
+    assert table["growth"].iloc[:2].tolist() == pytest.approx([0.51, 0.3])
+    assert table["multiple_of_base"].iloc[:2].tolist() == pytest.approx([1.51, 1.3])
+    # 1.51 ** (1/4) − 1 = 0.108522; 1.3 ** (1/4) − 1 = 0.067790 (see test_cagr_from_growth).
+    assert table["cagr"].iloc[:2].tolist() == pytest.approx([0.108522, 0.067790], abs=1e-6)
+    assert table.loc["neither", ["growth", "multiple_of_base", "cagr"]].isna().all()
+
+
+def _programmes():
+    return pd.DataFrame(
+        {
+            "actor": ["基金", "专精特新中小企业（全国）", "某省专板"],
+            "province": [None, None, "山东省"],
+            "indicator": ["投资项目", "占A股已上市企业的比例", "累计挂牌专精特新企业"],
+            "value_stated": [1100.0, 0.3, 1552.0],
+            "unit": ["个", "share", "家"],
+            "qualifier": ["多", "约", None],
+            "period": ["累计", "2023年上半年", "2023年6月末"],
+        }
+    )
+
+
+def test_national_figures_are_the_rows_without_a_province():
+    national = context.national_figures(_programmes())
+    assert national.index.tolist() == ["投资项目", "占A股已上市企业的比例"]
+    assert national["indicator"].tolist() == national.index.tolist()  # kept as a column
+
+
+def test_financing_figures_one_row_per_figure():
+    loans = pd.DataFrame(
+        {"period": ["2023年上半年"], "loan_balance": [27200.0], "growth_stated": [0.204]}
+    )
+    fundraising = pd.DataFrame(
+        {"indicator": ["募资A", "募资B", "占比"], "value_stated": [3060.0, 7326.0, 0.58]}
+    ).assign(unit=["亿元", "亿元", "share"])
+    national = context.national_figures(_programmes())
+    figures = context.financing_figures(loans, national, fundraising)
+    # 2 loan rows + 2 national rows + 3 listing rows, renumbered.
+    assert figures.index.tolist() == list(range(7))
+    assert figures["indicator"].tolist()[:2] == ["贷款余额", "贷款余额增速"]
+    assert figures["value_stated"].tolist()[:2] == [27200.0, 0.204]
+    assert figures["unit"].tolist() == ["亿元", "rate", "个", "share", "亿元", "亿元", "share"]
+    assert figures["qualifier"].iloc[:2].isna().all()
+    nationwide = context.NATIONAL_SPECIALISED_SMES  # the actor where the table names none
+    assert figures["actor"].tolist() == [nationwide] * 2 + ["基金"] + [nationwide] * 4
+    # The uses of funds raised are the rows in 亿元: 3,060 + 7,326 = 10,386.
+    assert context.fundraising_uses(fundraising)["value_stated"].sum() == 10_386
+
+
+def test_printed_and_unprinted_shares_and_the_first_in_the_legend():
+    distribution = pd.DataFrame(
+        {
+            "industry": ["B", "A", "C", "D"],
+            "legend_order": [2, 1, 3, 4],
+            "share_stated": pd.array([0.229, 0.614, 0.09, None], dtype="Float64"),
+        }
+    )
+    printed = context.printed_shares(distribution)
+    assert printed["industry"].tolist() == ["B", "A", "C"]
+    assert context.unprinted(distribution)["industry"].tolist() == ["D"]
+    top_two = context.first_in_legend(printed, 2)
+    assert top_two["industry"].tolist() == ["A", "B"]
+    # 0.614 + 0.229 = 0.843
+    assert top_two["share_stated"].sum() == pytest.approx(0.843)
+
+
+def test_declared_totals_sum_the_parts_named_by_where():
+    frame = pd.DataFrame({"industry": ["A", "B", "C"], "share": [0.614, 0.229, 0.09]})
+    totals = [
+        {"column": "share", "equals": 0.843, "where": {"industry": ["A", "B"]}},
+        {"column": "share", "equals": 1},
+    ]
+    checked = context.declared_totals(frame, totals)
+    assert checked["stated"].tolist() == [0.843, 1.0]
+    # 0.614 + 0.229 = 0.843; all three: 0.933
+    assert checked["recomputed"].tolist() == pytest.approx([0.843, 0.933])
+    assert context.declared_totals(frame, []).empty
+
+
+def test_penetration_multiple_hand_computed():
+    penetration = pd.DataFrame(
+        {
+            "population": [context.ALL_SPECIALISED, context.NATIONAL_LITTLE_GIANTS],
+            "penetration_stated": [0.134, 0.265],
+        }
+    )
+    # 0.265 / 0.134 = 1.977612
+    assert context.penetration_multiple(penetration) == pytest.approx(1.977612, abs=1e-6)
+    with pytest.raises(KeyError, match="no population '其他'"):
+        context.penetration_multiple(penetration, "其他")
+
+
+def _outline():
+    criteria = pd.DataFrame(
+        [
+            ("A", "A", None, "all", None, None, False),
+            ("A", "A.1", "A", "leaf", 60.0, "评分门槛", False),
+            ("A", "A.2", "A", "leaf", None, "硬性条件", True),
+            ("B", "B", None, "any", None, None, False),
+            ("B", "B.1", "B", "leaf", 1000.0, "备选条件", True),
+            ("B", "B.2", "B", "leaf", 0.03, "备选条件", False),
+        ],
+        columns=["tier", "criterion_id", "parent_id", "logic", "threshold", "scoring", "inferred"],
+    )
+    return context.criteria_outline(criteria)
+
+
+def test_thresholds_are_the_leaves_with_a_threshold():
+    assert context.thresholds(_outline())["criterion_id"].tolist() == ["A.1", "B.1", "B.2"]
+
+
+def test_criteria_counts_and_scoring_counts():
+    counts = context.criteria_counts(_outline())
+    # 2 tiers (A, B); 4 leaves; 2 rows marked inferred (A.2, B.1).
+    assert counts.iloc[0].tolist() == [2, 4, 2]
+    kinds = context.scoring_counts(_outline())
+    assert kinds.to_dict("list") == {
+        "kind": ["备选条件", "评分门槛", "硬性条件"],
+        "conditions": [2, 1, 1],
+    }

@@ -3,7 +3,9 @@
 minor parts were not printed, and the MIIT recognition criteria as a numbered outline.
 
 Fractions are fractions (0.51 = 51%); the rates and multiples reuse helpers.stats.innovation, so
-their validation (finite numbers, positive denominators) is the same everywhere."""
+their validation (finite numbers, positive denominators) is the same everywhere. Tables keep the
+published rows' own columns (source_doc, source_id, inferred …), so a number computed from a
+row still names the row it came from."""
 
 from __future__ import annotations
 
@@ -12,6 +14,17 @@ import math
 import pandas as pd
 
 from helpers.stats.innovation import cagr, multiple, scalar
+from helpers.stats.innovation import growth as simple_growth
+
+# The tiers of quality SMEs from the base of the pyramid to its top (sme_tiers.tier).
+TIER_ORDER = ("创新型中小企业", "专精特新中小企业", "专精特新“小巨人”企业")
+LITTLE_GIANTS = TIER_ORDER[-1]
+# The two populations of 004 图11 (vc_pe_penetration.population).
+NATIONAL_LITTLE_GIANTS = "国家级专精特新“小巨人”企业"
+ALL_SPECIALISED = "专精特新企业"
+# The population the national financing and listing figures describe (sme_loans and
+# listing_fundraising name none; sme_financing_programmes calls it its actor).
+NATIONAL_SPECIALISED_SMES = "专精特新中小企业（全国）"
 
 
 def base_from_growth(end_value, growth) -> float:
@@ -48,20 +61,24 @@ def growth_index(growth, base: float = 100.0) -> float:
     return base * (1 + growth)
 
 
-def tier_pyramid(tiers: pd.DataFrame, tier: str, firms: str, order: list[str]) -> pd.DataFrame:
+def tier_pyramid(
+    tiers: pd.DataFrame, tier: str = "tier", firms: str = "firms", order=TIER_ORDER
+) -> pd.DataFrame:
     """The tiers from the base of the pyramid to its top (`order`), each with its count and its
     size relative to the tier below (专精特新 ÷ 创新型 = 98,000 ÷ 200,000 = 0.49) and to the base.
 
-    Columns added: level (1 = base), share_of_below (NaN at the base), share_of_base. ValueError
-    naming the tier when a tier of `order` is missing or given twice."""
+    Columns added: level (1 = base), below (the tier below; NaN at the base), share_of_below
+    (NaN at the base), share_of_base. ValueError naming the tier when a tier of `order` is
+    missing or given twice."""
     counts = tiers[tier].value_counts()
     for name in order:
         if counts.get(name, 0) != 1:
             found = int(counts.get(name, 0))
             raise ValueError(f"tier_pyramid: tier {name!r} must appear once, found {found} rows")
-    table = tiers.set_index(tier).loc[order].reset_index()
+    table = tiers.set_index(tier).loc[list(order)].reset_index()
     values = table[firms].astype(float)
     table["level"] = range(1, len(table) + 1)
+    table["below"] = table[tier].shift(1)
     below = values.shift(1)
     table["share_of_below"] = [
         math.nan if pd.isna(b) else multiple(v, b) for v, b in zip(values, below, strict=True)
@@ -130,3 +147,172 @@ def criteria_outline(criteria: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"criteria_outline: criterion {unreached[0]!r} is not under any root")
     outline = pd.DataFrame(rows)
     return outline.merge(criteria, on="criterion_id", how="left", validate="1:1")
+
+
+# The tier pyramid (sme_tiers) -------------------------------------------------------------------
+def tiers_of(tiers: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The rows of sme_tiers for one period as the table writes it ('2023', '2022-12-31')."""
+    return tiers[tiers["period"] == period]
+
+
+def tier_rows(tiers: pd.DataFrame, tier: str = LITTLE_GIANTS) -> pd.DataFrame:
+    """The rows of one tier in every period, in the table's order."""
+    return tiers[tiers["tier"] == tier]
+
+
+def tier_growth(rows: pd.DataFrame, start: str, end: str) -> float:
+    """Growth of a tier's firms from period `start` to period `end` (rows of one tier, see
+    tier_rows): 9,000 at the end of 2022 → 12,000 in 2023 is 12,000 / 9,000 − 1 = 0.3333.
+    Unit: fraction. ValueError when a period has no row or several."""
+    counts = {}
+    for period in (start, end):
+        found = rows.loc[rows["period"] == period, "firms"]
+        if len(found) != 1:
+            raise ValueError(f"tier_growth: period {period!r} must appear once, found {len(found)}")
+        counts[period] = float(found.iloc[0])
+    return float(simple_growth(counts[start], counts[end]))
+
+
+def tier_table(pyramid: pd.DataFrame, tiers: pd.DataFrame) -> pd.DataFrame:
+    """The pyramid's rows (see tier_pyramid) followed by the table's rows of the other periods
+    (the counts it is compared with), renumbered from 0."""
+    earlier = tiers[~tiers["period"].isin(pyramid["period"])]
+    return pd.concat([pyramid, earlier], ignore_index=True)
+
+
+# SMEs 2018 → 2022 (sme_counts_by_year) -----------------------------------------------------------
+def implied_growth(counts: pd.DataFrame) -> pd.DataFrame:
+    """Each indicator of sme_counts_by_year with what its stated growth since the base year
+    implies. Columns added: start (base_year) and end (year) as whole years; growth (the stated
+    growth, or the stated multiple − 1: 1.3倍 → 0.3); multiple_of_base (1 + growth: 51% → 1.51);
+    cagr (the compound annual growth over start → end, see cagr_from_growth: 51% over 2018–2022 →
+    0.1085). A row stating neither growth nor multiple gets NaN in all three."""
+    stated = counts["growth_vs_base_stated"].astype(float)
+    from_multiple = counts["multiple_vs_base_stated"].astype(float) - 1
+    table = counts.assign(
+        start=counts["base_year"].astype(int),
+        end=counts["year"].astype(int),
+        growth=stated.where(stated.notna(), from_multiple),
+    )
+    table["multiple_of_base"] = [
+        math.nan if pd.isna(g) else growth_index(g, base=1.0) for g in table["growth"]
+    ]
+    table["cagr"] = [
+        math.nan if pd.isna(g) else cagr_from_growth(g, int(s), int(e))
+        for g, s, e in zip(table["growth"], table["start"], table["end"], strict=True)
+    ]
+    return table
+
+
+# Financing and listings (sme_loans, sme_financing_programmes, listing_fundraising) ---------------
+def national_figures(programmes: pd.DataFrame) -> pd.DataFrame:
+    """The nationwide rows of sme_financing_programmes (those without a province), indexed by
+    their indicator (kept as a column too)."""
+    national = programmes[programmes["province"].isna()]
+    return national.set_index("indicator", drop=False)
+
+
+def fundraising_uses(fundraising: pd.DataFrame) -> pd.DataFrame:
+    """The rows of listing_fundraising in 亿元: what the listed firms plan to spend their funds
+    raised on (their sum is the amount whose share of all A-share fundraising is stated)."""
+    return fundraising[fundraising["unit"] == "亿元"]
+
+
+def financing_figures(
+    loans: pd.DataFrame, national: pd.DataFrame, fundraising: pd.DataFrame
+) -> pd.DataFrame:
+    """One table of the national financing and listing figures, one row per figure with its
+    actor, indicator, value_stated, unit, qualifier, period and provenance: the loan balance
+    (亿元) and its growth (rate) from sme_loans, the nationwide programme rows, then the listing
+    rows (all of NATIONAL_SPECIALISED_SMES where the table names no actor)."""
+    loan_rows = [
+        loans.assign(
+            indicator=indicator,
+            value_stated=loans[column],
+            unit=unit,
+            qualifier=None,
+            actor=NATIONAL_SPECIALISED_SMES,
+        )
+        for indicator, column, unit in (
+            ("贷款余额", "loan_balance", "亿元"),
+            ("贷款余额增速", "growth_stated", "rate"),
+        )
+    ]
+    listings = fundraising.assign(actor=NATIONAL_SPECIALISED_SMES)
+    return pd.concat([*loan_rows, national, listings], ignore_index=True)
+
+
+# Industry distribution (qzd_industry_distribution) ----------------------------------------------
+def printed_shares(distribution: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose share is printed (share_stated given)."""
+    return distribution[distribution["share_stated"].notna()]
+
+
+def unprinted(distribution: pd.DataFrame) -> pd.DataFrame:
+    """The rows named in the legend without a printed share."""
+    return distribution[distribution["share_stated"].isna()]
+
+
+def first_in_legend(distribution: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The first `n` rows in the order of the legend (legend_order 1, 2, …)."""
+    return distribution.nsmallest(n, "legend_order")
+
+
+def declared_totals(frame: pd.DataFrame, totals) -> pd.DataFrame:
+    """The totals a catalogue declares for a table (`totals:` entries with column, equals and an
+    optional `where` subset) beside the sum of their parts in `frame`: one row per total with
+    column, stated and recomputed. E.g. 0.614 + 0.229 of 工业制造业 and 科学研究和技术服务业
+    against the stated 0.843."""
+    rows = []
+    for total in totals:
+        part = frame
+        for column, values in (total.get("where") or {}).items():
+            part = part[part[column].isin(values)]
+        rows.append(
+            {
+                "column": total["column"],
+                "stated": float(total["equals"]),
+                "recomputed": float(part[total["column"]].sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["column", "stated", "recomputed"])
+
+
+# VC/PE penetration (vc_pe_penetration) ----------------------------------------------------------
+def penetration_multiple(
+    penetration: pd.DataFrame,
+    population: str = NATIONAL_LITTLE_GIANTS,
+    reference: str = ALL_SPECIALISED,
+) -> float:
+    """How many times one population's VC/PE penetration is the reference population's:
+    0.265 ÷ 0.134 = 1.98. Unit: ×. KeyError naming a population the table lacks."""
+    rates = penetration.set_index("population")["penetration_stated"]
+    for name in (population, reference):
+        if name not in rates.index:
+            raise KeyError(f"penetration_multiple: no population {name!r} in the table")
+    return float(multiple(rates.loc[population], rates.loc[reference]))
+
+
+# Recognition criteria (miit_criteria, see criteria_outline) --------------------------------------
+def thresholds(outline: pd.DataFrame) -> pd.DataFrame:
+    """The conditions (leaves) of a criteria outline that set a threshold (not the yes/no ones)."""
+    return outline[(outline["logic"] == "leaf") & outline["threshold"].notna()]
+
+
+def criteria_counts(outline: pd.DataFrame) -> pd.DataFrame:
+    """The size of a criteria outline as one row: tiers (distinct tiers), conditions (leaves)
+    and inferred_rows (rows marked inferred when transcribed)."""
+    return pd.DataFrame(
+        {
+            "tiers": [outline["tier"].nunique()],
+            "conditions": [int((outline["logic"] == "leaf").sum())],
+            "inferred_rows": [int(outline["inferred"].astype(bool).sum())],
+        }
+    )
+
+
+def scoring_counts(outline: pd.DataFrame) -> pd.DataFrame:
+    """The conditions (leaves) of a criteria outline by kind of scoring (硬性条件, 备选条件,
+    评分门槛): one row per kind with its count, most first (value_counts' order)."""
+    kinds = outline.loc[outline["logic"] == "leaf", "scoring"].value_counts()
+    return kinds.rename_axis("kind").reset_index(name="conditions")
