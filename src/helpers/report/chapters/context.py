@@ -1,0 +1,505 @@
+"""Chapter 5's figures, sentences and tables (政策与市场背景, seeds 002–004): the charts drawn
+from the tables helpers.stats.context computes, the values each figure's reading sentence is
+filled with, and the published numbers as readers see them (with the hedge word the source
+printed: 超12,000 / over 12,000)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.data import catalog
+from helpers.pipeline import KEY_FIELD
+from helpers.report import charts, context_charts, words
+from helpers.report.chapter import Chapter
+from helpers.stats import context as st
+
+WORD_JOINER = "\u2060"
+NO_BREAK_SPACE = "\u00a0"  # indents the criteria outline (HTML would collapse plain spaces)
+# The series of 图5.2: label word (ch05.fig_smes.<key>) -> indicator of sme_counts_by_year.
+SME_SERIES = {"count": "中小微企业数量", "new_per_day": "平均每天新设企业数"}
+
+
+# Numbers and words as readers see them --------------------------------------------------------
+def qualified(ch: Chapter, value, unit: str, qualifier=None, **options) -> str:
+    """A published number with the hedge word it was printed with (超 → 超12,000 / over 12,000;
+    no qualifier → the number alone); `options` as Chapter.fmt (decimals …)."""
+    text = ch.fmt(value, unit, **options)
+    return text if pd.isna(qualifier) else ch.t(f"ch05.qualified.{qualifier}", value=text)
+
+
+def period_words(ch: Chapter, period) -> str:
+    """A period of the tables as readers see it: a year ('2023' → 2023年) or a date
+    ('2022-12-31' → 2022年12月31日)."""
+    period = str(period)
+    if len(period) == 4:
+        return ch.t("ch05.year", year=period)
+    return words.format_date(period, ch.language)
+
+
+def money(ch: Chapter, value) -> str:
+    """An amount in 亿元 with as many decimals as it has (27,200; 211.47)."""
+    return ch.fmt(value, "亿元", decimals=st.shown_decimals(value))
+
+
+def unbroken(text: str) -> str:
+    """A short table cell kept on one line: word joiners between its characters (Chinese would
+    otherwise break anywhere)."""
+    return WORD_JOINER.join(text)
+
+
+def unbroken_name(ch: Chapter, value: str) -> str:
+    """A category name in the edition's words, kept on one line in Chinese (English breaks
+    between words)."""
+    name = ch.name(value)
+    return unbroken(name) if ch.language == "zh" else name
+
+
+def value_with_unit(ch: Chapter, value, unit: str, qualifier=None) -> str:
+    """A figure of the financing table with its hedge word and unit, on one line: 1,100多个,
+    约30%, 7,326亿元 (只, counted funds, formatted like 个)."""
+    decimals = st.shown_decimals(value, 2 if unit in ("share", "rate") else 0)
+    text = qualified(ch, value, "个" if unit == "只" else unit, qualifier, decimals=decimals)
+    return unbroken(ch.t(f"ch05.value_with_unit.{unit}", value=text))
+
+
+# Recording ------------------------------------------------------------------------------------
+def record_rows(ch: Chapter, frame: pd.DataFrame, pattern: str, source=None, **values) -> None:
+    """Record every row of `frame` under `pattern` filled with the ids of the row's categories
+    (as Chapter.record_table does), each under the declaration of its filled key, written out
+    in notebooks/statistics/<notebook>.yml: for tables whose rows have different units
+    (家, share, 亿元 …), which one declared pattern (one unit) cannot give. A row whose key is
+    not declared stops with the declaration error naming it."""
+    missing = [field for field in KEY_FIELD.findall(pattern) if field not in frame]
+    if missing:
+        raise KeyError(f"record_rows({pattern!r}): the table has no column {missing}")
+    for position in range(len(frame)):
+        row = frame.iloc[[position]]
+        key = KEY_FIELD.sub(lambda m, r=row: ch.id(r[m.group(1)].iloc[0]), pattern)
+        ch.record_table(row, key, source=source, **values)
+
+
+# 5.1 The tier pyramid -------------------------------------------------------------------------
+def check_counts(ch: Chapter, tiers: pd.DataFrame, other: pd.DataFrame, period: str) -> None:
+    """Check each tier's count in another document's table (003, 004) against 002's count of
+    the same tier in `period`: the documents should agree."""
+    for index, row in other.iterrows():
+        ours = tiers[(tiers["tier"] == row["tier"]) & (tiers["period"] == period)]
+        ch.check(
+            (other.loc[[index]], ours),
+            ch.t("ch05.checks.same_count", tier=ch.name(row["tier"]), doc=row["source_doc"]),
+            row["firms"],
+            ours["firms"].iloc[0],
+            unit="家",
+        )
+
+
+def tier_pyramid_figure(ch: Chapter, pyramid: pd.DataFrame):
+    """图5.1: the pyramid of tiers, each bar labelled with its count as printed and the level
+    the source names (塔基, 塔身, 塔尖)."""
+    shown = pyramid.assign(
+        name=pyramid["tier"].map(ch.name),
+        text=[
+            ch.t(
+                "ch05.fig_tiers.bar_label",
+                firms=qualified(ch, firms, "家", qualifier),
+                level=ch.name(level),
+            )
+            for firms, qualifier, level in zip(
+                pyramid["firms"],
+                pyramid["qualifier"],
+                pyramid["pyramid_level_stated"],
+                strict=True,
+            )
+        ],
+    )
+    return context_charts.tier_pyramid(shown, "name", "firms", "text")
+
+
+def tier_pyramid(
+    ch: Chapter, pyramid: pd.DataFrame, tiers: pd.DataFrame, earlier: pd.DataFrame, growth: float
+) -> None:
+    """图5.1 with its sentence and its table: the pyramid (see stats.context.tier_pyramid), the
+    little giants of an `earlier` period (one row of sme_tiers) and their growth since."""
+    innovative, specialised, giants = (pyramid.iloc[i] for i in range(3))
+    then = earlier.iloc[0]
+    ch.figure(
+        tier_pyramid_figure(ch, pyramid),
+        "fig5_1_tier_pyramid",
+        "ch05.fig_tiers",
+        ch.source_line(st.tiers_of(tiers, pyramid["period"].iloc[0])),
+        date=period_words(ch, pyramid["period"].iloc[0]),
+        innovative=qualified(ch, innovative["firms"], "家", innovative["qualifier"]),
+        specialised=qualified(ch, specialised["firms"], "家", specialised["qualifier"]),
+        giants=qualified(ch, giants["firms"], "家", giants["qualifier"]),
+        specialised_share=ch.fmt(specialised["share_of_below"], "share"),
+        giants_share=ch.fmt(giants["share_of_below"], "share"),
+        giants_2022=qualified(ch, then["firms"], "家", then["qualifier"]),
+        date_2022=period_words(ch, then["period"]),
+        direction=words.direction(then["firms"], giants["firms"], ch.language),
+        growth=ch.fmt(growth, "share"),
+    )
+    table = st.tier_table(pyramid, tiers)
+    columns = ["tier", "tier_date", "qualifier", "firms", "stage_stated", "pyramid_level_stated"]
+    ch.save_table(
+        table.assign(tier_date=table["period"].map(lambda p: period_words(ch, p)))[
+            [*columns, "share_of_below"]
+        ],
+        "fig5_1_tier_pyramid",
+        source=ch.source_line(tiers),
+        units={"firms": "家", "share_of_below": "share"},
+    )
+
+
+# 5.2 SMEs 2018 → 2022 -------------------------------------------------------------------------
+def sme_index_table(ch: Chapter, smes: pd.DataFrame) -> pd.DataFrame:
+    """图5.2's bars: each series (SME_SERIES) at 1 in its base year and at its multiple of the
+    base in its end year, series and years in the edition's words."""
+    rows = []
+    for key, indicator in SME_SERIES.items():
+        row = smes.loc[indicator]
+        series = ch.t(f"ch05.fig_smes.{key}")
+        rows += [
+            {"series": series, "year": ch.t("ch05.year", year=int(row["start"])), "multiple": 1.0},
+            {
+                "series": series,
+                "year": ch.t("ch05.year", year=int(row["end"])),
+                "multiple": row["multiple_of_base"],
+            },
+        ]
+    return pd.DataFrame(rows)
+
+
+def sme_growth_figure(ch: Chapter, smes: pd.DataFrame):
+    """图5.2: both series as multiples of their base year, side by side."""
+    table = sme_index_table(ch, smes)
+    start = int(smes.loc[SME_SERIES["count"], "start"])
+    fig = charts.grouped_bar_chart(
+        table,
+        "series",
+        "year",
+        "multiple",
+        value_label=ch.t("ch05.fig_smes.axis", start=start),
+        category_order=[ch.t(f"ch05.fig_smes.{key}") for key in SME_SERIES],
+        series_order=list(dict.fromkeys(table["year"])),
+        value_format="{:.2f}",
+    )
+    context_charts.readable_labels(fig)
+    fig.set_size_inches(8, 3.6)  # two categories: a shorter chart
+    return fig
+
+
+def sme_growth(ch: Chapter, smes: pd.DataFrame, counts: pd.DataFrame) -> None:
+    """图5.2 with its sentence: `smes` from stats.context.implied_growth of `counts`
+    (sme_counts_by_year, the figure's source)."""
+    sme, new = smes.loc[SME_SERIES["count"]], smes.loc[SME_SERIES["new_per_day"]]
+    ch.figure(
+        sme_growth_figure(ch, smes),
+        "fig5_2_sme_growth",
+        "ch05.fig_smes",
+        ch.source_line(counts),
+        start=int(sme["start"]),
+        end=int(sme["end"]),
+        count=qualified(ch, sme["count"], "家", sme["qualifier"]),
+        growth=ch.fmt(sme["growth_vs_base_stated"], "rate"),
+        cagr=ch.fmt(sme["cagr"], "rate"),
+        daily=ch.fmt(new["count"], "家"),
+        multiple=ch.fmt(new["multiple_vs_base_stated"], "倍", decimals=1),
+        daily_cagr=ch.fmt(new["cagr"], "rate"),
+        compare=words.compare(new["cagr"], sme["cagr"], ch.language),
+    )
+
+
+# 5.3 Financing and listings -------------------------------------------------------------------
+CUMULATIVE = "在A股上市的专精特新中小企业（累计）"
+CUMULATIVE_SHARE = "占A股已上市企业的比例"
+NEW_LISTED = "A股新上市企业中的专精特新中小企业"
+NEW_SHARE = "专精特新中小企业占A股新上市企业的比例"
+USES_SHARE = "上述两项合计占A股融资总额的比例"
+
+
+def listings(ch: Chapter, national: pd.DataFrame, fundraising: pd.DataFrame) -> None:
+    """图5.3 with its sentence: the specialised SMEs' share of all A-share listed firms and of
+    the new listings of 2023 H1 (`national`: stats.context.national_figures; `fundraising`:
+    listing_fundraising indexed by indicator)."""
+    a_share, a_share_share = national.loc[CUMULATIVE], national.loc[CUMULATIVE_SHARE]
+    new_listed, new_share = fundraising.loc[NEW_LISTED], fundraising.loc[NEW_SHARE]
+    shares = pd.DataFrame(
+        {
+            "item": [ch.t("ch05.fig_listings.cumulative"), ch.t("ch05.fig_listings.new_h1")],
+            "share": [a_share_share["value_stated"], new_share["value_stated"]],
+        }
+    )
+    fig = charts.bar_chart(
+        shares,
+        "item",
+        "share",
+        value_label=ch.t("ch05.fig_listings.axis"),
+        percent=True,
+        sort=False,
+    )
+    ch.figure(
+        fig,
+        "fig5_3_listings",
+        "ch05.fig_listings",
+        ch.source_line(national.loc[national["unit"] != "只"], fundraising.head(2)),
+        a_share=qualified(ch, a_share["value_stated"], "家", a_share["qualifier"]),
+        a_share_share=qualified(
+            ch, a_share_share["value_stated"], "share", a_share_share["qualifier"], decimals=0
+        ),
+        new_listed=qualified(ch, new_listed["value_stated"], "家", new_listed["qualifier"]),
+        new_share=qualified(
+            ch, new_share["value_stated"], "share", new_share["qualifier"], decimals=0
+        ),
+    )
+
+
+def financing_reading(
+    ch: Chapter,
+    loans: pd.DataFrame,
+    national: pd.DataFrame,
+    fundraising: pd.DataFrame,
+    uses_total: float,
+) -> None:
+    """The sentence on loans, the national SME development fund and the planned uses of the
+    funds raised (their total: `uses_total`)."""
+    loan = loans.iloc[0]
+    fund = national[national["actor"] == "国家中小企业发展基金"]
+    uses = st.fundraising_uses(fundraising)
+
+    def stated(rows, indicator, unit, **options):
+        row = rows.loc[indicator]
+        return qualified(ch, row["value_stated"], unit, row["qualifier"], **options)
+
+    ch.text(
+        "ch05.financing_reading",
+        balance=money(ch, loan["loan_balance"]),
+        growth=ch.fmt(loan["growth_stated"], "rate"),
+        period=ch.name(loan["period"]),
+        funds=ch.fmt(fund.loc["累计设立子基金", "value_stated"], "个"),
+        projects=stated(fund, "投资项目", "个"),
+        grown=stated(fund, "获投资后成长为“小巨人”的企业", "家"),
+        rd_uses=stated(uses, uses.index[0], "亿元", decimals=0),
+        line_uses=stated(uses, uses.index[1], "亿元", decimals=0),
+        uses_total=money(ch, uses_total),
+        uses_share=ch.fmt(fundraising.loc[USES_SHARE, "value_stated"], "share", decimals=0),
+    )
+
+
+FINANCING_COLUMNS = [
+    "actor",
+    "indicator",
+    "value_stated",
+    "unit",
+    "qualifier",
+    "period",
+    "inferred",
+    "source_doc",
+    "source_id",
+]
+
+
+def financing_table(ch: Chapter, figures: pd.DataFrame, *sources: pd.DataFrame) -> None:
+    """表5.1: the national financing and listing figures (stats.context.financing_figures),
+    each value with its hedge word and unit as printed; `sources`: the published tables."""
+    shown = pd.DataFrame(
+        {
+            "item": figures["indicator"].map(ch.name),
+            "population": figures["actor"].map(lambda a: unbroken_name(ch, a)),
+            "value": [
+                value_with_unit(ch, v, u, q)
+                for v, u, q in zip(
+                    figures["value_stated"], figures["unit"], figures["qualifier"], strict=True
+                )
+            ],
+            "period": figures["period"].map(lambda p: unbroken_name(ch, p)),
+        }
+    )
+    ch.save_table(
+        figures[FINANCING_COLUMNS],
+        "tab5_1_financing",
+        source=ch.source_line(*sources),
+        title=ch.t("ch05.tab_financing.title"),
+        shown=shown,
+    )
+
+
+# 5.4 Industry distribution --------------------------------------------------------------------
+def check_stated_totals(ch: Chapter, table: str, rows: pd.DataFrame, checked: pd.DataFrame):
+    """Check the totals the catalogue declares for `table` (the text's “二者合计占比84.3%”)
+    against the sum of their parts in `rows`; `checked`: the rows the check names."""
+    totals = catalog.table_spec(table, ch.source.tables_dir).totals
+    for total in st.declared_totals(rows, totals).itertuples():
+        ch.check(
+            checked,
+            ch.t("ch05.checks.top_two_total"),
+            total.stated,
+            total.recomputed,
+            unit="share",
+        )
+
+
+def industries_figure(ch: Chapter, printed: pd.DataFrame, remainder: float, unprinted: int):
+    """图5.4: the printed shares, largest first, and the unprinted industries' remainder
+    muted below them."""
+    remainder_name = ch.t("ch05.fig_industries.remainder", n=unprinted)
+    bars = pd.concat(
+        [
+            printed.assign(name=printed["industry"].map(ch.name))[["name", "share_stated"]],
+            pd.DataFrame({"name": [remainder_name], "share_stated": [remainder]}),
+        ],
+        ignore_index=True,
+    )
+    return context_charts.shares_with_remainder(
+        bars,
+        "name",
+        "share_stated",
+        remainder_name,
+        value_label=ch.t("ch05.fig_industries.axis"),
+    )
+
+
+def industries(
+    ch: Chapter,
+    distribution: pd.DataFrame,
+    top_two: pd.DataFrame,
+    top_two_share: float,
+    remainder: float,
+) -> None:
+    """图5.4 with its sentence: qzd_industry_distribution, its first two industries in the
+    legend with their sum, and the remainder of the industries not printed."""
+    unprinted = st.unprinted(distribution)
+    first, second = top_two.iloc[0], top_two.iloc[1]
+    ch.figure(
+        industries_figure(ch, st.printed_shares(distribution), remainder, len(unprinted)),
+        "fig5_4_industries",
+        "ch05.fig_industries",
+        ch.source_line(distribution, note=ch.t("ch05.fig_industries.reproduces")),
+        as_of=ch.as_of("qzd_industry_distribution"),
+        first=ch.name(first["industry"]),
+        first_share=ch.fmt(first["share_stated"], "share"),
+        second=ch.name(second["industry"]),
+        second_share=ch.fmt(second["share_stated"], "share"),
+        top_two=ch.fmt(top_two_share, "share"),
+        qualifier=words.tenths(top_two_share, ch.language),
+        remainder=ch.fmt(remainder, "share"),
+        unprinted=ch.names(unprinted["industry"]),
+    )
+
+
+# 5.5 VC/PE penetration ------------------------------------------------------------------------
+def vcpe(ch: Chapter, penetration: pd.DataFrame, ratio: float) -> None:
+    """图5.5 with its sentence: all specialised firms' penetration beside the national little
+    giants', and the multiple between them (`ratio`)."""
+    rates = penetration.set_index("population", drop=False)
+    everyone, giants = rates.loc[st.ALL_SPECIALISED], rates.loc[st.NATIONAL_LITTLE_GIANTS]
+    pair = rates.loc[[st.ALL_SPECIALISED, st.NATIONAL_LITTLE_GIANTS]]
+    fig = context_charts.shares_with_multiple(
+        pair.assign(name=pair["population"].map(ch.name)),
+        "name",
+        "penetration_stated",
+        ch.fmtu(ratio, "倍"),
+        value_label=ch.t("ch05.fig_vcpe.axis"),
+    )
+    ch.figure(
+        fig,
+        "fig5_5_vcpe",
+        "ch05.fig_vcpe",
+        ch.source_line(penetration, note=ch.t("ch05.fig_vcpe.reproduces")),
+        year=int(everyone["year"]),
+        all_rate=ch.fmt(everyone["penetration_stated"], "share"),
+        giants_rate=ch.fmt(giants["penetration_stated"], "share"),
+        ratio=ch.fmt(ratio, "倍"),
+        compare=words.compare(
+            giants["penetration_stated"], everyone["penetration_stated"], ch.language
+        ),
+    )
+
+
+# 5.6 Recognition criteria ---------------------------------------------------------------------
+def requirement(ch: Chapter, row) -> str:
+    """What a row of the criteria outline requires: how its children combine (all / any), or
+    its condition (须具备, 前3名以内, ≥ 60分, ≥ 3%)."""
+    if row["logic"] != "leaf":
+        return ch.t(f"ch05.criteria.logic.{row['logic']}")
+    if row["operator"] == "bool":
+        return ch.t("ch05.criteria.must_hold")
+    if row["unit"] == "名":
+        return ch.t("ch05.criteria.rank_within", value=ch.fmt(row["threshold"], "项"))
+    scale = 2 if row["unit"] == "share" else 0
+    decimals = st.shown_decimals(row["threshold"], scale)
+    value = ch.fmtu(row["threshold"], row["unit"], decimals=decimals)
+    return f"{row['operator'].replace('>=', '≥').replace('<=', '≤')} {value}"
+
+
+def condition(ch: Chapter, row) -> str:
+    """A row of the criteria outline as a line of the table: indented by its depth, its
+    outline number, and the tier, indicator or dimension it names."""
+    if row["depth"] == 0:
+        text = ch.name(row["tier"])
+    elif row["logic"] == "leaf":
+        text = ch.name(row["indicator"])
+    elif pd.isna(row["dimension"]):
+        text = ch.t("ch05.criteria.unnamed_group")
+    else:
+        text = ch.name(row["dimension"])
+    number = f"{row['outline']} " if row["outline"] else ""
+    return NO_BREAK_SPACE * 3 * row["depth"] + number + text
+
+
+def criteria_shown(ch: Chapter, outline: pd.DataFrame) -> pd.DataFrame:
+    """表5.2 as readers see it: condition, requirement and kind of each row of the outline."""
+    rows = [row for _, row in outline.iterrows()]
+    return pd.DataFrame(
+        {
+            "criterion": [condition(ch, row) for row in rows],
+            "requirement": [unbroken(requirement(ch, row)) for row in rows],
+            "scoring": outline["scoring"].map(lambda s: "" if pd.isna(s) else unbroken(ch.name(s))),
+        }
+    )
+
+
+CRITERIA_COLUMNS = [
+    "tier",
+    "criterion_id",
+    "outline",
+    "logic",
+    "indicator",
+    "operator",
+    "threshold",
+    "unit",
+    "scoring",
+    "inferred",
+    "text",
+]
+
+
+def criteria(
+    ch: Chapter,
+    outline: pd.DataFrame,
+    criteria: pd.DataFrame,
+    counts: pd.DataFrame,
+    kinds: pd.DataFrame,
+) -> None:
+    """The criteria's sentence and 表5.2 generated from `miit_criteria` (`outline`:
+    stats.context.criteria_outline; `counts`: criteria_counts; `kinds`: scoring_counts)."""
+    size = counts.iloc[0]
+    ch.text(
+        "ch05.criteria_reading",
+        tiers=words.numeral(size["tiers"], ch.language),
+        conditions=ch.fmt(size["conditions"], "项"),
+        kinds=ch.names(
+            [
+                ch.t("ch05.criteria.kind_count", kind=ch.name(k), n=ch.fmt(n, "项"))
+                for k, n in zip(kinds["kind"], kinds["conditions"], strict=True)
+            ]
+        ),
+        inferred=ch.fmt(size["inferred_rows"], "项"),
+        mark=ch.t("inferred.mark"),
+    )
+    ch.save_table(
+        outline[CRITERIA_COLUMNS],
+        "tab5_2_criteria",
+        source=ch.source_line(criteria, note=ch.t("ch05.criteria_note")),
+        title=ch.t("ch05.tab_criteria.title"),
+        shown=criteria_shown(ch, outline),
+    )
