@@ -269,6 +269,8 @@ def test_chapter_02_says_the_years_of_its_data(later_folder, tmp_path):
 
 YEAR = re.compile(r"(?<![\w.])(19[89]\d|20\d\d)(?![\w])")  # a year alone, not in an identifier
 CHECKED_HELPERS = [
+    "src/helpers/stats/innovation_tables.py",  # the chapter's tables, charts and sentences
+    "src/helpers/report/chapters/innovation.py",
     "src/helpers/firmlevel/derive.py",
     "src/helpers/firmlevel/aggregators/innovation.py",
     "src/helpers/firmlevel/aggregators/text.py",
