@@ -330,7 +330,7 @@ def test_the_batch_charts_have_six_distinct_batch_colours(six_batch_edition):
 def test_regions_and_the_profile_count_the_sixth_batch(six_batch_edition):
     edition = six_batch_edition("zh")
     statistics = pd.read_csv(edition / "statistics.csv", dtype=str).set_index("key")["value"]
-    by_batch = statistics.filter(regex=r"^03_regions\.provinces\.firms\.[a-z_]+\.batch_6$")
+    by_batch = statistics.filter(regex=r"^03_regions\.provinces\.firms\.[0-9]{6}\.batch_6$")
     assert len(by_batch) >= 20 and by_batch.astype(int).sum() == 1000  # every firm of batch 6
     province_table = (edition / "html" / "03_regions.html").read_text(encoding="utf-8")
     assert "第六批（家）" in province_table
