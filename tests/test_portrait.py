@@ -199,3 +199,106 @@ def test_portrait_charts_draw_chinese_labels_readably():
     # The mix chart's legend names every type, including those too narrow to label in place.
     legend = figures[2].axes[0].get_legend()
     assert [t.get_text() for t in legend.get_texts()] == TYPES
+
+
+# The chapter's presentation helpers (helpers.report.chapters.portrait) ----------------------------
+@pytest.fixture
+def chapter(tmp_path):
+    from helpers.report.chapter import Chapter
+
+    return Chapter("04_portrait", output_dir=str(tmp_path))
+
+
+def test_words_of_the_portrait(chapter):
+    from helpers.report.chapters import portrait as show
+
+    assert show.qualified(chapter, "1.03亿元", "近") == "近1.03亿元"  # the article's hedge word
+    assert show.qualified(chapter, "16年", float("nan")) == "16年"
+    assert show.bar_labels(chapter, [2846], [0.5867], "家") == ["2,846家 · 58.7%"]
+    assert show.bar_labels(chapter, [4442], [0.467], "个", with_unit=False) == ["4,442 · 46.7%"]
+    table = pd.DataFrame({"province": ["上海市"], "amount": [645.4], "amount_share": [0.1595]})
+    shown = show.formatted(
+        chapter, table, {"amount": "亿元", "amount_share": "share"}, {"amount": 1}
+    )
+    assert shown.iloc[0].tolist() == ["上海市", "645.4", "16.0%"]
+
+
+def test_share_verdict_names_the_printed_shares_that_disagree(chapter):
+    from helpers.report.chapters import portrait as show
+
+    frame = pd.DataFrame(
+        {"region": ["东部", "西部"], "share_stated": [0.5867, 0.30], "share": [0.586683, 0.20]}
+    )
+    assert show.share_verdict(chapter, frame.iloc[:1], "region") == chapter.t("ch04.verdict.agree")
+    verdict = show.share_verdict(chapter, frame, "region")
+    assert "西部（原文30.00%，重新计算20.00%）" in verdict and "东部" not in verdict
+
+
+def test_keys_of_the_portrait_are_ids_and_sources_name_the_rows(chapter, tmp_path):
+    """04's provinces are keyed by GB/T 2260 code, every other category by category_ids.csv;
+    a share's source is its row and the printed total it is a share of."""
+    from helpers.report.chapters import portrait as show
+
+    firms_row = _key_row(chapter, "企业数")
+    provinces = chapter.table("sq_provinces").sort_values("rank")
+    provinces = provinces.assign(share=provinces["firms"] / 4851)
+    show.record_each(chapter, provinces, "provinces.share.{province}", also=[firms_row])
+    financing = portrait.deal_sizes(chapter.table("sq_financing"))
+    chapter.record_table(financing, "financing.avg_deal.{segment}", "financing.deals.{segment}")
+    rows = pd.read_csv(tmp_path / "statistics" / "04_portrait.csv").set_index("key")
+    zhejiang = rows.loc["04_portrait.provinces.share.330000"]
+    # 464 / 4851 = 0.095650
+    assert zhejiang["value"] == pytest.approx(0.095650, abs=1e-6)
+    assert zhejiang["source"] == "000 “专精特新”的成长密码·省份分布和“专精特新”的成长密码"
+    # the keys the book's findings read (src/helpers/report/book.py) keep their text
+    assert rows.loc["04_portrait.financing.avg_deal.all", "value"] == pytest.approx(1.461922)
+    assert rows.loc["04_portrait.financing.deals.all", "value"] == 2768
+
+
+def test_a_patent_statistic_comes_from_its_measures_rows(chapter, tmp_path):
+    from helpers.report.chapters import portrait as show
+
+    patents = chapter.table("sq_patents_by_type")
+    mix = portrait.type_mix(patents, "measure", "patent_type", "patents")
+    inventions = mix[mix["patent_type"] == "发明专利"]
+    show.record_each(
+        chapter, inventions, "patents.stated_total.{measure}", rows=patents, by="measure"
+    )
+    rows = pd.read_csv(tmp_path / "statistics" / "04_portrait.csv").set_index("key")
+    # 新增申请专利 prints 12,500 (近1.25万件); every measure prints a total
+    assert rows.loc["04_portrait.patents.stated_total.new_applications", "value"] == 12500
+    assert rows.loc["04_portrait.patents.stated_total.new_applications", "label"] == (
+        "新增申请专利：合计（原文）"
+    )
+    assert len(rows) == 4
+
+
+def test_checks_of_the_portrait_keep_the_printed_precision(chapter):
+    from helpers.report.chapters import portrait as show
+
+    financing = portrait.deal_sizes(chapter.table("sq_financing"))
+    show.check_financing(chapter, financing)
+    checks = list(chapter.checks.values())
+    # three averages at their printed decimals (1.7, 2.67, 1.21), then the two sums of parts
+    assert [c["decimals"] for c in checks] == [1, 2, 2, 0, 1]
+    assert checks[3]["stated"] == 2768 and checks[3]["recomputed"] == 1024 + 1744
+    bins = chapter.table("sq_firm_age_bins").assign(share=lambda f: f["firms"] / f["firms"].sum())
+    show.check_shares(chapter, bins, "bin")
+    # only the one printed share (10年~20年: 54.73%) is checked: 2655 / 4851 = 0.547310
+    (age_check,) = list(chapter.checks.values())[5:]
+    assert (age_check["stated"], age_check["decimals"]) == (0.5473, 4)
+    assert age_check["recomputed"] == pytest.approx(0.547310, abs=1e-6)
+
+
+def test_a_portrait_figure_is_drawn_and_its_table_saved(chapter, tmp_path):
+    from helpers.report.chapters import portrait as show
+
+    financing = portrait.deal_sizes(chapter.table("sq_financing"))
+    show.financing(chapter, financing, portrait.listed_vs_unlisted(financing))
+    assert (tmp_path / "figures" / "04_portrait_fig4_7_financing.png").is_file()
+    table = pd.read_csv(tmp_path / "tables" / "04_portrait_fig4_7_financing.csv")
+    assert table["avg_deal"].iloc[0] == pytest.approx(1.461922, abs=1e-6)
+
+
+def _key_row(chapter, indicator):
+    return portrait.key_row(chapter.table("sq_key_figures"), indicator)
