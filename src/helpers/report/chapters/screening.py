@@ -257,8 +257,9 @@ def record_by_key(
     `template` with ('criteria.{criterion_id}.threshold' -> criteria.cx_1_a.threshold), with
     that key's own declaration: its unit, label and `value` column. For key families whose unit
     differs from key to key (each criterion has its own unit), declared key by key;
-    Chapter.record_table takes one declaration for a whole table. Rows without a value are
-    skipped; a row whose `unit_column` differs from the declared unit stops with both.
+    Chapter.record_table takes one declaration for a whole table. Every row's key must be
+    declared (an undeclared one stops, naming the file); rows without a value are then skipped;
+    a row whose `unit_column` differs from the declared unit stops with both.
     `source`: the rows every statistic comes from (default: its own row)."""
     fields = KEY_FIELD.findall(template)
     for index, row in frame.iterrows():
