@@ -1,6 +1,6 @@
 """Profiles built from the synthetic sample match the five published city pages (001) within the
 sample's calibration tolerance (1%, or the rounding of the printed figure; see
-data/sample/README.md): the profile route (region_metrics, helpers.report.profile.gather) is a
+data/sample/README.md): the profile route (region_metrics, helpers.stats.profile.gather) is a
 different aggregation from city_metrics, so it is checked on its own."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from helpers.data.tableio import read_table_text
 from helpers.firmlevel.firms import FirmLevelData
 from helpers.paths import PUBLISHED_DIR, SAMPLE_DIR
 from helpers.pipeline import PROFILE_TABLES
-from helpers.report.profile import gather
 from helpers.stats import regions
+from helpers.stats.profile import gather
 
 PAGE_CITIES = ["北京市", "深圳市", "上海市", "宁波市", "重庆市"]
 
