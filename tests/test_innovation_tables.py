@@ -247,6 +247,11 @@ def test_last_two_years_and_a_bins_growth():
     assert st.last_two_years(by_year_table().query("year == 2023")) is None
 
 
+def test_holding_years_of_a_cutoff():
+    assert st.holding_years("2023-07-31") == {"start": 2022, "end": 2023}
+    assert st.holding_years("2024-01-31") == {"start": 2023, "end": 2024}
+
+
 def test_has_every_bin():
     holders = st.last_two_years(by_year_table())
     two_bins = pd.DataFrame({"pct_bin": ["1-9件", "10-99件"]})

@@ -17,10 +17,10 @@ from helpers.stats.descriptive import share_of_sum, weighted_mean
 from helpers.stats.innovation import cagr, growth, growth_window, multiple, pct_share
 
 LITTLE_GIANTS = "小巨人"
+CHAMPIONS = "制造业单项冠军"
 ALL = "全部"  # the row of a by-batch table that holds the mean over every batch
 # 图表2.2's populations, in the chart's order: each multiple is of the population before it.
-POPULATIONS = ("专精特新中小企业", "小巨人", "制造业单项冠军")
-CHAMPIONS = "制造业单项冠军"
+POPULATIONS = ("专精特新中小企业", LITTLE_GIANTS, CHAMPIONS)
 SCALE_COLUMNS = ("patent_applications_per_firm", "valid_invention_patents_per_firm")
 INFLUENCE_COLUMNS = ("citations_per_firm", "licences_per_firm")
 # The published figures printed only as text: 小巨人's invention-patent density ÷ each board's.
@@ -290,6 +290,13 @@ class BinGrowth(NamedTuple):
     @property
     def years(self) -> dict[str, int]:
         return {"start": self.start, "end": self.end}
+
+
+def holding_years(cutoff: str) -> dict[str, int]:
+    """The two years 图表2.10 compares for data cut off at `cutoff`, as {'start', 'end'}: the
+    cut-off's year and the year before (2023-07-31 → 2022 and 2023)."""
+    year = int(str(cutoff)[:4])
+    return {"start": year - 1, "end": year}
 
 
 def last_two_years(by_year: pd.DataFrame) -> pd.DataFrame | None:

@@ -73,21 +73,22 @@ def check_multiples(ch: Chapter, multiples: pd.DataFrame, stated: pd.DataFrame) 
     )
 
 
-def profile_figure(
-    ch: Chapter, profile: pd.DataFrame, stated: pd.DataFrame, multiples: pd.DataFrame
-):
-    """图2.2: each population's value of each metric on a log scale relative to the SMEs, labelled
-    with the multiples as printed (the recomputed ones are in the table and the
-    reconciliation); a metric printed only as multiples (技术规模) is placed by chaining them."""
+def metric_label(ch: Chapter, metric: str, inferred: set, multiples_only: set) -> str:
+    """A metric's name on 图2.2's axis: † when any of its figures is inferred, and a second
+    line saying so when it is printed only as multiples."""
+    text = metric_name(ch, metric) + (ch.t("inferred.mark") if metric in inferred else "")
+    return text + ("\n" + ch.t("inferred.multiples_only") if metric in multiples_only else "")
+
+
+def profile_figure(ch: Chapter, profile: pd.DataFrame, stated: pd.DataFrame):
+    """图2.2: each population's value of each metric on a log scale relative to the SMEs,
+    labelled with the multiples as printed (`stated`; the recomputed ones are in the table and
+    the reconciliation); a metric printed only as multiples (技术规模) is placed by chaining
+    them."""
     populations = list(st.POPULATIONS)
     chained = st.chained_positions(profile, stated)
     inferred = st.inferred_metrics(profile, stated)
-    only_multiples = set(chained["metric"])
-
-    def metric_label(metric: str) -> str:
-        text = metric_name(ch, metric) + (ch.t("inferred.mark") if metric in inferred else "")
-        return text + ("\n" + ch.t("inferred.multiples_only") if metric in only_multiples else "")
-
+    multiples_only = set(chained["metric"])
     rows = pd.concat([chained, profile[["metric", "population", "value"]]], ignore_index=True)
     # firm-level data: 小巨人 from the firms, the other populations as published (said so)
     name = {p: ch.name(p) for p in populations} | ch.population_names(profile, "population")
@@ -103,7 +104,7 @@ def profile_figure(
         "population",
         "value",
         population_order=[name[p] for p in populations],
-        metric_labels={m: metric_label(m) for m in rows["metric"]},
+        metric_labels={m: metric_label(ch, m, inferred, multiples_only) for m in rows["metric"]},
         multiples=printed,
         value_labels={
             (r.metric, name[r.population]): ch.fmt(r.value, r.unit) for r in profile.itertuples()
@@ -120,7 +121,7 @@ def profile(
     source = ch.source_line("typical_profile", "typical_profile_multiples")
     widest, widest_multiple = st.widest_multiple(multiples)
     ch.figure(
-        profile_figure(ch, profile, stated, multiples),
+        profile_figure(ch, profile, stated),
         "fig2_2_profile",
         "ch02.fig_2_2",
         source,
