@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helpers.data.ids import UnknownCategory, category_name
 from helpers.report import words
 from helpers.report.format import format_value, format_with_unit
 from helpers.report.labels import label, translate
@@ -122,15 +123,13 @@ class Say:
             raise MissingStatistic(f"book: no statistics under '{prefix}' in {self.stats.folder}")
         return sorted(items, key=lambda item: -item[1])
 
-    def name(self, slug_: str, table: str, chinese: str) -> str:
-        """A category's name in the edition's language from its statistics-key slug (the slug
-        of its English name, as Chapter.slug makes it) via a reference table's names."""
-        from helpers.data import reference
-
-        for row in reference.table(table).to_dict("records"):
-            if words.slug(translate(row[chinese], "en")) == slug_:
-                return translate(row[chinese], self.language)
-        raise BookInputError(f"book: no {table} row whose English name gives the key '{slug_}'")
+    def name(self, id_: str) -> str:
+        """A category's name in the edition's language from the fixed id in its statistics key
+        (320000 -> 江苏省 / Jiangsu; helpers.data.ids)."""
+        try:
+            return translate(category_name(id_), self.language)
+        except UnknownCategory as error:
+            raise BookInputError(f"book: {error}") from None
 
 
 # Key findings -------------------------------------------------------------------------------
@@ -162,9 +161,9 @@ def _fields(s: Say) -> str:
         "findings.fields",
         share=s.fmt("01_cultivation.industries.key_fields_share", "share"),
         qualifier=s.tenths("01_cultivation.industries.key_fields_share"),
-        top=s.name(top[0], "industry_fields", "field"),
+        top=s.name(top[0]),
         top_share=format_value(top[1], "share", s.language),
-        second=s.name(second[0], "industry_fields", "field"),
+        second=s.name(second[0]),
         second_share=format_value(second[1], "share", s.language),
     )
 
@@ -223,12 +222,12 @@ def _pct(s: Say) -> str:
 
 def _provinces(s: Say) -> str:
     ranks = s.largest("03_regions.provinces.rank")
-    by_rank = {int(value): slug_ for slug_, value in ranks}
+    by_rank = {int(value): id_ for id_, value in ranks}
     top, fifth = by_rank[1], by_rank[5]
     top5 = f"03_regions.provinces.cumulative_share.{fifth}"
     return s.t(
         "findings.provinces",
-        top=s.name(top, "provinces", "province"),
+        top=s.name(top),
         firms=s.fmt(f"03_regions.provinces.firms.{top}", "家"),
         share=s.fmt(f"03_regions.provinces.share.{top}", "share"),
         top5=s.fmt(top5, "share"),
