@@ -25,9 +25,6 @@ KNOWN_BREAKS = {
     # DataSource aggregates a firm-level folder on first use; helpers/data/source.py and the data
     # route are being rewritten so that the workflow's `tables` step does that instead.
     ("helpers.data.source", "helpers.firmlevel.tables"),
-    # The code moved to helpers.stats.regions; this module re-exports it only while
-    # notebooks/03_regions.ipynb and notebooks/profile.ipynb import helpers.data.regions.
-    ("helpers.data.regions", "helpers.stats.regions"),
 }
 
 PRIVATE_NAMES = "No module uses a private name"  # the start of that contract's name

@@ -27,6 +27,7 @@ from helpers.data import source as datasource
 from helpers.data.ids import category_id
 from helpers.paths import display_path, resolve
 from helpers.pipeline import (
+    KEY_FIELD,
     StatisticsDeclarationError,
     StatisticSpec,
     check_declared,
@@ -267,42 +268,69 @@ class Chapter:
         self._store(key, value, unit, label_key, source, values)
         return value
 
-    def record_table(self, frame: pd.DataFrame, *keys: str, source=None, **values) -> None:
-        """Record a table of statistics in one call: for each declared key pattern (e.g.
-        'provinces.share.{province}', with `value: share` in the declaration), one statistic
-        per row of `frame`, its fields filled with the fixed ids of the row's categories, its
-        value from the declared `value` column and its label formatted with the row's columns
-        (categories in the edition's words) and `values`. `source`: the tables or rows every
-        statistic comes from; by default each statistic's own row. Rows whose value is missing
-        are skipped (a figure the data does not give)."""
+    def record_table(
+        self,
+        frame: pd.DataFrame,
+        *keys: str,
+        source=None,
+        also=(),
+        unit_column: str = "",
+        **values,
+    ) -> None:
+        """Record a table of statistics in one call: for each key pattern (e.g.
+        'provinces.share.{province}'), one statistic per row of `frame`, its fields filled
+        with the fixed ids of the row's categories. Each filled key takes its unit, label and
+        `value` column from its declaration (the pattern's own, or — for a family declared key
+        by key because each has its own unit — the filled key's); the label is formatted with
+        the row's columns (categories in the edition's words) and `values`. Rows whose value is
+        missing are skipped (a figure the data does not give).
+
+        `source`: what every statistic comes from — by default its own row; tables or rows for
+        all rows; or a function of the row (a one-row frame) giving its rows. `also`: rows or
+        tables added to every statistic's source (a printed total it is a share of).
+        `unit_column`: a column holding each row's unit, which must be the declared one."""
         for pattern in keys:
-            spec = self._spec_for(pattern)
-            if not spec.value:
-                raise StatisticsDeclarationError(
-                    f"{display_path(spec.file)}: key '{pattern}' needs `value: <column>` to be "
-                    "recorded from a table"
-                )
-            missing = [c for c in (spec.value, *spec.fields) if c not in frame.columns]
+            fields = KEY_FIELD.findall(pattern)
+            missing = [c for c in fields if c not in frame.columns]
             if missing:
                 raise StatisticsDeclarationError(
                     f"record_table({pattern!r}): the table has no column {missing} "
                     f"(columns: {', '.join(map(str, frame.columns))})"
                 )
             for index, row in frame.iterrows():
+                key = KEY_FIELD.sub(lambda m, r=row: self.id(r[m.group(1)]), pattern)
+                spec = self._spec_for(key)
+                if not spec.value or spec.value not in frame.columns:
+                    raise StatisticsDeclarationError(
+                        f"{display_path(spec.file)}: key '{spec.key}' needs `value: <column>` "
+                        f"naming a column of the table to be recorded from it (columns: "
+                        f"{', '.join(map(str, frame.columns))})"
+                    )
                 if pd.isna(row[spec.value]):
                     continue
-                key = spec.fill({f: self.id(row[f]) for f in spec.fields})
+                if unit_column and row[unit_column] != spec.unit:
+                    raise StatisticsDeclarationError(
+                        f"{display_path(spec.file)}: '{spec.key}' is declared in {spec.unit!r} "
+                        f"but row {index} of the table is in {row[unit_column]!r}"
+                    )
+                own = frame.loc[[index]]
+                if source is None:
+                    rows = own
+                elif callable(source):
+                    rows = source(own)
+                else:
+                    rows = source
+                rows = (*(rows if isinstance(rows, tuple) else (rows,)), *also)
                 words_of_row = {
                     str(column): self.name(cell) if isinstance(cell, str) else cell
                     for column, cell in row.items()
                 }
-                rows = frame.loc[[index]] if source is None else source
                 self._store(
                     key,
                     row[spec.value],
                     spec.unit,
                     spec.label,
-                    rows,
+                    rows if len(rows) > 1 else rows[0],
                     {**words_of_row, **values},
                     row_label=str(index),
                 )
@@ -468,15 +496,19 @@ class Chapter:
         unit=None,
         label_key: str = "checks.share_of",
         source=None,
+        decimals: int | None = None,
     ) -> None:
-        """Check every row of a table: its published `stated` column against the `recomputed`
-        one, each row named by the label `label_key` filled with its `item` category in the
-        edition's words ('第一批占比'). `source`: the published rows (default: the table)."""
+        """Check every row of a table that has a published value: its `stated` column against
+        the `recomputed` one, each row named by the label `label_key` filled with its `item`
+        category in the edition's words ('第一批占比'). `source`: the published rows (default:
+        the table); `decimals`: the printed precision where the stored value lost it."""
+        printed = frame[frame[stated].notna()]
         self.check(
-            frame if source is None else source,
-            frame[item].map(lambda value: self.t(label_key, name=self.name(value))),
-            frame[stated],
-            frame[recomputed],
+            printed if source is None else source,
+            printed[item].map(lambda value: self.t(label_key, name=self.name(value))),
+            printed[stated],
+            printed[recomputed],
+            decimals=decimals,
             unit=unit,
         )
 
@@ -705,29 +737,28 @@ def _true(value) -> bool:
 STRICT_ENV = "HELPERS_STRICT_STATISTICS"
 
 
+PACKAGE_DIR = str(Path(__file__).resolve().parents[1])
+
+
 def _caller_place(row_label: str = "") -> dict:
     """Where a statistic is recorded: the notebook's line (its code, from the cell or file
     that called into helpers), the row of a table recorded in one call, and which cell
     execution it was (None outside IPython)."""
-    import inspect
     import linecache
     import os
+    import sys
 
-    package = str(Path(__file__).resolve().parents[1])
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(PACKAGE_DIR):
+        frame = frame.f_back
     line, code = 0, ""
-    for frame in inspect.stack(context=0)[1:]:
-        if not str(Path(frame.filename).resolve()).startswith(package):
-            line = frame.lineno
-            code = linecache.getline(frame.filename, frame.lineno).strip()
-            break
+    if frame is not None:
+        line = frame.f_lineno
+        code = linecache.getline(frame.f_code.co_filename, line).strip()
     execution = None
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-        execution = None if shell is None else shell.execution_count
-    except ImportError:  # pragma: no cover
-        pass
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    if shell is not None and shell is not False:
+        execution = shell.execution_count
     where = f"line {line} `{code}`" + (f" (row {row_label})" if row_label else "")
     strict = bool(os.environ.get(STRICT_ENV)) or execution is None
     return {"where": where, "execution": execution, "strict": strict}
