@@ -128,7 +128,7 @@ assess: check-data
 
 ## tables: aggregate a firm-level DATA_DIR into published-shaped tables (cached) and print the folder
 tables: check-data
-	$(PY) -m helpers.workflow tables --build '$(BUILD)' --data-dir '$(DATA_DIR)' --cutoff '$(CUTOFF)'
+	$(PY) -m helpers.workflow tables --build '$(BUILD)' --data-dir '$(DATA_DIR)' --cutoff '$(CUTOFF)' --previous '$(PREVIOUS)'
 
 ## check-data: validate the parameters and the input data (all published tables and DATA_DIR) before building
 check-data: $(VENV_STAMP)
@@ -151,13 +151,12 @@ TEST_WORKERS ?= 2
 test: $(VENV_STAMP)
 	$(PY) -m pytest -n $(TEST_WORKERS)
 
-## lint: check code and notebooks with ruff (format check included) and the import contracts of pyproject.toml (lint-imports)
-# lint-imports prints every broken contract; while some are broken, tests/test_imports.py decides
-# (it allows the imports in its KNOWN_BREAKS, and nothing else).
+## lint: ruff on code and notebooks (format check included), the import contracts of pyproject.toml (lint-imports), and the notebooks' size and definitions
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check src tools tests notebooks benchmarks
 	$(VENV)/bin/ruff format --check src tools tests notebooks benchmarks
-	$(VENV)/bin/lint-imports --no-logo || $(PY) -m pytest -q tests/test_imports.py
+	$(VENV)/bin/lint-imports --no-logo
+	$(PY) -m tools.notebook_measures --check
 
 ## format: format code and notebooks with ruff
 format: $(VENV_STAMP)

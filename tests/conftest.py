@@ -162,3 +162,13 @@ def assert_same_outputs(first: dict, second: dict, pdf_pages) -> list[str]:
     for name in different:
         assert pdf_pages(first[name]) == pdf_pages(second[name]), name
     return sorted(map(str, different))
+
+
+@pytest.fixture(scope="session")
+def sample_tables(tmp_path_factory) -> str:
+    """The synthetic sample aggregated once into its published-shaped folder, as the build's
+    `tables` step makes it: what notebooks and Chapters read for data/sample."""
+    from helpers.firmlevel.tables import ensure_tables
+    from helpers.paths import SAMPLE_DIR
+
+    return str(ensure_tables(SAMPLE_DIR, "2023-07-31", tmp_path_factory.mktemp("sample-tables")))

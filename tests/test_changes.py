@@ -14,6 +14,7 @@ import pytest
 
 from helpers.firmlevel.read import FirmLevelInput
 from helpers.parameters import ParameterError, validate
+from helpers.paths import PUBLISHED_DIR
 from helpers.report import changes as report_changes
 from helpers.stats import changes
 from tests.conftest import make_report
@@ -121,12 +122,18 @@ def test_moves_by_field(moves):
     ]
 
 
-def test_firm_moves_between_reads_both_folders(tmp_path):
+def test_firm_moves_between_reads_both_editions_tables(tmp_path):
+    """Both editions' firms from the folders the build aggregated them into."""
+    from helpers.data.source import DataSource
+    from helpers.firmlevel.tables import ensure_tables
+
     previous, current = snapshots(tmp_path)
-    moves = report_changes.firm_moves_between(str(current), str(previous), "2023-07-31")
+    previous = DataSource(ensure_tables(previous, "2022-07-31", tmp_path / "tables"))
+    current = DataSource(ensure_tables(current, "2023-07-31", tmp_path / "tables"))
+    moves = report_changes.firm_moves_between(current, previous)
     assert (moves["move"] == "entered").sum() == 4 and (moves["move"] == "left").sum() == 5
-    assert report_changes.both_firm_level(str(current), str(previous))
-    assert not report_changes.both_firm_level("data/published", str(previous))
+    assert report_changes.both_firm_level(current, previous)
+    assert not report_changes.both_firm_level(DataSource(PUBLISHED_DIR), previous)
 
 
 def test_year_on_year_columns():

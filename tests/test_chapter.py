@@ -73,8 +73,8 @@ def test_source_line_names_the_document_and_chart(chapter):
     )
 
 
-def test_source_line_of_the_synthetic_sample_says_so_and_names_the_folder(tmp_path):
-    chapter = Chapter("01_cultivation", data_dir="data/sample", output_dir=str(tmp_path))
+def test_source_line_of_the_synthetic_sample_says_so_and_names_the_folder(tmp_path, sample_tables):
+    chapter = Chapter("01_cultivation", data_dir=sample_tables, output_dir=str(tmp_path))
     batches = chapter.table("cultivation_batches")
     line = chapter.source_line("cultivation_batches")
     assert "示例数据（合成样本" in line and "data/sample" in line
@@ -123,8 +123,10 @@ def test_a_firm_level_source_names_its_folder_once(language, synthetic, check, r
     assert sources.ref(rows, "any table") == recorded  # cited twice, named once
 
 
-def test_a_check_of_the_synthetic_sample_names_the_folder_once_in_its_source_cell(tmp_path):
-    chapter = Chapter("01_cultivation", data_dir="data/sample", output_dir=str(tmp_path))
+def test_a_check_of_the_synthetic_sample_names_the_folder_once_in_its_source_cell(
+    tmp_path, sample_tables
+):
+    chapter = Chapter("01_cultivation", data_dir=sample_tables, output_dir=str(tmp_path))
     batches = chapter.table("cultivation_batches")
     chapter.check(batches.iloc[0], "第一批 占比", 0.013, 0.0127, unit="share")
     assert [c["source"] for c in chapter.checks.values()] == ["企业级数据（data/sample，示例数据）"]

@@ -133,8 +133,8 @@ def test_mixed_table_keeps_published_rows_provenance(sample_tables):
 
 
 def test_firm_level_checks_compare_only_derived_rows(sample_tables, tmp_path):
-    source = DataSource(SAMPLE_DIR, CUTOFF, tables_root=sample_tables.parent)
-    assert source.tables_dir == sample_tables
+    source = DataSource(sample_tables, CUTOFF)
+    assert source.tables_dir == sample_tables and source.is_firm_level
     checks = firm_level_checks(source)
     assert len(checks)
     assert not checks["source"].str.contains("typical_profile_multiples").any()
@@ -229,7 +229,7 @@ def test_only_firms_file(tmp_path):
         catalog.load_published("typical_profile_multiples", folder).attrs["origin"] == "published"
     )
     assert "invention_density" not in names
-    assert not DataSource(firm_dir, tables_root=tmp_path / "tables").provides("invention_density")
+    assert not DataSource(folder).provides("invention_density")
     assert catalog.validate_all(folder)
 
 

@@ -335,11 +335,17 @@ def test_text_figures(data):
 # --------------------------------------------------------------------------- data source
 
 
-def test_datasource_uses_firm_level_data(tmp_path):
+def test_datasource_reads_the_aggregated_firm_level_tables(tmp_path):
+    from helpers.data.errors import DataInputError
+    from helpers.firmlevel.tables import ensure_tables
+
     folder = write(tmp_path / "export")
-    source = DataSource(folder, tables_root=tmp_path / "tables")
+    with pytest.raises(DataInputError, match="a firm-level export: chapters read"):
+        DataSource(folder)  # never aggregated by a reader
+    source = DataSource(ensure_tables(folder, "2023-07-31", tmp_path / "tables"))
     assert source.is_firm_level and not source.is_published
     assert source.tables_dir.parent == tmp_path / "tables"
+    assert source.label == source.firm_level_document["folder"]
     batches = source.table("cultivation_batches")
     assert batches["announced"].sum() == 6
     assert batches.attrs["origin"] == "firm-level"

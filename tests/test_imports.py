@@ -21,11 +21,7 @@ from importlinter.domain.contract import registry
 from helpers.paths import REPO_ROOT
 from tools.import_contracts import PrivateUse, private_uses
 
-KNOWN_BREAKS = {
-    # DataSource aggregates a firm-level folder on first use; helpers/data/source.py and the data
-    # route are being rewritten so that the workflow's `tables` step does that instead.
-    ("helpers.data.source", "helpers.firmlevel.tables"),
-}
+KNOWN_BREAKS: set[tuple[str, str]] = set()  # none: every contract is kept
 
 PRIVATE_NAMES = "No module uses a private name"  # the start of that contract's name
 

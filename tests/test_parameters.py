@@ -44,7 +44,7 @@ def test_the_sample_is_firm_level_and_synthetic():
         (
             {"data_dir": "data/reference"},
             "DATA_DIR=data/reference: neither published tables (catalog_*.yml) nor a firm-level "
-            "export (firms.csv|xlsx)",
+            "export (firms.csv|xlsx|parquet)",
         ),
         (
             {"colour": "north"},

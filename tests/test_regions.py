@@ -119,8 +119,8 @@ def test_published_beijing_profile_reproduces_the_city_page(tmp_path):
 
 
 @pytest.mark.build
-def test_small_region_profile_from_the_sample_has_no_growth_rate(tmp_path):
-    recorded = run_profile(tmp_path, "西藏", data_dir="data/sample", language="en")
+def test_small_region_profile_from_the_sample_has_no_growth_rate(tmp_path, sample_tables):
+    recorded = run_profile(tmp_path, "西藏", data_dir=sample_tables, language="en")
     assert recorded.loc["profile_tibet.firms", "value"] == "4"
     assert "profile_tibet.metrics.pct_per_firm" in recorded.index  # every metric but growth
     assert not any("cagr" in key for key in recorded.index)

@@ -69,7 +69,7 @@ def run_twice(notebook: Path, data_dir: str, output: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def reruns(request, tmp_path_factory):
+def reruns(request, tmp_path_factory, sample_tables):
     # The cases this session collected (all of them, or those `-k` chose).
     cases = [
         (item.callspec.params["notebook"], item.callspec.params["data_dir"])
@@ -77,9 +77,11 @@ def reruns(request, tmp_path_factory):
         if getattr(item, "originalname", None) == "test_every_code_cell_can_run_twice"
     ]
     root = tmp_path_factory.mktemp("rerun")
+    # A notebook reads published-shaped tables: the sample as the build aggregates it.
+    folder = {"data/published": "data/published", "data/sample": sample_tables}
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {
-            (n.stem, d): pool.submit(run_twice, n, d, root / f"{n.stem}-{Path(d).name}")
+            (n.stem, d): pool.submit(run_twice, n, folder[d], root / f"{n.stem}-{Path(d).name}")
             for n, d in cases
         }
         return {case: future.result() for case, future in futures.items()}

@@ -243,8 +243,8 @@ def test_a_declared_pattern_is_filled_with_the_rest_of_the_rows_ids(demo, tmp_pa
 
 
 @pytest.fixture
-def chapter(tmp_path):
-    return Chapter("06_screening", data_dir="data/sample", output_dir=str(tmp_path))
+def chapter(tmp_path, sample_tables):
+    return Chapter("06_screening", data_dir=sample_tables, output_dir=str(tmp_path))
 
 
 def test_tier_counts_are_recorded_and_shown(chapter, tmp_path):
@@ -354,8 +354,8 @@ def test_the_worked_examples_are_recorded_and_checked(chapter, tmp_path):
     assert all(check["stated"] == check["recomputed"] for check in checks)
 
 
-def test_a_card_is_recorded_under_its_declared_keys_and_shown(tmp_path):
-    ch = Chapter("assess", data_dir="data/sample", output_dir=str(tmp_path))
+def test_a_card_is_recorded_under_its_declared_keys_and_shown(tmp_path, sample_tables):
+    ch = Chapter("assess", data_dir=sample_tables, output_dir=str(tmp_path))
     card = cards.make_card(FIRM_B, "zh")
     points_rules = load_published("miit_points")
     show.record_card(ch, card, points_rules)

@@ -31,6 +31,22 @@ def _root() -> Path:
     return REPO_ROOT
 
 
+# The files that make a folder a firm-level export (firms.csv, firms.xlsx or firms.parquet).
+FIRM_FILES = tuple(f"firms.{suffix}" for suffix in ("csv", "xlsx", "parquet"))
+
+
+def folder_kind(folder: Path) -> str | None:
+    """What a data folder holds — the one place this is decided: 'published' for tables shaped
+    like data/published/ (catalog_*.yml; also a firm-level export's aggregated tables),
+    'firm-level' for an analyst's export (firms.csv|xlsx|parquet), None for neither."""
+    folder = Path(folder)
+    if any(folder.glob("catalog_*.yml")):
+        return "published"
+    if any((folder / name).is_file() for name in FIRM_FILES):
+        return "firm-level"
+    return None
+
+
 def check_data_dir(value: str | Path) -> dict:
     """A folder of published tables (catalog_*.yml) or a firm-level export (firms.csv|xlsx)."""
     text = str(value).strip()
@@ -41,19 +57,18 @@ def check_data_dir(value: str | Path) -> dict:
     if not folder.is_dir():
         problem = "not a folder" if folder.exists() else "folder not found"
         raise ParameterError("data_dir", value, problem)
-    published = any(folder.glob("catalog_*.yml"))
-    firm_level = any((folder / f"firms.{suffix}").is_file() for suffix in ("csv", "xlsx"))
-    if not (published or firm_level):
+    kind = folder_kind(folder)
+    if kind is None:
         raise ParameterError(
             "data_dir",
             value,
             "neither published tables (catalog_*.yml) nor a firm-level export "
-            "(firms.csv|xlsx) in this folder; see data/README.md",
+            "(firms.csv|xlsx|parquet) in this folder; see data/README.md",
         )
     return {
         "data_dir": text,
         "data_path": folder.resolve(),
-        "kind": "published" if published else "firm-level",
+        "kind": kind,
         "synthetic": (folder / "SYNTHETIC").exists(),
     }
 

@@ -123,6 +123,11 @@ def _pandas(frame: pd.DataFrame, spec: FirmTableSpec) -> pd.DataFrame:
     return frame
 
 
+def firm_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the typed `firms` table (with `_row`) as FirmLevelInput.firms gives them."""
+    return _pandas(frame, firm_specs()["firms"])
+
+
 class FirmLevelInput:
     """A folder with firms.csv|xlsx|parquet (required), patents or patent_records and listings
     (optional), loaded into DuckDB and validated on construction (every problem of every file in

@@ -50,6 +50,9 @@ FINGERPRINT_FILE = "fingerprint.sha256"
 FIRM_LEVEL_CATALOG = f"catalog_{SOURCE_DOC}.yml"
 # Tables the firm data could give but this folder lacks inputs for: {table: [inputs]}.
 NOT_GIVEN_FILE = "not_given.yml"
+# The validated firms (screening, firms entered and left) and the columns the export gave.
+FIRM_ROWS_FILE = "firms.parquet"
+FIRM_COLUMNS_FILE = "firms_columns.yml"
 # Source whose change changes the aggregates: helpers.firmlevel, helpers.data and helpers.stats
 # (every ratio and growth rate comes from there).
 PACKAGE_DIRS = tuple(
@@ -142,6 +145,7 @@ def write_tables(data: FirmLevelData, folder: Path) -> None:
     _write_yaml(folder / FIRM_LEVEL_CATALOG, {"document": data.document, "tables": derived})
     lacking = {name: data.lacking(name) for name in AGGREGATORS if data.lacking(name)}
     _write_yaml(folder / NOT_GIVEN_FILE, lacking)
+    write_firm_rows(data, folder)
     for catalog_path in sorted(data.published_dir.glob("catalog_*.yml")):
         content = yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}
         copied = {
@@ -154,6 +158,43 @@ def write_tables(data: FirmLevelData, folder: Path) -> None:
         if copied:
             document = content.get("document", {})
             _write_yaml(folder / catalog_path.name, {"document": document, "tables": copied})
+
+
+def write_firm_rows(data: FirmLevelData, folder: Path) -> None:
+    """The validated firms, one row each, as FIRM_ROWS_FILE (Parquet, written by DuckDB) and
+    the columns the export gave in FIRM_COLUMNS_FILE: what screening and the comparison of two
+    editions' firm lists read, so no notebook reads or validates the export again."""
+    target = (Path(folder) / FIRM_ROWS_FILE).as_posix().replace("'", "''")
+    data.con.execute(f"COPY (SELECT * FROM firms ORDER BY _row) TO '{target}' (FORMAT parquet)")
+    given = sorted(data.given_columns.get("firms", set()))
+    _write_yaml(Path(folder) / FIRM_COLUMNS_FILE, {"given_columns": given})
+
+
+def read_firm_rows(folder: Path) -> pd.DataFrame | None:
+    """The validated firms of a folder written by write_tables, typed and indexed as
+    FirmLevelInput.firms gives them (an optional column the export lacks is all missing); None
+    for a folder of published tables."""
+    path = Path(folder) / FIRM_ROWS_FILE
+    if not path.is_file():
+        return None
+    from helpers.firmlevel import engine
+    from helpers.firmlevel.read import firm_frame
+
+    con = engine.connect()
+    try:
+        query = "SELECT * FROM read_parquet(?) ORDER BY _row"
+        return firm_frame(engine.frame(con, query, [str(path)]))
+    finally:
+        con.close()
+
+
+def given_firm_columns(folder: Path) -> set[str]:
+    """The columns of `firms` the export itself gave (see write_firm_rows)."""
+    path = Path(folder) / FIRM_COLUMNS_FILE
+    if not path.is_file():
+        return set()
+    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return set(content.get("given_columns") or [])
 
 
 def not_given(folder: Path) -> dict[str, list[str]]:

@@ -124,8 +124,9 @@ def render_section(section: dict) -> str:
 
 
 def previous_source(previous_dir: str, cutoff: str):
-    """The previous edition's data as a DataSource (its cut-off one year before `cutoff`), or
-    None without PREVIOUS: chapters load its tables for their year-on-year columns."""
+    """The previous edition's tables as a DataSource (the published-shaped folder the build
+    resolved PREVIOUS into), or None without PREVIOUS: chapters load its tables for their
+    year-on-year columns. Its `label` names the previous data folder for readers."""
     if not previous_dir:
         return None
     from helpers.data.source import DataSource
@@ -134,23 +135,16 @@ def previous_source(previous_dir: str, cutoff: str):
     return DataSource(resolve(previous_dir), cutoff=previous_cutoff(cutoff))
 
 
-def both_firm_level(data_dir: str, previous_dir: str) -> bool:
-    """Whether both editions' data are firm-level exports (firms can then be compared)."""
-    from helpers.data.tableio import find_table_file
-    from helpers.paths import resolve
-
-    return bool(previous_dir) and all(
-        find_table_file(resolve(folder), "firms") is not None for folder in (data_dir, previous_dir)
-    )
+def both_firm_level(current, previous) -> bool:
+    """Whether both editions' tables were aggregated from firm-level exports (DataSources):
+    only then can their firms be compared."""
+    return previous is not None and current.is_firm_level and previous.is_firm_level
 
 
-def firm_moves_between(data_dir: str, previous_dir: str, cutoff: str) -> pd.DataFrame:
+def firm_moves_between(current, previous) -> pd.DataFrame:
     """The firms that entered and left between the previous edition's firm list and this one
-    (helpers.stats.changes.firm_moves), both read and validated as firm-level exports."""
-    from helpers.firmlevel.read import FirmLevelInput
-    from helpers.paths import resolve
+    (helpers.stats.changes.firm_moves), from the firms each edition's tables folder holds."""
+    from helpers.firmlevel.tables import read_firm_rows
     from helpers.stats.changes import firm_moves
 
-    current = FirmLevelInput(resolve(data_dir), cutoff).firms
-    previous = FirmLevelInput(resolve(previous_dir), previous_cutoff(cutoff)).firms
-    return firm_moves(previous, current)
+    return firm_moves(read_firm_rows(previous.tables_dir), read_firm_rows(current.tables_dir))

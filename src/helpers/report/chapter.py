@@ -117,11 +117,7 @@ class Chapter:
     def lacking(self, *names: str) -> list[str]:
         """The inputs the data folder lacks for the tables named, each once, in order:
         'patents', 'listings' or 'firms.<column>' (an optional column of firms.csv)."""
-        if not self.source.is_firm_level:
-            return []
-        from helpers.firmlevel.tables import not_given
-
-        given = not_given(self.source.tables_dir)
+        given = self.source.not_given()
         return list(dict.fromkeys(need for name in names for need in given.get(name, [])))
 
     def reference(self, name: str) -> pd.DataFrame:

@@ -19,15 +19,18 @@ from helpers.screening.rules import Rule
 COUNTS = ("met", "not_met", "unknown", "missing_one")
 
 
-def read_firms(folder: Path, cutoff: str) -> pd.DataFrame:
-    """The validated `firms` table of a firm-level folder (helpers.firmlevel.read). An
-    attribute column absent from the file is left out (a missing attribute, derived where it
-    can be: helpers.screening.values), not kept as a column of empty cells."""
-    from helpers.firmlevel.read import FirmLevelInput
+def read_firms(tables_dir: Path) -> pd.DataFrame:
+    """The validated firms of aggregated firm-level data (the published-shaped folder the build
+    made of the export: helpers.firmlevel.tables.read_firm_rows). An attribute column absent
+    from the export is left out (a missing attribute, derived where it can be:
+    helpers.screening.values), not kept as a column of empty cells."""
+    from helpers.firmlevel.tables import given_firm_columns, read_firm_rows
 
-    data = FirmLevelInput(Path(folder), cutoff)
-    absent = [c for c in ATTRIBUTES if c in data.firms and not data.has(f"firms.{c}")]
-    return data.firms.drop(columns=absent)
+    firms = read_firm_rows(Path(tables_dir))
+    if firms is None:
+        raise ValueError(f"read_firms: {tables_dir} holds no firm-level data")
+    given = given_firm_columns(Path(tables_dir))
+    return firms.drop(columns=[c for c in ATTRIBUTES if c in firms and c not in given])
 
 
 def outcome_flags(result: Screening, tier: str) -> pd.DataFrame:

@@ -109,7 +109,10 @@ class WarmKernel:
         if not self.manager.has_kernel or not self.manager.is_alive():
             if self.manager.has_kernel:
                 self.manager.cleanup_resources()
-            self.manager.start_kernel(cwd=str(self.cwd))
+            # A build runs each cell once: a statistic recorded twice is an error there
+            # (helpers.report.chapter.STRICT_ENV), while JupyterLab may run a cell again.
+            env = {**os.environ, "HELPERS_STRICT_STATISTICS": "1"}
+            self.manager.start_kernel(cwd=str(self.cwd), env=env)
 
     def reset(self) -> None:
         self.start()

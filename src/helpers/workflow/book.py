@@ -120,7 +120,9 @@ def build_book(args) -> None:
         from helpers.workflow.previous import ensure_previous_statistics
 
         # PREVIOUS: the chapters run once more on the previous data (cached), for 本期变化.
-        previous = ensure_previous_statistics(edition.checked, staging, chapters)
+        previous = ensure_previous_statistics(
+            edition.checked, staging, chapters, edition.previous_tables_dir
+        )
         marker = edition.marker(MARKER)
         current = book_fingerprint(edition, chapters, version)
         outputs = book_outputs(staging)

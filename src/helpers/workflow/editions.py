@@ -12,6 +12,7 @@ reports/index.html holds a global lock. A step that must wait says so and waits.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -47,6 +48,19 @@ def edition_id(data_dir: str | Path, language: str) -> str:
         digest = hashlib.sha256(str(folder).encode()).hexdigest()[:8]
         name = f"{name}-{digest}" if name else f"data-{digest}"
     return f"{name}-{language}"
+
+
+def resolve_tables(given: str, checked: dict, build: Path) -> str:
+    """The data folder resolved once for every notebook (the one data route): a folder of
+    published tables as given; a firm-level export (checked["kind"]) aggregated by
+    helpers.firmlevel.tables.ensure_tables into <build>/tables/<slug>/ — rebuilt only when its
+    inputs' fingerprint changed — and shown relative to the repository where it lies inside."""
+    if checked["kind"] == "published":
+        return str(given)
+    from helpers.firmlevel.tables import ensure_tables
+
+    folder = ensure_tables(checked["data_path"], checked["cutoff"], Path(build) / "tables")
+    return display_path(folder)
 
 
 def staging_dir(build: Path, edition: str) -> Path:
@@ -184,15 +198,37 @@ class Edition:
         self.staging = resolve(staging) if staging else staging_dir(resolve(args.build), self.id)
         self.build = self.staging.parent.parent  # build/<edition>/reports -> build (locks/)
 
+    @functools.cached_property
+    def tables_dir(self) -> str:
+        """The published-shaped folder every notebook of the edition reads: DATA_DIR itself
+        for published tables, else the export's aggregate under <build>/tables/ (made once by
+        the `tables` step; here a check of its fingerprint)."""
+        return resolve_tables(self.checked["data_dir"], self.checked, self.build)
+
+    @functools.cached_property
+    def previous_tables_dir(self) -> str:
+        """PREVIOUS resolved like DATA_DIR, with the previous edition's cut-off; '' for none."""
+        if not self.checked["previous_dir"]:
+            return ""
+        from helpers.stats.changes import previous_cutoff
+
+        previous = {
+            "kind": self.checked["previous_kind"],
+            "data_path": self.checked["previous_path"],
+            "cutoff": previous_cutoff(self.checked["cutoff"]),
+        }
+        return resolve_tables(self.checked["previous_dir"], previous, self.build)
+
     def parameters(self) -> dict:
-        """The notebook's parameters cell, as papermill sets it (and the fingerprint sees it)."""
+        """The notebook's parameters cell, as papermill sets it (and the fingerprint sees it):
+        the resolved published-shaped folders, never a firm-level export to aggregate."""
         return {
-            "data_dir": self.checked["data_dir"],
+            "data_dir": self.tables_dir,
             "output_dir": str(self.staging),
             "language": self.checked["language"],
             "cutoff": self.checked["cutoff"],
             # Only when set: without PREVIOUS the parameters (and fingerprints) are as before.
-            **({"previous_dir": previous} if (previous := self.checked["previous_dir"]) else {}),
+            **({"previous_dir": self.previous_tables_dir} if self.checked["previous_dir"] else {}),
         }
 
     def marker(self, name: str) -> Path:

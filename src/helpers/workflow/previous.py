@@ -27,21 +27,26 @@ def statistics_file(staging: Path) -> Path:
     return previous_folder(staging) / "statistics.csv"
 
 
-def chapter_parameters(checked: dict, output: Path) -> dict:
-    """The parameters cell of a chapter run on the previous data (no comparison of its own)."""
+def chapter_parameters(checked: dict, tables_dir: str, output: Path) -> dict:
+    """The parameters cell of a chapter run on the previous data (its published-shaped folder,
+    `tables_dir`; no comparison of its own)."""
     from helpers.stats.changes import previous_cutoff
 
     return {
-        "data_dir": str(checked["previous_path"]),
+        "data_dir": str(tables_dir),
         "output_dir": str(output),
         "language": checked["language"],
         "cutoff": previous_cutoff(checked["cutoff"]),
     }
 
 
-def ensure_previous_statistics(checked: dict, staging: Path, chapters: list[str]) -> Path | None:
+def ensure_previous_statistics(
+    checked: dict, staging: Path, chapters: list[str], tables_dir: str = ""
+) -> Path | None:
     """The merged statistics of the previous edition's data (None without PREVIOUS), rebuilt
-    chapter by chapter when their inputs changed."""
+    chapter by chapter when their inputs changed; `tables_dir`: PREVIOUS resolved into its
+    published-shaped folder (Edition.previous_tables_dir; default: PREVIOUS as given, for
+    published tables)."""
     if not checked.get("previous_path"):
         return None
     from helpers.pipeline import notebook_path
@@ -51,7 +56,7 @@ def ensure_previous_statistics(checked: dict, staging: Path, chapters: list[str]
 
     folder = previous_folder(staging)
     output = folder / "reports"
-    parameters = chapter_parameters(checked, output)
+    parameters = chapter_parameters(checked, tables_dir or checked["previous_path"], output)
     failed = []
     kernel = batch.WarmKernel()  # one kernel for every chapter that has work, started on the first
     for chapter in chapters:

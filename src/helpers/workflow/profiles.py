@@ -141,7 +141,7 @@ def region_list(edition) -> dict[str, str]:
     cached = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
     if cached.get("fingerprint") == current:  # same data: no need to load it again
         return cached["regions"]
-    regions = profile_regions(checked["data_dir"], checked["cutoff"])
+    regions = profile_regions(edition.tables_dir, checked["cutoff"])
     saved.parent.mkdir(parents=True, exist_ok=True)
     record = {"fingerprint": current, "regions": regions}
     saved.write_text(json.dumps(record, ensure_ascii=False, indent=1), "utf-8")

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from helpers.parameters import DEFAULTS, ParameterError, validate
+from helpers.parameters import DEFAULTS, ParameterError
 from helpers.paths import NOTEBOOKS_DIR, display_path, resolve
 from helpers.workflow.batch import BatchFailed, NotebookFailed
 from helpers.workflow.editions import Edition, edition_lock
@@ -92,7 +91,9 @@ def ensure_tables_function():
 
 def check_data(args) -> None:
     """Validate the parameters and every input before any notebook runs, so bad data fails fast
-    with the file, row, column and value, and nothing is built. Skipped when unchanged."""
+    with the file, row, column and value, and nothing is built: the published tables, and a
+    firm-level export by aggregating it (helpers.firmlevel validates every file while reading
+    it) into the folder the chapters will read — the one data route. Skipped when unchanged."""
     edition = Edition(args)
 
     from helpers.data.digest import files_digest
@@ -113,23 +114,12 @@ def check_data(args) -> None:
         counts = catalog.validate_all(published)
         summary = f"{len(counts)} published tables, {sum(counts.values())} rows"
         if checked["kind"] == "firm-level":
-            ensure_tables = ensure_tables_function()
-            if ensure_tables is not None:
-                # The same aggregated folder the `tables` step gives the chapters (cached and
-                # locked by ensure_tables itself).
-                tables = Path(ensure_tables(folder, checked["cutoff"]))
-                aggregated = catalog.validate_all(tables)
-                summary += (
-                    f"; firm-level data in {display_path(folder)} aggregated to "
-                    f"{display_path(tables)}: {len(aggregated)} tables, "
-                    f"{sum(aggregated.values())} rows"
-                )
-            else:
-                from helpers.firmlevel.firms import FirmLevelData
-
-                firms = FirmLevelData(folder, cutoff=checked["cutoff"])
-                count = firms.count("SELECT count(*) FROM firms")  # in DuckDB, not as a frame
-                summary += f"; firm-level data in {display_path(folder)}: {count} firms"
+            tables = resolve(edition.tables_dir)
+            aggregated = catalog.validate_all(tables)
+            summary += (
+                f"; firm-level data in {display_path(folder)} aggregated to "
+                f"{display_path(tables)}: {len(aggregated)} tables, {sum(aggregated.values())} rows"
+            )
             summary += " (synthetic sample)" if checked["synthetic"] else ""
         print(f"data ok: {summary}")
         marker.parent.mkdir(parents=True, exist_ok=True)
@@ -137,20 +127,14 @@ def check_data(args) -> None:
 
 
 def firm_tables(args) -> None:
-    """Print the published-shaped folder the chapters read: DATA_DIR itself for published
-    tables (nothing to do), else the cached aggregate of the firm-level export."""
-    checked = validate(args.data_dir, DEFAULTS["language"], args.cutoff)
-    folder = checked["data_path"]
-    if checked["kind"] == "published":
-        print(display_path(folder))
-        return
-    ensure_tables = ensure_tables_function()
-    if ensure_tables is None:
-        sys.exit(
-            f"tables: {display_path(folder)} is a firm-level export, but "
-            "helpers.firmlevel.tables.ensure_tables (which aggregates it) is not available"
-        )
-    print(display_path(ensure_tables(folder, checked["cutoff"])))
+    """Print the published-shaped folder the chapters read (and PREVIOUS's, when given):
+    DATA_DIR itself for published tables, else the firm-level export's aggregate under
+    <BUILD>/tables/, made here when its inputs changed."""
+    args.language = DEFAULTS["language"]
+    edition = Edition(args)
+    print(edition.tables_dir)
+    if edition.previous_tables_dir:
+        print(f"previous: {edition.previous_tables_dir}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -586,7 +586,7 @@ def pct_holders(ch: Chapter, by_year: pd.DataFrame, bins: pd.DataFrame, change: 
     )
 
 
-def pct_year_on_year(ch: Chapter, changes: pd.DataFrame, previous_dir: str) -> None:
+def pct_year_on_year(ch: Chapter, changes: pd.DataFrame, previous_label: str) -> None:
     """PREVIOUS: firms by PCT bin in this edition and the previous one, and the bin that moved
     most (st.bins_year_on_year)."""
     this_edition = ch.t("changes.ch02.pct_yoy.this_edition")
@@ -613,7 +613,7 @@ def pct_year_on_year(ch: Chapter, changes: pd.DataFrame, previous_dir: str) -> N
         "fig2_10_pct_holders_yoy",
         "changes.ch02.pct_yoy",
         ch.t("common.clause_separator").join(
-            [ch.source_line("pct_holdings"), ch.t("changes.previous_note", folder=previous_dir)]
+            [ch.source_line("pct_holdings"), ch.t("changes.previous_note", folder=previous_label)]
         ),
         bin=ch.name(most["pct_bin"]),
         direction=words.direction(most["previous"], most["firms"], ch.language),
