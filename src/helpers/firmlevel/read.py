@@ -25,7 +25,6 @@ converted; errors name the header as written with its schema name, e.g. column '
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
@@ -47,7 +46,6 @@ INPUT_TABLES = ("firms", "patents", "listings")
 # Read instead of `patents` when the folder has patent_records.csv|xlsx|parquet (one row per patent).
 RECORDS_TABLE = "patent_records"
 SYNTHETIC_MARKER = "SYNTHETIC"
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -86,22 +84,15 @@ FIRM_LEVEL_ONLY_TABLES = tuple(output_specs())
 
 
 def check_cutoff(cutoff) -> str:
-    """The cut-off date as text, or DataInputError naming the parameter when it is not a real
-    ISO date (YYYY-MM-DD): '2023-02-30' and '31.07.2023' are refused."""
-    text = str(cutoff).strip()
+    """The cut-off date as text, checked by the build's own rule (helpers.parameters), or
+    DataInputError naming the parameter and the value when it is not a real ISO date."""
+    from helpers.parameters import ParameterError
+    from helpers.parameters import check_cutoff as check_parameter
+
     try:
-        valid = bool(ISO_DATE.match(text)) and dt.date.fromisoformat(text) is not None
-    except ValueError:
-        valid = False
-    if not valid:
-        raise DataInputError(
-            Problem(
-                "parameter cutoff",
-                "not a real date written YYYY-MM-DD (e.g. 2023-07-31)",
-                value=cutoff,
-            )
-        )
-    return text
+        return check_parameter(cutoff)["cutoff"]
+    except ParameterError as error:
+        raise DataInputError(Problem("parameter cutoff", error.problem, value=cutoff)) from None
 
 
 def column_words(spec: FirmTableSpec) -> dict[str, dict]:
