@@ -152,10 +152,8 @@ def test_category_shares(data):
         ["share_stated"],
         where=lambda f: f["population"] == "小巨人",
     )
-    assert_close(rows)
-    assert [r for r in rows if r[2] != r[3]] == [
-        ("其他领域 小巨人", "share_stated", 0.126, 0.127, 3)
-    ]
+    # the sample is 001's population: its printed shares are 001's own, to check against
+    assert [r for r in rows if r[2] != r[3]] == []
 
 
 # --------------------------------------------------------------------------- means: close

@@ -74,6 +74,15 @@ class TableSpec:
         )
 
     @property
+    def compared_columns(self) -> tuple[str, ...]:
+        """The columns holding printed figures that the report checks against a recomputation
+        (the `stated` of each `reconcile:` entry, and those listed under `compared:`), as
+        opposed to printed figures that are the table's only value (a growth rate)."""
+        named = [check.get("stated") for check in self.extra.get("reconcile") or []]
+        named += list(self.extra.get("compared") or [])
+        return tuple(dict.fromkeys(c for c in named if c in self.columns))
+
+    @property
     def all_columns(self) -> dict:
         return {**self.columns, **PROVENANCE_COLUMNS}
 
@@ -120,6 +129,12 @@ def _load_catalog(published_dir: Path, stamp: tuple) -> dict[str, TableSpec]:
                 )
             specs[name] = TableSpec.from_entry(name, entry, document, catalog_path)
     return specs
+
+
+def compared_columns(published_dir: Path = PUBLISHED_DIR) -> set[str]:
+    """Every column name that holds, in some published table, a printed figure the report
+    checks against a recomputation (TableSpec.compared_columns)."""
+    return {c for spec in load_catalog(published_dir).values() for c in spec.compared_columns}
 
 
 def documents(folder: Path = PUBLISHED_DIR) -> dict[str, dict]:

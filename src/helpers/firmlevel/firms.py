@@ -91,8 +91,24 @@ class FirmLevelData(FirmLevelInput):
         return derive.group_metrics(self.analysed)
 
     @functools.cached_property
+    def same_population(self) -> bool:
+        """Whether these firms are the population the published tables describe: at the same
+        cut-off (2023-07-31), every published batch with as many announced firms as 001 counts
+        (第一批 to 第五批: 12,950) and no other batch. Only then do the aggregates' *_stated
+        columns hold the published figures to compare with; otherwise nothing is compared
+        (helpers.firmlevel.shape.finish)."""
+        published = self.published("cultivation_batches")
+        counts = dict(
+            self.con.execute("SELECT batch_no, count(*) FROM firms GROUP BY batch_no").fetchall()
+        )
+        announced = dict(
+            zip(published["batch_no"].astype(int), published["announced"].astype(int), strict=True)
+        )
+        return self.cutoff == published.attrs["as_of"] and counts == announced
+
+    @functools.cached_property
     def document(self) -> dict:
-        return firm_document(self.folder)
+        return {**firm_document(self.folder), "same_population": self.same_population}
 
     def spec(self, name: str) -> TableSpec:
         """The catalogue entry table `name` takes its shape from (published or firm-level only)."""
@@ -135,5 +151,10 @@ class FirmLevelData(FirmLevelInput):
             return None
         frame = AGGREGATORS[name].build(self)
         return shape.finish(
-            name, frame, self.files_used(name), self.published_dir, self.derived_spec(name)
+            name,
+            frame,
+            self.files_used(name),
+            self.published_dir,
+            self.derived_spec(name),
+            same_population=self.same_population,
         )

@@ -1,12 +1,16 @@
 """The published shape of a firm-level aggregate: its catalogue entry (the published one, or the
 firm-level `outputs` of data/firm_schema.yml), provenance, printed rounding and dtypes.
 
-* Columns named *_stated are filled with the recomputed value rounded half-up to the decimals the
-  publication prints (shares to 0.1 percentage point, i.e. 3 decimals of a fraction; a positive
-  share that would round to 0 gets more decimals, like 新加坡交易所上市 0.01%), and so are the
-  columns holding printed figures (PRINTED_COLUMNS: text figures, the typical profile, the
-  national averages of the city and cluster pages); integer columns are rounded half-up; other
-  value columns keep full precision. A figure the data cannot give (a growth rate from a zero
+* A printed figure the report checks against a recomputation (TableSpec.compared_columns:
+  analysed_share_stated, share_stated …) holds the published table's figure of the same row when
+  the firms are the population the publication describes (FirmLevelData.same_population), else
+  nothing: a figure is never checked against itself. Other *_stated columns (a growth rate, an
+  invention share: the table's only value) and the columns holding printed figures
+  (PRINTED_COLUMNS: text figures, the typical profile, the national averages of the city and
+  cluster pages) are the data's own figures, rounded half-up to the decimals the publication
+  prints (shares to 0.1 percentage point, i.e. 3 decimals of a fraction; a positive share that
+  would round to 0 gets more decimals, like 新加坡交易所上市 0.01%); integer columns are
+  rounded half-up; other value columns keep full precision. A figure the data cannot give (a growth rate from a zero
   base) is missing, or has no row in a long table (metric/value).
 * Rows a firm list cannot give (科创板/北交所 comparison rows, all companies listed on a board,
   the other populations of the typical profile) are copied from the published table with their
@@ -105,8 +109,28 @@ def printed_decimals(spec: TableSpec, column: str, published_dir: Path) -> tuple
     return decimals, max(decimals.values(), default=3)
 
 
+def published_stated(
+    name: str, frame: pd.DataFrame, column: str, published_dir: Path, key: tuple[str, ...]
+) -> list:
+    """The published figure of `column` for each row of `frame` (matched on the table's key),
+    NaN where the publication has no such row."""
+    specs = catalog.load_catalog(Path(published_dir))
+    if name not in specs or column not in specs[name].columns:
+        return [np.nan] * len(frame)
+    published = catalog.load_published(name, Path(published_dir))
+    by_key = {
+        tuple(str(v) for v in row[list(key)]): row[column] for _, row in published.iterrows()
+    }
+    return [by_key.get(tuple(str(v) for v in row), np.nan) for row in frame[list(key)].values]
+
+
 def finish(
-    name: str, frame: pd.DataFrame, files: list[str], published_dir: Path, spec: TableSpec
+    name: str,
+    frame: pd.DataFrame,
+    files: list[str],
+    published_dir: Path,
+    spec: TableSpec,
+    same_population: bool = False,
 ) -> pd.DataFrame:
     """Provenance, column order, printed rounding and the dtypes of `spec` (a derived_spec,
     validated with the same code as a published table) and the attrs of catalog.load_published."""
@@ -121,6 +145,14 @@ def finish(
     frame.loc[derived, "inferred"] = False
     frame.loc[derived & frame["note"].isna(), "note"] = ""
     frame = frame[list(spec.all_columns)]
+    for column in source_spec(name, published_dir).compared_columns:
+        published = (
+            published_stated(name, frame, column, published_dir, spec.key)
+            if same_population
+            else [np.nan] * len(frame)
+        )
+        frame[column] = frame[column].astype(object)
+        frame.loc[derived, column] = pd.Series(published, index=frame.index)[derived]
     for column in PRINTED_COLUMNS.get(name, ()):
         decimals, default = printed_decimals(
             source_spec(name, published_dir), column, published_dir

@@ -153,6 +153,9 @@ def shown_values(ch, stated: float, recomputed: float, unit, decimals=None) -> t
     from helpers.report.format import UNITS, format_number
 
     unit = _unit(unit)
+    if pd.isna(stated):  # no published value for this population: nothing compared
+        shown = ch.fmtu(recomputed, unit) if unit is not None else format_number(recomputed)
+        return ("–", shown, "–")
     difference = recomputed - stated
     if unit is None:
         return (

@@ -464,9 +464,23 @@ class Chapter:
         `source` names the published rows (tables or rows, or a tuple of them, as for `record`);
         `item` (text, or a Series of texts) and the values are scalars or aligned Series;
         `decimals` is the published precision where the stored value lost it (0.730 stored as
-        0.73). Checking the same source and item again replaces it."""
-        # Without the fingerprint: the table's source line below gives it once for every row.
+        0.73). Checking the same source and item again replaces it.
+
+        A figure is never checked against itself: when the rows come from firm-level data, only
+        a column the catalogue marks as compared (catalog.compared_columns: analysed_share_stated,
+        share_stated …) holds a published figure (of the same population; else it is empty,
+        helpers.firmlevel.shape), and any other stated value is this data's own, so the item is
+        listed without a published value ('unpublished') instead of being compared."""
         sources = source if isinstance(source, tuple) else (source,)
+        if self._from_firm_level(sources) and not (
+            isinstance(stated, pd.Series) and stated.name in catalog.compared_columns()
+        ):
+            stated = (
+                pd.Series(float("nan"), index=stated.index)
+                if isinstance(stated, pd.Series)
+                else float("nan")
+            )
+        # Without the fingerprint: the table's source line below gives it once for every row.
         source_text = self.source_ref(*sources, fingerprint=False)
         items = pd.DataFrame(
             {"item": item, "stated": stated, "recomputed": recomputed},
@@ -481,6 +495,17 @@ class Chapter:
                 "decimals": decimals,
                 "unit": unit,
             }
+
+    def _from_firm_level(self, sources) -> bool:
+        """Whether any of the tables (by name) or rows given were aggregated from firm-level
+        data."""
+        for item in sources:
+            rows = self._table_rows(item) if isinstance(item, str) else item
+            if isinstance(rows, pd.Series):
+                rows = rows.to_frame().T
+            if "source_doc" in rows and (rows["source_doc"].astype(str) == FIRM_LEVEL).any():
+                return True
+        return False
 
     def check_table(
         self,
@@ -643,25 +668,33 @@ class Chapter:
         separators; the verdict in the appendix's words."""
         from IPython.display import HTML, display
 
-        from helpers.stats.reconcile import reconcile
+        from helpers.stats.reconcile import COMPARED, reconcile
 
         if items is None:  # no checks at all (partial data): an empty table, said so
             items = pd.DataFrame(list(self.checks.values()), columns=CHECK_COLUMNS)
         table = reconcile(items, decimals="decimals" if "decimals" in items else None)
         counts = table["status"].value_counts()
+        compared = int(sum(counts.get(status, 0) for status in COMPARED))
         self._show("table_title", number="", title=self.t("common.reconciliation_title"))
         self.text(
             "common.reconciliation_reading",
-            total=self.fmt(len(table), "项"),
+            total=self.fmt(compared, "项"),
             ok=self.fmt(int(counts.get("ok", 0)), "项"),
             rounding=self.fmt(int(counts.get("rounding", 0)), "项"),
             mismatch=self.fmt(int(counts.get("mismatch", 0)), "项"),
         )
+        if counts.get("unpublished", 0):
+            self.text(
+                "common.reconciliation_unpublished",
+                count=self.fmt(int(counts["unpublished"]), "项"),
+            )
         values = [self._check_values(row, items) for row in table.itertuples()]
         for row, (stated, recomputed, difference) in zip(table.itertuples(), values, strict=True):
             if row.status == "mismatch":
                 self.text(
-                    "common.mismatch_sentence",
+                    "common.mismatch_sentence_firm_level"
+                    if self.source.is_firm_level
+                    else "common.mismatch_sentence",
                     item=row.item,
                     source=row.source,
                     stated=stated,

@@ -7,7 +7,10 @@ from decimal import Decimal
 
 import pandas as pd
 
-STATUS_ORDER = {"mismatch": 0, "rounding": 1, "ok": 2}
+# 'unpublished': a figure with no published value for the same population (a firm-level
+# edition's own figure): listed, never counted as a comparison.
+STATUS_ORDER = {"mismatch": 0, "rounding": 1, "ok": 2, "unpublished": 3}
+COMPARED = ("ok", "rounding", "mismatch")
 
 
 def stated_decimals(value: float) -> int:
@@ -17,7 +20,10 @@ def stated_decimals(value: float) -> int:
 
 
 def status(stated: float, recomputed: float, decimals: int | None = None) -> str:
-    """'ok' if equal, 'rounding' if within half a unit of the stated precision, else 'mismatch'."""
+    """'ok' if equal, 'rounding' if within half a unit of the stated precision, else 'mismatch';
+    'unpublished' when there is no published value (NaN) to compare with."""
+    if pd.isna(stated):
+        return "unpublished"
     if abs(recomputed - stated) < 1e-12:
         return "ok"
     decimals = stated_decimals(stated) if decimals is None else decimals
@@ -207,13 +213,16 @@ def published_checks(published_dir=None) -> pd.DataFrame:
 def firm_level_checks(source) -> pd.DataFrame:
     """Aggregates of firm-level data (the rows of `source.tables_dir` with source_doc
     firm-level) vs the published tables of the same name: every numeric value column, matched
-    on the table's key. Columns source, item, stated (published), recomputed (from the firms),
+    on the table's key — only when the firms are the published population (the same batches at
+    the same cut-off: the document's `same_population`), else none. Columns source, item, stated (published), recomputed (from the firms),
     decimals, and item's parts table, row (key values) and column, with the column's unit."""
     from helpers.data import catalog
     from helpers.paths import PUBLISHED_DIR
 
     records = []
     published_specs = catalog.load_catalog(PUBLISHED_DIR)
+    if not source.firm_level_document.get("same_population"):
+        published_specs = {}  # other firms or another cut-off: nothing is comparable
     for name, derived in catalog.load_catalog(source.tables_dir).items():
         spec = published_specs.get(name)
         if (

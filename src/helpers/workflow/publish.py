@@ -249,6 +249,11 @@ def print_summary(reports: Path) -> None:
     print(
         "reconciliation: "
         + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("ok", "rounding", "mismatch"))
+        + (
+            f"; {counts['unpublished']} figures had no published value to compare with"
+            if counts.get("unpublished")
+            else ""
+        )
     )
     from helpers.report.format import format_number
 
