@@ -110,10 +110,10 @@ def test_published_beijing_profile_reproduces_the_city_page(tmp_path):
     page = page[page["city"] == "北京市"]
     assert len(page) == 8
     for row in page.itertuples():
-        assert float(recorded.loc[f"profile_beijing.metrics.{row.metric}", "value"]) == row.value
-    assert recorded.loc["profile_beijing.firms", "value"] == "793"
+        assert float(recorded.loc[f"profile_110000.metrics.{row.metric}", "value"]) == row.value
+    assert recorded.loc["profile_110000.firms", "value"] == "793"
     boards = catalog.load_published("city_capital_markets")
-    assert int(recorded.loc["profile_beijing.boards.star_market", "value"]) == int(
+    assert int(recorded.loc["profile_110000.boards.star_market", "value"]) == int(
         boards[(boards["city"] == "北京市") & (boards["board"] == "科创板")]["firms"].iloc[0]
     )
 
@@ -121,8 +121,8 @@ def test_published_beijing_profile_reproduces_the_city_page(tmp_path):
 @pytest.mark.build
 def test_small_region_profile_from_the_sample_has_no_growth_rate(tmp_path, sample_tables):
     recorded = run_profile(tmp_path, "西藏", data_dir=sample_tables, language="en")
-    assert recorded.loc["profile_tibet.firms", "value"] == "4"
-    assert "profile_tibet.metrics.pct_per_firm" in recorded.index  # every metric but growth
+    assert recorded.loc["profile_540000.firms", "value"] == "4"
+    assert "profile_540000.metrics.pct_per_firm" in recorded.index  # every metric but growth
     assert not any("cagr" in key for key in recorded.index)
 
 

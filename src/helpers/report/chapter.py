@@ -69,6 +69,9 @@ class Chapter:
     placeholders: dict[tuple[str, str], dict] = field(default_factory=dict)
     # The notebooks/statistics/<declarations>.yml its keys are declared in (default: notebook).
     declarations: str = ""
+    # What its keys start with (default: notebook): a region's profile keys by the region's
+    # fixed id (profile_320000.firms), whatever its pages are called.
+    key_prefix: str = ""
     # Where each key was recorded, to refuse one recorded twice.
     _places: dict[str, dict] = field(default_factory=dict, repr=False)
 
@@ -77,6 +80,7 @@ class Chapter:
 
         validate(data_dir=self.data_dir, language=self.language, cutoff=self.cutoff)
         self.declarations = self.declarations or self.notebook
+        self.key_prefix = self.key_prefix or self.notebook
         self.output = resolve(self.output_dir)
         self.source = datasource.DataSource(resolve(self.data_dir), cutoff=self.cutoff)
         self.documents = catalog.documents(self.source.tables_dir)
@@ -343,7 +347,7 @@ class Chapter:
         number = float(value)
         if number != number:  # NaN
             raise ValueError(f"record: {key} is NaN; a headline number must be computed")
-        full_key = f"{self.notebook}.{key}"
+        full_key = f"{self.key_prefix}.{key}"
         place = _caller_place(row_label)
         earlier = self._places.get(full_key)
         if earlier is not None and not _is_rerun(earlier, place):

@@ -11,8 +11,12 @@ from pathlib import Path
 import yaml
 
 from helpers.data.batches import batch_number, chinese_numeral
+from helpers.paths import REPO_ROOT
 
-LABELS_DIR = Path(__file__).parent / "labels"
+# The label files of the checkout the build runs for (helpers.paths.REPO_ROOT, which
+# WORKBENCH_ROOT may point at another copy of the project); the package's own otherwise.
+_CHECKOUT_LABELS = REPO_ROOT / "src" / "helpers" / "report" / "labels"
+LABELS_DIR = _CHECKOUT_LABELS if _CHECKOUT_LABELS.is_dir() else Path(__file__).parent / "labels"
 LANGUAGES = ("zh", "en")
 
 

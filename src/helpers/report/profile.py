@@ -67,7 +67,10 @@ def unpublished_parts(ch: Chapter, profile: RegionProfile) -> list[str]:
 
 
 def open_profile(region, data_dir, output_dir, language, cutoff) -> tuple[ProfileChapter, dict]:
-    """The profile's Chapter (notebook id profile_<slug>) and the validated region."""
+    """The profile's Chapter and the validated region: its files are named by the region's
+    page (profile_<slug>: profile_jiangsu), its statistics keys by the region's fixed id
+    (profile_320000.firms: helpers.data.ids), so no key follows a name a reader sees."""
+    from helpers.data.ids import category_id
     from helpers.parameters import validate
 
     checked = validate(data_dir=data_dir, language=language, cutoff=cutoff, region=region)
@@ -78,5 +81,6 @@ def open_profile(region, data_dir, output_dir, language, cutoff) -> tuple[Profil
         output_dir=output_dir,
         language=language,
         cutoff=cutoff,
+        key_prefix=f"profile_{category_id(checked['region'])}",
     )
     return ch, {**checked, "slug": slug}
