@@ -105,10 +105,13 @@ def follow_the_recipe(root: Path) -> None:
 def test_a_new_chapter_builds_from_the_recipe(tmp_path, language):
     root = follow_the_recipe_once(tmp_path)
     env = {**os.environ, "WORKBENCH_ROOT": str(root)}
+    command = [sys.executable, "-m", "helpers.workflow", "documents"]
     result = subprocess.run(
-        [sys.executable, "-m", "helpers.workflow", "documents", "--build", str(root / "build")]
-        + ["--data-dir", "data/published", "--language", language]
-        + ["--chapters", "07_demo", "--regions", "none"],
+        [
+            *command,
+            *("--build", str(root / "build"), "--data-dir", "data/published"),
+            *("--language", language, "--chapters", "07_demo", "--regions", "none"),
+        ],
         cwd=root,
         env=env,
         capture_output=True,
