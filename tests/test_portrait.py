@@ -237,12 +237,10 @@ def test_share_verdict_names_the_printed_shares_that_disagree(chapter):
 def test_keys_of_the_portrait_are_ids_and_sources_name_the_rows(chapter, tmp_path):
     """04's provinces are keyed by GB/T 2260 code, every other category by category_ids.csv;
     a share's source is its row and the printed total it is a share of."""
-    from helpers.report.chapters import portrait as show
-
     firms_row = _key_row(chapter, "企业数")
     provinces = chapter.table("sq_provinces").sort_values("rank")
     provinces = provinces.assign(share=provinces["firms"] / 4851)
-    show.record_each(chapter, provinces, "provinces.share.{province}", also=[firms_row])
+    chapter.record_table(provinces, "provinces.share.{province}", also=[firms_row])
     financing = portrait.deal_sizes(chapter.table("sq_financing"))
     chapter.record_table(financing, "financing.avg_deal.{segment}", "financing.deals.{segment}")
     rows = pd.read_csv(tmp_path / "statistics" / "04_portrait.csv").set_index("key")
@@ -256,14 +254,13 @@ def test_keys_of_the_portrait_are_ids_and_sources_name_the_rows(chapter, tmp_pat
 
 
 def test_a_patent_statistic_comes_from_its_measures_rows(chapter, tmp_path):
-    from helpers.report.chapters import portrait as show
+    from helpers.report import cited
 
     patents = chapter.table("sq_patents_by_type")
     mix = portrait.type_mix(patents, "measure", "patent_type", "patents")
     inventions = mix[mix["patent_type"] == "发明专利"]
-    show.record_each(
-        chapter, inventions, "patents.stated_total.{measure}", rows=patents, by="measure"
-    )
+    measure_rows = cited.same(patents, "measure")
+    chapter.record_table(inventions, "patents.stated_total.{measure}", source=measure_rows)
     rows = pd.read_csv(tmp_path / "statistics" / "04_portrait.csv").set_index("key")
     # 新增申请专利 prints 12,500 (近1.25万件); every measure prints a total
     assert rows.loc["04_portrait.patents.stated_total.new_applications", "value"] == 12500
@@ -283,7 +280,7 @@ def test_checks_of_the_portrait_keep_the_printed_precision(chapter):
     assert [c["decimals"] for c in checks] == [1, 2, 2, 0, 1]
     assert checks[3]["stated"] == 2768 and checks[3]["recomputed"] == 1024 + 1744
     bins = chapter.table("sq_firm_age_bins").assign(share=lambda f: f["firms"] / f["firms"].sum())
-    show.check_shares(chapter, bins, "bin")
+    chapter.check_table(bins, "bin", "share_stated", "share", unit="share", decimals=4)
     # only the one printed share (10年~20年: 54.73%) is checked: 2655 / 4851 = 0.547310
     (age_check,) = list(chapter.checks.values())[5:]
     assert (age_check["stated"], age_check["decimals"]) == (0.5473, 4)

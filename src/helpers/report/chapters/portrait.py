@@ -73,34 +73,11 @@ def list_of(ch: Chapter, values, unit: str, **options) -> str:
     return ch.t("words.list_separator").join(ch.fmt(v, unit, **options) for v in values)
 
 
-# Record and check ------------------------------------------------------------------------------
-def record_each(ch: Chapter, frame: pd.DataFrame, *patterns: str, rows=None, by=None, also=()):
-    """Chapter.record_table row by row, where a statistic's source is more than its own row:
-    its row and `also` (e.g. the printed total it is a share of), or, with `rows` and `by`, the
-    rows of the published table `rows` of the same `by` category (a patent measure's rows)."""
-    for index in frame.index:
-        own = frame.loc[[index]]
-        source = own if rows is None else rows[rows[by] == own[by].iloc[0]]
-        ch.record_table(own, *patterns, source=(source, *also))
-
-
-def check_shares(ch: Chapter, frame: pd.DataFrame, name_column: str) -> None:
-    """Each printed share (share_stated) against the recomputed `share`, at the four decimals
-    the article prints (58.67%); rows without a printed share are not checked."""
-    printed = frame[frame["share_stated"].notna()]
-    ch.check(
-        printed,
-        [ch.t("checks.share_of", name=ch.name(v)) for v in printed[name_column]],
-        printed["share_stated"],
-        printed["share"],
-        decimals=4,
-        unit="share",
-    )
-
-
+# Checks ---------------------------------------------------------------------------------------
 def check_financing(ch: Chapter, financing: pd.DataFrame) -> None:
     """Each segment's printed average deal size against amount ÷ deals (at its printed
     precision), then all deals and all amounts against the listed and unlisted parts."""
+    # A loop, not check_table (one source, one precision): each its segment's row and decimals.
     for segment, row in st.deal_size_checks(financing).iterrows():
         ch.check(
             financing.loc[[segment]],
@@ -120,6 +97,7 @@ def check_patent_totals(ch: Chapter, mix: pd.DataFrame, patents: pd.DataFrame) -
     """Each measure's printed total (where printed) against the sum of its three types, at the
     printed hundreds."""
     totals = mix.drop_duplicates("measure")
+    # A loop, not check_table (one source for every row): each total cites its measure's rows.
     for measure, parts_sum, stated in zip(
         totals["measure"], totals["parts_sum"], totals["stated_total"], strict=True
     ):
