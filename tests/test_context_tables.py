@@ -68,9 +68,9 @@ def test_criteria_lines_from_the_published_outline(ch):
     assert shown["scoring"].loc["CX"] == ""  # a group has no kind
 
 
-def test_record_rows_records_each_row_in_its_own_unit(ch, tmp_path):
+def test_each_row_is_recorded_in_its_own_declared_unit(ch, tmp_path):
     national = st.national_figures(ch.table("sme_financing_programmes"))
-    show.record_rows(ch, national, "financing.{indicator}")
+    ch.record_table(national, "financing.{indicator}")
     rows = pd.read_csv(tmp_path / "statistics" / "05_context.csv").set_index("key")
     assert rows.loc["05_context.financing.sub_funds_set_up", "unit"] == "个"  # 只 counted as 个
     assert rows.loc["05_context.financing.sub_funds_set_up", "value"] == 31
@@ -80,16 +80,30 @@ def test_record_rows_records_each_row_in_its_own_unit(ch, tmp_path):
     assert len(rows) == 5  # the five nationwide rows
 
 
-def test_record_rows_names_an_undeclared_key_and_a_missing_column(ch):
+def test_an_undeclared_key_and_a_missing_column_are_named(ch):
     rows = pd.DataFrame({"indicator": ["累计设立子基金"], "value_stated": [1.0]}).assign(
         source_doc="002", source_id="x"
     )
     with pytest.raises(
         pipeline.StatisticsDeclarationError, match=r"listings\.sub_funds_set_up. is not declared"
     ):
-        show.record_rows(ch, rows, "listings.{indicator}")
-    with pytest.raises(KeyError, match=r"no column \['actor'\]"):
-        show.record_rows(ch, rows, "financing.{actor}")
+        ch.record_table(rows, "listings.{indicator}")
+    with pytest.raises(pipeline.StatisticsDeclarationError, match=r"no column \['actor'\]"):
+        ch.record_table(rows, "financing.{actor}")
+
+
+def test_every_threshold_is_recorded_in_its_criterions_declared_unit(ch, tmp_path):
+    outline = st.criteria_outline(ch.table("miit_criteria"))
+    ch.record_table(st.thresholds(outline), "criteria.{criterion_id}.threshold", unit_column="unit")
+    rows = pd.read_csv(tmp_path / "statistics" / "05_context.csv").set_index("key")
+    assert rows.loc["05_context.criteria.zj_2_a.threshold", ["value", "unit"]].tolist() == [
+        100,
+        "万元",
+    ]
+    assert rows.loc["05_context.criteria.zj_2_b.threshold", ["value", "unit"]].tolist() == [
+        0.03,
+        "占比",
+    ]
 
 
 def test_sme_index_table_from_the_implied_growth(ch):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.data import catalog
-from helpers.pipeline import KEY_FIELD
 from helpers.report import charts, context_charts, words
 from helpers.report.chapter import Chapter
 from helpers.stats import context as st
@@ -62,26 +61,11 @@ def value_with_unit(ch: Chapter, value, unit: str, qualifier=None) -> str:
     return unbroken(ch.t(f"ch05.value_with_unit.{unit}", value=text))
 
 
-# Recording ------------------------------------------------------------------------------------
-def record_rows(ch: Chapter, frame: pd.DataFrame, pattern: str, source=None, **values) -> None:
-    """Record every row of `frame` under `pattern` filled with the ids of the row's categories
-    (as Chapter.record_table does), each under the declaration of its filled key, written out
-    in notebooks/statistics/<notebook>.yml: for tables whose rows have different units
-    (家, share, 亿元 …), which one declared pattern (one unit) cannot give. A row whose key is
-    not declared stops with the declaration error naming it."""
-    missing = [field for field in KEY_FIELD.findall(pattern) if field not in frame]
-    if missing:
-        raise KeyError(f"record_rows({pattern!r}): the table has no column {missing}")
-    for position in range(len(frame)):
-        row = frame.iloc[[position]]
-        key = KEY_FIELD.sub(lambda m, r=row: ch.id(r[m.group(1)].iloc[0]), pattern)
-        ch.record_table(row, key, source=source, **values)
-
-
 # 5.1 The tier pyramid -------------------------------------------------------------------------
 def check_counts(ch: Chapter, tiers: pd.DataFrame, other: pd.DataFrame, period: str) -> None:
     """Check each tier's count in another document's table (003, 004) against 002's count of
     the same tier in `period`: the documents should agree."""
+    # A loop, not check_table (one source for every row): each cites its row and 002's.
     for index, row in other.iterrows():
         ours = tiers[(tiers["tier"] == row["tier"]) & (tiers["period"] == period)]
         ch.check(
@@ -328,6 +312,7 @@ def check_stated_totals(ch: Chapter, table: str, rows: pd.DataFrame, checked: pd
     """Check the totals the catalogue declares for `table` (the text's “二者合计占比84.3%”)
     against the sum of their parts in `rows`; `checked`: the rows the check names."""
     totals = catalog.table_spec(table, ch.source.tables_dir).totals
+    # A loop, not check_table: a declared total has no category to name it by.
     for total in st.declared_totals(rows, totals).itertuples():
         ch.check(
             checked,
