@@ -12,6 +12,7 @@ import pytest
 
 from helpers import pipeline
 from helpers.data import ids
+from helpers.data.catalog import load_published
 from helpers.report import labels
 from helpers.report.chapter import STRICT_ENV, Chapter, _is_rerun
 
@@ -178,6 +179,94 @@ def test_a_later_run_of_a_cell_replaces_its_keys_but_a_build_never_does():
     assert _is_rerun(earlier, {"where": "line 1", "execution": 4, "strict": False})
     assert not _is_rerun(earlier, {"where": "line 1", "execution": 3, "strict": False})
     assert not _is_rerun(earlier, {"where": "line 1", "execution": 4, "strict": True})
+
+
+def test_a_source_function_is_given_each_row_as_a_one_row_frame(chapter, tmp_path):
+    batches = chapter.table("cultivation_batches")
+    shares = batches.assign(analysed_share=batches["analysed"] / batches["analysed"].sum())
+    seen = []
+
+    def cited(row):
+        seen.append(row.index.tolist())
+        return batches
+
+    chapter.record_table(shares, "batches.share.batch{batch_no}", source=cited)
+    assert seen == [[index] for index in shares.index]
+
+
+# A family declared key by key, each key with its own unit -----------------------------------
+@pytest.fixture
+def family(declared, tmp_path, monkeypatch):
+    """A chapter 'demo' whose thresholds are declared criterion by criterion, each in its own
+    unit (a pattern has one unit), and a candidate's value declared per criterion."""
+    monkeypatch.delenv(STRICT_ENV, raising=False)
+    declared(
+        "t.zj_2_a.threshold: {unit: 万元, label: ch06.stats.threshold, value: threshold}\n"
+        "t.zj_2_b.threshold: {unit: share, label: ch06.stats.threshold, value: threshold}\n"
+        "c.zj_2_b.{firm_id}.value: {unit: share, label: ch06.stats.candidate_value, "
+        "value: value}\n"
+    )
+    return Chapter("demo", output_dir=str(tmp_path / "out"))
+
+
+def thresholds() -> pd.DataFrame:
+    """ZJ.2.a (100万元) and ZJ.2.b (3%) of the published criteria, each named by its id."""
+    criteria = load_published("miit_criteria")
+    rows = criteria[criteria["criterion_id"].isin(["ZJ.2.a", "ZJ.2.b"])]
+    return rows.assign(criterion=rows["criterion_id"])
+
+
+def recorded(tmp_path) -> pd.DataFrame:
+    return pd.read_csv(tmp_path / "out" / "statistics" / "demo.csv", dtype={"value": str})
+
+
+def test_each_filled_key_takes_its_own_declaration(family, tmp_path):
+    family.record_table(thresholds(), "t.{criterion_id}.threshold", unit_column="unit")
+    rows = recorded(tmp_path)
+    assert rows["key"].tolist() == ["demo.t.zj_2_a.threshold", "demo.t.zj_2_b.threshold"]
+    assert rows["unit"].tolist() == ["万元", "占比"]  # each its own declared unit
+    assert rows["value"].tolist() == ["100", "0.03"]
+    assert rows["label"].tolist() == ["认定条件ZJ.2.a的门槛", "认定条件ZJ.2.b的门槛"]
+    assert set(rows["source"]) == {"004 第四章第一节·优质中小企业评价及认定标准"}  # its own row
+
+
+def test_a_member_of_the_family_without_a_value_is_skipped(family, tmp_path):
+    family.record_table(
+        thresholds().assign(threshold=[100.0, float("nan")]), "t.{criterion_id}.threshold"
+    )
+    assert recorded(tmp_path)["key"].tolist() == ["demo.t.zj_2_a.threshold"]
+
+
+def test_a_row_in_another_unit_than_declared_stops(family):
+    wrong = thresholds().iloc[[0]].assign(unit="亿元")
+    with pytest.raises(pipeline.StatisticsDeclarationError, match=r"declared in '万元'.*'亿元'"):
+        family.record_table(wrong, "t.{criterion_id}.threshold", unit_column="unit")
+
+
+def test_an_undeclared_member_of_the_family_stops(family):
+    other = thresholds().iloc[[0]].assign(criterion_id="ZJ.4.2")
+    with pytest.raises(
+        pipeline.StatisticsDeclarationError, match=r"'demo\.t\.zj_4_2\.threshold' is not declared"
+    ):
+        family.record_table(other, "t.{criterion_id}.threshold")
+
+
+def test_a_declared_pattern_is_filled_with_the_rest_of_the_rows_ids(family, tmp_path):
+    candidate = pd.DataFrame(
+        {
+            "criterion_id": ["ZJ.2.b"],
+            "firm_id": ["SYN-00279"],
+            "firm": ["SYN-00279"],
+            "condition": ["上年度研发费用占营业收入比例"],
+            "value": [0.0299],
+            "source_doc": ["firm-level"],
+            "source_id": ["firms"],
+        }
+    )
+    family.record_table(candidate, "c.{criterion_id}.{firm_id}.value")
+    rows = recorded(tmp_path)
+    assert rows["key"].tolist() == ["demo.c.zj_2_b.syn_00279.value"]
+    assert rows["label"].tolist() == ["SYN-00279：上年度研发费用占营业收入比例"]
 
 
 # Book and PREVIOUS ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import pipeline, screening
+from helpers import screening
 from helpers.data.catalog import load_published
 from helpers.report.chapter import STRICT_ENV, Chapter
 from helpers.report.chapters import screening as show
@@ -170,76 +170,6 @@ def test_a_cards_totals_values_and_points():
         0,
         20,
     ]
-
-
-# Recording under declared keys ----------------------------------------------------------------
-@pytest.fixture
-def demo(tmp_path, monkeypatch):
-    """A chapter 'demo' with its own declaration file."""
-    folder = tmp_path / "declarations"
-    folder.mkdir()
-    monkeypatch.setattr(pipeline, "STATISTICS_DIR", folder)
-    (folder / "demo.yml").write_text(
-        "t.zj_2_a.threshold: {unit: 万元, label: ch06.stats.threshold, value: threshold}\n"
-        "t.zj_2_b.threshold: {unit: share, label: ch06.stats.threshold, value: threshold}\n"
-        "c.zj_2_b.{firm_id}.value: {unit: share, label: ch06.stats.candidate_value, "
-        "value: value}\n",
-        encoding="utf-8",
-    )
-    pipeline._read_statistics.cache_clear()
-    yield Chapter("demo", output_dir=str(tmp_path / "out"))
-    pipeline._read_statistics.cache_clear()
-
-
-# ZJ.2.a in 万元, ZJ.2.b a share
-THRESHOLDS = show.thresholds(CRITERIA[CRITERIA["criterion_id"].isin(["ZJ.2.a", "ZJ.2.b"])])
-
-
-def test_each_row_is_recorded_under_its_own_declaration(demo, tmp_path):
-    show.record_by_key(demo, THRESHOLDS, "t.{criterion_id}.threshold", unit_column="unit")
-    rows = statistics(tmp_path / "out", "demo")
-    assert rows["key"].tolist() == ["demo.t.zj_2_a.threshold", "demo.t.zj_2_b.threshold"]
-    assert rows["unit"].tolist() == ["万元", "占比"]  # each its own declared unit
-    assert rows["value"].tolist() == ["100", "0.03"]
-    assert rows["label"].tolist() == ["认定条件ZJ.2.a的门槛", "认定条件ZJ.2.b的门槛"]
-    assert set(rows["source"]) == {"004 第四章第一节·优质中小企业评价及认定标准"}  # its own row
-
-
-def test_a_row_without_a_value_is_skipped(demo, tmp_path):
-    show.record_by_key(
-        demo, THRESHOLDS.assign(threshold=[100.0, np.nan]), "t.{criterion_id}.threshold"
-    )
-    assert statistics(tmp_path / "out", "demo")["key"].tolist() == ["demo.t.zj_2_a.threshold"]
-
-
-def test_a_row_in_another_unit_than_declared_stops(demo):
-    wrong = THRESHOLDS.iloc[[0]].assign(unit="亿元")
-    with pytest.raises(pipeline.StatisticsDeclarationError, match=r"declared in '万元'.*'亿元'"):
-        show.record_by_key(demo, wrong, "t.{criterion_id}.threshold", unit_column="unit")
-
-
-def test_an_undeclared_key_of_the_family_stops(demo):
-    other = THRESHOLDS.iloc[[0]].assign(criterion_id="ZJ.4.2")
-    with pytest.raises(
-        pipeline.StatisticsDeclarationError, match=r"'demo\.t\.zj_4_2\.threshold' is not declared"
-    ):
-        show.record_by_key(demo, other, "t.{criterion_id}.threshold")
-
-
-def test_a_declared_pattern_is_filled_with_the_rest_of_the_rows_ids(demo, tmp_path):
-    candidate = pd.DataFrame(
-        {
-            "criterion_id": ["ZJ.2.b"],
-            "firm_id": ["SYN-00279"],
-            "firm": ["SYN-00279"],
-            "condition": ["上年度研发费用占营业收入比例"],
-            "value": [0.0299],
-        }
-    )
-    show.record_by_key(demo, candidate, "c.{criterion_id}.{firm_id}.value", source=show.FIRM_ROWS)
-    rows = statistics(tmp_path / "out", "demo")
-    assert rows["key"].tolist() == ["demo.c.zj_2_b.syn_00279.value"]
-    assert rows["label"].tolist() == ["SYN-00279：上年度研发费用占营业收入比例"]
 
 
 @pytest.fixture

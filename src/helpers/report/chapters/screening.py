@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from helpers.pipeline import KEY_FIELD, StatisticsDeclarationError, statistic_spec
 from helpers.report import charts, words
 from helpers.report.chapter import Chapter
 
@@ -250,46 +249,10 @@ def card_points(card) -> pd.DataFrame:
 
 
 # Recording ------------------------------------------------------------------------------------
-def record_by_key(
-    ch: Chapter, frame: pd.DataFrame, template: str, *, unit_column: str = "", source=None
-) -> None:
-    """Record one statistic per row of `frame` under the declared key that the row's ids fill
-    `template` with ('criteria.{criterion_id}.threshold' -> criteria.cx_1_a.threshold), with
-    that key's own declaration: its unit, label and `value` column. For key families whose unit
-    differs from key to key (each criterion has its own unit), declared key by key;
-    Chapter.record_table takes one declaration for a whole table. Every row's key must be
-    declared (an undeclared one stops, naming the file); rows without a value are then skipped;
-    a row whose `unit_column` differs from the declared unit stops with both.
-    `source`: the rows every statistic comes from (default: its own row)."""
-    fields = KEY_FIELD.findall(template)
-    for index, row in frame.iterrows():
-        ids = {field: ch.id(row[field]) for field in fields}
-        spec = statistic_spec(ch.declarations, template.format(**ids))
-        if not spec.value:
-            raise StatisticsDeclarationError(f"{spec.key} needs `value: <column>`")
-        if pd.isna(row[spec.value]):
-            continue
-        if unit_column and row[unit_column] != spec.unit:
-            raise StatisticsDeclarationError(
-                f"{spec.key} is declared in {spec.unit!r} but row {index} of the table is in "
-                f"{row[unit_column]!r}: correct the declaration or the data"
-            )
-        label_values = {
-            str(column): ch.name(cell) if isinstance(cell, str) else cell
-            for column, cell in row.items()
-            if column not in ("key", "value", "source")
-        }
-        ch.record(
-            spec.key,
-            row[spec.value],
-            source=frame.loc[[index]] if source is None else source,
-            **{**label_values, **{field: row[field] for field in fields}},
-        )
-
-
 def record_tiers(ch: Chapter, counts: pd.DataFrame) -> None:
     """Each tier's counts and share of firms that meet it (a tier_table)."""
     rows = counts.assign(tier=counts["tier"].map(lambda tier: tier_name(ch, tier)))
+    # A loop over the keys (not the rows): each key's label names its own outcome.
     for count, key in TIER_KEYS.items():
         outcome = ch.t(f"ch06.count_names.{count}")
         ch.record_table(rows, key, source=FIRM_ROWS, outcome=outcome)
@@ -306,6 +269,7 @@ def record_groups(ch: Chapter, table: pd.DataFrame, name: str, roots: dict, focu
     rows = rows.assign(
         group=group_names(ch, rows), tier=rows["tier"].map(lambda t: tier_name(ch, t))
     )
+    # A loop over the keys (not the rows): each key's label names its own outcome.
     for count in GROUP_COUNTS:
         outcome = ch.t(f"ch06.count_names.{count}")
         ch.record_table(rows, keys[count], source=FIRM_ROWS, outcome=outcome)
@@ -331,11 +295,13 @@ def record_candidates(ch: Chapter, rows: pd.DataFrame) -> None:
     """The value and gap of each closest candidate shown (a `closest` table), under its tier,
     condition and firm: declared condition by condition, each in its own unit."""
     shown = rows[rows["value"].notna()].assign(firm=lambda t: t["firm_id"])
-    for template in (
+    ch.record_table(
+        shown,
         "candidates.{tier_code}.{criterion_id}.{firm_id}.value",
         "candidates.{tier_code}.{criterion_id}.{firm_id}.gap",
-    ):
-        record_by_key(ch, shown, template, unit_column="unit", source=FIRM_ROWS)
+        unit_column="unit",
+        source=FIRM_ROWS,
+    )
 
 
 # Words ------------------------------------------------------------------------------------
@@ -674,6 +640,7 @@ def examples(ch: Chapter, worked, example_rows: pd.DataFrame, c_outcome: str) ->
     points recorded and checked against 004's points, in total and by dimension, and the
     sentence with C's outcome (`c_outcome`, in words)."""
     totals = example_totals(worked, example_rows)
+    # A loop: each example's totals cite its own rows, and its checks go dimension by dimension.
     for row in totals.itertuples():
         rows = example_rows[example_rows["firm"] == row.firm]
         firm = ch.t(f"ch06.example_firms.{row.firm}")
@@ -703,9 +670,13 @@ def record_card(ch: Chapter, card, points_rules: pd.DataFrame) -> None:
     totals = card_totals(card)
     totals = totals.assign(tier=totals["tier"].map(lambda tier: tier_name(ch, tier)))
     ch.record_table(totals, "{tier_code}.total_low", "{tier_code}.total_high", source=points_rules)
-    values = card_values(card)
-    for template in ("{tier_code}.{criterion_id}.value", "{tier_code}.{criterion_id}.gap"):
-        record_by_key(ch, values, template, unit_column="unit", source=FIRM_ROWS)
+    ch.record_table(
+        card_values(card),
+        "{tier_code}.{criterion_id}.value",
+        "{tier_code}.{criterion_id}.gap",
+        unit_column="unit",
+        source=FIRM_ROWS,
+    )
     points = card_points(card)
     points = points.assign(tier=points["tier"].map(lambda tier: tier_name(ch, tier)))
     ch.record_table(
