@@ -194,12 +194,12 @@ def test_a_municipality_is_no_share_of_its_province():
 
 # Declarations of the keys the profile records ------------------------------------------------
 def test_every_page_metric_has_a_key_declared_with_its_unit():
-    """One key per metric (a pattern has one unit): METRIC_KEYS names every page metric, and
-    each key is declared in profile.yml with the metric's unit in the firm-level tables."""
-    assert set(show.METRIC_KEYS) == set(regions.PAGE_METRICS)
-    for metric, key in show.METRIC_KEYS.items():
+    """One key per metric (a pattern has one unit): every page metric's key is declared in
+    profile.yml with the metric's unit in the firm-level tables and its `value` column."""
+    for metric in regions.PAGE_METRICS:
+        key = f"metrics.{metric}"
         spec = pipeline.statistic_spec("profile_jiangsu", key)
-        assert spec.key == key and spec.unit == METRIC_UNITS[metric], key
+        assert (spec.key, spec.unit, spec.value) == (key, METRIC_UNITS[metric], "value"), key
     assert pipeline.statistic_spec("profile_jiangsu", "metrics.grant_rate.ratio").unit == "倍"
 
 
@@ -221,7 +221,7 @@ def test_metrics_are_recorded_with_their_own_units_and_named(chapter, tmp_path):
     named = show.named_metrics(chapter, metrics)
     assert named["metric"].tolist() == ["发明专利占比", "平均PCT专利申请"]
     assert named["metric_id"].tolist() == ["invention_share", "pct_per_firm"]
-    show.record_metric_values(chapter, named, "宁波市")
+    chapter.record_table(named, "metrics.{metric_id}", unit_column="unit", region="宁波市")
     chapter.record_table(named, "metrics.{metric_id}.ratio", region="宁波市")
     rows = pd.read_csv(tmp_path / "statistics" / "profile_ningbo.csv").set_index("key")
     assert rows.loc["profile_ningbo.metrics.invention_share", "unit"] == "占比"
@@ -237,8 +237,18 @@ def test_metrics_are_recorded_with_their_own_units_and_named(chapter, tmp_path):
 
 def test_an_unknown_metric_names_where_to_declare_it(chapter):
     metrics = pd.DataFrame({"metric_id": ["robots_per_firm"], "metric": ["x"], "value": [1.0]})
-    with pytest.raises(KeyError, match=r"METRIC_KEYS.*profile\.yml"):
-        show.record_metric_values(chapter, metrics, "宁波市")
+    with pytest.raises(
+        pipeline.StatisticsDeclarationError, match=r"robots_per_firm' is not declared.*profile\.yml"
+    ):
+        chapter.record_table(metrics, "metrics.{metric_id}", region="宁波市")
+
+
+def test_a_metric_in_another_unit_than_declared_stops(chapter):
+    metrics = show.named_metrics(
+        chapter, published(metric=["invention_share"], unit=["件/家"], value=[0.3])
+    )
+    with pytest.raises(pipeline.StatisticsDeclarationError, match=r"declared in 'share'"):
+        chapter.record_table(metrics, "metrics.{metric_id}", unit_column="unit", region="宁波市")
 
 
 def test_the_fields_sentence_names_the_top_field_or_nothing(chapter):

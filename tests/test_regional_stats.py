@@ -7,6 +7,8 @@ import math
 import pandas as pd
 import pytest
 
+from helpers.pipeline import StatisticsDeclarationError
+from helpers.report import cited
 from helpers.report.chapter import STRICT_ENV, Chapter
 from helpers.report.chapters import regions as show
 from helpers.stats import regional, regions
@@ -156,7 +158,10 @@ def chapter(tmp_path, monkeypatch):
 
 def test_cumulative_shares_cite_the_provinces_they_add_up(chapter):
     provinces = regions.provinces_ranked(chapter.table("firms_by_province")).head(3)
-    show.record_cumulative_shares(chapter, provinces)
+    first_k = provinces.assign(rank=range(1, len(provinces) + 1))
+    chapter.record_table(
+        first_k, "provinces.cumulative_share.{province}", source=cited.up_to(provinces)
+    )
     second = chapter.statistics["03_regions.provinces.cumulative_share.440000"]  # 广东省
     assert second["label"] == "前2名省份（至广东省）累计占比"
     assert float(second["value"]) == pytest.approx((1477 + 1466) / 12192)
@@ -167,7 +172,10 @@ def test_cumulative_shares_cite_the_provinces_they_add_up(chapter):
 def test_city_shares_cite_the_city_and_its_province(chapter):
     provinces = regions.provinces_ranked(chapter.table("firms_by_province"))
     cities = regions.cities_with_shares(chapter.table("firms_by_city"), provinces)
-    show.record_city_shares(chapter, cities, provinces, chapter.table("firms_by_province"))
+    firms_by_province = chapter.table("firms_by_province")
+    chapter.record_table(cities, "cities.share_of_nation.{city}", also=[firms_by_province])
+    of_province = cited.same(provinces, "province", row_first=True)
+    chapter.record_table(cities, "cities.share_of_province.{city}", source=of_province)
     ningbo = chapter.statistics["03_regions.cities.share_of_province.330200"]
     assert ningbo["label"] == "宁波市企业占浙江省比例"
     assert float(ningbo["value"]) == pytest.approx(349 / 1436)
@@ -187,7 +195,7 @@ def test_cluster_metrics_in_their_declared_units(chapter):
             "source_id": ["城市群对比页", "城市群对比页"],
         }
     )
-    show.record_cluster_metrics(chapter, regional.cluster_ratios(table))
+    record_clusters(chapter, table)
     recorded = chapter.statistics
     assert sorted(recorded) == [
         "03_regions.clusters.listed_firms.greater_bay_area",
@@ -197,14 +205,32 @@ def test_cluster_metrics_in_their_declared_units(chapter):
     ratio = recorded["03_regions.clusters.patent_applications_per_firm.greater_bay_area.ratio"]
     assert ratio["label"] == "粤港澳：平均专利申请量与全国平均之比"
     assert float(ratio["value"]) == pytest.approx(142.79 / 115)
-    with pytest.raises(ValueError, match="declared in '件/家'"):
-        show.record_cluster_metrics(
-            chapter, regional.cluster_ratios(table.assign(unit=["次/家", "家"]))
-        )
-    with pytest.raises(ValueError, match="no statistics key"):
-        show.record_cluster_metrics(
-            chapter, regional.cluster_ratios(table.assign(metric=["grant_rate", "listed_firms"]))
-        )
+    with pytest.raises(StatisticsDeclarationError, match="declared in '件/家'"):
+        record_clusters(chapter, table.assign(unit=["次/家", "家"]))
+    with pytest.raises(StatisticsDeclarationError, match=r"grant_rate\.greater_bay_area' is not"):
+        record_clusters(chapter, table.assign(metric=["grant_rate", "listed_firms"]))
+
+
+def record_clusters(chapter, table: pd.DataFrame) -> None:
+    """As notebooks/03_regions.ipynb records cluster_metrics: each metric under its own key in
+    its declared unit, and its ratio to the national average where there is one."""
+    named = show.named_metrics(chapter, regional.cluster_ratios(table))
+    chapter.record_table(named, "clusters.{metric_id}.{cluster}", unit_column="unit")
+    chapter.record_table(named, "clusters.{metric_id}.{cluster}.ratio")
+
+
+def test_a_macro_region_cites_its_provinces_and_names_its_scheme(chapter):
+    provinces = regions.provinces_ranked(chapter.table("firms_by_province"))
+    macro = regional.macro_regions(provinces)
+    chapter.record_table(
+        show.named_schemes(chapter, macro),
+        "macro.{scheme_id}.{region}.firms",
+        source=cited.picked(regional.region_provinces, provinces, "scheme_id", "region"),
+    )
+    east = chapter.statistics["03_regions.macro.region_nbs.east.firms"]
+    assert east["label"] == "四大区域（国家统计局）：东部企业数"
+    assert east["source"] == "001 图表3.1"
+    assert len(chapter.statistics) == len(macro)  # four regions and three belts
 
 
 def test_cluster_fields_figure_from_a_small_table(chapter, tmp_path):

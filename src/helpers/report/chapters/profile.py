@@ -10,23 +10,12 @@ import pandas as pd
 
 from helpers.report import charts, region_charts, words
 from helpers.report.chapter import Chapter
+
+# Re-exported: the profile notebook names its page metrics as chapter 3 names its clusters'.
+from helpers.report.chapters.regions import named_metrics as named_metrics
 from helpers.report.profile import lacking_inputs, unpublished_parts
 from helpers.stats import regions
 from helpers.stats.profile import RegionProfile, metric_extremes
-
-# Each page metric has its own unit, so each metric's value has its own key in
-# notebooks/statistics/profile.yml (a key pattern has one unit); its ratio to the national
-# average is one pattern (metrics.{metric_id}.ratio, in 倍).
-METRIC_KEYS = {
-    "patent_applications_per_firm": "metrics.patent_applications_per_firm",
-    "invention_share": "metrics.invention_share",
-    "pct_per_firm": "metrics.pct_per_firm",
-    "applications_cagr_2020_2022": "metrics.applications_cagr_2020_2022",
-    "licences_per_firm": "metrics.licences_per_firm",
-    "grant_rate": "metrics.grant_rate",
-    "citations_per_firm": "metrics.citations_per_firm",
-    "overseas_markets_per_firm": "metrics.overseas_markets_per_firm",
-}
 
 
 def overview(ch: Chapter, profile: RegionProfile, region: str) -> None:
@@ -123,34 +112,6 @@ def fields(ch: Chapter, fields: pd.DataFrame, region: str) -> None:
         region=region,
         reading=fields_reading(ch, fields),
     )
-
-
-def named_metrics(ch: Chapter, metrics: pd.DataFrame) -> pd.DataFrame:
-    """The page metrics with `metric` in the edition's words and the metric's code in
-    `metric_id` (for its key), as they are recorded and charted."""
-    return metrics.assign(
-        metric_id=metrics["metric"],
-        metric=[ch.t(f"ch03.metrics.{metric}") for metric in metrics["metric"]],
-    )
-
-
-def record_metric_values(ch: Chapter, metrics: pd.DataFrame, region: str) -> None:
-    """Each metric's value of a named_metrics table under its own key (METRIC_KEYS), each row
-    its own source."""
-    unknown = sorted(set(metrics["metric_id"]) - set(METRIC_KEYS))
-    if unknown:
-        raise KeyError(
-            f"page metrics {unknown} have no key: add them to METRIC_KEYS and, with their unit, "
-            "to notebooks/statistics/profile.yml"
-        )
-    for index, row in metrics.iterrows():
-        ch.record(
-            METRIC_KEYS[row["metric_id"]],
-            row["value"],
-            source=metrics.loc[[index]],
-            region=region,
-            metric=row["metric"],
-        )
 
 
 def metrics_reading(ch: Chapter, metrics: pd.DataFrame, small: bool, region: str) -> str:

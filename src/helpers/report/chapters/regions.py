@@ -1,122 +1,36 @@
 """Chapter 3's figures, sentences and tables (区域科创版图, 001 图表3.1–3.3 and the city-cluster
 page): the charts drawn from the tables helpers.stats.regions and helpers.stats.regional
 compute, the values each figure's reading sentence is filled with, in the edition's words, and
-the statistics whose every row cites its own source rows (the first k provinces of a cumulative
-share, a city's row with its province's)."""
+the words its statistics' labels take from the label files (a scheme's, a metric's)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from helpers import pipeline
 from helpers.report import charts, region_charts, words
 from helpers.report.chapter import Chapter
 from helpers.stats import regional, regions
 from helpers.stats.descriptive import lorenz_curve
 
-# Each metric of cluster_metrics: its key and the key of its ratio to the national average,
-# as declared in notebooks/statistics/03_regions.yml (one unit per key).
-CLUSTER_METRIC_KEYS = {
-    "patent_applications_per_firm": (
-        "clusters.patent_applications_per_firm.{cluster}",
-        "clusters.patent_applications_per_firm.{cluster}.ratio",
-    ),
-    "invention_share": (
-        "clusters.invention_share.{cluster}",
-        "clusters.invention_share.{cluster}.ratio",
-    ),
-    "citations_per_firm": (
-        "clusters.citations_per_firm.{cluster}",
-        "clusters.citations_per_firm.{cluster}.ratio",
-    ),
-    "pct_per_firm": ("clusters.pct_per_firm.{cluster}", "clusters.pct_per_firm.{cluster}.ratio"),
-    "listed_firms": ("clusters.listed_firms.{cluster}", "clusters.listed_firms.{cluster}.ratio"),
-}
+
+# Words of the statistics' labels --------------------------------------------------------------
+def named_schemes(ch: Chapter, macro: pd.DataFrame) -> pd.DataFrame:
+    """A regional.macro_regions table for its statistics: the scheme's code as `scheme_id` (the
+    key's id) and its words as `scheme` (the label's)."""
+    return macro.assign(
+        scheme_id=macro["scheme"],
+        scheme=[ch.t(f"ch03.schemes.{scheme}") for scheme in macro["scheme"]],
+    )
 
 
-# Statistics whose rows cite their own source rows -------------------------------------------
-def record_cumulative_shares(ch: Chapter, provinces: pd.DataFrame) -> None:
-    """provinces.cumulative_share.<gb_code>: the share of the first k provinces (a ranked
-    table, largest first), each citing those k rows and labelled with k."""
-    for k, index in enumerate(provinces.index, start=1):
-        ch.record_table(
-            provinces.loc[[index]].assign(rank=k),
-            "provinces.cumulative_share.{province}",
-            source=provinces.head(k),
-        )
-
-
-def record_province_batches(ch: Chapter, by_batch: pd.DataFrame, breakdowns: pd.DataFrame):
-    """provinces.firms.<gb_code>.batch_<n>: firms per province and batch (a provinces_by_batch
-    table), each citing its row of region_breakdowns."""
-    for index, source_row in by_batch["source_row"].items():
-        ch.record_table(
-            by_batch.loc[[index]],
-            "provinces.firms.{province}.{batch}",
-            source=breakdowns.loc[[source_row]],
-        )
-
-
-def record_macro_regions(ch: Chapter, macro: pd.DataFrame, provinces: pd.DataFrame) -> None:
-    """macro.<scheme>.<region>.firms and .share for every region of both schemes (a
-    regional.macro_regions table), each citing the provinces the region adds up."""
-    for index, row in macro.iterrows():
-        ch.record_table(
-            macro.loc[[index]],
-            "macro.{scheme}.{region}.firms",
-            "macro.{scheme}.{region}.share",
-            source=regional.region_provinces(provinces, row["scheme"], row["region"]),
-            scheme=ch.t(f"ch03.schemes.{row['scheme']}"),
-        )
-
-
-def record_province_metrics(ch: Chapter, metrics: pd.DataFrame, region_metrics: pd.DataFrame):
-    """bubble.employees_per_firm.<gb_code> and bubble.valid_inventions_per_firm.<gb_code> (a
-    regional.province_metrics table), each citing every region_metrics row of its province."""
-    for index, province in metrics["province"].items():
-        ch.record_table(
-            metrics.loc[[index]],
-            "bubble.employees_per_firm.{province}",
-            "bubble.valid_inventions_per_firm.{province}",
-            source=regional.province_metric_rows(region_metrics, province),
-        )
-
-
-def record_city_shares(
-    ch: Chapter, cities: pd.DataFrame, provinces: pd.DataFrame, firms_by_province: pd.DataFrame
-) -> None:
-    """cities.share_of_nation.<gb_code> (citing the city's row and firms_by_province) and
-    cities.share_of_province.<gb_code> (citing the city's row and its province's)."""
-    for index, province in cities["province"].items():
-        row = cities.loc[[index]]
-        ch.record_table(row, "cities.share_of_nation.{city}", source=(row, firms_by_province))
-        ch.record_table(
-            row,
-            "cities.share_of_province.{city}",
-            source=(row, provinces[provinces["province"] == province]),
-        )
-
-
-def record_cluster_metrics(ch: Chapter, clusters: pd.DataFrame) -> None:
-    """clusters.<metric>.<cluster> and clusters.<metric>.<cluster>.ratio (a
-    regional.cluster_ratios table; rows without a national average have no ratio). Each
-    metric's unit is declared: a table whose unit differs, or a metric without a key, stops."""
-    unknown = sorted(set(clusters["metric"]) - set(CLUSTER_METRIC_KEYS))
-    if unknown:
-        raise ValueError(
-            f"cluster_metrics: no statistics key for metric(s) {unknown}; declare them in "
-            f"notebooks/statistics/{ch.declarations}.yml and CLUSTER_METRIC_KEYS"
-        )
-    for metric, keys in CLUSTER_METRIC_KEYS.items():
-        rows = clusters[clusters["metric"] == metric]
-        declared = pipeline.statistic_spec(ch.declarations, keys[0]).unit
-        wrong = rows[rows["unit"] != declared]
-        if len(wrong):
-            raise ValueError(
-                f"cluster_metrics: {metric} is given in {wrong['unit'].iloc[0]!r}, its key "
-                f"{keys[0]} is declared in {declared!r}"
-            )
-        ch.record_table(rows, *keys, metric=ch.t(f"ch03.metrics.{metric}"))
+def named_metrics(ch: Chapter, metrics: pd.DataFrame) -> pd.DataFrame:
+    """Metrics (a regional.cluster_ratios table, a region profile's page metrics) with `metric`
+    in the edition's words and the metric's code in `metric_id` (for its key), as they are
+    recorded and charted."""
+    return metrics.assign(
+        metric_id=metrics["metric"],
+        metric=[ch.t(f"ch03.metrics.{metric}") for metric in metrics["metric"]],
+    )
 
 
 # Figures and tables --------------------------------------------------------------------------
