@@ -303,16 +303,18 @@ def test_multiples_named_for_their_statistics_and_checked(chapter):
 def test_bin_shares_checked_at_three_decimals(chapter):
     bins = pd.DataFrame(
         {
-            "pct_bin": ["0件", "1-9件"],
-            "firms": [3, 1],
-            "share_stated": [0.75, 0.25],
+            "pct_bin": ["0件", "1-9件", "≥100件"],
+            "firms": [3, 1, 0],
+            "share_stated": [0.75, 0.25, None],  # the last share is not printed
             "source_doc": "001",
             "source_id": "图表2.8",
         }
     )
-    show.check_bin_shares(chapter, st.bin_shares(bins, "pct_bin"))
+    shares = st.bin_shares(bins, "pct_bin")  # 3 / 4 = 0.75, 1 / 4 = 0.25, 0 / 4 = 0
+    chapter.check_table(shares, "bin", "share_stated", "share", unit="share", decimals=3)
     checks = list(chapter.checks.values())
-    assert [c["item"] for c in checks] == ["0件 占比", "1-9件 占比"]
+    assert [c["item"] for c in checks] == ["0件 占比", "1-9件 占比"]  # printed shares only
+    assert [c["recomputed"] for c in checks] == [0.75, 0.25]
     assert {c["decimals"] for c in checks} == {3}
 
 

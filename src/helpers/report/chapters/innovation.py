@@ -434,18 +434,6 @@ def quality(ch: Chapter, quality: pd.DataFrame) -> None:
 # --------------------------------------------------------------------------- 图表2.8
 
 
-def check_bin_shares(ch: Chapter, bins: pd.DataFrame) -> None:
-    """Each bin's share (st.bin_shares) against the share printed with three decimals."""
-    ch.check(
-        bins,
-        bins["bin"].map(lambda b: ch.t("checks.share_of", name=ch.name(b))),
-        bins["share_stated"],
-        bins["share"],
-        decimals=3,
-        unit="share",
-    )
-
-
 def globalisation_figure(ch: Chapter, pct_bins: pd.DataFrame, overseas_bins: pd.DataFrame):
     """图2.8: the firms' shares by PCT holdings and by overseas markets, as two stacked bars."""
     stacked = pd.concat(
