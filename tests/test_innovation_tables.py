@@ -353,8 +353,11 @@ def test_a_placeholder_names_what_the_data_lacks(tmp_path):
         "丙公司,江苏,2,南京市\n丁公司,广东省,2,深圳\n",
         encoding="utf-8",
     )
+    from helpers.firmlevel.tables import ensure_tables
+
+    tables = ensure_tables(folder, "2023-07-31", tmp_path / "tables")  # as the build resolves it
     with mock.patch("IPython.display.display"):
-        ch = Chapter("02_innovation", data_dir=str(folder), output_dir=str(tmp_path / "out"))
+        ch = Chapter("02_innovation", data_dir=str(tables), output_dir=str(tmp_path / "out"))
         show.placeholder(ch, "fig2_9_pct_growth", start=2020, end=2022)
         published = Chapter("02_innovation", output_dir=str(tmp_path / "published"))
         with pytest.raises(ValueError, match="lacks no input"):  # the published data has it

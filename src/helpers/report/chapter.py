@@ -527,7 +527,14 @@ class Chapter:
         the `recomputed` one, each row named by the label `label_key` filled with its `item`
         category in the edition's words ('第一批占比'). `source`: the published rows (default:
         the table); `decimals`: the printed precision where the stored value lost it."""
-        printed = frame[frame[stated].notna()]
+        # A published row without a printed figure has nothing to check; a firm-level row
+        # without one is listed as having no published value (see `check`).
+        firm_level = (
+            frame["source_doc"].astype(str).eq(FIRM_LEVEL)
+            if "source_doc" in frame
+            else pd.Series(False, index=frame.index)
+        )
+        printed = frame[frame[stated].notna() | firm_level]
         self.check(
             printed if source is None else source,
             printed[item].map(lambda value: self.t(label_key, name=self.name(value))),
