@@ -44,7 +44,7 @@ from helpers.report.spreadsheet import save_table_files
 STATISTICS_COLUMNS = ["key", "value", "unit", "label", "source", "notebook"]
 # What a chapter shows in place of a figure or table its data cannot give (Chapter.missing),
 # in statistics/<notebook>.placeholders.csv: the book skips the findings they would carry.
-CHECK_COLUMNS = ["source", "item", "stated", "recomputed", "decimals", "unit"]
+CHECK_COLUMNS = ["source", "item", "stated", "recomputed", "decimals", "unit", "firm_level"]
 PLACEHOLDER_COLUMNS = ["notebook", "kind", "name", "number", "title", "lacking"]
 # The figures and tables a chapter saved (Chapter._list_download), for the edition's index.
 DOWNLOADS_SUFFIX = ".downloads.csv"
@@ -476,7 +476,8 @@ class Chapter:
         helpers.firmlevel.shape), and any other stated value is this data's own, so the item is
         listed without a published value ('unpublished') instead of being compared."""
         sources = source if isinstance(source, tuple) else (source,)
-        if self._from_firm_level(sources) and not (
+        firm_level = self._from_firm_level(sources)
+        if firm_level and not (
             isinstance(stated, pd.Series) and stated.name in catalog.compared_columns()
         ):
             stated = (
@@ -498,6 +499,7 @@ class Chapter:
                 "recomputed": float(row.recomputed),
                 "decimals": decimals,
                 "unit": unit,
+                "firm_level": firm_level,  # this data's figure, not a published one's parts
             }
 
     def _from_firm_level(self, sources) -> bool:
@@ -702,9 +704,10 @@ class Chapter:
         values = [self._check_values(row, items) for row in table.itertuples()]
         for row, (stated, recomputed, difference) in zip(table.itertuples(), values, strict=True):
             if row.status == "mismatch":
+                mine = items[(items["source"] == row.source) & (items["item"] == row.item)]
                 self.text(
                     "common.mismatch_sentence_firm_level"
-                    if self.source.is_firm_level
+                    if "firm_level" in mine and mine["firm_level"].any()
                     else "common.mismatch_sentence",
                     item=row.item,
                     source=row.source,
