@@ -143,11 +143,6 @@ class Chapter:
         """A category name from the data in the report language."""
         return translate(value, self.language)
 
-    def slug(self, value: str) -> str:
-        """An ASCII id for a category in statistics keys (科创板 → star_market), from its
-        English name, so keys are the same in every edition."""
-        return words.slug(translate(str(value), "en"))
-
     def population_names(self, frame: pd.DataFrame, column: str) -> dict:
         """Each value of `column` (a population, batch or board a chart shows as a series or a
         bar) → its name in the report language. When the rows mix figures aggregated from the
