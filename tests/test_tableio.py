@@ -185,14 +185,14 @@ CSV_ERRORS = [
     ),
     pytest.param(
         b"a,b\n1,2\n\xff\xfe\x80,3\n",
-        None,
-        ["cannot decode the file", "UTF-8", "GBK", "XLSX"],
+        3,  # the first row that is neither UTF-8 nor GBK
+        ["neither UTF-8 nor GBK", "cannot decode the file", "XLSX", "column 'a'"],
         [],
         id="undecodable-bytes",
     ),
     pytest.param(
         "省份,企业数\n江苏省,1477\n".encode("utf-16"),
-        None,
+        1,
         ["cannot decode the file"],
         [],
         id="utf-16",

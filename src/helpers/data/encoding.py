@@ -7,11 +7,19 @@ mojibake: text is accepted as GBK/GB18030 only when it reads as Chinese, i.e. no
 GB18030 user-defined (private-use) areas, no character outside GB2312 (the 6,763 common hanzi and
 punctuation) wedged between two Latin letters (where an accented letter of a Western encoding
 sits), and at most half of the non-ASCII characters outside GB2312.
+
+A UTF-8 byte-order mark in front of a GBK body (some tools add one to whatever they save) is
+dropped before decoding as GBK. A file that is not one encoding throughout (UTF-8 rows, then
+GBK rows pasted below them) is refused naming its first row that is not in the encoding of the
+rows above, with the column and the cell (`mixed_encoding`).
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import re
+from collections.abc import Iterable
 
 from helpers.data.errors import DataInputError, Problem
 
@@ -19,6 +27,8 @@ from helpers.data.errors import DataInputError, Problem
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 UNDECODABLE = "cannot decode the file; save it as UTF-8 (or GBK) CSV, or as XLSX"
 PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# Bytes that did not decode, kept by the surrogateescape error handler.
+SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def _outside_gb2312(char: str) -> bool:
@@ -64,15 +74,80 @@ def mojibake_problem(file: str, text: str, found: tuple[int, str], line_offset: 
 
 def decode_bytes(raw: bytes, file: str) -> str:
     """Text of a CSV file in the first encoding that decodes it without error (and, for
-    GB18030, reads as Chinese)."""
+    GB18030, reads as Chinese; a UTF-8 byte-order mark in front of it is dropped)."""
     for encoding in CSV_ENCODINGS:
+        body = raw.removeprefix(codecs.BOM_UTF8) if encoding == "gb18030" else raw
         try:
-            text = raw.decode(encoding)
+            text = body.decode(encoding)
         except UnicodeDecodeError:
             continue
         if encoding == "gb18030":
             found = not_chinese(text)
             if found is not None:
-                raise DataInputError(mojibake_problem(file, text, found))
+                mixed = mixed_encoding(file, raw.split(b"\n"))
+                raise DataInputError(mixed or mojibake_problem(file, text, found))
         return text
-    raise DataInputError(Problem(file, UNDECODABLE))
+    raise DataInputError(mixed_encoding(file, raw.split(b"\n")) or Problem(file, UNDECODABLE))
+
+
+def _decodes(line: bytes, encoding: str) -> bool:
+    try:
+        line.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _cell_shown(cell: bytes, expected: str) -> tuple[str, str | None]:
+    """(the cell as shown in an error, the encoding it reads in instead of `expected`)."""
+    for encoding in ("utf-8", "gb18030"):
+        if encoding != expected and _decodes(cell, encoding):
+            text = cell.decode(encoding)
+            if encoding == "utf-8" or not_chinese(text) is None:
+                return text, encoding
+    return cell.decode(expected or "utf-8", errors="backslashreplace"), None
+
+
+def mixed_encoding(file: str, lines: Iterable[bytes]) -> Problem | None:
+    """The first row (line; header = 1) of a CSV that is not in the encoding of the file's
+    first line with non-ASCII bytes (UTF-8, else GBK/GB18030), with the column and the cell
+    that are not, or None when every line decodes in that encoding. A line that decodes in
+    neither is named too. Lines split at b"\\n", which no UTF-8 or GBK character contains."""
+    expected, header = None, []
+    names = {"utf-8": "UTF-8", "gb18030": "GBK"}
+    for number, line in enumerate(lines, 1):
+        line = line.removeprefix(codecs.BOM_UTF8) if number == 1 else line
+        if line.isascii():
+            problem = None
+        elif expected is None:
+            expected = next((e for e in ("utf-8", "gb18030") if _decodes(line, e)), None)
+            problem = f"neither UTF-8 nor GBK: {UNDECODABLE}" if expected is None else None
+        elif not _decodes(line, expected):
+            problem = f"not {names[expected]} like the rows above it"
+        else:
+            problem = None
+        if problem is None and number > 1:
+            continue
+        encoding = expected or "utf-8"
+        decoded = line.rstrip(b"\r").decode(encoding, errors="surrogateescape")
+        cells = next(csv.reader([decoded]), [])
+        if problem is None:  # the header
+            header = cells
+            continue
+        # The first line not in the file's encoding: name its cell and what it reads as.
+        position = next((i for i, c in enumerate(cells) if SURROGATE.search(c)), None)
+        cell = decoded if position is None else cells[position]
+        shown, other = _cell_shown(cell.encode(encoding, "surrogateescape"), expected)
+        column = header[position] if position is not None and position < len(header) else None
+        if expected is not None:
+            reads = f" (it reads as {names[other]})" if other is not None else ""
+            problem += f"{reads}: the file mixes encodings; save the whole file in one encoding, "
+            problem += "as UTF-8 CSV or as XLSX"
+        return Problem(
+            file,
+            problem,
+            row=number,
+            column=column,
+            value=shown,
+        )
+    return None

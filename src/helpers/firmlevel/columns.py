@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -47,8 +48,9 @@ from pathlib import Path
 import yaml
 
 from helpers.data.errors import DataInputError, Problem
+from helpers.data.tableio import shown_file, unreadable
 from helpers.firmlevel.engine import literal
-from helpers.paths import DATA_DIR, display_path
+from helpers.paths import DATA_DIR
 
 COLUMNS_FILE = "columns.yml"
 SCHEMA_PATH = DATA_DIR / "firm_schema.yml"
@@ -210,9 +212,12 @@ def read_columns_file(folder: Path, schema_path: Path = SCHEMA_PATH) -> dict[str
     """The folder's columns.yml as table -> {header: column or None}; {} when there is none.
     DataInputError naming the file and every bad entry."""
     path = Path(folder) / COLUMNS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):
         return {}
-    file = display_path(path)
+    problem = unreadable(path)  # a broken link or a folder is refused, not taken for absent
+    if problem is not None:
+        raise DataInputError(problem)
+    file = shown_file(path)
     try:
         content = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as error:

@@ -11,8 +11,9 @@ mapping (`RawTable.column_map`) so that errors name the header as written.
 * XLSX exports as they come (`read_xlsx_export`): merged cells take the value of their top-left
   cell; the sheet and its header row are the ones whose cells name the most schema columns (title
   and note rows above the header are skipped; ties: a sheet named like the table, then the first);
-  trailing 合计/总计/小计 rows and note rows (注：…, 数据来源：…) are dropped. Rows keep their
-  spreadsheet row numbers, and every choice is said in `RawTable.notes`.
+  trailing 合计/总计/小计 rows and note rows (注：…, 数据来源：…) are dropped; a number cell in a
+  date column is an Excel day number (44260 = 2021-03-05). Rows keep their spreadsheet row
+  numbers, and every choice is said in `RawTable.notes`.
 
 * CSV is read by DuckDB directly; no Python pass over the file. When DuckDB finds bytes that are
   not UTF-8, the file is decoded as GB18030 in a stream of chunks and written as UTF-8 to a
@@ -22,6 +23,9 @@ mapping (`RawTable.column_map`) so that errors name the header as written.
   span lines, or lines are skipped) the records' lines are recounted, for the rows reported only.
 * A CSV DuckDB refuses (a row with the wrong number of fields, an unterminated quote, an empty
   file) is read again by helpers.data.tableio, whose errors name the row as before.
+* A file that is there but cannot be read (a symbolic link that loops or leads nowhere, a folder,
+  no read permission) is refused naming it (helpers.data.tableio.unreadable), never taken for
+  absent: an edition must not say "no patents" because patents.csv could not be opened.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import os
 import shutil
 import zipfile
 from dataclasses import dataclass, field
@@ -38,15 +43,15 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pandas as pd
+from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
-from helpers.data.encoding import UNDECODABLE, mojibake_problem, not_chinese
+from helpers.data.encoding import UNDECODABLE, mixed_encoding, mojibake_problem, not_chinese
 from helpers.data.errors import DataInputError, Problem
-from helpers.data.tableio import read_csv_text
+from helpers.data.tableio import read_csv_text, shown_file, unreadable
 from helpers.firmlevel import columns as column_names
 from helpers.firmlevel.columns import ColumnMap, Matcher
 from helpers.firmlevel.engine import literal, quote, scratch_dir
-from helpers.paths import display_path
 
 SUFFIXES = (".csv", ".xlsx", ".parquet")
 CHUNK = 1 << 24
@@ -56,6 +61,9 @@ WHITESPACE = " \t\r\n\x0b\x0c\xa0\u3000"
 # Rows of a sheet searched for the header row (title and note rows above it).
 HEADER_SCAN_ROWS = 30
 TOTAL_WORDS = ("合计", "总计", "小计")
+# Excel day numbers of 1900-01-01 and 9999-12-31: a number cell of a date column in this range
+# is a date formatted as General.
+EXCEL_FIRST_DAY, EXCEL_LAST_DAY = 1, 2958465
 NOTE_PREFIXES = ("注", "说明", "备注", "数据来源", "来源", "资料来源", "导出时间")
 # Words of a sheet name that say which table it holds (a tie-break between sheets).
 SHEET_WORDS = {
@@ -138,10 +146,12 @@ class RawTable:
 
 
 def find_input_file(folder: Path, stem: str) -> Path | None:
-    """`stem`.csv, .xlsx or .parquet in folder (in that order of preference), or None."""
+    """`stem`.csv, .xlsx or .parquet in folder (in that order of preference), or None. A name
+    that is there but cannot be read (a broken symbolic link, a folder) is found all the same:
+    the reader refuses it (helpers.data.tableio.unreadable) rather than take it for absent."""
     for suffix in SUFFIXES:
         candidate = Path(folder) / f"{stem}{suffix}"
-        if candidate.exists():
+        if os.path.lexists(candidate):
             return candidate
     return None
 
@@ -171,7 +181,10 @@ def load(
     `matcher` (default: by the file's name, see default_matcher); DataInputError naming the file
     (and row) when it cannot be read."""
     path = Path(path)
-    file = display_path(path)
+    file = shown_file(path)
+    problem = unreadable(path)
+    if problem is not None:
+        raise DataInputError(problem)
     matcher = matcher if matcher is not None else default_matcher(path)
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
@@ -199,10 +212,13 @@ def _load_frame(
     chosen, column_map = _mapped(headers, matcher, file)
     data = pd.DataFrame({f"c{i}": frame.iloc[:, i].astype(object) for i, _ in chosen}, dtype=object)
     data["_row"] = frame.index.to_numpy()
-    con.register("_frame", data)
     selected = "".join(f", {trim_text(f'CAST(c{i} AS VARCHAR)')} AS {quote(c)}" for i, c in chosen)
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT _row{selected} FROM _frame")
-    con.unregister("_frame")
+    # A cursor of its own: registering a frame on `con` is refused while a result of an earlier
+    # query (another file's validation) is still open on it (ResourceInUseException).
+    with con.cursor() as cursor:
+        cursor.register("_frame", data)
+        cursor.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT _row{selected} FROM _frame")
+        cursor.unregister("_frame")
     return RawTable(
         table,
         file,
@@ -262,11 +278,37 @@ def _trailer(row: list[str]) -> bool:
     return len(filled) == 1 and filled[0].startswith(NOTE_PREFIXES)
 
 
+def _serial_dates(sheet, header, body, matcher, epoch, file: str) -> list[str]:
+    """Number cells of the date columns (Excel day numbers: a date cell formatted as General,
+    44260 = 2021-03-05) as dates, in place in `body`; a note per column that had any. Numbers
+    beyond the last Excel date (20210305) are left for the date forms of
+    helpers.firmlevel.columns."""
+    if matcher is None:
+        return []
+    dates = [
+        (position, name)
+        for position, name in enumerate(header)
+        if matcher.rules.get(matcher.column(name) or "", {}).get("type") == "date"
+    ]
+    notes = []
+    for position, name in dates:
+        count = 0
+        for number, row in body:
+            value = sheet.cell(number, position + 1).value
+            number_cell = isinstance(value, int | float) and not isinstance(value, bool)
+            if number_cell and EXCEL_FIRST_DAY <= value <= EXCEL_LAST_DAY:
+                row[position] = _cell_text(from_excel(value, epoch))
+                count += 1
+        if count:
+            notes.append(f"{file}: column '{name}': {count} Excel day number(s) read as dates")
+    return notes
+
+
 def read_xlsx_export(path: Path, matcher: Matcher | None) -> tuple[pd.DataFrame, list[str]]:
     """(text frame indexed by spreadsheet row, notes) of the sheet of an XLSX export that holds
     the table (see the module docstring); DataInputError naming the file when it cannot be read
     or holds no data rows."""
-    file = display_path(path)
+    file = shown_file(path)
     try:
         # Not read-only: read-only worksheets do not know their merged cells.
         book = openpyxl.load_workbook(path, data_only=True)
@@ -301,6 +343,7 @@ def read_xlsx_export(path: Path, matcher: Matcher | None) -> tuple[pd.DataFrame,
         notes.append(f"{file}: row {number} dropped ({text[:40]})")
     if not body:
         raise DataInputError(Problem(file, "the sheet has no data rows"))
+    notes += _serial_dates(sheet, rows[index], body, matcher, book.epoch, file)
     frame = pd.DataFrame(
         [row[:width] + [""] * (width - len(row)) for _, row in body],
         columns=rows[index],
@@ -357,20 +400,32 @@ def _quotes_or_blank_lines(path: Path) -> bool:
     return False
 
 
-def _transcode(path: Path, file: str) -> tuple[Path, bool, str]:
-    """(UTF-8 copy, whether it has quotes or blank lines, its first chunk of text) of a file
-    decoded as GB18030 chunk by chunk."""
+def _mixed(path: Path, file: str) -> Problem | None:
+    """The first row of a CSV not in the encoding of the rows above (helpers.data.encoding),
+    read line by line."""
+    with open(path, "rb") as handle:
+        return mixed_encoding(file, handle)
+
+
+def _transcode(path: Path, file: str) -> tuple[Path, bool, str, bool]:
+    """(UTF-8 copy, whether it has quotes or blank lines, its first chunk of text, whether a
+    UTF-8 byte-order mark stood in front of the GBK text) of a file decoded as GB18030 chunk by
+    chunk. DataInputError naming the first row that is not GBK, or not in the encoding of the
+    rows above it (UTF-8 rows, then GBK ones)."""
     folder = scratch_dir()
     target = folder / "utf8.csv"
     gb = codecs.getincrementaldecoder("gb18030")()
     lines, recount, first = 0, False, None
     try:
         with open(path, "rb") as source, open(target, "w", encoding="utf-8") as out:
+            bom = source.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8
+            source.seek(len(codecs.BOM_UTF8) if bom else 0)
             while chunk := source.read(CHUNK):
                 text = gb.decode(chunk)
                 found = not_chinese(text)
                 if found is not None:
-                    raise DataInputError(mojibake_problem(file, text, found, lines))
+                    problem = _mixed(path, file) or mojibake_problem(file, text, found, lines)
+                    raise DataInputError(problem)
                 first = text if first is None else first
                 lines += text.count("\n")
                 recount = recount or '"' in text or "\n\n" in text or "\n\r\n" in text
@@ -378,11 +433,11 @@ def _transcode(path: Path, file: str) -> tuple[Path, bool, str]:
             gb.decode(b"", final=True)
     except UnicodeDecodeError:
         shutil.rmtree(folder, ignore_errors=True)
-        raise DataInputError(Problem(file, UNDECODABLE)) from None
+        raise DataInputError(_mixed(path, file) or Problem(file, UNDECODABLE)) from None
     except DataInputError:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return target, recount, first or ""
+    return target, recount, first or "", bom
 
 
 def _head(path: Path) -> str | None:
@@ -399,9 +454,12 @@ def _load_csv(
     con, path: Path, table: str, file: str, matcher=None, transcode: bool = False
 ) -> RawTable:
     first = None if transcode else _head(path)
+    notes = []
     if first is None:  # not UTF-8 (DuckDB said so, or the header shows it)
-        utf8_path, recount, first = _transcode(path, file)
+        utf8_path, recount, first, bom = _transcode(path, file)
         source, scratch = utf8_path, [utf8_path.parent]
+        if bom:
+            notes.append(f"{file}: read as GBK; the UTF-8 byte-order mark in front of it ignored")
     else:
         source, recount, scratch = path, None, []
     header = next(csv.reader(io.StringIO(first.lstrip("\ufeff"), newline="")), None)
@@ -429,5 +487,5 @@ def _load_csv(
         path=path,
         utf8_unchecked=source == path,
         column_map=column_map,
-        notes=column_map.notes() if column_map else [],
+        notes=[*notes, *(column_map.notes() if column_map else [])],
     )

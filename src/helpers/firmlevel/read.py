@@ -34,6 +34,7 @@ import yaml
 
 from helpers.data.catalog import PANDAS_TYPES, TableSpec
 from helpers.data.errors import DataInputError, Problem
+from helpers.data.tableio import shown_file
 from helpers.firmlevel import checks, columns, engine, ingest, integrity, records
 from helpers.firmlevel.columns import BOOL_WORDS, STATUS_WORDS  # noqa: F401 (re-exported)
 from helpers.paths import DATA_DIR, display_path
@@ -146,7 +147,7 @@ class FirmLevelInput:
             path = ingest.find_input_file(self.folder, Path(specs[source].file).stem)
             if path is None:
                 continue
-            self.files[name] = display_path(path)
+            self.files[name] = shown_file(path)
             try:
                 matcher = columns.Matcher.build(source, mapped.get(source))
                 raw = ingest.load(self.con, path, f"_raw_{name}", matcher)
