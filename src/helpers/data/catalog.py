@@ -16,13 +16,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import yaml
 
 from helpers.data import reference
 from helpers.data.errors import DataInputError, Problem
-from helpers.data.tableio import read_table_text
+from helpers.data.tableio import read_table_text, restore_text
 from helpers.paths import PUBLISHED_DIR, display_path
 
 # Every published row says where it comes from and whether its placement was inferred.
@@ -34,6 +35,8 @@ PROVENANCE_COLUMNS = {
 }
 PANDAS_TYPES = {"int": "Int64", "float": "Float64", "str": "string", "bool": "boolean"}
 THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+# Numbers pandas and DuckDB read that are not finite (1e999 overflows to inf).
+NON_FINITE = r"[+-]?(inf|infinity|nan)"
 TRUE_WORDS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 # The document id of tables aggregated from firm-level data (helpers.firmlevel).
 FIRM_LEVEL_DOCUMENT = "firm-level"
@@ -385,10 +388,26 @@ def _merge_folded(typed: pd.DataFrame, spec: TableSpec, file: str, folds: list) 
     return pd.concat(groups).astype(typed.dtypes.to_dict())
 
 
+def _non_finite(frame: pd.DataFrame, spec: TableSpec, file: str) -> list[Problem]:
+    """Numbers that are not finite (inf, -Infinity, nan, 1e999): pandas reads them as floats,
+    so no range check would name them."""
+    problems = []
+    for column, rule in spec.all_columns.items():
+        if column not in frame or rule.get("type") not in {"int", "float"}:
+            continue
+        text = frame[column].astype("string").str.strip()
+        numbers = pd.to_numeric(text.str.replace(",", ""), errors="coerce")
+        named = text.str.fullmatch(NON_FINITE, case=False).fillna(False)
+        for row, value in text[named | numbers.isin([np.inf, -np.inf])].items():
+            problems.append(Problem(file, "not a finite number", row, column, value))
+    return problems
+
+
 def validate_frame(frame: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame:
     """Text cells -> typed, validated table, or DataInputError listing every problem. Rows
     written as a 计划单列市 or 新疆生产建设兵团 are folded into their province (attrs["folds"])."""
     frame, folds = _fold_rows(frame.copy(), spec, file)  # before names are normalised
+    non_finite = _non_finite(frame, spec, file)
     frame = _prepare_text(frame, spec, file)
     try:
         if folds:  # keys may repeat until the folded rows are merged
@@ -396,7 +415,11 @@ def validate_frame(frame: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFr
             typed = _merge_folded(loose.validate(frame, lazy=True), spec, file, folds)
         typed = build_schema(spec).validate(typed if folds else frame, lazy=True)
     except pa.errors.SchemaErrors as error:
-        raise DataInputError(_describe_failures(error, spec, file)) from None
+        named = {(p.row, p.column) for p in non_finite}  # not again as out of range
+        found = [p for p in _describe_failures(error, spec, file) if (p.row, p.column) not in named]
+        raise DataInputError(non_finite + found) from None
+    if non_finite:
+        raise DataInputError(non_finite)
     typed.attrs["folds"] = folds
     problems = check_totals(typed, spec, file)
     if problems:
@@ -439,11 +462,14 @@ def _header_only(path: Path) -> pd.DataFrame | None:
 
 def _read(spec: TableSpec, path: Path) -> pd.DataFrame:
     """The table's text cells. A firm-level aggregate may have no rows (no city with enough
-    firms); a published table without rows is an error."""
+    firms); a published table without rows is an error. Text the firm-level step neutralised
+    for spreadsheets (helpers.firmlevel.tables.table_bytes: '=HYPERLINK(…)) reads back as the
+    firms gave it."""
     if str(spec.document.get("id", "")) == FIRM_LEVEL_DOCUMENT:
         empty = _header_only(path)
         if empty is not None:
             return empty
+        return read_table_text(path).map(restore_text)
     return read_table_text(path)
 
 

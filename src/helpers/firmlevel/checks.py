@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import math
 
 import duckdb
 
@@ -64,6 +65,23 @@ def _once(text: str, build) -> str:
     return f"list_transform([{text}], lambda {name}: {build(name)})[1]"
 
 
+def finite(text: str) -> str:
+    """SQL of a text cell as a DOUBLE, NULL (does not convert) when it is not a number or not
+    finite: DuckDB, like Python, reads inf, -Infinity, nan and 1e999 (overflow) as doubles, and
+    they would pass every range check and break the statistics downstream."""
+    value = f"TRY_CAST({text} AS DOUBLE)"
+    return f"CASE WHEN isfinite({value}) THEN {value} END"
+
+
+def float_problem(value, unit: str) -> str:
+    """What is wrong with the text of a float cell that did not convert."""
+    try:
+        number = float(str(value).replace(",", ""))
+    except ValueError:
+        return f"expected float{unit}"
+    return "not a finite number" if not math.isfinite(number) else f"expected float{unit}"
+
+
 def _typed(text: str, rule: dict, words: dict) -> str:
     """SQL of the typed value of a text cell (NULL when it does not convert)."""
     kind = rule.get("type", "str")
@@ -97,7 +115,7 @@ def _typed(text: str, rule: dict, words: dict) -> str:
 
         return _once(text, whole)
     if kind == "float":
-        return f"TRY_CAST({text} AS DOUBLE)"
+        return _once(text, finite)
     if kind == "date":
         # 2021-03-05 (fast path), also 2021/3/5, 2021年3月5日, 20210305 (helpers.firmlevel.columns)
         cleaned = value_forms.date_sql(text)
@@ -154,7 +172,7 @@ def _fast(text: str, rule: dict, words: dict) -> tuple[str, str] | None:
         return f"CAST({value} AS VARCHAR) = {text}", value
     if kind == "float":  # DuckDB refuses what trimming would change (non-ASCII spaces, commas)
         value = f"TRY_CAST({text} AS DOUBLE)"
-        return f"{value} IS NOT NULL", value
+        return f"isfinite({value})", value
     if kind == "date":  # a digit at both ends: nothing to trim
         return (
             f"length({text}) = 10 AND {text}[5] = '-' AND {text}[8] = '-' "
@@ -373,9 +391,16 @@ def _checks(spec, present: list[str], detail: bool = True) -> list[tuple]:
         if kind != "str" and detail:
             unit = f" ({rule['unit']})" if rule.get("unit") else ""
             message = f"expected {kind}{unit}"
-            checks.append(
-                (column, f"{bad(column)} IS NOT NULL", bad(column), lambda v, m=message: (m, v, ()))
-            )
+            if kind == "float":  # inf, nan: said as such
+
+                def describe(v, u=unit):
+                    return float_problem(v, u), v, ()
+            else:
+
+                def describe(v, m=message):
+                    return m, v, ()
+
+            checks.append((column, f"{bad(column)} IS NOT NULL", bad(column), describe))
         if not rule.get("nullable", False):
             typed = kind != "str" and detail
             condition = f"{name} IS NULL" + (f" AND {bad(column)} IS NULL" if typed else "")
