@@ -40,6 +40,7 @@ from helpers.data import catalog
 from helpers.data.catalog import TableSpec
 from helpers.data.digest import files_digest, folder_files
 from helpers.data.locks import locked
+from helpers.data.tableio import neutralise_text
 from helpers.firmlevel.aggregators import AGGREGATORS
 from helpers.firmlevel.firms import FirmLevelData
 from helpers.firmlevel.read import SCHEMA_PATH, check_cutoff
@@ -232,12 +233,15 @@ def _cell(value, kind: str) -> str:
         return str(int(value))
     if kind == "float":
         return repr(float(value))  # shortest text that reads back as the same number
-    return str(value)
+    # Analysts open these tables in a spreadsheet: a city named =HYPERLINK(…) must not run.
+    # helpers.data.catalog restores the value when it reads the table back.
+    return neutralise_text(str(value))
 
 
 def table_bytes(frame: pd.DataFrame, spec: TableSpec) -> bytes:
     """A table as UTF-8 CSV with "\\n" line ends, columns in catalogue order: same frame, same
-    bytes."""
+    bytes. Text a spreadsheet would run as a formula gets a leading apostrophe
+    (helpers.data.tableio.neutralise_text)."""
     columns = spec.all_columns
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

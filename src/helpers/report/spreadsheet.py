@@ -1,6 +1,7 @@
 """Tables for download: CSV (UTF-8 with BOM, so Excel shows Chinese) and XLSX with fixed
 document properties, so the same table gives the same bytes; text that a spreadsheet would run
-as a formula is neutralised first."""
+as a formula is neutralised first (helpers.data.tableio.neutralise_formulas, the one
+implementation, shared with the firm-level tables)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-# A text cell starting with one of these is a formula to a spreadsheet: neutralised on save.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from helpers.data.tableio import FORMULA_STARTS, neutralise_formulas  # noqa: F401 (re-exported)
 
 
 def save_table_files(frame: pd.DataFrame, folder: Path, stem: str, sheet: str) -> None:
@@ -18,18 +18,6 @@ def save_table_files(frame: pd.DataFrame, folder: Path, stem: str, sheet: str) -
     safe = neutralise_formulas(frame)
     safe.to_csv(folder / f"{stem}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
     write_xlsx(safe, folder / f"{stem}.xlsx", sheet=sheet[:31])
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that start like a formula (=, +, -, @) get a leading apostrophe, so a
-    spreadsheet shows them as text instead of running them."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
-            frame[column] = frame[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
-            )
-    return frame
 
 
 def write_xlsx(frame: pd.DataFrame, path: Path, sheet: str = "data") -> None:
