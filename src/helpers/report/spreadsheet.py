@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.data.tableio import FORMULA_STARTS, neutralise_formulas  # noqa: F401 (re-exported)
+from helpers.data.tableio import neutralise_formulas
 
 
 def save_table_files(frame: pd.DataFrame, folder: Path, stem: str, sheet: str) -> None:
