@@ -63,7 +63,9 @@ def test_checks_become_a_reconciliation_table_with_mismatches_first(chapter, tmp
     saved = (tmp_path / "tables" / "01_cultivation_reconciliation.csv").read_text(
         encoding="utf-8-sig"
     )
-    assert saved.splitlines()[0] == "source,item,stated,recomputed,difference,status,data_source"
+    assert saved.splitlines()[0] == (
+        "source,item,stated,recomputed,difference,status,check_id,document,unit,decimals,data_source"
+    )
 
 
 def test_source_line_names_the_document_and_chart(chapter):

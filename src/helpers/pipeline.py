@@ -52,6 +52,25 @@ def declared_tables(notebook: str) -> list[str] | str:
     return declarations()[notebook].get("tables", [])
 
 
+def checked_chapters(notebook: str) -> list[str]:
+    """The chapters whose checks `notebook` lists (`checks_of: chapters`: every other chapter
+    that lists none, in book order), or []. Such a notebook (the appendix) is built after them
+    (helpers.workflow.steps) and fingerprinted with their notebooks (helpers.workflow.fingerprint)."""
+    declared = declarations().get(notebook) or {}
+    if declared.get("checks_of") is None:
+        return []
+    if declared["checks_of"] != "chapters":
+        raise ValueError(
+            f"{display_path(PIPELINE_FILE)}: {notebook}: checks_of must be 'chapters', "
+            f"not {declared['checks_of']!r}"
+        )
+    return [
+        chapter
+        for chapter in chapters()
+        if chapter != notebook and (declarations()[chapter] or {}).get("checks_of") is None
+    ]
+
+
 def check_declared(notebook: str, table: str) -> None:
     """Refuse a read the pipeline does not know of: its changes would not trigger a rebuild."""
     tables = declared_tables(notebook)

@@ -1,6 +1,8 @@
-"""The reconciliation appendix: every published figure checked against its own parts (the
-`reconcile:` checks of the catalogues) and, for firm-level data, the aggregates against the
-published tables — as items in the edition's words, ready for `Chapter.reconciliation`."""
+"""The reconciliation appendix: every printed figure the book checks, once — the checks the
+chapters made (their statistics/<chapter>.checks.csv), the `reconcile:` checks of the catalogues
+(every published figure against its own parts) and, for firm-level data, the aggregates against
+the published tables — as items in the edition's words. A figure is one item whoever checks it
+(its check_id: helpers.stats.reconcile.cell_id), in the words of the first chapter to check it."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ import pandas as pd
 
 from helpers.stats import reconcile
 
-ITEM_COLUMNS = ["source", "item", "stated", "recomputed", "decimals", "unit"]
+ITEM_COLUMNS = ["source", "item", "stated", "recomputed", "decimals", "unit", "check_id"]
 # The raw table (tables/99_reconciliation_reconciliation.csv): numbers as computed.
 RAW_COLUMNS = [
+    "check_id",
     "document",
     "source",
     "item",
@@ -31,10 +34,11 @@ def _name_of_row(ch, row: str) -> str:
 
 
 def catalog_checks(ch) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The catalogues' checks (always of data/published) with source, item and unit for the
-    chapter (column `document`: the source document id), and the provenance (source_doc,
-    source_id) of every figure checked."""
-    items = reconcile.published_checks()
+    """The catalogues' checks with source, item and unit for the chapter (column `document`:
+    the source document id), and the provenance (source_doc, source_id) of every figure
+    checked: of the edition's published tables, or of data/published for firm-level data (the
+    published figures are always checked against themselves)."""
+    items = reconcile.published_checks(None if ch.source.is_firm_level else ch.source.tables_dir)
     provenance = pd.DataFrame(
         [
             {"source_doc": row.source_doc, "source_id": source_id}
@@ -63,9 +67,49 @@ def catalog_checks(ch) -> tuple[pd.DataFrame, pd.DataFrame]:
             "decimals": items["decimals"],
             "unit": items["unit"],
             "document": items["source_doc"],
+            "check_id": items["check_id"],
         }
     )
     return out, provenance
+
+
+def chapter_checks(ch) -> pd.DataFrame:
+    """The checks the other chapters made (notebooks/pipeline.yml `checks_of:`), from their
+    statistics/<chapter>.checks.csv, in book order: columns as the ledger's (check_id,
+    document, source, item, unit, decimals, stated, recomputed, notebook). In a build a missing
+    ledger is an error (the chapters run first); in JupyterLab the appendix says which
+    chapters it lacks."""
+    from helpers.pipeline import checked_chapters
+    from helpers.report.book import CHECKS_SUFFIX, LEDGER_COLUMNS
+
+    frames, lacking = [], []
+    for chapter in checked_chapters(ch.notebook):
+        path = ch.output / "statistics" / f"{chapter}{CHECKS_SUFFIX}"
+        if path.exists():
+            frames.append(pd.read_csv(path, encoding="utf-8", dtype={"document": str}))
+        else:
+            lacking.append(chapter)
+    if lacking and ch.in_build:
+        raise FileNotFoundError(
+            f"appendix: the checks of {', '.join(lacking)} are missing in {ch.output / 'statistics'}; "
+            "the chapters are built before the appendix (make report)"
+        )
+    if lacking:  # a notebook run on its own: said, not hidden (by chapter number)
+        numbers = [str(int(c.split("_")[0])) if c[:2].isdigit() else c for c in lacking]
+        ch.text("ch99.lacking", chapters=ch.t("words.list_separator").join(numbers))
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LEDGER_COLUMNS)
+
+
+def every_check(
+    made: pd.DataFrame, catalogued: pd.DataFrame, firm_level: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every printed figure the book checks, once (reconcile.one_per_figure): the chapters'
+    checks first (their words and verdicts), then the catalogues', then the firm-level
+    comparisons (document: firm-level)."""
+    if firm_level is not None:
+        firm_level = firm_level.assign(document=FIRM_LEVEL)
+    return reconcile.one_per_figure(made, catalogued, firm_level)
 
 
 def firm_level_checks(ch) -> pd.DataFrame:
@@ -118,16 +162,18 @@ def firm_level_checks(ch) -> pd.DataFrame:
                 unit_of(t, r, u)
                 for t, r, u in zip(items["table"], items["row"], items["unit"], strict=True)
             ],
+            "check_id": items["check_id"],
         }
     )
 
 
 def checked(items: pd.DataFrame) -> pd.DataFrame:
-    """The items with their difference and verdict (ok / rounding / mismatch, within the
-    printed precision where `decimals` gives it), mismatches first, then by document; columns
-    RAW_COLUMNS (document and unit may be empty)."""
+    """The items with their difference and verdict (ok / rounding / mismatch within the printed
+    precision where `decimals` gives it; unpublished without a published value), mismatches
+    first; columns RAW_COLUMNS (document, unit and check_id may be empty) and the items'
+    `notebook` if they have one."""
     table = items.copy()
-    for column in ("document", "unit", "decimals"):
+    for column in ("document", "unit", "decimals", "check_id"):
         if column not in table:
             table[column] = None
     table["difference"] = table["recomputed"] - table["stated"]
@@ -137,7 +183,15 @@ def checked(items: pd.DataFrame) -> pd.DataFrame:
     ]
     order = table["status"].map(reconcile.STATUS_ORDER)
     table = table.assign(_order=order).sort_values("_order", kind="stable")
-    return table[RAW_COLUMNS].reset_index(drop=True)
+    # `notebook`: the chapter that made the check, where one did
+    kept = RAW_COLUMNS + (["notebook"] if "notebook" in table else [])
+    return table[kept].reset_index(drop=True)
+
+
+def compared(table: pd.DataFrame) -> int:
+    """The checks that compared a figure with a published one (not those listed as having no
+    published value)."""
+    return int(table["status"].isin(reconcile.COMPARED).sum())
 
 
 def _unit(value) -> str | None:
@@ -237,6 +291,7 @@ def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
 
     table = checked(items)
     counts = table["status"].value_counts()
+    ch.write_checks(table)  # what the key findings list (helpers.report.book)
     source_text = ch.t("appendix.source") + (
         ch.t("common.clause_separator") + ch.sources.firm_level() if ch.source.is_firm_level else ""
     )
@@ -251,12 +306,19 @@ def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
         "reading",
         text=ch.t(
             "appendix.summary",
-            total=ch.fmt(len(table), "项"),
+            total=ch.fmt(compared(table), "项"),
             ok=ch.fmt(int(counts.get("ok", 0)), "项"),
             rounding=ch.fmt(int(counts.get("rounding", 0)), "项"),
             mismatch=ch.fmt(int(counts.get("mismatch", 0)), "项"),
         ),
     )
+    if counts.get("unpublished", 0):  # listed, never counted as compared
+        show_fragment(
+            "reading",
+            text=ch.t(
+                "common.reconciliation_unpublished", count=ch.fmt(int(counts["unpublished"]), "项")
+            ),
+        )
     mismatches = table[table["status"] == "mismatch"]
     if len(mismatches):
         show_fragment("heading", level=2, text=ch.t("appendix.mismatch_heading"))
@@ -285,7 +347,7 @@ def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
             "reading",
             text=ch.t(
                 "appendix.document_summary",
-                total=ch.fmt(len(part), "项"),
+                total=ch.fmt(compared(part), "项"),
                 mismatch=ch.fmt(int((part["status"] == "mismatch").sum()), "项"),
             ),
         )

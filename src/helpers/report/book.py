@@ -26,6 +26,13 @@ BOOK_STEM = "report"  # html/report.html, pdf/report.pdf
 BOOK_CSS = Path(__file__).parent / "templates" / "book.css"
 # statistics/<chapter>.placeholders.csv: what a chapter showed placeholders for (Chapter.missing)
 PLACEHOLDERS_SUFFIX = ".placeholders.csv"
+# statistics/<chapter>.checks.csv: a chapter's published-vs-recomputed checks, one per printed
+# figure (Chapter.write_checks); the appendix's lists every figure the book checks, once.
+CHECKS_SUFFIX = ".checks.csv"
+LEDGER_COLUMNS = [
+    *["check_id", "document", "source", "item", "unit", "decimals"],
+    *["stated", "recomputed", "difference", "status", "notebook"],
+]
 
 
 class BookInputError(ValueError):
@@ -85,6 +92,17 @@ class Statistics:
     def keys(self, prefix: str) -> list[str]:
         """Recorded keys under `prefix.` in recording order."""
         return [k for k in self.values if k.startswith(prefix + ".")]
+
+    def mismatches(self, chapter: str) -> list[dict]:
+        """The checks a chapter found disagreeing (its statistics/<chapter>.checks.csv, in its
+        order: the appendix's lists every printed figure of the book once)."""
+        path = self.folder / f"{chapter}{CHECKS_SUFFIX}"
+        if not path.exists():
+            raise BookInputError(
+                f"book: {path} is missing; the key findings list the appendix's mismatches"
+            )
+        with path.open(encoding="utf-8", newline="") as handle:
+            return [row for row in csv.DictReader(handle) if row["status"] == "mismatch"]
 
 
 @dataclass
@@ -273,10 +291,23 @@ def _vc_pe(s: Say) -> str:
 
 
 def _checks(s: Say) -> str:
+    """How many figures the appendix checked, and each that disagrees, as the appendix words it
+    (the same items as the chapters' checks, the appendix and the build summary)."""
+    key = "99_reconciliation.published_checks.mismatch"
+    found = s.stats.mismatches("99_reconciliation")
+    if len(found) != s.v(key):
+        raise BookInputError(
+            f"book: {key} is {s.v(key):g} but the appendix's checks list {len(found)} mismatches"
+        )
+    total = s.fmt("99_reconciliation.published_checks.total", "项")
+    if not found:
+        return s.t("findings.checks_none", total=total)
+    items = [s.t("findings.check_item", item=row["item"], source=row["source"]) for row in found]
     return s.t(
         "findings.checks",
-        total=s.fmt("99_reconciliation.published_checks.total", "项"),
-        mismatch=s.fmt("99_reconciliation.published_checks.mismatch", "项"),
+        total=total,
+        mismatch=s.fmt(key, "项"),
+        items=s.t("findings.check_separator").join(items),
     )
 
 

@@ -34,7 +34,7 @@ from helpers.pipeline import (
     statistic_spec,
 )
 from helpers.report import charts, words
-from helpers.report.book import PLACEHOLDERS_SUFFIX
+from helpers.report.book import CHECKS_SUFFIX, LEDGER_COLUMNS, PLACEHOLDERS_SUFFIX
 from helpers.report.format import format_number, format_value, format_with_unit, unit_label
 from helpers.report.html import render_fragment, render_table
 from helpers.report.labels import label, translate
@@ -44,7 +44,10 @@ from helpers.report.spreadsheet import save_table_files
 STATISTICS_COLUMNS = ["key", "value", "unit", "label", "source", "notebook"]
 # What a chapter shows in place of a figure or table its data cannot give (Chapter.missing),
 # in statistics/<notebook>.placeholders.csv: the book skips the findings they would carry.
-CHECK_COLUMNS = ["source", "item", "stated", "recomputed", "decimals", "unit", "firm_level"]
+CHECK_COLUMNS = [
+    *["source", "item", "stated", "recomputed", "decimals", "unit", "firm_level"],
+    *["check_id", "document"],  # which printed figure, in which document (Chapter.check)
+]
 PLACEHOLDER_COLUMNS = ["notebook", "kind", "name", "number", "title", "lacking"]
 # The figures and tables a chapter saved (Chapter._list_download), for the edition's index.
 DOWNLOADS_SUFFIX = ".downloads.csv"
@@ -433,6 +436,14 @@ class Chapter:
         return self.output / "statistics" / f"{self.notebook}{PLACEHOLDERS_SUFFIX}"
 
     @property
+    def in_build(self) -> bool:
+        """Whether the notebook runs in a build's kernel (helpers.workflow.batch), not in
+        JupyterLab."""
+        import os
+
+        return bool(os.environ.get(STRICT_ENV))
+
+    @property
     def chapter_number(self) -> str:
         """The chapter's number in the book: the notebook's leading digits (03_regions → 3);
         the appendix (99_…) is A; a notebook without digits (a profile) has none."""
@@ -458,7 +469,17 @@ class Chapter:
         except KeyError:
             return ""
 
-    def check(self, source, item, stated, recomputed, decimals: int | None = None, unit=None):
+    def check(
+        self,
+        source,
+        item,
+        stated,
+        recomputed,
+        decimals: int | None = None,
+        unit=None,
+        *,
+        check_ids=None,
+    ):
         """Queue a published-vs-recomputed comparison for the chapter's reconciliation table.
         `source` names the published rows (tables or rows, or a tuple of them, as for `record`);
         `item` (text, or a Series of texts) and the values are scalars or aligned Series;
@@ -469,8 +490,15 @@ class Chapter:
         a column the catalogue marks as compared (catalog.compared_columns: analysed_share_stated,
         share_stated …) holds a published figure (of the same population; else it is empty,
         helpers.firmlevel.shape), and any other stated value is this data's own, so the item is
-        listed without a published value ('unpublished') instead of being compared."""
+        listed without a published value ('unpublished') instead of being compared.
+
+        Each check is the printed figure it checks (its check_id, reconcile.cell_id): found in
+        the first rows cited (the column of a Series taken from them, or the one cell of one row
+        holding the number), else given as `check_ids=` (one per item), else the chapter's own
+        (chapter and item). The appendix lists each figure once, in the words of the chapter
+        that checked it."""
         sources = source if isinstance(source, tuple) else (source,)
+        figures = self._printed_figures(sources, stated, item, check_ids)
         firm_level = self._from_firm_level(sources)
         if firm_level and not (
             isinstance(stated, pd.Series) and stated.name in catalog.compared_columns()
@@ -486,8 +514,10 @@ class Chapter:
             {"item": item, "stated": stated, "recomputed": recomputed},
             index=None if isinstance(stated, pd.Series) else [0],
         )
-        for row in items.itertuples(index=False):
+        for row, (check_id, document) in zip(items.itertuples(index=False), figures, strict=True):
             self.checks[(source_text, str(row.item))] = {
+                "check_id": check_id,
+                "document": FIRM_LEVEL if firm_level else document,
                 "source": source_text,
                 "item": str(row.item),
                 "stated": float(row.stated),
@@ -496,6 +526,33 @@ class Chapter:
                 "unit": unit,
                 "firm_level": firm_level,  # this data's figure, not a published one's parts
             }
+
+    def _printed_figures(self, sources, stated, item, check_ids) -> list[tuple[str, str]]:
+        """(check_id, document) of each item a check queues (see `check`)."""
+        from helpers.stats.reconcile import printed_cells
+
+        first = self._table_rows(sources[0]) if isinstance(sources[0], str) else sources[0]
+        if isinstance(first, pd.Series):
+            first = first.to_frame().T
+        table = str(first.attrs.get("table", ""))
+        items = list(item) if isinstance(item, pd.Series | list) else [item]
+        if check_ids is not None:
+            given = [check_ids] if isinstance(check_ids, str) else list(check_ids)
+            cells = [(i, None) if i else None for i in given]
+        else:
+            cells = printed_cells(first, stated, self._key_of(table), table)
+        document = str(first["source_doc"].iloc[0]) if "source_doc" in first and len(first) else ""
+        return [
+            (cell[0], cell[1] or document) if cell else (f"{self.notebook}:{name}", document)
+            for cell, name in zip(cells, items, strict=True)
+        ]
+
+    def _key_of(self, table: str) -> tuple[str, ...]:
+        """The key columns of a loaded table (its catalogue entry), or () if none is known."""
+        for folder in (self.source.tables_dir, catalog.PUBLISHED_DIR):
+            if table in catalog.load_catalog(folder):
+                return catalog.table_spec(table, folder).key
+        return ()
 
     def _from_firm_level(self, sources) -> bool:
         """Whether any of the tables (by name) or rows given were aggregated from firm-level
@@ -532,6 +589,11 @@ class Chapter:
             else pd.Series(False, index=frame.index)
         )
         printed = frame[frame[stated].notna() | firm_level]
+        from helpers.stats.reconcile import printed_cells
+
+        # the rows' table (a merge keeps no attrs: then the published rows `source` names)
+        table = str(printed.attrs.get("table") or getattr(source, "attrs", {}).get("table", ""))
+        cells = printed_cells(printed, printed[stated], self._key_of(table), table)
         self.check(
             printed if source is None else source,
             printed[item].map(lambda value: self.t(label_key, name=self.name(value))),
@@ -539,6 +601,7 @@ class Chapter:
             printed[recomputed],
             decimals=decimals,
             unit=unit,
+            check_ids=[cell[0] if cell else None for cell in cells],  # printed's rows
         )
 
     def save_table(
@@ -681,6 +744,7 @@ class Chapter:
         if items is None:  # no checks at all (partial data): an empty table, said so
             items = pd.DataFrame(list(self.checks.values()), columns=CHECK_COLUMNS)
         table = reconcile(items, decimals="decimals" if "decimals" in items else None)
+        self.write_checks(table)
         counts = table["status"].value_counts()
         compared = int(sum(counts.get(status, 0) for status in COMPARED))
         self._show("table_title", number="", title=self.t("common.reconciliation_title"))
@@ -734,6 +798,19 @@ class Chapter:
         display(HTML(markup))
         self._show("figure_source", number="", source=source)
         return table
+
+    def write_checks(self, table: pd.DataFrame) -> Path:
+        """statistics/<notebook>.checks.csv: the reconciled checks (LEDGER_COLUMNS) as the
+        appendix and the key findings read them."""
+        path = self.output / "statistics" / f"{self.notebook}{CHECKS_SUFFIX}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ledger = table.reindex(columns=LEDGER_COLUMNS)
+        # who checked it first: a chapter's own checks are its own
+        ledger["notebook"] = [
+            n if isinstance(n, str) else self.notebook for n in ledger["notebook"]
+        ]
+        ledger.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        return path
 
     def _check_values(self, row, items: pd.DataFrame) -> tuple[str, str, str]:
         """Stated, recomputed and difference of a reconciled row as readers see them, by the

@@ -11,6 +11,79 @@ import pandas as pd
 # edition's own figure): listed, never counted as a comparison.
 STATUS_ORDER = {"mismatch": 0, "rounding": 1, "ok": 2, "unpublished": 3}
 COMPARED = ("ok", "rounding", "mismatch")
+# What a check carries besides its verdict, where given: which printed figure it is (check_id,
+# see cell_id), the document that prints it, and the unit and printed precision it is read in.
+CARRIED = ("check_id", "document", "unit", "decimals")
+
+
+def cell_id(table: str, key_values, column: str) -> str:
+    """The identity of a check: the printed figure it checks, as its table, its row's key values
+    and its column ('sq_financing:全部:avg_deal_stated'). A figure checked in a chapter and by a
+    catalogue's `reconcile:` entry (or against firm-level data) is one item with one verdict."""
+    return f"{table}:{'|'.join(_key_text(v) for v in key_values)}:{column}"
+
+
+def _key_text(value) -> str:
+    """A key value as text, the same whether it was read as 1 or 1.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def printed_cells(rows: pd.DataFrame, stated, key, table: str) -> list[tuple[str, str] | None]:
+    """Where each stated figure of a check is printed among `rows` (loaded rows of `table`,
+    keyed by the columns `key`): (check id, the row's source_doc), or None.
+
+    `stated` a Series taken from a column of `rows` (the same index, the same values): each
+    row's cell. A single number: the one cell of a single row that holds exactly it (a printed
+    figure read from the row it cites). None where the figure is no single cell there (a sum of
+    printed figures, a figure from another table, a value computed from several cells)."""
+    key = list(key)
+    if not table or not key or any(k not in rows for k in key):
+        return [None] * (len(stated) if isinstance(stated, pd.Series) else 1)
+
+    def cell(index, column: str) -> tuple[str, str]:
+        row = rows.loc[index]
+        document = str(row["source_doc"]) if "source_doc" in rows else ""
+        return cell_id(table, [row[k] for k in key], column), document
+
+    if isinstance(stated, pd.Series):
+        column = stated.name
+        if column not in rows or not stated.index.isin(rows.index).all():
+            return [None] * len(stated)
+        found = []
+        for index, value in stated.items():
+            printed = rows.loc[index, column]
+            same = (pd.isna(printed) and pd.isna(value)) or printed == value
+            found.append(cell(index, column) if same else None)
+        return found
+    if len(rows) != 1 or pd.isna(stated):
+        return [None]
+    row = rows.iloc[0]
+    holding = [
+        c
+        for c in rows.columns
+        if c not in key
+        and pd.api.types.is_number(row[c])
+        and not isinstance(row[c], bool)
+        and not pd.isna(row[c])
+        and float(row[c]) == float(stated)
+    ]
+    return [cell(rows.index[0], holding[0])] if len(holding) == 1 else [None]
+
+
+def one_per_figure(*parts: pd.DataFrame | None) -> pd.DataFrame:
+    """The checks of several places as one list with each printed figure once (by check_id):
+    the first place to check a figure keeps it — a chapter's words and verdict before the
+    catalogue's or the firm-level comparison's. Order kept; a check without an id is kept."""
+    frames = [part for part in parts if part is not None and len(part)]
+    if not frames:
+        return pd.DataFrame(columns=["check_id"])
+    merged = pd.concat(frames, ignore_index=True)
+    if "check_id" not in merged:
+        return merged
+    ids = merged["check_id"]
+    return merged[ids.isna() | ~ids.duplicated()].reset_index(drop=True)
 
 
 def stated_decimals(value: float) -> int:
@@ -34,7 +107,8 @@ def status(stated: float, recomputed: float, decimals: int | None = None) -> str
 def reconcile(
     items: pd.DataFrame, source: str = "source", item: str = "item", decimals: str | None = None
 ) -> pd.DataFrame:
-    """Table with columns source, item, stated, recomputed, difference, status (mismatches first).
+    """Table with columns source, item, stated, recomputed, difference, status (mismatches first),
+    then those of CARRIED that `items` has (check_id, document, unit, decimals).
 
     `items` needs columns `source`, `item`, `stated`, `recomputed` and optionally `decimals`
     (the published precision when the stored value lost it, e.g. 0.40 stored as 0.4)."""
@@ -46,9 +120,11 @@ def reconcile(
         for s, r, d in zip(table["stated"], table["recomputed"], precision, strict=True)
     ]
     table = table.sort_values("status", key=lambda s: s.map(STATUS_ORDER), kind="stable")
-    return table[["source", "item", "stated", "recomputed", "difference", "status"]].reset_index(
-        drop=True
+    carried = [c for c in CARRIED if c in table and c != decimals] + (
+        ["decimals"] if decimals and decimals in table else []
     )
+    columns = ["source", "item", "stated", "recomputed", "difference", "status"]
+    return table[columns + carried].reset_index(drop=True)
 
 
 # Declarative checks of published figures against their own parts, listed per table under
@@ -58,6 +134,13 @@ def _row_label(frame: pd.DataFrame, key: tuple[str, ...], item: str | None = Non
     return frame[columns].astype(str).agg(" ".join, axis=1)
 
 
+def _keys(rows: pd.DataFrame, key: tuple[str, ...]) -> list[tuple]:
+    """Each row's key values (the table's `key:` columns), to name the figure it prints."""
+    return (
+        [tuple(row) for row in rows[list(key)].itertuples(index=False)] if key else [()] * len(rows)
+    )
+
+
 def _select(frame: pd.DataFrame, where: dict | None) -> pd.DataFrame:
     for column, values in (where or {}).items():
         frame = frame[frame[column].astype(str).isin([str(v) for v in values])]
@@ -65,7 +148,8 @@ def _select(frame: pd.DataFrame, where: dict | None) -> pd.DataFrame:
 
 
 def _check_items(check: dict, frame: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
-    """Items (item, stated, recomputed) of one `reconcile:` check on a table (rows in `where`).
+    """Items (item, stated, recomputed, and the key values of the row printing the stated
+    figure) of one `reconcile:` check on a table (rows in `where`).
 
     Kinds: share_of_sum (value / sum of value, per `by` group), share_of_total (value / total),
     ratio (numerator / denominator, same row), parts_sum (the `total_where` row vs the sum of the
@@ -94,13 +178,15 @@ def _check_items(check: dict, frame: pd.DataFrame, key: tuple[str, ...]) -> pd.D
                 "item": items.to_numpy(),
                 "stated": stated[mask].astype(float).to_numpy(),
                 "recomputed": recomputed[mask].astype(float).to_numpy(),
+                "key": _keys(rows[mask], key),
             }
         )
     if kind == "parts_sum":
         groups = rows.groupby(check["by"]) if check.get("by") else [((), rows)]
         records = []
         for group, part in groups:
-            total = _select(part, check["total_where"])[check["value"]]
+            total_row = _select(part, check["total_where"])
+            total = total_row[check["value"]]
             parts = _select(part, check["parts_where"])[check["value"]]
             if len(total) == 1 and len(parts):
                 name = " ".join(map(str, group if isinstance(group, tuple) else (group,)))
@@ -109,9 +195,10 @@ def _check_items(check: dict, frame: pd.DataFrame, key: tuple[str, ...]) -> pd.D
                         "item": f"{name} {label or 'sum of parts'}".strip(),
                         "stated": float(total.iloc[0]),
                         "recomputed": float(parts.sum()),
+                        "key": _keys(total_row, key)[0],
                     }
                 )
-        return pd.DataFrame(records, columns=["item", "stated", "recomputed"])
+        return pd.DataFrame(records, columns=["item", "stated", "recomputed", "key"])
     if kind == "between_rows":
         return _between_rows(check, rows, key)
     raise ValueError(
@@ -161,13 +248,14 @@ def _between_rows(check: dict, rows: pd.DataFrame, key: tuple[str, ...]) -> pd.D
                 "item": f"{name} {label or stated_column}",
                 "stated": float(stated),
                 "recomputed": recomputed,
+                "key": _keys(picked[2], key)[0],
             }
         )
     if not records:
         raise ValueError(
             f"between_rows: nothing to check (no row matches, or no stated value): {check}"
         )
-    return pd.DataFrame(records, columns=["item", "stated", "recomputed"])
+    return pd.DataFrame(records, columns=["item", "stated", "recomputed", "key"])
 
 
 def _check_text(check: dict) -> str:
@@ -182,8 +270,8 @@ def _check_text(check: dict) -> str:
 def published_checks(published_dir=None) -> pd.DataFrame:
     """Every `reconcile:` check of every catalogued table: columns source, item, stated,
     recomputed, decimals (the published precision, where the catalogue gives it), table, and
-    item's parts row and check, the provenance source_doc and source_ids ('|'-separated) and
-    the unit of the stated figure."""
+    item's parts row and check, check_id (the figure checked: cell_id), the provenance
+    source_doc and source_ids ('|'-separated) and the unit of the stated figure."""
     from helpers.data import catalog
     from helpers.paths import PUBLISHED_DIR
 
@@ -203,9 +291,14 @@ def published_checks(published_dir=None) -> pd.DataFrame:
             check_text = _check_text(check)
             items["row"] = items["item"].str.removesuffix(check_text).str.strip()
             items["check"] = check_text
+            stated_column = check.get("stated") or check.get("value", "")
+            items["check_id"] = [cell_id(name, key, stated_column) for key in items.pop("key")]
             items["source_doc"] = spec.document.get("id", "")
             items["source_ids"] = "|".join(source_ids)
-            items["unit"] = spec.unit(check.get("stated") or check.get("value", "")) or None
+            # the check's own unit where the stated column has none (a table of figures each
+            # in its own unit, such as 003's Shandong figures)
+            stated_column = check.get("stated") or check.get("value", "")
+            items["unit"] = check.get("unit") or spec.unit(stated_column) or None
             parts.append(items)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
@@ -215,7 +308,8 @@ def firm_level_checks(source) -> pd.DataFrame:
     firm-level) vs the published tables of the same name: every numeric value column, matched
     on the table's key — only when the firms are the published population (the same batches at
     the same cut-off: the document's `same_population`), else none. Columns source, item, stated (published), recomputed (from the firms),
-    decimals, and item's parts table, row (key values) and column, with the column's unit."""
+    decimals, and item's parts table, row (key values) and column, with the column's unit and
+    the check_id of the published figure (cell_id)."""
     from helpers.data import catalog
     from helpers.paths import PUBLISHED_DIR
 
@@ -262,7 +356,8 @@ def firm_level_checks(source) -> pd.DataFrame:
                         "row": label,
                         "column": column,
                         "unit": spec.unit(column) or None,
+                        "check_id": cell_id(name, [row[k] for k in spec.key], column),
                     }
                 )
     columns = ["source", "item", "stated", "recomputed", "decimals", "table", "row", "column"]
-    return pd.DataFrame(records, columns=[*columns, "unit"])
+    return pd.DataFrame(records, columns=[*columns, "unit", "check_id"])

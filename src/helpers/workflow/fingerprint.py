@@ -12,7 +12,7 @@ import yaml
 
 from helpers.data.digest import files_digest, folder_files
 from helpers.paths import DATA_DIR, PUBLISHED_DIR, REFERENCE_DIR, REPO_ROOT
-from helpers.pipeline import ALL, HELPERS_DIR, PIPELINE_FILE, declared_tables
+from helpers.pipeline import ALL, HELPERS_DIR, PIPELINE_FILE, checked_chapters, declared_tables
 
 
 def published_files(tables: list[str] | str) -> list[Path]:
@@ -33,6 +33,8 @@ def input_files(notebook: Path, data_dir: Path) -> list[Path]:
     """Every file whose content a chapter's outputs depend on."""
     tables = declared_tables(notebook.stem)
     files = [notebook, PIPELINE_FILE, REPO_ROOT / "requirements.txt"]
+    # The appendix lists the other chapters' checks: their notebooks are its inputs too.
+    files += [notebook.parent / f"{chapter}.ipynb" for chapter in checked_chapters(notebook.stem)]
     files += folder_files(HELPERS_DIR) + folder_files(REFERENCE_DIR)
     files += published_files(tables)
     if Path(data_dir).resolve() != PUBLISHED_DIR.resolve():

@@ -54,17 +54,19 @@ def join_previous_statistics(edition: Edition) -> None:
 
 
 def merge_reconciliations(staging: Path, chapters: list[str]) -> Path:
-    """tables/reconciliation.csv: every chapter's published-vs-recomputed checks, mismatches first."""
+    """tables/reconciliation.csv: every chapter's published-vs-recomputed checks, each printed
+    figure once (by check_id: the chapter that checked it first, else the appendix), mismatches
+    first."""
     import pandas as pd
 
-    from helpers.stats.reconcile import STATUS_ORDER
+    from helpers.stats.reconcile import STATUS_ORDER, one_per_figure
 
     parts = []
     for chapter in chapters:
         path = staging / "tables" / f"{chapter}_reconciliation.csv"
         if path.exists():
             parts.append(pd.read_csv(path, encoding="utf-8-sig").assign(notebook=chapter))
-    merged = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    merged = one_per_figure(*parts) if parts else pd.DataFrame()
     if not merged.empty:
         merged = merged.sort_values("status", key=lambda s: s.map(STATUS_ORDER), kind="stable")
     target = staging / "tables" / "reconciliation.csv"

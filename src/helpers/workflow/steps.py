@@ -63,17 +63,24 @@ def build_documents(args) -> None:
     (helpers.workflow.batch)."""
     edition = Edition(args)  # a bad parameter stops here, before any heavy import
 
+    from helpers.pipeline import checked_chapters
     from helpers.workflow import batch
     from helpers.workflow.profiles import profile_documents, region_list, selected
 
     chapters = selected_chapters(args.chapters)
     with edition_lock(edition.build, edition.id, shared=True):
-        notebooks = [NOTEBOOKS_DIR / f"{c}.ipynb" for c in chapters]
-        documents = batch.chapter_documents(edition, notebooks)
+        # The appendix lists the other chapters' checks: it runs once they are built (the
+        # profiles fill in beside it).
+        later = [c for c in chapters if checked_chapters(c)]
+        first = [NOTEBOOKS_DIR / f"{c}.ipynb" for c in chapters if c not in later]
+        documents = batch.chapter_documents(edition, [NOTEBOOKS_DIR / f"{c}.ipynb" for c in later])
         if args.regions.strip() not in ("", "none"):
             regions = region_list(edition)
             documents += profile_documents(edition, selected(regions, args.regions), regions)
-        batch.run(documents, args.jobs or batch.jobs_from_make())
+        asked = args.jobs or batch.jobs_from_make()
+        if first:
+            batch.run(batch.chapter_documents(edition, first), asked)
+        batch.run(documents, asked)
 
 
 def ensure_tables_function():

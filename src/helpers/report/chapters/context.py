@@ -71,7 +71,7 @@ def check_counts(ch: Chapter, tiers: pd.DataFrame, other: pd.DataFrame, period: 
         ch.check(
             (other.loc[[index]], ours),
             ch.t("ch05.checks.same_count", tier=ch.name(row["tier"]), doc=row["source_doc"]),
-            row["firms"],
+            other.loc[[index], "firms"],  # the other document's printed count
             ours["firms"].iloc[0],
             unit="家",
         )

@@ -35,7 +35,7 @@ def placeholder(ch: Chapter, name: str, **values) -> None:
 def check_stated(ch: Chapter, rows: pd.DataFrame, value, unit: str, label_key: str, **values):
     """A figure the report prints (the `value` column of its text_figures rows) against ours,
     the check named by the label `label_key` (filled with `values`)."""
-    ch.check(rows, ch.t(label_key, **values), rows["value"].iloc[0], value, unit=unit)
+    ch.check(rows, ch.t(label_key, **values), rows["value"], value, unit=unit)  # its cell
 
 
 def metric_name(ch: Chapter, metric: str) -> str:
@@ -151,17 +151,15 @@ def check_batch_means(
     ch: Chapter, means: pd.DataFrame, table: pd.DataFrame, batch_count: str, unit: str
 ) -> None:
     """Each mean over every batch (st.batch_means) against the batches' means weighted by
-    their firm counts."""
-    ch.check(
-        table,
-        [
-            ch.t("checks.weighted_mean", what=ch.t(f"columns.{column}"), batches=batch_count)
-            for column in means["column"]
-        ],
-        means["stated"],
-        means["recomputed"],
-        unit=unit,
-    )
+    their firm counts, each citing the printed mean's row (the 小巨人's 全部 row)."""
+    every = table[table["batch"] == st.ALL]
+    if "population" in every:
+        every = every[every["population"] == st.LITTLE_GIANTS]
+    # A loop, not one call: each mean is another column of that row (its own printed figure).
+    for column, recomputed in zip(means["column"], means["recomputed"], strict=True):
+        what = ch.t(f"columns.{column}")
+        item = ch.t("checks.weighted_mean", what=what, batches=batch_count)
+        ch.check(every, item, every[column], recomputed, unit=unit)
 
 
 def scale_figure(ch: Chapter, scale: pd.DataFrame):

@@ -87,25 +87,26 @@ def check_financing(ch: Chapter, financing: pd.DataFrame) -> None:
             decimals=row["decimals"],
             unit="亿元",
         )
-    parts, every = st.segment_parts(financing), financing.loc[st.ALL]
-    deals, amount = every["deals"], every["amount"]
-    ch.check(financing, ch.t("ch04.checks.deals_sum"), deals, parts["deals"].sum(), 0, "笔")
-    ch.check(financing, ch.t("ch04.checks.amount_sum"), amount, parts["amount"].sum(), 1, "亿元")
+    parts, every = st.segment_parts(financing), financing.loc[[st.ALL]]
+    deals, amount = every["deals"], every["amount"]  # the printed totals' cells
+    ch.check(every, ch.t("ch04.checks.deals_sum"), deals, parts["deals"].sum(), 0, "笔")
+    ch.check(every, ch.t("ch04.checks.amount_sum"), amount, parts["amount"].sum(), 1, "亿元")
 
 
 def check_patent_totals(ch: Chapter, mix: pd.DataFrame, patents: pd.DataFrame) -> None:
-    """Each measure's printed total (where printed) against the sum of its three types, at the
-    printed hundreds."""
+    """Each measure's printed total (where printed: its 合计 row, as st.type_mix reads it)
+    against the sum of its three types, at the printed hundreds."""
     totals = mix.drop_duplicates("measure")
     # A loop, not check_table (one source for every row): each total cites its measure's rows.
     for measure, parts_sum, stated in zip(
         totals["measure"], totals["parts_sum"], totals["stated_total"], strict=True
     ):
         if pd.notna(stated):
+            rows = patents[patents["measure"] == measure]
             ch.check(
-                patents[patents["measure"] == measure],
+                rows,
                 ch.t("ch04.checks.patents_total", measure=ch.name(measure)),
-                stated,
+                rows.loc[rows["patent_type"] == "合计", "patents"],  # the printed total's cell
                 parts_sum,
                 decimals=-2,
                 unit="件",
