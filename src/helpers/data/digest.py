@@ -4,7 +4,9 @@ firm-level tables' and their provenance (helpers.firmlevel.tables, helpers.firml
 
 Firm-level exports run to hundreds of megabytes, and one build step hashes them more than once
 (the tables' fingerprint, then the provenance of the tables written), so a file's digest is kept
-per path, size and modification time; a file edited while the process runs is hashed again.
+per path, size, modification and change time and inode; a file edited while the process runs is
+hashed again, even when its modification time was set back (`cp -p`, `touch -d`): the change
+time and the inode cannot be.
 """
 
 from __future__ import annotations
@@ -30,8 +32,15 @@ def folder_files(folder: Path) -> list[Path]:
     )
 
 
+def file_state(path: Path) -> tuple[int, int, int, int]:
+    """What changes whenever a file's content may have: size, modification and change time
+    (ns), inode. Equal states need no new hash; any difference means hashing again."""
+    stat = Path(path).stat()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
 @functools.cache
-def _digest(path: Path, size: int, mtime_ns: int) -> bytes:
+def _digest(path: Path, state: tuple[int, int, int, int]) -> bytes:
     with open(path, "rb") as handle:  # in chunks: no copy of a large file in memory
         return hashlib.file_digest(handle, "sha256").digest()
 
@@ -39,8 +48,7 @@ def _digest(path: Path, size: int, mtime_ns: int) -> bytes:
 def file_sha256(path: Path) -> bytes:
     """The SHA-256 digest (bytes) of a file's contents."""
     path = Path(path)
-    stat = path.stat()
-    return _digest(path, stat.st_size, stat.st_mtime_ns)
+    return _digest(path, file_state(path))
 
 
 def files_digest(
