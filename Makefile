@@ -9,8 +9,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # The venv is rebuilt when the pinned requirements or the package metadata change.
 VENV_STAMP := $(VENV)/.installed
-# pip warns about index folders this machine's pip.conf names but lacks; keep the log readable.
-PIP_FILTER := { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
 DATA_DIR ?= data/published
 # The edition's language, from the command line only (make report LANGUAGE=en): a desktop's
@@ -25,7 +23,29 @@ PREVIOUS ?=
 # $(REPORTS)/<edition>/ (zh, en, sample-zh, sample-en, <folder>-zh, ...; see helpers.workflow.editions).
 BUILD ?= build
 REPORTS ?= reports
-EDITION_ARGS = --build '$(BUILD)' --data-dir '$(DATA_DIR)' --language '$(LANGUAGE)' --cutoff '$(CUTOFF)' --previous '$(PREVIOUS)'
+# Kernels at a time (default: make's -j) and which profiles `make report` builds: all (default),
+# none, or slugs/names ("beijing 江苏"); the firm of `make assess`.
+JOBS ?=
+REGIONS ?= all
+FIRM ?=
+
+# The parameters reach the steps in the environment, as ZJTX_DATA_DIR, ZJTX_FIRM, … (read by
+# helpers.parameters.add_arguments), never pasted into a recipe or a $(shell …): a folder or a
+# firm id holding quotes, backticks or $(…) is only ever data, and no shell reads it. $(value …)
+# takes the text as given, unexpanded; a parameter given on the command line is not exported
+# under its own name, since make would expand it to do so.
+PARAMETERS := DATA_DIR LANGUAGE CUTOFF PREVIOUS REGIONS FIRM BUILD REPORTS JOBS TEST_WORKERS BENCH_ARGS
+unexport $(foreach p,$(PARAMETERS),$(if $(filter command line,$(origin $(p))),$(p)))
+export ZJTX_DATA_DIR := $(value DATA_DIR)
+export ZJTX_LANGUAGE := $(value LANGUAGE)
+export ZJTX_CUTOFF := $(value CUTOFF)
+export ZJTX_PREVIOUS := $(value PREVIOUS)
+export ZJTX_REGIONS := $(value REGIONS)
+export ZJTX_FIRM := $(value FIRM)
+export ZJTX_BUILD := $(value BUILD)
+export ZJTX_REPORTS := $(value REPORTS)
+export ZJTX_JOBS := $(value JOBS)
+export ZJTX_VENV := $(value VENV)
 
 # The chapters, in book order: the top-level keys of notebooks/pipeline.yml (written once there).
 CHAPTERS := $(shell sed -n 's/^\([A-Za-z0-9_][A-Za-z0-9_-]*\):.*/\1/p' notebooks/pipeline.yml)
@@ -35,108 +55,72 @@ CHAPTER_TARGETS := $(patsubst %,chapter-%,$(CHAPTERS))
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /  /'
 
+# tools/venv_setup.py (standard library only): under a lock, so two makes on a fresh clone take
+# turns; a venv left without pip (Ctrl-C while it was made) is made again; the stamp comes last.
 $(VENV_STAMP): requirements.txt pyproject.toml
-	@test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip 2>&1 | $(PIP_FILTER)
-	$(PY) -m pip install --quiet -r requirements.txt 2>&1 | $(PIP_FILTER)
-	$(PY) -m pip install --quiet --no-deps -e . 2>&1 | $(PIP_FILTER)
-	@touch $@
+	@$(PYTHON_SYSTEM) tools/venv_setup.py
 
 ## venv: create .venv with pip from the pinned requirements.txt (done by every target that needs it)
 venv: $(VENV_STAMP)
 
-# Fast path of a no-op `make report`: one stamp per edition and parameters (DATA_DIR, LANGUAGE,
-# CUTOFF, REGIONS, REPORTS), newer than every file the build reads. When no such file's time
-# changed, make runs no Python at all; when times changed, the steps' content fingerprints still
-# skip what is unchanged, and the stamp is refreshed. Editing tools/ or docs/ touches no input.
-# The stamp lists the published files it vouches for; a missing one makes the steps run.
-# Names with spaces, quotes or make metacharacters cannot be prerequisites: no fast path then.
-STAMP_VALUES := $(abspath $(DATA_DIR))|$(LANGUAGE)|$(CUTOFF)|$(REGIONS)|$(abspath $(REPORTS))|$(PREVIOUS)
-STAMP_UNSAFE := $(findstring ',$(STAMP_VALUES)$(BUILD))$(filter-out 1,$(words $(DATA_DIR)) $(words $(BUILD)) $(words $(REPORTS)))
-INPUT_FOLDERS := src/helpers data/published data/reference '$(DATA_DIR)'
-ifeq ($(STAMP_UNSAFE),)
-STAMP_UNSAFE := $(shell find $(INPUT_FOLDERS) -name '*[] :\#%*?[$$\\]*' -print -quit 2>/dev/null)
-endif
-ifeq ($(STAMP_UNSAFE),)
-# A folder's files as the steps' fingerprints list them (helpers.data.digest.folder_files:
-# no __pycache__/, no .ipynb_checkpoints/).
-BUILD_INPUTS := Makefile requirements.txt pyproject.toml data/firm_schema.yml \
-	$(wildcard notebooks/*.ipynb notebooks/pipeline.yml) \
-	$(shell find $(INPUT_FOLDERS) -type f ! -path '*/__pycache__/*' ! -path '*/.ipynb_checkpoints/*')
-REPORT_STAMP := $(BUILD)/stamps/report-$(shell printf '%s' '$(STAMP_VALUES)' | md5sum | cut -c1-16)
-STAMP_MISSING := $(strip $(if $(wildcard $(REPORT_STAMP)),$(foreach f,$(file < $(REPORT_STAMP)),$(if $(wildcard $(f)),,$(f))),none))
-endif
-# Set by the stamp's recipe only: where publish lists the files the stamp vouches for.
-STAMP_LIST ?=
-
 ## report: build every chapter of notebooks/pipeline.yml into reports/<edition>/ (zh; LANGUAGE=en -> en; DATA_DIR=data/sample -> sample-zh)
-report: $(or $(REPORT_STAMP),report-steps)
-
-ifneq ($(REPORT_STAMP),)
-# Its time is when the steps started, so an input edited during the build is newer than it.
-# Only the line with $(MAKE) runs under `make -n`: a dry run writes no stamp.
-STAMP_PART = $(REPORT_STAMP).$(MAKE_PID)
-MAKE_PID := $(shell echo $$PPID)
-$(REPORT_STAMP): $(BUILD_INPUTS) $(VENV_STAMP) $(if $(STAMP_MISSING),stamp-missing)
-	@mkdir -p '$(@D)'; touch '$(STAMP_PART).started'
-	+@$(MAKE) --no-print-directory report-steps STAMP_LIST='$(STAMP_PART).list' \
-		|| { rm -f '$(STAMP_PART).started' '$(STAMP_PART).list'; exit 1; }
-	@touch -r '$(STAMP_PART).started' '$(STAMP_PART).list'; mv '$(STAMP_PART).list' '$@'; \
-		rm -f '$(STAMP_PART).started'
-endif
+# A no-op first asks helpers.workflow.uptodate (exit 0: the published edition is the current
+# inputs'; 1: run the steps; 2: a bad parameter, said in one line). It compares every input's
+# size, times and inode with the last publish's record and hashes again any that differ, so new
+# content under an old date (cp -p, rsync -a, unzip) is rebuilt; file times alone decide nothing.
+report: $(VENV_STAMP)
+	+@status=0; $(PY) -m helpers.workflow.uptodate || status=$$?; \
+	if [ $$status = 1 ]; then $(MAKE) --no-print-directory report-steps; else exit $$status; fi
 
 # The steps themselves; each decides from content fingerprints whether it has work to do.
 report-steps: book profile-index
-	$(PY) -m helpers.workflow publish $(EDITION_ARGS) --reports '$(REPORTS)' $(if $(STAMP_LIST),--stamp-list '$(STAMP_LIST)')
+	$(PY) -m helpers.workflow publish --record
 
 # Every chapter of notebooks/pipeline.yml and every profile of REGIONS, in warm kernels
 # (helpers.workflow.batch): one kernel per job of make's -j (or JOBS=N), each reused across
 # notebooks, reset before each. Only documents whose inputs' fingerprint changed are run.
-JOBS ?=
-# Which profiles `make report` builds: all (default), none, or slugs/names ("beijing 江苏").
-REGIONS ?= all
-DOCUMENT_ARGS = $(EDITION_ARGS) $(if $(JOBS),--jobs '$(JOBS)')
 documents: tables
-	$(PY) -m helpers.workflow documents $(DOCUMENT_ARGS) --chapters all --regions '$(REGIONS)'
+	$(PY) -m helpers.workflow documents --chapters all
 
 ## book: the combined report of the edition (cover, contents, key findings, methods, every chapter) as html/report.html and pdf/report.pdf
 book: documents
-	$(PY) -m helpers.workflow.book $(EDITION_ARGS)
+	$(PY) -m helpers.workflow.book
 .PHONY: book
 
 profile-index: documents
-	$(PY) -m helpers.workflow.profiles index $(EDITION_ARGS)
+	$(PY) -m helpers.workflow.profiles index
 
 ## chapter-NAME: one chapter only (e.g. make chapter-03_regions), when its inputs changed
+# (Chapter names are notebooks/pipeline.yml's keys: letters, digits, _ and -.)
 $(CHAPTER_TARGETS): chapter-%: tables
-	$(PY) -m helpers.workflow documents $(DOCUMENT_ARGS) --chapters '$*' --regions none
+	$(PY) -m helpers.workflow documents --chapters '$*' --regions none
 
 ## profiles: the region profile for all 31 provinces and every city with >=150 firms into the edition's profiles/ (REGIONS="beijing jiangsu" or none to choose)
 profiles: tables
-	$(PY) -m helpers.workflow documents $(DOCUMENT_ARGS) --chapters none --regions '$(REGIONS)'
-	$(PY) -m helpers.workflow.profiles index $(EDITION_ARGS)
+	$(PY) -m helpers.workflow documents --chapters none
+	$(PY) -m helpers.workflow.profiles index
 
-# One region's profile: make profile-beijing
+# One region's profile: make profile-beijing (the target's name, too, reaches Python as data).
+profile-%: export ZJTX_REGIONS = $*
 profile-%: tables
-	$(PY) -m helpers.workflow documents $(DOCUMENT_ARGS) --chapters none --regions '$*'
+	$(PY) -m helpers.workflow documents --chapters none
 
-## assess: one firm's screening card against the MIIT tier criteria, FIRM=<firm_id> of a firm-level DATA_DIR, into reports/<edition>/assess/<firm_id>.html|pdf
-FIRM ?=
+## assess: one firm's screening card against the MIIT tier criteria, FIRM=<firm_id> of a firm-level DATA_DIR, staged in build/<edition>/assess/ and published with the edition (reports/<edition>/assess/<firm_id>.html|pdf)
 assess: check-data
-	$(PY) -m helpers.workflow.cards --firm '$(FIRM)' $(EDITION_ARGS) --reports '$(REPORTS)'
+	$(PY) -m helpers.workflow assess
 .PHONY: assess
 
 ## tables: aggregate a firm-level DATA_DIR into published-shaped tables (cached) and print the folder
 tables: check-data
-	$(PY) -m helpers.workflow tables --build '$(BUILD)' --data-dir '$(DATA_DIR)' --cutoff '$(CUTOFF)' --previous '$(PREVIOUS)'
+	$(PY) -m helpers.workflow tables
 
 ## check-data: validate the parameters and the input data (all published tables and DATA_DIR) before building
 check-data: $(VENV_STAMP)
-	$(PY) -m helpers.workflow check $(EDITION_ARGS)
+	$(PY) -m helpers.workflow check
 
 ## index: rewrite reports/index.html from the editions in reports/
 index: $(VENV_STAMP)
-	$(PY) -m helpers.workflow index --build '$(BUILD)' --reports '$(REPORTS)'
+	$(PY) -m helpers.workflow index
 
 ## list-chapters: the chapters in book order (from notebooks/pipeline.yml)
 list-chapters:
@@ -148,8 +132,9 @@ sample-data: $(VENV_STAMP)
 
 ## test: run the test suite (unit tests, data checks, the end-to-end build test) in two workers
 TEST_WORKERS ?= 2
+export ZJTX_TEST_WORKERS := $(value TEST_WORKERS)
 test: $(VENV_STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n "$$ZJTX_TEST_WORKERS"
 
 ## lint: ruff on code and notebooks (format check included), the import contracts of pyproject.toml (lint-imports), and the notebooks' size and definitions
 lint: $(VENV_STAMP)
@@ -173,11 +158,12 @@ lock: $(VENV_STAMP)
 
 ## benchmark: one table: the per-document floor, each chapter, the cold full build, no-op and one-chapter rebuilds, PDF export, the profile fan-out, and the firm-level step at 1x/10x/100x the sample and 10 M patent rows (slow; BENCH_ARGS=--quick for a smoke run)
 BENCH_ARGS ?=
+export ZJTX_BENCH_ARGS := $(value BENCH_ARGS)
 benchmark: $(VENV_STAMP)
-	$(PY) benchmarks/bench_build.py $(BENCH_ARGS)
+	$(PY) benchmarks/bench_build.py $$ZJTX_BENCH_ARGS
 
 ## clean: remove build caches and staging (reports/ and .venv stay)
 clean:
 	rm -rf build
 
-.PHONY: $(CHAPTER_TARGETS) documents profile-index profiles help venv report report-steps stamp-missing tables check-data index list-chapters sample-data test lint format lab lock benchmark clean
+.PHONY: $(CHAPTER_TARGETS) documents profile-index profiles help venv report report-steps tables check-data index list-chapters sample-data test lint format lab lock benchmark clean

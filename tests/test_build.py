@@ -119,14 +119,14 @@ def test_same_inputs_give_byte_identical_outputs(built, editions):
         pdf_pages,
     )
     tmp = second.parent.parent
-    # Nothing changed: make sees no input newer than the edition's stamp and runs no step.
+    # Nothing changed: the no-op (helpers.workflow.uptodate) finds every input and published file
+    # as the last publish recorded them, and runs no step.
     result, again = make_report(tmp, "second")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "helpers.workflow" not in result.stdout and "Nothing to be done for 'report'" in (
-        result.stdout
-    )
-    # Without the stamp (as after `touch` of every input) the steps run and find, from the
-    # content fingerprints, every chapter and the one profile up to date; nothing is built.
+    assert "helpers.workflow" not in result.stdout
+    assert f"up to date: {again / 'zh'}" in result.stdout
+    # Without its record (a copied build folder, a record damaged) the steps run and find, from
+    # the content fingerprints, every chapter and the one profile up to date; nothing is built.
     shutil.rmtree(tmp / "second" / "build" / "stamps")
     result, again = make_report(tmp, "second")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -136,7 +136,7 @@ def test_same_inputs_give_byte_identical_outputs(built, editions):
     assert "up to date: profile beijing" in lines
     assert "built " not in result.stdout
     assert read_files(again) == after
-    # The stamp is back: the next no-op is make's alone again.
+    # The record is back: the next no-op runs no step again.
     result, _ = make_report(tmp, "second")
     assert "helpers.workflow" not in result.stdout, result.stdout
     assert pdfs_differing == []  # the PDF font subset has no GSUB (issue 10)

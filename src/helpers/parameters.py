@@ -3,11 +3,17 @@ normalised or raises `ParameterError` naming the parameter (as the Makefile spel
 and what would be valid, e.g. `CUTOFF=notadate: not a date; expected YYYY-MM-DD, e.g. 2023-07-31`.
 
 Kept free of heavy imports (pathlib, datetime, re): it runs first in every build step.
-A new parameter (say `region`) is one function in `VALIDATORS` and a keyword of `validate()`."""
+A new parameter (say `region`) is one function in `VALIDATORS` and a keyword of `validate()`.
+
+The Makefile hands its parameters to the steps in the environment, as ZJTX_DATA_DIR, ZJTX_FIRM, …
+(`environment_name`), never pasted into a command line: no shell ever reads a value, so a folder
+or firm id with quotes, backticks or `$(…)` is only ever data. `add_arguments` gives every step's
+command line the same options, each defaulting to its environment variable."""
 
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +21,7 @@ from pathlib import Path
 LANGUAGES = ("zh", "en")  # the label editions (helpers.report.labels.LANGUAGES; a test checks)
 DEFAULTS = {"data_dir": "data/published", "language": "zh", "cutoff": "2023-07-31"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ENVIRONMENT_PREFIX = "ZJTX_"  # 专精特新: the Makefile's parameters as the steps read them
 
 
 class ParameterError(ValueError):
@@ -164,13 +171,74 @@ def check_region(value: str) -> dict:
     return {"region": found[0], "region_level": found[1]}
 
 
+def available_cores() -> int:
+    """The cores this process may run on (a container's or taskset's share, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def check_jobs(value: str | int | None) -> dict:
+    """JOBS: how many kernels build documents at once; empty (or 0) = make's -j."""
+    text = str(value if value is not None else "").strip()
+    if text in ("", "0"):
+        return {"jobs": 0}
+    if not text.isascii() or not text.isdigit():
+        raise ParameterError(
+            "jobs",
+            value,
+            f"not a whole number; expected the digits 0-9, e.g. JOBS={available_cores()} "
+            "(this machine's cores)",
+        )
+    return {"jobs": int(text)}
+
+
 VALIDATORS: dict[str, Callable[..., dict]] = {
     "data_dir": check_data_dir,
     "language": check_language,
     "cutoff": check_cutoff,
     "region": check_region,
     "previous": check_previous,
+    "jobs": check_jobs,
 }
+
+
+def environment_name(name: str) -> str:
+    """The environment variable the Makefile sets for a parameter: data_dir -> ZJTX_DATA_DIR."""
+    return ENVIRONMENT_PREFIX + name.upper()
+
+
+def from_environment(name: str, default: str = "") -> str:
+    """A parameter as the Makefile handed it over (ZJTX_<NAME>), else `default`."""
+    return os.environ.get(environment_name(name), default)
+
+
+# The options of the build's steps: (name, default when the Makefile set nothing, help).
+ARGUMENTS = {
+    "build": ("build", "build folder (BUILD)"),
+    "reports": ("reports", "where editions are published (REPORTS)"),
+    "data_dir": (DEFAULTS["data_dir"], "the data folder (DATA_DIR)"),
+    "language": (DEFAULTS["language"], "the edition's language (LANGUAGE)"),
+    "cutoff": (DEFAULTS["cutoff"], "the data cut-off, YYYY-MM-DD (CUTOFF)"),
+    "previous": ("", "the previous edition's data folder (PREVIOUS)"),
+    "regions": ("all", "which profiles: all, none, slugs or names (REGIONS)"),
+    "jobs": ("", "kernels at a time; empty = make's -j (JOBS)"),
+    "firm": ("", "a firm_id of DATA_DIR's firms table (FIRM)"),
+}
+
+
+def add_arguments(parser, *names: str, **defaults: str) -> None:
+    """Add `--data-dir`, `--language`, … (ARGUMENTS' `names`) to an argparse parser, each
+    defaulting to the Makefile's environment variable, else to ARGUMENTS' default (or the one
+    given here, e.g. regions="none")."""
+    for name in names:
+        default, help_text = ARGUMENTS[name]
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            default=from_environment(name, defaults.get(name, default)),
+            help=help_text,
+        )
 
 
 def validate(

@@ -286,7 +286,8 @@ def jobs_from_make(makeflags: str | None = None) -> int:
     """make's -j for this run (GNU make passes it to recipes in MAKEFLAGS): `-j2` -> 2, a bare
     `-j` -> the core count, none -> 1."""
     flags = os.environ.get("MAKEFLAGS", "") if makeflags is None else makeflags
-    words = flags.split()
+    # The command line's variables follow " -- " (REGIONS='a -j64' must not count).
+    words = flags.split(" -- ", 1)[0].split()
     # MAKEFLAGS starts with the single-letter flags run together (e.g. "rs"), without a dash.
     for word in words:
         match = re.fullmatch(r"-j(\d*)", word) or re.fullmatch(r"--jobs(?:=(\d*))?", word)
@@ -322,9 +323,21 @@ def chapter_documents(edition, notebooks: list[Path]) -> list[Document]:
     return documents
 
 
-def run(documents: list[Document], jobs: int) -> None:
-    """Build the documents that have work, `jobs` at a time; raise BatchFailed after the
-    running ones finish if any failed."""
+def worker_count(jobs: int, documents: int, asked_by: str = "JOBS") -> int:
+    """Kernels to start: `jobs`, but no more than the cores (each kernel wants one; more only
+    add memory and switching: said in one line) nor the documents to build."""
+    from helpers.parameters import available_cores
+
+    cores = available_cores()
+    if jobs > cores and documents > cores:
+        shown = f"make -j{jobs}" if asked_by == "make -j" else f"{asked_by}={jobs}"
+        print(f"{shown}: this machine gives the build {cores} cores; running {cores} kernels")
+    return max(1, min(jobs, cores, documents))
+
+
+def run(documents: list[Document], jobs: int, asked_by: str = "JOBS") -> None:
+    """Build the documents that have work, `jobs` at a time (worker_count); raise BatchFailed
+    after the running ones finish if any failed."""
     current = [d.up_to_date() for d in documents]
     stale = [d for d, done in zip(documents, current, strict=True) if not done]
     fresh = [d for d, done in zip(documents, current, strict=True) if done]
@@ -336,7 +349,7 @@ def run(documents: list[Document], jobs: int) -> None:
     if not stale:
         return
     stale.sort(key=lambda d: -d.estimate)  # long chapters first, the short profiles fill in
-    workers = max(1, min(jobs, len(stale)))
+    workers = worker_count(jobs, len(stale), asked_by)
     failures: list[str] = []
     built: list[str] = []
     started = time.perf_counter()

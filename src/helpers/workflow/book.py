@@ -17,9 +17,10 @@ import time
 from pathlib import Path
 
 from helpers.data.digest import files_digest, folder_files
-from helpers.parameters import DEFAULTS, ParameterError
+from helpers.parameters import add_arguments
 from helpers.paths import REFERENCE_DIR, REPO_ROOT, display_path
-from helpers.workflow.editions import Edition, chapter_lock, edition_lock
+from helpers.workflow.editions import Edition, NotCurrent, chapter_lock, edition_lock
+from helpers.workflow.failures import one_line
 
 BOOK_STEM = "report"
 MARKER = "book"
@@ -171,7 +172,7 @@ def publish_book(edition: Edition, chapters: list[str], fresh: Path) -> None:
     if fingerprint != book_fingerprint(edition, chapters, version) or not all(
         p.exists() for p in outputs
     ):
-        sys.exit(
+        raise NotCurrent(
             f"publish: the combined report in {display_path(edition.staging)} is missing or was "
             "built from other inputs than the current chapters; run make report again"
         )
@@ -181,27 +182,18 @@ def publish_book(edition: Edition, chapters: list[str], fresh: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m helpers.workflow.book", description=__doc__)
-    parser.add_argument("--build", default="build", help="build folder (BUILD)")
-    parser.add_argument("--data-dir", default=DEFAULTS["data_dir"])
-    parser.add_argument("--language", default=DEFAULTS["language"])
-    parser.add_argument("--cutoff", default=DEFAULTS["cutoff"])
-    parser.add_argument(
-        "--previous", default="", help="the previous edition's data folder (PREVIOUS)"
-    )
+    add_arguments(parser, "build", "reports", "data_dir", "language", "cutoff", "previous")
     parser.add_argument("--staging", help="instead of <build>/<edition>/reports")
     args = parser.parse_args(argv)
-    try:
-        build_book(args)
-    except ParameterError as error:
-        sys.exit(str(error))
-    except KeyboardInterrupt:
-        sys.exit("book: interrupted; the published reports are untouched")
-    except Exception as error:
-        from helpers.report.book import BookInputError
+    with one_line("book"):
+        try:
+            build_book(args)
+        except Exception as error:
+            from helpers.report.book import BookInputError  # heavy: only on failure
 
-        if isinstance(error, BookInputError):
-            sys.exit(str(error))
-        raise
+            if isinstance(error, BookInputError):
+                sys.exit(str(error))
+            raise
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
 """`make assess FIRM=<firm_id>`: one firm's screening card (notebooks/assess.ipynb, which calls
 helpers.screening) executed with papermill and exported to HTML and PDF like the chapters and
-profiles (helpers.workflow.batch), into `build/<edition>/assess/<firm>.html|pdf`, then copied
-into the published edition's `assess/` folder (`make report` keeps them there:
-helpers.workflow.publish calls publish_cards).
+profiles (helpers.workflow.batch), staged in `build/<edition>/assess/<firm>.html|pdf` with
+`<firm>.json` (the firm id and the fingerprint of the card's inputs), then published like every
+other part of the edition: `python -m helpers.workflow assess` republishes the edition
+(helpers.workflow.publish) when it is published and current, and `make report` keeps every card
+still built from the current inputs (current_cards). A card whose inputs changed — the firm's
+data, the criteria, the helpers — is dropped from the edition with a line saying how to build it
+again, so a renamed firm never keeps its old name on a published card.
 
-    python -m helpers.workflow.cards --firm SYN-00001 --build … --data-dir … --language …
+    python -m helpers.workflow assess --firm SYN-00001 --build … --data-dir … --language …
 
 The firm id is checked before any kernel starts: an unknown id stops with the closest ids. A
 card is rebuilt only when the SHA-256 fingerprint of its inputs changed (the notebook, the
@@ -12,17 +16,16 @@ helpers, the reference and criteria tables, the firm-level folder, the parameter
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import hashlib
+import json
 import re
 import shutil
-import sys
 from pathlib import Path
 
 from helpers.data.digest import files_digest, folder_files
-from helpers.parameters import DEFAULTS, ParameterError
-from helpers.paths import NOTEBOOKS_DIR, REPO_ROOT, display_path, resolve
+from helpers.parameters import ParameterError
+from helpers.paths import NOTEBOOKS_DIR, REPO_ROOT, display_path
 
 NOTEBOOK = NOTEBOOKS_DIR / "assess.ipynb"
 FOLDER = "assess"
@@ -94,7 +97,7 @@ def check_firm(firm_id: str, data_path: Path, cutoff: str) -> None:
     close = close_ids(firm_id, ids)
     hint = f"; close ids: {', '.join(close)}" if close else f"; ids look like {', '.join(ids[:3])}"
     raise UnknownFirm(
-        f"assess: FIRM '{firm_id}' is not a firm_id of {display_path(data_path)}{hint}"
+        f"assess: FIRM {firm_id!r} is not a firm_id of {display_path(data_path)}{hint}"
     )
 
 
@@ -115,20 +118,63 @@ def cards_dir(edition) -> Path:
     return edition.staging.parent / FOLDER
 
 
-def publish_cards(staging: Path, fresh: Path) -> None:
-    """Copy the built cards (build/<edition>/assess/*.html|pdf) into the edition folder being
-    published, so that `make report` keeps them."""
-    source = Path(staging).parent / FOLDER
-    if not source.is_dir():
-        return
-    target = Path(fresh) / FOLDER
-    for path in sorted(source.glob("*")):
-        if path.suffix in (".html", ".pdf"):
-            target.mkdir(parents=True, exist_ok=True)
+def card_fingerprint(edition, firm_id: str) -> str:
+    """SHA-256 over the card's input files and what it is a card of (the firm, the data folder,
+    the language, the cut-off). PREVIOUS adds nothing to a card and is left out."""
+    checked = edition.checked
+    about = {
+        "firm_id": firm_id,
+        "data_dir": display_path(checked["data_path"]),
+        "language": checked["language"],
+        "cutoff": checked["cutoff"],
+    }
+    return files_digest(input_files(checked["data_path"]), about)
+
+
+def card_files(folder: Path, stem: str) -> list[Path]:
+    """A staged card: its HTML, its PDF and its record (<stem>.json: firm id, fingerprint)."""
+    return [folder / f"{stem}.html", folder / f"{stem}.pdf", folder / f"{stem}.json"]
+
+
+def current_cards(edition) -> list[tuple[Path, str]]:
+    """The staged cards built from the current inputs, as (record, fingerprint); the others are
+    removed from the staging, each with a line naming the firm and how to build its card again."""
+    folder = cards_dir(edition)
+    found = []
+    stems = {p.stem for p in folder.glob("*") if p.suffix in (".html", ".pdf", ".json")}
+    for stem in sorted(stems):
+        html, pdf, record = card_files(folder, stem)
+        try:
+            saved = json.loads(record.read_text(encoding="utf-8"))
+            firm_id, fingerprint = str(saved["firm_id"]), str(saved["fingerprint"])
+        except (OSError, ValueError, KeyError, TypeError):
+            firm_id, fingerprint = stem, ""
+        if html.exists() and pdf.exists() and fingerprint == card_fingerprint(edition, firm_id):
+            found.append((record, fingerprint))
+            continue
+        for path in (html, pdf, record):
+            path.unlink(missing_ok=True)
+        print(
+            f"assess: the card of {firm_id!r} is no longer published, its inputs changed since it "
+            f"was built; make assess FIRM={firm_id} builds it again"
+        )
+    return found
+
+
+def publish_cards(cards: list[tuple[Path, str]], fresh: Path) -> None:
+    """Copy the current cards (current_cards) into the edition folder being published, so that
+    `make report` keeps them."""
+    for record, _ in cards:
+        target = Path(fresh) / FOLDER
+        target.mkdir(parents=True, exist_ok=True)
+        for path in card_files(record.parent, record.stem)[:2]:
             shutil.copy2(path, target / path.name)
 
 
-def build_card(args) -> list[Path]:
+def build_card(args) -> tuple:
+    """Stage one firm's card in build/<edition>/assess/ (unless built from the same inputs);
+    returns the edition and the card's HTML and PDF. Publishing is the caller's
+    (helpers.workflow.steps.assess)."""
     from helpers.workflow.editions import Edition, chapter_lock, edition_lock
 
     edition = Edition(args)  # validates DATA_DIR, LANGUAGE, CUTOFF first
@@ -144,60 +190,27 @@ def build_card(args) -> list[Path]:
 
     stem = file_stem(firm_id)
     folder = cards_dir(edition)
-    parameters = {**edition.parameters(), "firm_id": firm_id}
-    parameters["output_dir"] = str(folder / "work" / stem)
-    outputs = [folder / f"{stem}.html", folder / f"{stem}.pdf"]
+    html, pdf, record = card_files(folder, stem)
     with (
         edition_lock(edition.build, edition.id, shared=True),
         chapter_lock(edition.build, edition.id, f"assess_{stem}"),
     ):
-        marker = edition.marker(f"assess_{stem}")
-        current = files_digest(input_files(checked["data_path"]), parameters)
-        if marker.exists() and marker.read_text() == current and all(p.exists() for p in outputs):
+        current = card_fingerprint(edition, firm_id)
+        try:
+            saved = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            saved = {}
+        if saved.get("fingerprint") == current and html.exists() and pdf.exists():
             print(f"up to date: assess {firm_id}")
-        else:
-            marker.unlink(missing_ok=True)
-            from helpers.workflow.batch import render_notebook
+            return edition, [html, pdf]
+        record.unlink(missing_ok=True)  # a failed run must not leave a current record
+        from helpers.workflow.batch import render_notebook
 
-            executed = edition.staging.parent / "executed" / f"assess_{stem}.ipynb"
-            took = render_notebook(NOTEBOOK, executed, parameters, *outputs, checked["language"])
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.write_text(current)
-            print(f"built assess {firm_id} ({edition.id}): {sum(took.values()):.1f} s")
-    published = resolve(args.reports) / edition.id / FOLDER
-    published.mkdir(parents=True, exist_ok=True)
-    for path in outputs:
-        shutil.copy2(path, published / path.name)
-        print(display_path(published / path.name))
-    return [published / p.name for p in outputs]
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m helpers.workflow.cards")
-    parser.add_argument("--firm", required=True, help="a firm_id of DATA_DIR's firms table")
-    parser.add_argument("--build", default="build")
-    parser.add_argument("--reports", default="reports")
-    parser.add_argument("--data-dir", default=DEFAULTS["data_dir"])
-    parser.add_argument("--language", default=DEFAULTS["language"])
-    parser.add_argument("--cutoff", default=DEFAULTS["cutoff"])
-    parser.add_argument(
-        "--previous", default="", help="the previous edition's data folder (PREVIOUS)"
-    )
-    args = parser.parse_args(argv)
-    try:
-        build_card(args)
-    except (ParameterError, UnknownFirm) as error:
-        sys.exit(str(error))
-    except Exception as error:
-        from helpers.data.errors import DataInputError
-        from helpers.workflow.batch import NotebookFailed
-
-        if isinstance(error, NotebookFailed):
-            sys.exit(str(error))
-        if isinstance(error, DataInputError):
-            sys.exit(f"bad input data:\n{error}")
-        raise
-
-
-if __name__ == "__main__":
-    main()
+        parameters = {k: v for k, v in edition.parameters().items() if k != "previous_dir"}
+        parameters |= {"firm_id": firm_id, "output_dir": str(folder / "work" / stem)}
+        executed = edition.staging.parent / "executed" / f"assess_{stem}.ipynb"
+        took = render_notebook(NOTEBOOK, executed, parameters, html, pdf, checked["language"])
+        text = json.dumps({"firm_id": firm_id, "fingerprint": current}, ensure_ascii=False)
+        record.write_text(text + "\n", encoding="utf-8")
+        print(f"built assess {firm_id} ({edition.id}): {sum(took.values()):.1f} s")
+    return edition, [html, pdf]

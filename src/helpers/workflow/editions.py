@@ -5,6 +5,10 @@
     data/sample     -> sample-zh, sample-en
     any/other/firms -> firms-zh, firms-en   (ASCII slug of the folder's name)
 
+Two folders of the same name (a/acme, b/acme) would share an edition: the data check records the
+folder an edition is built from (build/<edition>/source.json; a published edition.json says it
+too), and a step given another folder for that edition stops in one line naming both.
+
 Locks (helpers.data.locks, files under `build/locks/`) keep two builds in one checkout from mixing:
 chapter steps share their edition's lock (they run in parallel with `make -j2`) and hold an
 exclusive lock per chapter; the data check and publish hold the edition's lock exclusively; writing
@@ -18,11 +22,11 @@ import json
 import re
 from pathlib import Path
 
-from helpers.data.locks import locked
-from helpers.parameters import LANGUAGES, validate
+from helpers.parameters import LANGUAGES, ParameterError, validate
 from helpers.paths import PUBLISHED_DIR, SAMPLE_DIR, display_path, resolve
 
 EDITION_FILE = "edition.json"
+SOURCE_FILE = "source.json"  # build/<edition>/source.json: the data folder it is built from
 TEMPLATES_DIR = Path(__file__).parents[1] / "report" / "templates"
 # Names of the single-edition layout (before editions): removed from reports/ on publish. No
 # edition can have these names (editions are zh, en or end in -zh/-en).
@@ -63,20 +67,77 @@ def resolve_tables(given: str, checked: dict, build: Path) -> str:
     return display_path(folder)
 
 
+class NotCurrent(RuntimeError):
+    """The staged edition was not built from the current inputs: publishing it would mix. The
+    message is the line to print (what is stale and what to run)."""
+
+
+def recorded_source(build: Path, reports: Path | None, edition: str) -> tuple[Path, Path] | None:
+    """The data folder an edition is already built from, with the file that says so: the build's
+    source.json, else the published edition.json; None when neither names one."""
+    candidates = [(Path(build) / edition / SOURCE_FILE, "data_path")]
+    if reports is not None:
+        candidates.append((Path(reports) / edition / EDITION_FILE, "data_dir"))
+    for path, key in candidates:
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # absent or not ours: nothing recorded
+        if isinstance(record, dict) and isinstance(record.get(key), str):
+            return resolve(record[key]).resolve(), path
+    return None
+
+
+def check_source(checked: dict, edition: str, build: Path, reports: Path | None) -> None:
+    """Refuse a data folder whose edition id is already another folder's (a/acme and b/acme are
+    both acme-zh): one line naming both folders and what to do."""
+    found = recorded_source(build, reports, edition)
+    if found is None or found[0] == checked["data_path"]:
+        return
+    other, where = found
+    folders = [Path(build) / edition] + ([Path(reports) / edition] if reports else [])
+    remove = " and ".join(display_path(f) for f in folders if f.exists())
+    raise ParameterError(
+        "data_dir",
+        checked["data_dir"],
+        f"edition {edition} is built from {display_path(other)}, another folder of the same name "
+        f"({display_path(where)}); rename one of the two folders, or remove {remove} if "
+        f"{display_path(other)} moved here",
+    )
+
+
+def claim_source(checked: dict, edition: str, build: Path) -> None:
+    """Record which data folder the edition in `build` is built from (the data check does)."""
+    target = Path(build) / edition / SOURCE_FILE
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"data_path": str(checked["data_path"])}, ensure_ascii=False) + "\n"
+    scratch = target.with_name(SOURCE_FILE + ".new")
+    scratch.write_text(text, encoding="utf-8")
+    scratch.replace(target)
+
+
 def staging_dir(build: Path, edition: str) -> Path:
     """build/<edition>/reports: what publish copies from."""
     return Path(build) / edition / "reports"
 
 
 def edition_lock(build: Path, edition: str, shared: bool = False):
+    from helpers.data.locks import locked  # filelock: not needed by a no-op make report
+
     return locked(Path(build) / "locks" / f"{edition}.lock", shared=shared)
 
 
 def chapter_lock(build: Path, edition: str, chapter: str):
+    from helpers.data.locks import locked  # filelock: not needed by a no-op make report
+
     return locked(Path(build) / "locks" / f"{edition}.{chapter}.lock")
 
 
 def index_lock(build: Path):
+    from helpers.data.locks import locked  # filelock: not needed by a no-op make report
+
     return locked(Path(build) / "locks" / "index.lock")
 
 
@@ -179,7 +240,11 @@ def write_index(reports: Path) -> Path:
         {**record, "site": (Path(reports) / record["edition"] / "index.html").is_file()}
         for record in published_editions(reports)
     ]  # an edition published before editions had their own index has none to link
-    page = render_index(records)
+    # the packaged font beside it (reports/fonts/), like every edition's pages: Chinese glyphs
+    # on a machine without CJK fonts too
+    from helpers.workflow.webfont import with_web_font
+
+    page = with_web_font(render_index(records), target)
     scratch = target.with_name("index.html.new")
     scratch.write_text(page, encoding="utf-8")
     scratch.replace(target)  # readers never see half a page
@@ -197,6 +262,9 @@ class Edition:
         staging = getattr(args, "staging", None)
         self.staging = resolve(staging) if staging else staging_dir(resolve(args.build), self.id)
         self.build = self.staging.parent.parent  # build/<edition>/reports -> build (locks/)
+        reports = getattr(args, "reports", None)
+        self.reports = resolve(reports) if reports else None
+        check_source(self.checked, self.id, self.build, self.reports)
 
     @functools.cached_property
     def tables_dir(self) -> str:

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from helpers.data.digest import files_digest, folder_files
-from helpers.parameters import DEFAULTS, ParameterError
+from helpers.parameters import ParameterError, add_arguments
 from helpers.paths import NOTEBOOKS_DIR, REPO_ROOT, display_path
 from helpers.workflow.batch import Document
 
@@ -68,7 +68,10 @@ def selected(regions: dict[str, str], only: str) -> list[str]:
         else:  # a name: 江苏 / Jiangsu -> jiangsu (imports the report code, so only for names)
             from helpers.report.profile import region_slug
 
-            slug = region_slug(check_region(name)["region"])
+            try:
+                slug = region_slug(check_region(name)["region"])
+            except ParameterError as error:
+                raise ParameterError("REGIONS", name, error.problem) from None
         if slug not in regions:
             raise ParameterError("REGIONS", name, f"no profile; valid: {', '.join(regions)}")
         slugs.append(slug)
@@ -244,15 +247,13 @@ def publish_profiles(staging: Path, fresh: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from helpers.workflow.failures import one_line
+
     parser = argparse.ArgumentParser(prog="python -m helpers.workflow.profiles")
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("list", "build", "index"):
         sub = commands.add_parser(name)
-        sub.add_argument("--build", default="build")
-        sub.add_argument("--data-dir", default=DEFAULTS["data_dir"])
-        sub.add_argument("--language", default=DEFAULTS["language"])
-        sub.add_argument("--cutoff", default=DEFAULTS["cutoff"])
-        sub.add_argument("--previous", default="", help="the previous edition's data folder")
+        add_arguments(sub, "build", "reports", "data_dir", "language", "cutoff", "previous")
         if name == "build":
             sub.add_argument("--region", required=True, help="a slug from `list`")
         if name == "list":
@@ -262,7 +263,7 @@ def main(argv: list[str] | None = None) -> None:
                 help="REGIONS: 'all', 'none', or slugs or names separated by spaces or commas",
             )
     args = parser.parse_args(argv)
-    try:
+    with one_line(f"profiles {args.command}"):
         if args.command == "list":
             from helpers.workflow.editions import Edition
 
@@ -271,8 +272,6 @@ def main(argv: list[str] | None = None) -> None:
             build_profile(args)
         else:
             write_index(args)
-    except ParameterError as error:
-        sys.exit(str(error))
 
 
 if __name__ == "__main__":

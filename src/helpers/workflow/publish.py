@@ -1,6 +1,11 @@
 """Publishing an edition: merge the chapters' statistics and reconciliations, copy the current
 chapters' files into reports/<edition>.new, swap it in alone (only when every chapter was built
-from the current inputs), rewrite reports/index.html, and say what was built and what changed."""
+from the current inputs), rewrite reports/index.html, and say what was built and what changed.
+
+A publish that fails (a full disk, a read-only folder, Ctrl-C) removes its reports/<edition>.new
+and leaves the last good edition; one killed outright leaves it for the next run of any step to
+clear (clear_leftovers). Screening cards (`make assess`) are published only while built from the
+current inputs; a card whose inputs changed is dropped with a line saying how to rebuild it."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from helpers.paths import REPO_ROOT, display_path, resolve
 from helpers.workflow.editions import (
     LEGACY_ENTRIES,
     Edition,
+    NotCurrent,
     edition_lock,
     edition_record,
     index_lock,
@@ -39,7 +45,7 @@ def join_previous_statistics(edition: Edition) -> None:
 
     previous = statistics_file(edition.staging)
     if not previous.exists():
-        sys.exit(
+        raise NotCurrent(
             f"publish: the previous edition's statistics ({display_path(previous)}) are missing; "
             "run make report again"
         )
@@ -95,13 +101,38 @@ def stale_chapters(edition: Edition, chapters: list[str]) -> dict[str, str]:
 
 
 def swap_in(fresh: Path, target: Path) -> None:
-    """Replace `target` by the complete folder `fresh` (two renames; the old copy goes last)."""
+    """Replace `target` by the complete folder `fresh` (two renames; the old copy goes last).
+    Should the second rename fail, the old edition is put back."""
     old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
+    remove(old)
     if target.exists():
         target.rename(old)
-    fresh.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        fresh.rename(target)
+    except BaseException:
+        if old.exists() and not target.exists():
+            old.rename(target)
+        raise
+    remove(old)
+
+
+def remove(path: Path) -> None:
+    """Remove a file or folder if there (errors raise: a folder that cannot be removed is said)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def clear_leftovers(reports: Path, edition: str) -> None:
+    """What an interrupted publish of `edition` left: reports/<edition>.old without
+    reports/<edition> is the last good edition, mid-swap, and goes back; a half-copied
+    reports/<edition>.new and a spare .old are removed."""
+    target, old = reports / edition, reports / f"{edition}.old"
+    if old.is_dir() and not target.exists():
+        old.rename(target)
+    remove(old)
+    remove(reports / f"{edition}.new")
 
 
 def refresh_index(reports: Path, build: Path) -> None:
@@ -121,59 +152,90 @@ def refresh_index(reports: Path, build: Path) -> None:
 
 def publish(args) -> None:
     """Swap a complete new reports/<edition>/ into place; on any error the old one stays, and
-    other editions are never touched."""
+    other editions are never touched. With --record (make report), also write the record the
+    next no-op `make report` checks (helpers.workflow.uptodate)."""
     edition = Edition(args)
+    reports = resolve(args.reports)
+    with edition_lock(edition.build, edition.id):
+        inputs = None
+        if getattr(args, "record", False):  # taken first: an input edited from here on is seen
+            from helpers.workflow import uptodate
 
+            inputs = uptodate.inputs_manifest(uptodate.watched_files(edition.checked))
+        try:
+            publish_edition(edition, reports)
+        except NotCurrent as error:
+            sys.exit(str(error))
+        if inputs is not None:
+            key = uptodate.key_parameters(edition.checked, args.regions, edition.build, reports)
+            published = uptodate.published_files(reports, edition.id)
+            uptodate.write_record(uptodate.record_path(edition.build, key), key, inputs, published)
+
+
+def published_listing(target: Path) -> list[str]:
+    """Every published file's name, size and time: a file changed or removed in reports/ means
+    publish again."""
+    return sorted(
+        f"{p.relative_to(target)} {p.stat().st_size} {p.stat().st_mtime_ns}"
+        for p in target.rglob("*")
+        if p.is_file()
+    )
+
+
+def publish_edition(edition: Edition, reports: Path) -> Path:
+    """Publish `edition` from its staging into reports/<edition>/ unless what is there was
+    published from the same staged files (NotCurrent when the staging is not the current
+    inputs'); returns the folder. The caller holds the edition's lock."""
     from helpers.pipeline import chapters as book
+    from helpers.workflow.cards import current_cards
 
     staging = edition.staging
-    reports = resolve(args.reports)
     chapters = book()
     target = reports / edition.id
-    with edition_lock(edition.build, edition.id):
-        stale = stale_chapters(edition, chapters)
-        if stale:
-            reasons = "; ".join(f"{chapter}: {why}" for chapter, why in stale.items())
-            sys.exit(
-                f"publish: {edition.id} not published, not built from the current inputs in "
-                f"{display_path(staging)} ({reasons}); run make report again"
-            )
-        # What this publication is made of: every chapter's and profile's input fingerprint and
-        # the profiles staged. Unchanged since the last publish of the same target: nothing to do.
-        done = staging.parent / "done"
-        markers = [done / f"{c}.sha256" for c in chapters] + sorted(done.glob("profile_*.sha256"))
-        # Every staged file's name, size and time: a file written again means publish again.
-        staged = sorted(
-            f"{p.relative_to(staging)} {p.stat().st_size} {p.stat().st_mtime_ns}"
-            for p in staging.rglob("*")
-            if p.is_file() and p.relative_to(staging).as_posix() not in MERGED
+    clear_leftovers(reports, edition.id)
+    stale = stale_chapters(edition, chapters)
+    if stale:
+        reasons = "; ".join(f"{chapter}: {why}" for chapter, why in stale.items())
+        raise NotCurrent(
+            f"publish: {edition.id} not published, not built from the current inputs in "
+            f"{display_path(staging)} ({reasons}); run make report again"
         )
-        state = "\n".join([str(target), *staged, *(m.read_text() for m in markers)])
-        stamp = done / "published.state"
-        if target.is_dir() and stamp.exists() and stamp.read_text(encoding="utf-8") == state:
+    cards = current_cards(edition)  # a card built from other inputs is dropped (and said)
+    # What this publication is made of: every chapter's and profile's input fingerprint, the
+    # profiles staged and the current cards. Unchanged since the last publish of the same target,
+    # and the published files as that publish left them: nothing to do.
+    done = staging.parent / "done"
+    markers = [done / f"{c}.sha256" for c in chapters] + sorted(done.glob("profile_*.sha256"))
+    # Every staged file's name, size and time: a file written again means publish again.
+    staged = sorted(
+        f"{p.relative_to(staging)} {p.stat().st_size} {p.stat().st_mtime_ns}"
+        for p in staging.rglob("*")
+        if p.is_file() and p.relative_to(staging).as_posix() not in MERGED
+    )
+    cards_state = [f"card {path.name} {fingerprint}" for path, fingerprint in cards]
+    state = "\n".join([str(target), *staged, *cards_state, *(m.read_text() for m in markers)])
+    stamp = done / "published.state"
+    if target.is_dir() and stamp.exists():
+        recorded = stamp.read_text(encoding="utf-8")
+        if recorded == "\n".join([state, "--", *published_listing(target)]):
             if not (reports / "index.html").exists():
                 refresh_index(reports, edition.build)
-            write_stamp_list(args, target, reports, stamp)
             print(f"up to date: {display_path(target)}")
-            return
-        stamp.unlink(missing_ok=True)
-        from helpers.report.html import chapter_title  # heavy: only when publishing
-        from helpers.workflow.book import publish_book
-        from helpers.workflow.cards import publish_cards
-        from helpers.workflow.site import write_edition_index
-        from helpers.workflow.webfont import embed_web_font
+            return target
+    stamp.unlink(missing_ok=True)
+    from helpers.report.html import chapter_title  # heavy: only when publishing
+    from helpers.workflow.book import publish_book
+    from helpers.workflow.cards import publish_cards
+    from helpers.workflow.site import write_edition_index
+    from helpers.workflow.webfont import embed_web_font
 
-        merge_statistics(staging, chapters)
-        join_previous_statistics(edition)
-        merge_reconciliations(staging, chapters)
-        previous = target / "statistics.csv"
-        previous_statistics = previous.read_text(encoding="utf-8") if previous.exists() else None
-        fresh = reports / f"{edition.id}.new"
-        old = reports / f"{edition.id}.old"
-        if old.exists() and not target.exists():
-            old.rename(target)  # an interrupted swap: the old edition was the last good one
-        shutil.rmtree(old, ignore_errors=True)
-        shutil.rmtree(fresh, ignore_errors=True)
+    merge_statistics(staging, chapters)
+    join_previous_statistics(edition)
+    merge_reconciliations(staging, chapters)
+    previous = target / "statistics.csv"
+    previous_statistics = previous.read_text(encoding="utf-8") if previous.exists() else None
+    fresh = reports / f"{edition.id}.new"
+    try:
         fresh.mkdir(parents=True)
         # Only the current chapters' files: a renamed or deleted notebook leaves nothing behind.
         for part in PUBLISHED_PARTS:
@@ -191,25 +253,20 @@ def publish(args) -> None:
             write_edition_index(edition, chapters), fresh / "index.html"
         )  # helpers.workflow.site
         publish_profiles(staging, fresh)  # profiles/<slug>.html|pdf and their index, if built
-        publish_cards(staging, fresh)  # assess/<firm>.html|pdf built by `make assess`
+        publish_cards(cards, fresh)  # assess/<firm>.html|pdf built by `make assess`
         titles = {c: chapter_title(fresh / "html" / f"{c}.html") for c in chapters}
         publish_book(edition, chapters, fresh)  # html/report.html, pdf/report.pdf (make book)
         embed_web_font(fresh)  # fonts/: the pages' Chinese without the reader's fonts
         write_edition(fresh, edition_record(edition.id, edition.checked, chapters, titles))
         swap_in(fresh, target)
-        refresh_index(reports, edition.build)
-        stamp.write_text(state, encoding="utf-8")
-        write_stamp_list(args, target, reports, stamp)
+    except BaseException:  # a full disk, a read-only folder, Ctrl-C: no half copy stays
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    refresh_index(reports, edition.build)
+    stamp.write_text("\n".join([state, "--", *published_listing(target)]), encoding="utf-8")
     print_summary(target)
     print_changes(previous_statistics, target / "statistics.csv")
-
-
-def write_stamp_list(args, target: Path, reports: Path, state: Path) -> None:
-    """For the Makefile's no-op fast path: the files its report stamp vouches for (the
-    published edition, the index, the publish state); a missing one makes make run the steps."""
-    if getattr(args, "stamp_list", None):
-        files = [target / "edition.json", reports / "index.html", state]
-        Path(args.stamp_list).write_text("".join(f"{p}\n" for p in files), encoding="utf-8")
+    return target
 
 
 def index(args) -> None:
@@ -257,10 +314,10 @@ def print_summary(reports: Path) -> None:
             else ""
         )
     )
-    from helpers.report.format import format_number
+    from helpers.report.format import format_value
 
     for row in checks[checks["status"] == "mismatch"].itertuples():
-        stated, recomputed = format_number(row.stated), format_number(row.recomputed)
+        stated, recomputed = (format_value(v, "number", "en") for v in (row.stated, row.recomputed))
         print(f"  mismatch: {row.item} ({row.source}): published {stated}, recomputed {recomputed}")
     for row in stats.head(8).itertuples():
         print(f"  {row.key} = {row.value} {row.unit}")

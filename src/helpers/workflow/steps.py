@@ -5,7 +5,11 @@
     python -m helpers.workflow chapter --build build --notebook notebooks/01_x.ipynb --data-dir … …
     python -m helpers.workflow documents --build build --chapters all --regions all --data-dir … …
     python -m helpers.workflow publish --build build --reports reports --data-dir … --language …
+    python -m helpers.workflow assess  --firm SYN-00001 --data-dir data/sample …
     python -m helpers.workflow index   --build build --reports reports
+
+Every option defaults to the environment variable the Makefile sets (ZJTX_DATA_DIR, …:
+helpers.parameters.add_arguments), so `make` runs these without a value on any command line.
 
 Every step first validates the parameters (`helpers.parameters`), so a bad CUTOFF or LANGUAGE
 stops the build in one line before any kernel starts. One data folder in one language is one
@@ -19,13 +23,13 @@ never touched. reports/index.html lists every edition published so far."""
 from __future__ import annotations
 
 import argparse
-import sys
 
-from helpers.parameters import DEFAULTS, ParameterError
+from helpers.parameters import DEFAULTS, ParameterError, add_arguments, check_jobs
 from helpers.paths import NOTEBOOKS_DIR, display_path, resolve
 from helpers.workflow.batch import BatchFailed, NotebookFailed
-from helpers.workflow.editions import Edition, edition_lock
-from helpers.workflow.publish import index, publish
+from helpers.workflow.editions import Edition, NotCurrent, claim_source, edition_lock
+from helpers.workflow.failures import one_line
+from helpers.workflow.publish import clear_leftovers, index, publish
 
 PUBLISHED_PARTS = ("html", "pdf", "figures", "tables")
 
@@ -68,6 +72,7 @@ def build_documents(args) -> None:
     from helpers.workflow.profiles import profile_documents, region_list, selected
 
     chapters = selected_chapters(args.chapters)
+    jobs = check_jobs(args.jobs)["jobs"]
     with edition_lock(edition.build, edition.id, shared=True):
         # The appendix lists the other chapters' checks: it runs once they are built (the
         # profiles fill in beside it).
@@ -77,10 +82,10 @@ def build_documents(args) -> None:
         if args.regions.strip() not in ("", "none"):
             regions = region_list(edition)
             documents += profile_documents(edition, selected(regions, args.regions), regions)
-        asked = args.jobs or batch.jobs_from_make()
+        asked = (jobs or batch.jobs_from_make(), "JOBS" if jobs else "make -j")
         if first:
-            batch.run(batch.chapter_documents(edition, first), asked)
-        batch.run(documents, asked)
+            batch.run(batch.chapter_documents(edition, first), *asked)
+        batch.run(documents, *asked)
 
 
 def ensure_tables_function():
@@ -108,7 +113,11 @@ def check_data(args) -> None:
 
     checked = edition.checked
     folder = checked["data_path"]
+    check_jobs(args.jobs)  # JOBS is used later, by the documents: refused before any work
     with edition_lock(edition.build, edition.id):
+        claim_source(checked, edition.id, edition.build)  # a/acme and b/acme: see editions
+        if edition.reports is not None:
+            clear_leftovers(edition.reports, edition.id)  # of a publish killed outright
         marker = edition.marker("data")
         current = files_digest(data_files(folder), {"cutoff": checked["cutoff"]})
         if marker.exists() and marker.read_text() == current:
@@ -144,18 +153,41 @@ def firm_tables(args) -> None:
         print(f"previous: {edition.previous_tables_dir}")
 
 
+def assess(args) -> None:
+    """`make assess`: stage one firm's card (helpers.workflow.cards) and publish it with its
+    edition when that edition is published and built from the current inputs; else say where
+    the card is and that `make report` publishes it. Never an edition folder holding only cards."""
+    from helpers.workflow.cards import build_card
+    from helpers.workflow.publish import publish_edition
+
+    edition, outputs = build_card(args)
+    reports = resolve(args.reports)
+    target = reports / edition.id
+    staged = f"assess: the card is staged in {display_path(outputs[0])} and {outputs[1].name}"
+    later = "make report with the edition's DATA_DIR, LANGUAGE and CUTOFF publishes it"
+    if not target.is_dir():
+        print(f"{staged}; {display_path(target)} is not published yet: {later}")
+        return
+    with edition_lock(edition.build, edition.id):
+        try:
+            publish_edition(edition, reports)
+        except NotCurrent:
+            print(f"{staged}; {display_path(target)} was built from other inputs: {later}")
+            return
+    for path in outputs:
+        print(display_path(target / "assess" / path.name))
+
+
+EDITION = ("build", "reports", "data_dir", "language", "cutoff", "previous")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m helpers.workflow")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def command(name: str, help: str, language: bool = True, staging: bool = False):
+    def command(name: str, help: str, *more: str, staging: bool = False, **defaults: str):
         sub = commands.add_parser(name, help=help)
-        sub.add_argument("--build", default="build", help="build folder (BUILD)")
-        sub.add_argument("--data-dir", default=DEFAULTS["data_dir"])
-        if language:
-            sub.add_argument("--language", default=DEFAULTS["language"])
-        sub.add_argument("--cutoff", default=DEFAULTS["cutoff"])
-        sub.add_argument("--previous", default="", help="the previous edition's data folder")
+        add_arguments(sub, *EDITION, *more, **defaults)
         if staging:
             sub.add_argument("--staging", help="instead of <build>/<edition>/reports")
         return sub
@@ -163,22 +195,26 @@ def main(argv: list[str] | None = None) -> None:
     command("chapter", "execute one notebook and export HTML + PDF", staging=True).add_argument(
         "--notebook", required=True
     )
-    documents_command = command("documents", "execute the chapters and profiles in warm kernels")
+    documents_command = command(
+        "documents",
+        "execute the chapters and profiles in warm kernels",
+        "regions",
+        "jobs",
+        regions="none",
+    )
     documents_command.add_argument("--chapters", default="all", help="all, none or chapter names")
-    documents_command.add_argument(
-        "--regions", default="none", help="REGIONS: all, none, slugs or names"
+    command(
+        "check", "validate the parameters and the input data (fast, before any chapter)", "jobs"
     )
-    documents_command.add_argument(
-        "--jobs", type=int, default=0, help="kernels (default: make's -j)"
+    command("tables", "print the published-shaped folder for DATA_DIR")
+    command(
+        "publish", "replace reports/<edition>/ with a complete staging", "regions"
+    ).add_argument(
+        "--record", action="store_true", help="record the inputs for the no-op make report"
     )
-    command("check", "validate the parameters and the input data (fast, before any chapter)")
-    command("tables", "print the published-shaped folder for DATA_DIR", language=False)
-    publish_command = command("publish", "replace reports/<edition>/ with a complete staging")
-    publish_command.add_argument("--reports", default="reports")
-    publish_command.add_argument("--stamp-list", help="write the published files here (Makefile)")
+    command("assess", "one firm's screening card, staged and published with its edition", "firm")
     index_command = commands.add_parser("index", help="rewrite reports/index.html")
-    index_command.add_argument("--build", default="build")
-    index_command.add_argument("--reports", default="reports")
+    add_arguments(index_command, "build", "reports")
     args = parser.parse_args(argv)
     steps = {
         "chapter": build_chapter,
@@ -186,22 +222,13 @@ def main(argv: list[str] | None = None) -> None:
         "check": check_data,
         "tables": firm_tables,
         "publish": publish,
+        "assess": assess,
         "index": index,
     }
-    try:
-        steps[args.command](args)
-    except ParameterError as error:  # one line naming the parameter, the value, the choices
-        sys.exit(str(error))
-    except (NotebookFailed, BatchFailed) as error:
-        sys.exit(str(error))
-    except KeyboardInterrupt:  # Ctrl-C: one line; staging and locks are left for the next run
-        sys.exit(f"{args.command}: interrupted; the published reports are untouched")
-    except Exception as error:  # the message is what the analyst needs; the traceback is noise
-        from helpers.data.errors import DataInputError
+    from helpers.workflow.cards import UnknownFirm
 
-        if isinstance(error, DataInputError):
-            sys.exit(f"bad input data:\n{error}")
-        raise
+    with one_line(args.command, NotebookFailed, BatchFailed, UnknownFirm):
+        steps[args.command](args)
 
 
 if __name__ == "__main__":
