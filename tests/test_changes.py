@@ -222,7 +222,7 @@ def test_section_words_zh_and_en():
     assert en["title"] == "What changed"
     # a: -80/780 = -10.3%, b: +7.1%: a first.
     assert en["moves"] == [
-        "label a: fell to 700 firms (previous edition 780 firms, -80 firms)",
+        "label a: fell to 700 firms (previous edition 780 firms, −80 firms)",
         "label b: rose to 45.0% (previous edition 42.0%, +3.0 pp)",
     ]
     assert "the 2 statistics" in en["intro"]

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 from helpers.report.chapter import Chapter
-from helpers.report.format import format_number
 from helpers.report.spreadsheet import neutralise_formulas
 
 
@@ -153,23 +152,6 @@ def test_the_date_shown_is_the_tables_as_of_not_the_cutoff(tmp_path):
     chapter = Chapter("01_cultivation", output_dir=str(tmp_path), cutoff="2024-12-31")
     chapter.table("cultivation_batches")
     assert chapter.as_of("cultivation_batches") == "2023年7月31日"
-
-
-@pytest.mark.parametrize(
-    ("value", "signed", "text"),
-    [
-        (264900.0, False, "264,900"),
-        (900.0, True, "+900"),
-        (1.4622, False, "1.462"),
-        (-0.23812, True, "-0.2381"),
-        (0.0005584, False, "0.0005584"),
-        (9.91e-05, False, "0.0000991"),
-        (-4.44e-16, False, "0"),
-        (0.0, False, "0"),
-    ],
-)
-def test_format_number_for_readers_never_uses_scientific_notation(value, signed, text):
-    assert format_number(value, signed=signed) == text
 
 
 def test_source_line_can_name_only_the_rows_used(tmp_path):

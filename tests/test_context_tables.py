@@ -30,12 +30,22 @@ def test_qualified_numbers_period_words_and_money(ch, en):
     assert show.qualified(en, 12000, "家", "超") == "over 12,000"
     assert show.qualified(ch, 9000, "家", None) == "9,000"  # no hedge word: the number alone
     assert show.qualified(ch, 0.3, "share", "约", decimals=0) == "约30%"
+    # counts of 10万 and more in 万, as the sources write them; 多 between number and unit
+    assert show.qualified(ch, 200_000, "家", "超") == "超20万"
+    assert show.qualified(ch, 52_000_000, "户", "超") == "超5,200万"
+    assert show.qualified(en, 52_000_000, "户", "超") == "over 52 million"
+    assert show.qualified(ch, 110, "家", "多") == "110多"
+    # an amount of money carries its unit (a sentence cannot add 亿元 after 万亿)
+    assert show.qualified(ch, 3060, "亿元", "约", decimals=0) == "约3,060亿元"
+    assert show.qualified(en, 3060, "亿元", "约", decimals=0) == "about CNY 306 billion"
     assert show.period_words(ch, "2023") == "2023年"
     assert show.period_words(ch, "2022-12-31") == "2022年12月31日"
     assert show.period_words(en, "2022-12-31") == "31 December 2022"
-    # As many decimals as the amount has: 27,200 and 211.47 亿元.
-    assert show.money(ch, 27200.0) == "27,200"
-    assert show.money(ch, 211.47) == "211.47"
+    # As many decimals as the amount has, 1万亿 and more in 万亿元; English in CNY.
+    assert show.money(ch, 27200.0) == "2.72万亿元"
+    assert show.money(ch, 211.47) == "211.47亿元"
+    assert show.money(en, 27200.0) == "CNY 2.72 trillion"
+    assert show.money(en, 211.47) == "CNY 21.15 billion"
 
 
 def test_short_cells_are_kept_on_one_line(ch, en):
@@ -129,7 +139,9 @@ def test_the_figures_draw_from_small_tables(ch):
     )
     fig = show.tier_pyramid_figure(ch, st.tier_pyramid(tiers))
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert "超200,000家 · 塔基" in texts and "98,000家 · 塔身" in texts
+    assert "超20万家 · 塔基" in texts and "98,000家 · 塔身" in texts
+    # counts printed with a hedge word are drawn pale and hatched, the exact one solid
+    assert [bool(p.get_hatch()) for p in fig.axes[0].patches] == [True, False, True]
     assert [p.get_width() for p in fig.axes[0].patches] == [200_000, 98_000, 12_000]
     plt.close(fig)
 

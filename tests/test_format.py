@@ -7,10 +7,13 @@ import pandas as pd
 import pytest
 
 from helpers.report.format import (
+    MINUS,
     UNITS,
     format_column,
+    format_qualified,
     format_value,
     format_with_unit,
+    is_qualified,
     unit_label,
 )
 
@@ -50,7 +53,7 @@ VALUES = [
     (0.0004, "share", {}, "0.04%"),
     (0.001, "share", {}, "0.1%"),  # exactly 0.1%: one decimal
     (-4.44e-16, "share", {}, "0.0%"),  # rounding noise is zero, not "-0.00%"
-    (-0.0004, "share", {}, "-0.04%"),
+    (-0.0004, "share", {}, "−0.04%"),  # a true minus sign (U+2212), not a hyphen
     (0.0, "share", {}, "0.0%"),
     (1.0, "share", {}, "100.0%"),
     (0.156, "rate", {}, "15.6%"),
@@ -60,7 +63,7 @@ VALUES = [
     # percentage points: one decimal, a sign on request
     (5.0, "pp", {}, "5.0"),
     (5.0, "pp", {"signed": True}, "+5.0"),
-    (-3.14, "pp", {"signed": True}, "-3.1"),
+    (-3.14, "pp", {"signed": True}, "−3.1"),
     (0.0, "pp", {"signed": True}, "0.0"),  # zero has no sign
     (-0.04, "pp", {"signed": True}, "0.0"),  # rounds to zero: no "-0.0"
     (-4.44e-16, "pp", {"signed": True}, "0.0"),
@@ -77,7 +80,8 @@ VALUES = [
     (np.int64(4), "家", {}, "4"),
     (264900.0, "件", {}, "264,900"),
     (241600, "件", {}, "241,600"),
-    (-29, "家", {"signed": True}, "-29"),
+    (-29, "家", {"signed": True}, "−29"),
+    (-3, "家", {}, "−3"),  # a negative number has its sign unasked
     (29, "家", {"signed": True}, "+29"),
     (1234567, "次", {}, "1,234,567"),
     (251, "人", {}, "251"),
@@ -91,18 +95,27 @@ VALUES = [
     # years: not grouped (durations and calendar years alike)
     (16, "年", {}, "16"),
     (2011, "年", {}, "2011"),
-    # per-firm means and densities: at most two decimals, trailing zeros trimmed
+    # per-firm means and densities: two decimals, trailing zeros kept; none when whole
     (2.6667, "件/家", {}, "2.67"),
-    (2.5, "次/家", {}, "2.5"),
+    (2.5, "次/家", {}, "2.50"),
+    (1.8, "件/家", {}, "1.80"),  # 1.80, never "1.8"
+    (225.6, "次/家", {}, "225.60"),
     (21.0, "个/家", {}, "21"),
+    (114.996, "件/家", {}, "115"),  # rounds to a whole number: no ".00"
     (1462.345, "件/家", {}, "1,462.35"),
     (0.004, "件/家", {}, "0.004"),  # not a false 0
     (35.123, "件有效发明专利/千人", {}, "35.12"),
     (21.0, "件/家", {"decimals": 1}, "21.0"),  # decimals= fixes the digits
-    # money: two decimals
-    (4046.6 / 2768, "亿元", {}, "1.46"),
-    (4046.6, "亿元", {}, "4,046.60"),
-    (1000, "万元", {}, "1,000.00"),
+    # counts of "funds" (只) and "kinds" (种) as the sources count them
+    (31, "只", {}, "31"),
+    (36, "种", {}, "36"),
+    # a figure whose unit its label names: at most two decimals, never a false zero
+    (264900.0, "number", {}, "264,900"),
+    (900.0, "number", {"signed": True}, "+900"),
+    (1.4622, "number", {}, "1.46"),
+    (0.45, "number", {}, "0.45"),
+    (9.91e-05, "number", {}, "0.000099"),
+    (-4.44e-16, "number", {}, "0"),
     # scores: as given, at most one decimal
     (60, "分", {}, "60"),
     (85.25, "分", {}, "85.3"),
@@ -142,10 +155,24 @@ def test_every_catalogue_unit_has_a_rule():
         (2.6667, "件/家", {}, "2.67件/家", "2.67 patents per firm"),
         (3, "position", {}, "第3名", "No. 3"),
         (5, "名", {}, "第5名", "No. 5"),  # ranks in 004_miit_criteria
-        (1.46, "亿元", {}, "1.46亿元", "CNY 1.46 × 100 m"),
-        (4046.6, "亿元", {}, "4,046.60亿元", "CNY 4,046.60 × 100 m"),
-        (-0.238, "亿元", {"signed": True, "decimals": 3}, "-0.238亿元", "CNY -0.238 × 100 m"),
-        (600, "万元", {}, "600.00万元", "CNY 600.00 × 10,000"),
+        # money: in Chinese in the source's unit (two decimals), 1万亿 and more in 万亿元; in
+        # English in CNY with million / billion / trillion, keeping the digits it was given with
+        (1.46, "亿元", {}, "1.46亿元", "CNY 146 million"),
+        (4046.6 / 2768, "亿元", {}, "1.46亿元", "CNY 146 million"),
+        (1.7, "亿元", {}, "1.70亿元", "CNY 170 million"),
+        (4046.6, "亿元", {}, "4,046.60亿元", "CNY 404.66 billion"),
+        (4046.6, "亿元", {"decimals": 1}, "4,046.6亿元", "CNY 404.66 billion"),
+        (27200, "亿元", {}, "2.72万亿元", "CNY 2.72 trillion"),
+        (28700, "亿元", {"decimals": 0}, "2.87万亿元", "CNY 2.87 trillion"),
+        (10386, "亿元", {}, "1.04万亿元", "CNY 1.04 trillion"),  # two decimals of the size
+        (108000, "亿元", {"decimals": 0}, "10.8万亿元", "CNY 10.8 trillion"),
+        (1.462, "亿元", {"decimals": 3}, "1.462亿元", "CNY 146.2 million"),
+        (-0.238, "亿元", {"signed": True, "decimals": 3}, "−0.238亿元", "−CNY 23.8 million"),
+        (0.0, "亿元", {"signed": True, "decimals": 3}, "0.000亿元", "CNY 0"),
+        (600, "万元", {}, "600.00万元", "CNY 6 million"),
+        (500, "万元", {"decimals": 0}, "500万元", "CNY 5 million"),
+        (50, "万元", {}, "50.00万元", "CNY 500,000"),
+        (25000, "万元", {}, "2.5亿元", "CNY 250 million"),
         (16, "年", {}, "16年", "16 years"),
         (math.nan, "家", {}, "–", "–"),
     ],
@@ -163,41 +190,6 @@ def test_unit_labels_exist_in_both_languages_and_english_has_no_chinese():
         assert unit_label(unit, "zh")
         english = unit_label(unit, "en") + format_with_unit(2, unit, "en")
         assert english.isascii() or not any("\u4e00" <= c <= "\u9fff" for c in english), unit
-
-
-def test_amounts_in_yuan_read_cny_in_english_headers_axes_and_sentences():
-    """亿元 / 万元 read "CNY 100 m" / "CNY 10,000" in every English label: the unit's name (a
-    table header, statistics.csv), an axis or column title, a number with its unit."""
-    from helpers.report.labels import LABELS_DIR, label
-
-    assert unit_label("亿元", "en") == "CNY 100 m"
-    assert unit_label("万元", "en") == "CNY 10,000"
-    assert (unit_label("亿元", "zh"), unit_label("万元", "zh")) == ("亿元", "万元")
-    assert label("columns.amount", "en") == "Amount (CNY 100 m)"
-    assert label("ch04.fig_financing_provinces.axis", "en") == "Amount (CNY 100 m)"
-    assert label("columns.lower_wan", "en") == "Lower bound (CNY 10,000)"
-    # A figure the source qualifies ("about 4,046.6") takes the unit after it, not "CNY about".
-    assert "raised {amount} (CNY 100 m) in" in label("ch04.fig_financing.reading", "en")
-    assert (
-        label("ch05.value_with_unit.亿元", "en", value="about 3,060") == "about 3,060 (CNY 100 m)"
-    )
-    # No English label's text spells the money unit another way ("100 million yuan", RMB, 元).
-    import yaml
-
-    def texts(node):
-        if isinstance(node, dict):
-            for value in node.values():
-                yield from texts(value)
-        else:
-            yield str(node)
-
-    for path in sorted(LABELS_DIR.glob("*.en.yml")):
-        found = [
-            text
-            for text in texts(yaml.safe_load(path.read_text(encoding="utf-8")))
-            if any(word in text for word in ("yuan", "RMB", "元"))
-        ]
-        assert found == [], path.name
 
 
 def test_unknown_unit_names_the_valid_ones():
@@ -223,4 +215,99 @@ def test_format_column_keeps_the_index_and_formats_each_value():
     assert shown.index.tolist() == [3, 5, 7] and shown.name == "share"
     counts = pd.Series([12950, pd.NA, 4], dtype="Int64")
     assert format_column(counts, "家").tolist() == ["12,950", "–", "4"]
-    assert format_column(pd.Series([5.0, -2.0]), "pp", signed=True).tolist() == ["+5.0", "-2.0"]
+    assert format_column(pd.Series([5.0, -2.0]), "pp", signed=True).tolist() == ["+5.0", "−2.0"]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "zh", "en"),
+    [
+        # counts in sentences: 10万 and more in 万 (Chinese), a million and more in millions
+        (241600, "件", "24.16万", "241,600"),
+        (264900, "件", "26.49万", "264,900"),
+        (200000, "家", "20万", "200,000"),
+        (98000, "家", "98,000", "98,000"),
+        (99999, "家", "99,999", "99,999"),
+        (100000, "家", "10万", "100,000"),
+        (52_000_000, "户", "5,200万", "52 million"),
+        (1_250_000, "家", "125万", "1.25 million"),
+        (2.3e8, "人", "2.3亿", "230 million"),
+        (23800, "户", "23,800", "23,800"),
+        # only counts: shares, means and years keep their form
+        (0.5, "share", "50.0%", "50.0%"),
+        (123456.5, "件/家", "123,456.50", "123,456.50"),
+    ],
+)
+def test_compact_counts_in_sentences(value, unit, zh, en):
+    assert format_value(value, unit, "zh", compact=True) == zh
+    assert format_value(value, unit, "en", compact=True) == en
+    # tables (compact=False, the default) show every digit
+    assert format_value(241600, "件", "zh") == "241,600"
+
+
+def test_compact_counts_with_their_unit_words():
+    assert format_with_unit(52_000_000, "户", "zh", compact=True) == "5,200万户"
+    assert format_with_unit(241600, "件", "zh", compact=True) == "24.16万件"
+    assert format_with_unit(52_000_000, "户", "en", compact=True) == "52 million client firms"
+    assert format_with_unit(200000, "家", "en", compact=True) == "200,000 firms"
+    # a count given with its printed digits (a check) is written in full
+    assert format_with_unit(264000, "件", "zh", compact=True, decimals=0) == "264,000件"
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "qualifier", "options", "zh", "en"),
+    [
+        (0.3, "share", "约", {"decimals": 0}, "约30%", "about 30%"),
+        (0.6, "share", "超", {"decimals": 0}, "超60%", "over 60%"),
+        (3, "倍", "近", {"decimals": 0}, "近3倍", "nearly 3×"),
+        (200000, "家", "超", {"compact": True}, "超20万家", "over 200,000 firms"),
+        (52_000_000, "户", "超", {"compact": True}, "超5,200万户", "over 52 million client firms"),
+        (110, "家", "多", {}, "110多家", "more than 110 firms"),
+        (4800, "家", "余", {}, "4,800余家", "more than 4,800 firms"),
+        (1100, "个", "多", {}, "1,100多个", "more than 1,100 units"),
+        (3060, "亿元", "约", {"decimals": 0}, "约3,060亿元", "about CNY 306 billion"),
+        (3, "年", "左右", {}, "3年左右", "about 3 years"),
+        (12000, "家", None, {}, "12,000家", "12,000 firms"),
+        (12000, "家", float("nan"), {}, "12,000家", "12,000 firms"),
+    ],
+)
+def test_qualified_figures_keep_the_sources_word(value, unit, qualifier, options, zh, en):
+    assert format_qualified(value, unit, qualifier, "zh", **options) == zh
+    assert format_qualified(value, unit, qualifier, "en", **options) == en
+    assert is_qualified(qualifier) == (isinstance(qualifier, str))
+
+
+def test_unknown_qualifier_names_the_valid_ones():
+    with pytest.raises(KeyError, match=r"unknown qualifier '大约'.*超"):
+        format_qualified(1, "家", "大约")
+
+
+def test_negative_numbers_use_the_minus_sign_in_both_languages():
+    for language in ("zh", "en"):
+        for unit in ("share", "pp", "家", "件/家", "倍", "亿元"):
+            text = format_with_unit(-1.5, unit, language, signed=True)
+            assert "-" not in text and text.startswith(MINUS), (unit, language, text)
+
+
+def test_english_money_never_reads_in_units_of_a_hundred_million():
+    """English amounts are CNY in millions, billions or trillions, never the Chinese units
+    spelled out ("× 100 m", "(CNY 100 m)"); no label spells them so either
+    (tests/test_glossary.py lists them under `avoid`)."""
+    for value in (0.238, 1.46, 4046.6, 27200):
+        for unit in ("亿元", "万元"):
+            shown = format_with_unit(value, unit, "en")
+            assert shown.startswith("CNY ") and "100 m" not in shown and "×" not in shown
+    assert unit_label("亿元", "en") == "CNY 100 million"  # the unit of statistics.csv's values
+
+
+def test_a_column_of_means_shares_one_precision():
+    """One non-whole mean gives the whole column the unit's two decimals (373.84, 225.60);
+    a column of whole means stays whole (183, 152)."""
+    citations = pd.Series([373.84, 295.63, 225.6, 234.08])
+    assert format_column(citations, "次/家").tolist() == ["373.84", "295.63", "225.60", "234.08"]
+    assert format_column(pd.Series([183.0, 152.0]), "件/家").tolist() == ["183", "152"]
+    assert format_column(pd.Series([1.57, 1.8, 4.76]), "件/家").tolist() == [
+        "1.57",
+        "1.80",
+        "4.76",
+    ]
+    assert format_column(pd.Series([113.29, 115.0]), "件/家").tolist() == ["113.29", "115.00"]

@@ -55,11 +55,11 @@ class Edition:
     ("stated", "recomputed", "unit", "decimals", "expected"),
     [
         # printed 58.67% (decimals 4): 2846 / 4851 = 0.586683 -> one digit more, points
-        (0.5867, 2846 / 4851, "share", 4, ("58.67%", "58.668%", "-0.002个百分点")),
+        (0.5867, 2846 / 4851, "share", 4, ("58.67%", "58.668%", "−0.002个百分点")),
         # printed 76.6%: 0.76556 -> 76.56%, -0.044 pp
-        (0.766, 0.76556, "share", 3, ("76.6%", "76.56%", "-0.04个百分点")),
+        (0.766, 0.76556, "share", 3, ("76.6%", "76.56%", "−0.04个百分点")),
         # 亿元 printed 1.7: 4046.6 / 2768 = 1.46192
-        (1.7, 4046.6 / 2768, "亿元", 1, ("1.70亿元", "1.462亿元", "-0.238亿元")),
+        (1.7, 4046.6 / 2768, "亿元", 1, ("1.70亿元", "1.462亿元", "−0.238亿元")),
         # counts stay whole, with separators
         (264000, 264900, "件", -2, ("264,000件", "264,900件", "+900件")),
         (1.5, 373.84 / 234.08, "倍", None, ("1.50倍", "1.597倍", "+0.097倍")),
@@ -79,6 +79,14 @@ def test_appendix_values_in_english():
         "12.66%",
         "+0.06 pp",
     )
+    # English money in CNY with its size, a negative difference with its minus sign first
+    assert shown_values(Edition("en"), 1.7, 4046.6 / 2768, "亿元", 1) == (
+        "CNY 170 million",
+        "CNY 146.2 million",
+        "−CNY 23.8 million",
+    )
+    # a figure whose unit its item names (no unit): the number alone
+    assert shown_values(Edition("en"), 0.45, 0.45, None, 2) == ("0.45", "0.450", "0.000")
 
 
 def test_checked_puts_mismatches_first_and_keeps_raw_numbers():

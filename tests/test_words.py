@@ -108,7 +108,7 @@ def test_regulation_sources_read_in_english():
 
     assert (
         translate_source_id("附件2 专精特新中小企业认定标准·二（四）13", "en")
-        == "Annex 2, recognition standard for specialised SMEs · section 2(4)13"
+        == "Annex 2, recognition standard for specialised and sophisticated SMEs · section 2(4)13"
     )
     assert translate_source_id("附件2 专精特新中小企业认定标准·二（四）13", "zh").startswith(
         "附件2"

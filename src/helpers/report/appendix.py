@@ -204,19 +204,12 @@ def shown_values(ch, stated: float, recomputed: float, unit, decimals=None) -> t
     when it was printed with more (58.67%; `decimals`: its printed precision); the recomputed
     one has one digit more, so a rounding difference is visible (58.668%), counts stay whole;
     a difference of shares is in percentage points."""
-    from helpers.report.format import UNITS, format_number
+    from helpers.report.format import UNITS
 
-    unit = _unit(unit)
+    unit = _unit(unit) or "number"  # a figure whose unit its item names
     if pd.isna(stated):  # no published value for this population: nothing compared
-        shown = ch.fmtu(recomputed, unit) if unit is not None else format_number(recomputed)
-        return ("–", shown, "–")
+        return ("–", ch.fmtu(recomputed, unit, compact=False), "–")
     difference = recomputed - stated
-    if unit is None:
-        return (
-            format_number(stated),
-            format_number(recomputed),
-            format_number(difference, signed=True),
-        )
     kind = UNITS[unit][0]
     printed = (
         reconcile.stated_decimals(stated)

@@ -116,10 +116,18 @@ class Say:
         return self.stats.value(key)
 
     def fmt(self, key: str, unit: str, **options) -> str:
-        return format_value(self.v(key), unit, self.language, **options)
+        """The statistic as a sentence writes it (24.16万; helpers.report.format)."""
+        return format_value(self.v(key), unit, self.language, **{"compact": True, **options})
 
     def fmtu(self, key: str, unit: str, **options) -> str:
-        return format_with_unit(self.v(key), unit, self.language, **options)
+        """The statistic with its unit's words, as a sentence writes it (2.72万亿元)."""
+        return format_with_unit(self.v(key), unit, self.language, **{"compact": True, **options})
+
+    def printed(self, key: str) -> int:
+        """The decimals a published statistic was printed with (4046.6 -> 1)."""
+        from helpers.stats.reconcile import stated_decimals
+
+        return stated_decimals(self.v(key))
 
     def t(self, key: str, **values) -> str:
         return label(f"book.{key}", self.language, **values)
@@ -268,13 +276,15 @@ def _portrait_regions(s: Say) -> str:
 def _portrait_financing(s: Say) -> str:
     computed = "04_portrait.financing.avg_deal.all"
     stated = "04_portrait.financing.avg_deal_stated.all"
+    amount = "04_portrait.financing.amount.all"
     return s.t(
         "findings.portrait_financing",
         deals=s.fmtu("04_portrait.financing.deals.all", "笔"),
-        amount=s.fmtu("04_portrait.financing.amount.all", "亿元"),
+        # the amount and the stated average as the article prints them (4,046.6亿元, 1.7亿元)
+        amount=s.fmtu("04_portrait.financing.amount.all", "亿元", decimals=s.printed(amount)),
         computed=s.fmtu(computed, "亿元"),
         compare=s.compare(computed, stated),
-        stated=s.fmtu(stated, "亿元"),
+        stated=s.fmtu(stated, "亿元", decimals=s.printed(stated)),
     )
 
 

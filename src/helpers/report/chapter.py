@@ -35,7 +35,7 @@ from helpers.pipeline import (
 )
 from helpers.report import charts, words
 from helpers.report.book import CHECKS_SUFFIX, LEDGER_COLUMNS, PLACEHOLDERS_SUFFIX
-from helpers.report.format import format_number, format_value, format_with_unit, unit_label
+from helpers.report.format import format_column, format_value, format_with_unit, unit_label
 from helpers.report.html import render_fragment, render_table
 from helpers.report.labels import label, translate
 from helpers.report.sources import FIRM_LEVEL, Sources
@@ -177,8 +177,9 @@ class Chapter:
         return words.join([self.name(v) for v in values], self.language)
 
     def fmt(self, value, unit: str, **options) -> str:
-        """A number as readers see it, by its unit (49.8%, 12,950, 1.60)."""
-        return format_value(value, unit, self.language, **options)
+        """A number as a sentence writes it, by its unit (49.8%, 12,950, 1.60, 24.16万; see
+        helpers.report.format: `compact=False` for the full count)."""
+        return format_value(value, unit, self.language, **{"compact": True, **options})
 
     def with_unit_words(self, table: pd.DataFrame) -> pd.DataFrame:
         """The table with its unit keys (if it has a unit column) as this edition's words
@@ -192,8 +193,9 @@ class Chapter:
         return table.assign(unit=words)
 
     def fmtu(self, value, unit: str, **options) -> str:
-        """A number with its unit's words (12,950家 / 12,950 firms)."""
-        return format_with_unit(value, unit, self.language, **options)
+        """A number with its unit's words as a sentence writes it (12,950家 / 12,950 firms,
+        24.16万件, 2.72万亿元 / CNY 2.72 trillion)."""
+        return format_with_unit(value, unit, self.language, **{"compact": True, **options})
 
     # Sources ------------------------------------------------------------------------------
     def _table_rows(self, name: str) -> pd.DataFrame:
@@ -617,12 +619,14 @@ class Chapter:
         row_classes: list[str] | None = None,
         shown: pd.DataFrame | None = None,
         inferred=None,
+        signed: tuple[str, ...] = (),
     ):
         """Write the table as CSV (UTF-8 with BOM, so Excel shows Chinese) and XLSX, each row
         carrying its source line (so a table from the synthetic sample says so); show it with
         headers and values in the edition's words. Units per column come from the catalogue
         entry of `table` and from `units`; text cells that a spreadsheet would run as a formula
-        are neutralised. Rows marked inferred (`inferred`: a flag per row; else the frame's own
+        are neutralised; columns named in `signed` are changes, shown with their sign (+55,
+        −3). Rows marked inferred (`inferred`: a flag per row; else the frame's own
         `inferred` column or the rows of `table` it was selected from) show † after their
         first cell, and the source line explains the mark."""
         from IPython.display import HTML, display
@@ -643,7 +647,7 @@ class Chapter:
         if shown is None:
             column_units = self.column_units(table)
             column_units.update(units or {})
-            shown = self.display_frame(frame, column_units)
+            shown = self.display_frame(frame, column_units, signed)
         else:
             shown = shown.rename(columns=self.column_name)
         if any(marks) and len(shown) == len(marks) and len(shown.columns):
@@ -663,9 +667,12 @@ class Chapter:
         spec = catalog.table_spec(table.removeprefix("published:"), self.source.tables_dir)
         return {column: rule["unit"] for column, rule in spec.columns.items() if "unit" in rule}
 
-    def display_frame(self, frame: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
-        """The table as a reader sees it: numbers formatted by their column's unit, headers
-        and category names in the report language."""
+    def display_frame(
+        self, frame: pd.DataFrame, units: dict[str, str], signed: tuple[str, ...] = ()
+    ) -> pd.DataFrame:
+        """The table as a reader sees it: numbers formatted by their column's unit as a table
+        shows them (every digit; one precision per column; changes in `signed` with their
+        sign), headers and category names in the report language."""
         shown = pd.DataFrame(index=frame.index)
         for column in frame.columns:
             values = frame[column]
@@ -673,10 +680,11 @@ class Chapter:
             unit = units.get(column)
             if unit is None and pd.api.types.is_integer_dtype(values):
                 unit = "项"
+            if unit is None and pd.api.types.is_float_dtype(values):
+                unit = "number"  # a figure whose unit the header names
             if unit is not None:
-                shown[header] = values.map(lambda v, u=unit: self.fmt(v, u))
-            elif pd.api.types.is_float_dtype(values):
-                shown[header] = values.map(lambda v: "–" if pd.isna(v) else format_number(v))
+                options = {"signed": True} if column in signed else {}
+                shown[header] = format_column(values, unit, self.language, **options).to_numpy()
             else:
                 shown[header] = values.map(lambda v: "–" if pd.isna(v) else self.name(str(v)))
         return shown

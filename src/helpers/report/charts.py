@@ -18,6 +18,7 @@ from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from helpers.report.fonts import FONT_FAMILY, font_path
+from helpers.report.format import format_value
 
 # Where a chart is printed: the PDF shows every figure at the A4 text width (210 mm minus two
 # 16 mm margins, report.css), or smaller when it is taller than 225 mm (img max-height). Text
@@ -59,6 +60,16 @@ def tint(color: str, amount: float) -> str:
     """`color` mixed with white: amount 0 = the colour, 1 = white (hex)."""
     rgb = matplotlib.colors.to_rgb(color)
     return matplotlib.colors.to_hex([c + (1 - c) * amount for c in rgb])
+
+
+def draw_hedged(bar) -> None:
+    """A bar whose value the source printed with a hedge word (约30%, 超60%, 近3倍): pale,
+    hatched and outlined in its colour, so it never reads as an exact value."""
+    color = matplotlib.colors.to_hex(bar.get_facecolor())
+    bar.set_facecolor(tint(color, 0.7))
+    bar.set_edgecolor(color)
+    bar.set_hatch("///")
+    bar.set_linewidth(1.0)
 
 
 def setup_style() -> None:
@@ -209,12 +220,18 @@ def bar_chart(
     value_label: str = "",
     highlight: list[str] | None = None,
     horizontal: bool = True,
-    value_format: str = "{:,.0f}",
+    unit: str | None = None,
+    language: str = "zh",
     percent: bool = False,
     sort: bool = True,
+    labels: str | None = None,
+    hedged: str | None = None,
 ):
-    """Single-series bar chart, each bar labelled with its value: largest first, or in the
-    table's order with sort=False (years, batches)."""
+    """Single-series bar chart, each bar labelled with its value as a sentence writes it in
+    its `unit` (helpers.report.format; `percent` is unit 'share', the default a count), or
+    with the texts of column `labels`: largest first, or in the table's order with sort=False
+    (years, batches). Bars whose column `hedged` is true (a figure the source printed as 约30%
+    or 超60%) are drawn hatched and pale, never as exact values; their labels say the word."""
     setup_style()
     data = table.astype({value: float})
     if sort:
@@ -235,8 +252,17 @@ def bar_chart(
         ax.set_ylabel(value_label)
         if percent:
             percent_axis(ax.yaxis)
-    labels = [(f"{v:.1%}" if percent else value_format.format(v)) for v in data[value]]
-    ax.bar_label(bars, labels=labels, padding=3, fontsize=DATA_LABEL_PT)
+    unit = unit or ("share" if percent else "项")
+    texts = (
+        list(data[labels])
+        if labels
+        else [format_value(v, unit, language, compact=True) for v in data[value]]
+    )
+    ax.bar_label(bars, labels=texts, padding=3, fontsize=DATA_LABEL_PT)
+    if hedged:
+        for bar, hedge in zip(bars, data[hedged], strict=True):
+            if hedge:
+                draw_hedged(bar)
     if not percent and data[value].abs().max() >= 1000:  # 1,400 on the axis, as on the bars
         (ax.xaxis if horizontal else ax.yaxis).set_major_formatter(
             FuncFormatter(lambda v, _: f"{v:,.0f}")
@@ -256,7 +282,8 @@ def grouped_bar_chart(
     percent: bool = False,
     category_order: list[str] | None = None,
     series_order: list[str] | None = None,
-    value_format: str = "{:,.0f}",
+    unit: str | None = None,
+    language: str = "zh",
     category_colors: list[str] | None = None,
 ):
     """Bars of several series side by side per category (e.g. shares of three populations),
@@ -276,6 +303,9 @@ def grouped_bar_chart(
     width = 0.8 / n_series
     positions = range(len(wide))
     texts = []
+    # labels as a sentence writes them (helpers.report.format); shares whole, as on the axis
+    shown_unit = unit or ("share" if percent else "项")
+    options = {"decimals": 0} if percent and unit is None else {}
     for i, name in enumerate(wide.columns):
         offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
         shade = 0.55 * i / max(n_series - 1, 1)
@@ -286,7 +316,7 @@ def grouped_bar_chart(
         )
         bars = ax.bar(offsets, wide[name], width=width, label=name, color=color)
         labels = [
-            "" if pd.isna(v) else (f"{v:.0%}" if percent else value_format.format(v))
+            "" if pd.isna(v) else format_value(v, shown_unit, language, compact=True, **options)
             for v in wide[name]
         ]
         texts += ax.bar_label(bars, labels=labels, padding=2, fontsize=DATA_LABEL_PT)
@@ -341,7 +371,7 @@ def stacked_share_bars(
         for i, segment in enumerate(table[table[group] == name].itertuples(index=False)):
             share_ = float(getattr(segment, value))
             ax.barh(row, share_, left=left, color=PALETTE[i % len(PALETTE)], edgecolor="white")
-            text = f"{getattr(segment, part)} {share_:.1%}"
+            text = f"{getattr(segment, part)} {format_value(share_, 'share')}"
             if share_ >= 0.12:
                 ax.text(
                     left + share_ / 2,
@@ -443,7 +473,7 @@ def dot_profile_chart(
             )
             drawn.append(v)
             if not np.isnan(actual.iloc[i]):
-                text = (value_labels or {}).get((name, pop), f"{actual.iloc[i]:,.4g}")
+                text = (value_labels or {}).get((name, pop), format_value(actual.iloc[i], "number"))
                 placed_labels.append((row, "above", np.log10(v), i, text, PALETTE[i]))
             label = (multiples or {}).get((name, pop))
             previous = values.iloc[i - 1] if i > 0 else np.nan

@@ -7,7 +7,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from helpers.report.charts import MUTED, PALETTE, bar_chart, finish, setup_style
+from helpers.report.charts import MUTED, PALETTE, bar_chart, draw_hedged, finish, setup_style
 
 MIN_LABEL_SIZE = 8  # points: data labels stay readable at A4
 
@@ -22,10 +22,19 @@ def readable_labels(fig, size: float = MIN_LABEL_SIZE):
     return fig
 
 
-def tier_pyramid(table: pd.DataFrame, tier: str, value: str, label: str, *, title: str = ""):
+def tier_pyramid(
+    table: pd.DataFrame,
+    tier: str,
+    value: str,
+    label: str,
+    *,
+    hedged: str | None = None,
+    title: str = "",
+):
     """Centred bars stacked from the base tier (first row) to the top, each as wide as its
     count (so the picture keeps the proportions), named on the left and labelled with `label`
-    (e.g. '超200,000家 · 2023年') on the right."""
+    (e.g. '超20万家 · 塔基') on the right; a tier whose column `hedged` is true (a count the
+    source printed with 超 or 近) is drawn pale and hatched (charts.draw_hedged)."""
     setup_style()
     data = table.astype({value: float}).reset_index(drop=True)
     widest = float(data[value].max())
@@ -33,7 +42,9 @@ def tier_pyramid(table: pd.DataFrame, tier: str, value: str, label: str, *, titl
     for level, row in data.iterrows():
         width = float(row[value])
         color = PALETTE[int(level) % len(PALETTE)]
-        ax.barh(level, width, left=-width / 2, height=0.82, color=color)
+        bars = ax.barh(level, width, left=-width / 2, height=0.82, color=color)
+        if hedged and row[hedged]:
+            draw_hedged(bars[0])
         ax.text(
             -widest / 2 - widest * 0.03, level, str(row[tier]), ha="right", va="center", fontsize=10
         )

@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from helpers.report.charts import HIGHLIGHT, PALETTE, finish, setup_style, wrap_label
+from helpers.report.format import format_value
 
 LABEL_SIZE = 10  # data labels: at least 8 pt once the chart is scaled to an A4 text column
 
@@ -117,7 +118,7 @@ def mix_bars(
                 ax.text(
                     left + value / 2,
                     row,
-                    f"{value:.1%}",
+                    format_value(value, "share"),
                     ha="center",
                     va="center",
                     fontsize=LABEL_SIZE,

@@ -19,6 +19,7 @@ from helpers.report.charts import (
     setup_style,
     wrap_label,
 )
+from helpers.report.format import format_value
 
 
 def tile_map(
@@ -29,7 +30,7 @@ def tile_map(
     value: str,
     *,
     value_label: str = "",
-    value_format: str = "{:,.0f}",
+    unit: str = "家",
     title: str = "",
 ):
     """A tile-grid map: one equal square per unit at (row, col) of a grid (row 0 at the top),
@@ -62,7 +63,7 @@ def tile_map(
         ax.text(
             c + 0.47,
             -r - 0.72,
-            value_format.format(v),
+            format_value(v, unit),
             ha="center",
             va="center",
             fontsize=7,
@@ -75,7 +76,7 @@ def tile_map(
     mappable = matplotlib.cm.ScalarMappable(norm=norm, cmap=cmap)
     bar = fig.colorbar(mappable, ax=ax, fraction=0.03, pad=0.02)
     bar.set_label(value_label)
-    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: value_format.format(v)))
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_value(v, unit)))
     return finish(fig, ax, title)
 
 
@@ -166,7 +167,7 @@ def metric_ratio_chart(
     fig, ax = plt.subplots(figsize=(8.5, 0.5 * len(data) + 1.4))
     colors = [PALETTE[0] if v >= 1 else PALETTE[1] for v in data[ratio]]
     bars = ax.barh([wrap_label(str(m), 12) for m in data[metric]], data[ratio], color=colors)
-    labels = list(reversed(value_labels)) if value_labels else [f"{v:.2f}×" for v in data[ratio]]
+    labels = list(reversed(value_labels)) if value_labels else [format_value(v, "倍") for v in data[ratio]]
     ax.bar_label(bars, labels=labels, padding=3, fontsize=8)
     ax.axvline(1, color=HIGHLIGHT, linestyle="--", linewidth=1, label=reference_label or None)
     ax.grid(axis="y", visible=False)
@@ -187,7 +188,7 @@ def stacked_count_bars(
     *,
     series_order: list[str],
     value_label: str = "",
-    value_format: str = "{:,.0f}",
+    unit: str = "家",
     title: str = "",
     colors: list[str] | None = None,
 ):
@@ -217,7 +218,7 @@ def stacked_count_bars(
         )
         left = left + wide[name]
     for position, total in zip(positions, totals, strict=True):
-        ax.text(total, position, " " + value_format.format(total), va="center", fontsize=8)
+        ax.text(total, position, " " + format_value(total, unit), va="center", fontsize=8)
     ax.set_yticks(list(positions), [str(c) for c in wide.index])
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)

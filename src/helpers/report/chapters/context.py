@@ -10,6 +10,8 @@ import pandas as pd
 from helpers.data import catalog
 from helpers.report import charts, context_charts, words
 from helpers.report.chapter import Chapter
+from helpers.report.format import format_qualified, is_money, is_qualified
+from helpers.report.format import qualified as hedged
 from helpers.stats import context as st
 
 WORD_JOINER = "\u2060"
@@ -20,10 +22,12 @@ SME_SERIES = {"count": "中小微企业数量", "new_per_day": "平均每天新�
 
 # Numbers and words as readers see them --------------------------------------------------------
 def qualified(ch: Chapter, value, unit: str, qualifier=None, **options) -> str:
-    """A published number with the hedge word it was printed with (超 → 超12,000 / over 12,000;
-    no qualifier → the number alone); `options` as Chapter.fmt (decimals …)."""
-    text = ch.fmt(value, unit, **options)
-    return text if pd.isna(qualifier) else ch.t(f"ch05.qualified.{qualifier}", value=text)
+    """A published number as a sentence writes it, with the hedge word it was printed with
+    (超 → 超20万 / over 200,000; 多 → 110多; no qualifier → the number alone); an amount of
+    money with its unit (约3,060亿元 / about CNY 306 billion). `options` as Chapter.fmt."""
+    if is_money(unit):
+        return format_qualified(value, unit, qualifier, ch.language, compact=True, **options)
+    return hedged(ch.fmt(value, unit, **options), qualifier, ch.language)
 
 
 def period_words(ch: Chapter, period) -> str:
@@ -36,8 +40,9 @@ def period_words(ch: Chapter, period) -> str:
 
 
 def money(ch: Chapter, value) -> str:
-    """An amount in 亿元 with as many decimals as it has (27,200; 211.47)."""
-    return ch.fmt(value, "亿元", decimals=st.shown_decimals(value))
+    """An amount in 亿元 with its unit and as many decimals as it has (2.72万亿元, 211.47亿元 /
+    CNY 2.72 trillion)."""
+    return ch.fmtu(value, "亿元", decimals=st.shown_decimals(value))
 
 
 def unbroken(text: str) -> str:
@@ -55,9 +60,11 @@ def unbroken_name(ch: Chapter, value: str) -> str:
 
 def value_with_unit(ch: Chapter, value, unit: str, qualifier=None) -> str:
     """A figure of the financing table with its hedge word and unit, on one line: 1,100多个,
-    约30%, 7,326亿元 (只, counted funds, formatted like 个)."""
+    约30%, 2.72万亿元 (只, counted funds, formatted like 个)."""
     decimals = st.shown_decimals(value, 2 if unit in ("share", "rate") else 0)
     text = qualified(ch, value, "个" if unit == "只" else unit, qualifier, decimals=decimals)
+    if is_money(unit):  # its unit is part of the amount (2.72万亿元 / CNY 2.72 trillion)
+        return unbroken(text)
     return unbroken(ch.t(f"ch05.value_with_unit.{unit}", value=text))
 
 
@@ -95,8 +102,9 @@ def tier_pyramid_figure(ch: Chapter, pyramid: pd.DataFrame):
                 strict=True,
             )
         ],
+        hedged=pyramid["qualifier"].map(is_qualified),
     )
-    return context_charts.tier_pyramid(shown, "name", "firms", "text")
+    return context_charts.tier_pyramid(shown, "name", "firms", "text", hedged="hedged")
 
 
 def tier_pyramid(
@@ -124,14 +132,19 @@ def tier_pyramid(
     )
     table = st.tier_table(pyramid, tiers)
     columns = ["tier", "tier_date", "qualifier", "firms", "stage_stated", "pyramid_level_stated"]
-    ch.save_table(
-        table.assign(tier_date=table["period"].map(lambda p: period_words(ch, p)))[
-            [*columns, "share_of_below"]
-        ],
-        "fig5_1_tier_pyramid",
-        source=ch.source_line(tiers),
-        units={"firms": "家", "share_of_below": "share"},
-    )
+    saved = table.assign(tier_date=table["period"].map(lambda p: period_words(ch, p)))[
+        [*columns, "share_of_below"]
+    ]
+    # Readers see each count with the word the source printed it with (超200,000), never as
+    # an exact value; the spreadsheet keeps the number and the word apart.
+    cells = saved.drop(columns="qualifier")
+    shown = ch.display_frame(cells, {"firms": "家", "share_of_below": "share"})
+    shown.columns = cells.columns  # save_table names the columns in the edition's words
+    shown["firms"] = [
+        hedged(ch.fmt(n, "家", compact=False), q, ch.language)
+        for n, q in zip(saved["firms"], saved["qualifier"], strict=True)
+    ]
+    ch.save_table(saved, "fig5_1_tier_pyramid", source=ch.source_line(tiers), shown=shown)
 
 
 # 5.2 SMEs 2018 → 2022 -------------------------------------------------------------------------
@@ -165,7 +178,8 @@ def sme_growth_figure(ch: Chapter, smes: pd.DataFrame):
         value_label=ch.t("ch05.fig_smes.axis", start=start),
         category_order=[ch.t(f"ch05.fig_smes.{key}") for key in SME_SERIES],
         series_order=list(dict.fromkeys(table["year"])),
-        value_format="{:.2f}",
+        unit="倍",
+        language=ch.language,
     )
     context_charts.readable_labels(fig)
     fig.set_size_inches(8, 3.6)  # two categories: a shorter chart
@@ -207,10 +221,14 @@ def listings(ch: Chapter, national: pd.DataFrame, fundraising: pd.DataFrame) -> 
     listing_fundraising indexed by indicator)."""
     a_share, a_share_share = national.loc[CUMULATIVE], national.loc[CUMULATIVE_SHARE]
     new_listed, new_share = fundraising.loc[NEW_LISTED], fundraising.loc[NEW_SHARE]
+    rows = [a_share_share, new_share]
+    # The shares as printed, with their hedge words (约30%, 超60%): pale and hatched bars
     shares = pd.DataFrame(
         {
             "item": [ch.t("ch05.fig_listings.cumulative"), ch.t("ch05.fig_listings.new_h1")],
-            "share": [a_share_share["value_stated"], new_share["value_stated"]],
+            "share": [row["value_stated"] for row in rows],
+            "label": [qualified(ch, r["value_stated"], "share", r["qualifier"], decimals=0) for r in rows],
+            "hedged": [is_qualified(row["qualifier"]) for row in rows],
         }
     )
     fig = charts.bar_chart(
@@ -220,6 +238,8 @@ def listings(ch: Chapter, national: pd.DataFrame, fundraising: pd.DataFrame) -> 
         value_label=ch.t("ch05.fig_listings.axis"),
         percent=True,
         sort=False,
+        labels="label",
+        hedged="hedged",
     )
     ch.figure(
         fig,
@@ -264,7 +284,11 @@ def financing_reading(
         grown=stated(fund, "获投资后成长为“小巨人”的企业", "家"),
         rd_uses=stated(uses, uses.index[0], "亿元", decimals=0),
         line_uses=stated(uses, uses.index[1], "亿元", decimals=0),
-        uses_total=money(ch, uses_total),
+        # a sum of hedged figures is itself approximate (约1.04万亿元)
+        uses_total=hedged(
+            money(ch, uses_total), "约" if uses["qualifier"].map(is_qualified).any() else None,
+            ch.language,
+        ),
         uses_share=ch.fmt(fundraising.loc[USES_SHARE, "value_stated"], "share", decimals=0),
     )
 

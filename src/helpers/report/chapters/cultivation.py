@@ -132,6 +132,7 @@ def markets(ch: Chapter, markets: pd.DataFrame, a_share: float, share: float, ba
         source=source,
         table="capital_markets",
         units={"share": "share"},
+        signed=("change_yoy",),
     )
 
 

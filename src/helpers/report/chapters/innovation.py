@@ -9,7 +9,9 @@ import pandas as pd
 
 from helpers.report import charts, words
 from helpers.report.chapter import Chapter
+from helpers.report.format import format_qualified, is_qualified, printed_qualifier
 from helpers.stats import innovation_tables as st
+from helpers.stats.reconcile import stated_decimals
 
 QUALITY_COLUMNS = ("invention_share_stated", "grant_rate_stated")
 # A figure the data cannot give: its label key and the tables whose inputs it lacks.
@@ -223,7 +225,8 @@ def influence_figure(ch: Chapter, influence: pd.DataFrame):
         value_label=ch.t("ch02.fig_2_7.axis"),
         sort=False,
         horizontal=False,
-        value_format="{:.1f}",
+        unit="次/家",
+        language=ch.language,
         highlight=[ch.name(st.ALL)],
     )
 
@@ -322,7 +325,8 @@ def growth_firms(
         value_label=ch.t("ch02.fig_2_4.axis"),
         sort=False,
         horizontal=False,
-        value_format="{:.1f}",
+        unit="件/家",
+        language=ch.language,
     )
     ch.figure(
         fig,
@@ -350,8 +354,20 @@ def growth_firms(
 def density(ch: Chapter, ratios: pd.DataFrame, density: float | None) -> None:
     """图2.5: the published density ratios to the boards; with firm-level data the sentence
     adds the 小巨人's own density (`density`)."""
+    # The ratios as the report prints them, with its hedge words (约1.1倍, 近3倍): drawn pale
+    # and hatched, never as exact values.
+    hedges = [printed_qualifier(text) for text in ratios["label"]]
+    printed = [
+        format_qualified(r, "倍", q, ch.language, decimals=stated_decimals(r))
+        for r, q in zip(ratios["ratio"], hedges, strict=True)
+    ]
     shown = pd.DataFrame(
-        {"board": ratios["board"].map(ch.name).to_numpy(), "ratio": ratios["ratio"].to_numpy()}
+        {
+            "board": ratios["board"].map(ch.name).to_numpy(),
+            "ratio": ratios["ratio"].to_numpy(),
+            "label": printed,
+            "hedged": [is_qualified(q) for q in hedges],
+        }
     )
     fig = charts.bar_chart(
         shown,
@@ -359,13 +375,10 @@ def density(ch: Chapter, ratios: pd.DataFrame, density: float | None) -> None:
         "ratio",
         value_label=ch.t("ch02.fig_2_5.axis"),
         horizontal=False,
-        value_format="{:.1f}×",
+        labels="label",
+        hedged="hedged",
     )
-    reading = ch.t(
-        "ch02.fig_2_5.reading_published",
-        star=ch.fmt(ratios["ratio"].iloc[0], "倍", decimals=1),
-        bse=ch.fmt(ratios["ratio"].iloc[1], "倍", decimals=0),
-    )
+    reading = ch.t("ch02.fig_2_5.reading_published", star=printed[0], bse=printed[1])
     if density is not None:
         unit = "件有效发明专利/千人"
         reading += " " + ch.t(

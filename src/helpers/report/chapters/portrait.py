@@ -9,6 +9,8 @@ import pandas as pd
 
 from helpers.report import portrait_charts, words
 from helpers.report.chapter import Chapter
+from helpers.report.format import format_value, money_axis
+from helpers.report.format import qualified as hedged
 from helpers.stats import portrait as st
 
 PATENT_TYPES = ["发明专利", "实用新型专利", "外观设计专利"]
@@ -17,11 +19,9 @@ AMOUNT_UNITS = {"rank": "position", "amount": "亿元", "amount_share": "share"}
 
 # Words -----------------------------------------------------------------------------------------
 def qualified(ch: Chapter, value_text: str, qualifier) -> str:
-    """'近1.03亿元', '3年左右' / 'nearly 1.03 …': the value with the article's hedge word, if it
-    printed one."""
-    if pd.isna(qualifier) or not qualifier:
-        return value_text
-    return ch.t(f"ch04.qualifiers.{qualifier}", value=value_text)
+    """'近1.03亿元', '3年左右' / 'nearly CNY 103 million': the value with the article's hedge
+    word, if it printed one (helpers.report.format.qualified)."""
+    return hedged(value_text, qualifier, ch.language)
 
 
 def bar_labels(ch: Chapter, counts, shares, unit: str, with_unit: bool = True) -> list[str]:
@@ -38,7 +38,8 @@ def bar_labels(ch: Chapter, counts, shares, unit: str, with_unit: bool = True) -
 
 def formatted(ch: Chapter, frame: pd.DataFrame, units: dict, decimals: dict | None = None):
     """Cells as readers see them, under the frame's own column names (save_table's `shown`):
-    numbers by their unit (amounts with the one decimal the article prints), names translated."""
+    numbers by their unit as a table shows them (amounts with the one decimal the article
+    prints), names translated."""
     shown = pd.DataFrame(index=frame.index)
     for column in frame.columns:
         unit, places = units.get(column), (decimals or {}).get(column)
@@ -46,7 +47,7 @@ def formatted(ch: Chapter, frame: pd.DataFrame, units: dict, decimals: dict | No
         if unit is None:
             shown[column] = [ch.name(str(v)) for v in frame[column]]
         else:
-            shown[column] = [ch.fmt(v, unit, **options) for v in frame[column]]
+            shown[column] = [format_value(v, unit, ch.language, **options) for v in frame[column]]
     return shown
 
 
@@ -68,9 +69,11 @@ def share_verdict(ch: Chapter, frame: pd.DataFrame, name_column: str) -> str:
     return ch.t("ch04.verdict.disagree", items=ch.t("words.list_separator").join(items))
 
 
-def list_of(ch: Chapter, values, unit: str, **options) -> str:
-    """'464、422、361': several numbers of one unit in the edition's list punctuation."""
-    return ch.t("words.list_separator").join(ch.fmt(v, unit, **options) for v in values)
+def list_of(ch: Chapter, values, unit: str, *, with_unit: bool = False, **options) -> str:
+    """'464、422、361': several numbers of one unit in the edition's list punctuation (each with
+    its unit's words when `with_unit`: 645.4亿元、592.1亿元 / CNY 64.54 billion, …)."""
+    shown = ch.fmtu if with_unit else ch.fmt
+    return ch.t("words.list_separator").join(shown(v, unit, **options) for v in values)
 
 
 # Checks ---------------------------------------------------------------------------------------
@@ -123,15 +126,23 @@ def intro(ch: Chapter, total_firms: float, loaded: list[pd.DataFrame]) -> None:
 
 
 def labelled(
-    ch: Chapter, frame: pd.DataFrame, column: str, value: str, labels, axis: str, **options
+    ch: Chapter,
+    frame: pd.DataFrame,
+    column: str,
+    value: str,
+    labels,
+    axis: str,
+    axis_values: dict | None = None,
+    **options,
 ):
-    """Bars of `value` per category `column` (names in the edition's words), each labelled."""
+    """Bars of `value` per category `column` (names in the edition's words), each labelled;
+    the axis title is the label `axis` filled with `axis_values` (its unit)."""
     return portrait_charts.labelled_bars(
         frame.assign(**{column: frame[column].map(ch.name)}, label=labels),
         column,
         value,
         "label",
-        value_label=ch.t(axis),
+        value_label=ch.t(axis, **(axis_values or {})),
         **options,
     )
 
@@ -306,22 +317,27 @@ def financing_figure(ch: Chapter, financing: pd.DataFrame):
     recomputed_name = ch.t("ch04.fig_financing.recomputed")
     segments = financing["segment"].map(ch.name)
     stated = financing["avg_deal_stated"]
+    # the amounts in the axis's unit (亿元; CNY million in English), labelled as it counts them
+    axis = money_axis([*stated, *financing["avg_deal"]], "亿元", ch.language)
     long = pd.concat(
         [
             pd.DataFrame(
                 {
                     "segment": segments,
                     "series": stated_name,
-                    "value": stated,
-                    "label": [ch.fmt(v, "亿元", decimals=st.stated_decimals(v)) for v in stated],
+                    "value": stated * axis.factor,
+                    "label": [
+                        axis.digits(v, ch.language, decimals=st.stated_decimals(v))
+                        for v in stated
+                    ],
                 }
             ),
             pd.DataFrame(
                 {
                     "segment": segments,
                     "series": recomputed_name,
-                    "value": financing["avg_deal"],
-                    "label": [ch.fmt(v, "亿元") for v in financing["avg_deal"]],
+                    "value": financing["avg_deal"] * axis.factor,
+                    "label": [axis.digits(v, ch.language) for v in financing["avg_deal"]],
                 }
             ),
         ]
@@ -334,7 +350,7 @@ def financing_figure(ch: Chapter, financing: pd.DataFrame):
         "label",
         category_order=[ch.name(s) for s in financing["segment"]],
         series_order=[stated_name, recomputed_name],
-        value_label=ch.t("ch04.fig_financing.axis"),
+        value_label=ch.t("ch04.fig_financing.axis", unit=axis.words),
     )
 
 
@@ -346,8 +362,8 @@ def financing(ch: Chapter, financing: pd.DataFrame, listed_vs_unlisted: float) -
         ch.t(
             f"ch04.fig_financing.{'agree' if row['agrees'] else 'disagree'}",
             segment=ch.name(row["segment"]),
-            stated=ch.fmt(row["stated"], "亿元", decimals=row["decimals"]),
-            recomputed=ch.fmt(row["recomputed"], "亿元"),
+            stated=ch.fmtu(row["stated"], "亿元", decimals=row["decimals"]),
+            recomputed=ch.fmtu(row["recomputed"], "亿元"),
         )
         for _, row in checks.iterrows()
     ]
@@ -360,12 +376,12 @@ def financing(ch: Chapter, financing: pd.DataFrame, listed_vs_unlisted: float) -
         period=ch.t("ch04.fig_financing.period"),
         deals=ch.fmt(every["deals"], "笔"),
         amount=qualified(
-            ch, ch.fmt(every["amount"], "亿元", decimals=1), every["amount_qualifier"]
+            ch, ch.fmtu(every["amount"], "亿元", decimals=1), every["amount_qualifier"]
         ),
         listed_deals=ch.fmt(listed["deals"], "笔"),
-        listed_amount=ch.fmt(listed["amount"], "亿元", decimals=1),
+        listed_amount=ch.fmtu(listed["amount"], "亿元", decimals=1),
         unlisted_deals=ch.fmt(unlisted["deals"], "笔"),
-        unlisted_amount=ch.fmt(unlisted["amount"], "亿元", decimals=1),
+        unlisted_amount=ch.fmtu(unlisted["amount"], "亿元", decimals=1),
         clauses=ch.t("words.clause_separator").join(clauses),
         ratio=ch.fmt(listed_vs_unlisted, "倍"),
         cause=ch.t("ch04.fig_financing.cause") if not checks["agrees"].all() else "",
@@ -381,12 +397,15 @@ def financing(ch: Chapter, financing: pd.DataFrame, listed_vs_unlisted: float) -
 
 
 def _amounts(ch: Chapter, frame: pd.DataFrame, column: str, key: str):
-    """Bars of the financing amount per province or industry, each with its share of all."""
+    """Bars of the financing amount per province or industry in the axis's unit (亿元; CNY
+    billion in English), each with its share of all."""
+    axis = money_axis(frame["amount"], "亿元", ch.language)
     labels = [
-        ch.t("ch04.bar_label", count=ch.fmt(a, "亿元", decimals=1), share=ch.fmt(s, "share"))
+        ch.t("ch04.bar_label", count=axis.digits(a, ch.language, 1), share=ch.fmt(s, "share"))
         for a, s in zip(frame["amount"], frame["amount_share"], strict=True)
     ]
-    return labelled(ch, frame, column, "amount", labels, f"{key}.axis")
+    scaled = frame.assign(amount=frame["amount"] * axis.factor)
+    return labelled(ch, scaled, column, "amount", labels, f"{key}.axis", {"unit": axis.words})
 
 
 def _save_amounts(ch: Chapter, frame: pd.DataFrame, column: str, name: str, source: str):
@@ -407,7 +426,7 @@ def financing_provinces(ch: Chapter, frame: pd.DataFrame, top3_share: float, all
         key,
         source,
         top3=ch.names(frame["province"]),
-        amounts=list_of(ch, frame["amount"], "亿元", decimals=1),
+        amounts=list_of(ch, frame["amount"], "亿元", with_unit=True, decimals=1),
         share=ch.fmt(top3_share, "share"),
     )
     _save_amounts(ch, frame, "province", name, source)
@@ -427,12 +446,12 @@ def financing_industries(ch: Chapter, frame: pd.DataFrame, top3_sum: float, all_
         key,
         source,
         top=ch.name(frame["industry"].iloc[0]),
-        top_amount=ch.fmt(frame["amount"].iloc[0], "亿元", decimals=1),
+        top_amount=ch.fmtu(frame["amount"].iloc[0], "亿元", decimals=1),
         top_share=ch.fmt(frame["amount_share"].iloc[0], "share"),
         sum_clause=ch.t(
             f"{key}.{'exceeds' if exceeds else 'within'}",
-            sum=ch.fmt(top3_sum, "亿元", decimals=1),
-            total=ch.fmt(total, "亿元", decimals=1),
+            sum=ch.fmtu(top3_sum, "亿元", decimals=1),
+            total=ch.fmtu(total, "亿元", decimals=1),
             share=ch.fmt(st.share(top3_sum, total), "share"),
         ),
     )

@@ -131,9 +131,13 @@ def concentration(ch: Chapter, provinces: pd.DataFrame, cr3: float, cr5: float, 
         hhi=ch.fmt(hhi, "分"),
         hhi_equal=ch.fmt(equal_hhi, "分"),
         provinces=ch.fmt(len(provinces), "项"),
-        concentrated=ch.t("ch03.fig_3_1b.more")
-        if hhi > equal_hhi
-        else words.compare(hhi, equal_hhi, ch.language),
+        compare=words.compare(hhi, equal_hhi, ch.language),
+        # an equal spread has the smallest HHI there is: the only other case is "as even"
+        verdict=ch.t(
+            "ch03.fig_3_1b.more"
+            if words.compare_kind(hhi, equal_hhi) == "higher"
+            else "ch03.fig_3_1b.even"
+        ),
     )
     labels = provinces["short_name"] if ch.language == "zh" else provinces["province"].map(ch.name)
     fig = region_charts.tile_map(
@@ -270,7 +274,8 @@ def clusters(ch: Chapter, clusters: pd.DataFrame) -> None:
         "cluster",
         "ratio",
         value_label=ch.t("ch03.fig_3_4.axis"),
-        value_format="{:.2f}",
+        unit="倍",
+        language=ch.language,
         series_order=[ch.name(c) for c in names],
     )
     fig.axes[0].axhline(1, color=charts.HIGHLIGHT, linestyle="--", linewidth=1)
