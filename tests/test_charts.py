@@ -80,13 +80,36 @@ def test_saved_figures_are_byte_identical_across_saves(sample_table, tmp_path):
     ("text", "wrapped"),
     [
         ("新材料", "新材料"),
-        ("生物医药及高性能医疗器械", "生物医药及高\n性能医疗器械"),
-        ("节能与新能源汽车", "节能与新\n能源汽车"),
+        # between the words of labels/chart_words.zh.txt, never inside one (not 高/性能)
+        ("生物医药及高性能医疗器械", "生物医药及\n高性能医疗器械"),
+        ("节能与新能源汽车", "节能与\n新能源汽车"),
         ("Next-gen IT", "Next-gen IT"),
     ],
 )
 def test_long_cjk_tick_labels_are_wrapped(text, wrapped):
     assert charts.wrap_label(text) == wrapped
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "wrapped"),
+    [
+        ("新一代信息技术", 5, "新一代\n信息技术"),  # not 新一代信 / 息技术 (图3.7)
+        ("海洋工程装备及高技术船舶", 6, "海洋工程装备\n及高技术船舶"),
+        ("New materials", 5, "New\nmaterials"),  # at the space, measured in the font
+        ("Aerospace", 3, "Aerospace"),  # a word wider than the room keeps its line, whole
+        ("A股创业板上市", 4, "A股\n创业板\n上市"),  # A股 stays together
+        ("长三角（上海）", 2, "长三角（上海）"),  # no break before punctuation or in brackets
+    ],
+)
+def test_labels_wrap_at_word_boundaries_in_both_languages(text, width, wrapped):
+    assert charts.wrap_label(text, width) == wrapped
+
+
+def test_labels_wrap_to_the_fewest_lines_then_the_most_even():
+    # 3 + 5 em rather than 5 + 3 or three lines
+    assert charts.wrap_label("节能与新能源汽车", 5) == "节能与\n新能源汽车"
+    assert charts.text_em("新能源汽车") == pytest.approx(5.0)
+    assert charts.text_em("Aerospace") < 5  # Latin letters are about half an em
 
 
 def profile_table():

@@ -48,14 +48,6 @@ def test_screening_needs_one_tested_column_besides_the_scores():
     assert show.can_screen([], ROOTS, SCORE_ATTRIBUTES)
 
 
-def test_the_thresholds_are_the_criteria_with_one():
-    rows = show.thresholds(CRITERIA)
-    # 004's criteria: CX.1.a-d, CX.2.4, ZJ.1, ZJ.2.a-b, ZJ.3.a, ZJ.3.b.1-2, ZJ.4.0, ZJ.4.1.a-b,
-    # ZJ.4.2, ZJ.4.3, XJR.1.a
-    assert len(rows) == 17
-    assert rows.set_index("criterion")["threshold"]["ZJ.2.b"] == 0.03
-
-
 def test_tier_table_adds_the_firms_missing_two_or_more_and_the_share_met():
     counts = pd.DataFrame(
         {

@@ -568,6 +568,9 @@ def render_book(
     if previous is not None:
         changes = _changes(staging, chapters, Path(previous), language, previous_label)
     css = CSS_PATH.read_text(encoding="utf-8") + "\n" + BOOK_CSS.read_text(encoding="utf-8")
+    # the synthetic sample's numbers are invented: its first finding says so
+    findings = [say.t("findings.synthetic")] if synthetic else []
+    findings += key_findings(stats, language)
     return (
         environment()
         .get_template("book.html.j2")
@@ -579,10 +582,12 @@ def render_book(
             cover={
                 "data_label": data_label,
                 "synthetic": synthetic,
+                # also the running header of every PDF page (report.css)
+                "synthetic_mark": label("common.synthetic_mark", language),
                 "cutoff": words.format_date(cutoff, language),
                 "version": version,
             },
-            findings=key_findings(stats, language),
+            findings=findings,
             changes=changes,
             methods=methods(stats, language),
             chapters=[

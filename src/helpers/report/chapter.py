@@ -389,7 +389,10 @@ class Chapter:
         title = self.t(f"{key}.title", **values)
         if reading is None:
             reading = self.t(f"{key}.reading", **values)
-        paths = charts.save_figure(fig, f"{self.notebook}_{name}", self.output / "figures")
+        mark = self.t("common.synthetic_mark") if self.source.is_synthetic else ""
+        paths = charts.save_figure(
+            fig, f"{self.notebook}_{name}", self.output / "figures", mark=mark
+        )
         self._list_download("figure", name, number, title, paths.values())
         plt.close(fig)
         self._show("figure_title", number=number, title=title)
@@ -698,12 +701,21 @@ class Chapter:
         return self.t(f"columns.{column}")
 
     def heading(self, key: str, level: int = 1, **values):
-        """A chapter or section heading from the labels file."""
-        self._show("heading", level=level, text=self.t(key, **values))
+        """A chapter or section heading from the labels file. A numbered chapter's sections
+        (level 2) are numbered in the order shown — 6.1, 6.2, … whichever sections its data
+        gives —, the same key keeping its number when a cell runs again."""
+        text = self.t(key, **values)
+        if level == 2 and self.chapter_number:
+            text = self.t("common.section_heading", number=self.number("section", key), title=text)
+        self._show("heading", level=level, text=text)
         if level != 1:
             return
         if self.source.is_synthetic:
-            self._show("synthetic_banner", text=self.t("common.synthetic_banner"))
+            self._show(
+                "synthetic_banner",
+                text=self.t("common.synthetic_banner"),
+                mark=self.t("common.synthetic_mark"),
+            )
         if self.source.is_firm_level:
             cutoff = words.format_date(self.cutoff, self.language)
             note = self.t(

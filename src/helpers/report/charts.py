@@ -4,7 +4,7 @@ A chart function takes a tidy table and returns a matplotlib Figure; `save_figur
 
 from __future__ import annotations
 
-import textwrap
+import functools
 import warnings
 from pathlib import Path
 
@@ -21,10 +21,11 @@ from helpers.report.fonts import FONT_FAMILY, font_path
 from helpers.report.format import format_value
 
 # Where a chart is printed: the PDF shows every figure at the A4 text width (210 mm minus two
-# 16 mm margins, report.css), or smaller when it is taller than 225 mm (img max-height). Text
-# must stay at least MIN_PRINTED_PT there, whatever the figure's size in inches.
+# 16 mm margins, report.css), or smaller when it is taller than 160 mm (img max-height: room for
+# a chapter's title, notes and section heading above it). Text must stay at least MIN_PRINTED_PT
+# there, whatever the figure's size in inches.
 PRINT_WIDTH_IN = (210 - 2 * 16) / 25.4
-PRINT_MAX_HEIGHT_IN = 225 / 25.4
+PRINT_MAX_HEIGHT_IN = 160 / 25.4
 SAVE_PAD_IN = 0.1  # matplotlib's pad_inches around bbox_inches="tight"
 MIN_PRINTED_PT = 8.0
 # Data labels of the house charts: 8 pt printed for a figure up to 9.5 in wide (9.5 / 7.0 x 8).
@@ -108,14 +109,111 @@ def setup_style() -> None:
     )
 
 
-def wrap_label(text: str, width: int = 7) -> str:
-    """Break a long category name over lines of `width` characters (CJK has no spaces to break
-    at) of about equal length, so neighbouring tick labels do not run into each other."""
-    if len(text) <= width or " " in text:
-        return textwrap.fill(text, width=max(width * 2, 14)) if " " in text else text
-    lines = -(-len(text) // width)
-    size = -(-len(text) // lines)  # balanced lines: 节能与新 / 能源汽车, not one orphan character
-    return "\n".join(text[i : i + size] for i in range(0, len(text), size))
+# Where a Chinese label may break: between the words of this list (one a line: 新一代,
+# 信息技术, …), never inside one; a Chinese run no listed word covers may break anywhere.
+CHART_WORDS_FILE = "chart_words.zh.txt"
+
+
+def _is_cjk(character: str) -> bool:
+    """A Chinese character (CJK ideographs; punctuation is not one)."""
+    return "\u3400" <= character <= "\u9fff" or "\uf900" <= character <= "\ufaff"
+
+
+@functools.cache
+def chart_words() -> frozenset[str]:
+    """The Chinese words a label may break between (labels/chart_words.zh.txt)."""
+    from helpers.report.labels import LABELS_DIR
+
+    path = LABELS_DIR / CHART_WORDS_FILE
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def label_words(text: str) -> list[tuple[str, bool]]:
+    """`text` as (piece, space before it): the pieces a label may break between. Breaks fall
+    at spaces and between two Chinese words (chart_words, longest first; a run no listed word
+    covers, character by character); anything else joined without a space stays together: a
+    Latin word, punctuation, A股, PCT专利, and whatever stands in brackets: 长三角（上海）."""
+    words = chart_words()
+    longest = max((len(w) for w in words), default=1)
+    pieces: list[list] = []  # [text, space before, is a Chinese word]
+    space = False
+    depth = 0  # brackets open before the piece: no break inside them
+    i = 0
+    while i < len(text):
+        if text[i].isspace():
+            space, i = True, i + 1
+            continue
+        if _is_cjk(text[i]):
+            size = next(
+                (n for n in range(min(longest, len(text) - i), 1, -1) if text[i : i + n] in words),
+                1,
+            )
+            piece, cjk = text[i : i + size], True
+        else:
+            end = i
+            while end < len(text) and not text[end].isspace() and not _is_cjk(text[end]):
+                end += 1
+            piece, cjk = text[i:end], False
+        i += len(piece)
+        if pieces and (depth > 0 or (not space and not (cjk and pieces[-1][2]))):
+            pieces[-1][0] += (" " if space else "") + piece  # no break: glued to the one before
+            pieces[-1][2] = cjk
+        else:
+            pieces.append([piece, space, cjk])
+        depth += sum(c in "（(《【[“" for c in piece) - sum(c in "）)》】]”" for c in piece)
+        space = False
+    return [(piece, before) for piece, before, _ in pieces]
+
+
+@functools.lru_cache(maxsize=4096)
+def text_em(text: str) -> float:
+    """How wide `text` is drawn in the report font, in em (a Chinese character is 1)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    size = 100.0
+    prop = FontProperties(fname=str(font_path()), size=size)
+    return TextToPath().get_text_width_height_descent(text, prop, ismath=False)[0] / size
+
+
+def wrap_label(text: str, width: float = 7) -> str:
+    """Break a category name over the fewest lines at most `width` em wide (1 em: a Chinese
+    character), as equal as they can be, only between words (`label_words`: at spaces, and in
+    Chinese between the words of chart_words — 节能与 / 新能源汽车 —), so neighbouring tick
+    labels never run into each other and no word is cut. A word wider than `width` keeps its
+    own line."""
+    lines = [line for line in str(text).split("\n")]
+    return "\n".join(_wrap_line(line, width) for line in lines)
+
+
+def _wrap_line(text: str, width: float) -> str:
+    if text_em(text) <= width:
+        return text
+    pieces = label_words(text)
+    n = len(pieces)
+
+    def line(i: int, j: int) -> str:  # pieces i .. j-1 on one line
+        return "".join((" " if k > i and pieces[k][1] else "") + pieces[k][0] for k in range(i, j))
+
+    limit = max(width, *(text_em(piece) for piece, _ in pieces))
+    # best[j] = (lines, widest line, breaks) for pieces 0 .. j-1: fewest lines, then balanced
+    best: list[tuple[int, float, tuple[int, ...]] | None] = [(0, 0.0, ())] + [None] * n
+    for j in range(1, n + 1):
+        for i in range(j):
+            if best[i] is None:
+                continue
+            wide = text_em(line(i, j))
+            if wide > limit + 1e-9:
+                continue
+            lines, widest, breaks = best[i]
+            candidate = (lines + 1, max(widest, wide), (*breaks, i))
+            if best[j] is None or candidate[:2] < best[j][:2]:
+                best[j] = candidate
+    _, _, breaks = best[n]
+    starts = [*breaks[1:], n] if breaks else [n]
+    bounds = list(zip(breaks, starts, strict=True))
+    return "\n".join(line(i, j) for i, j in bounds)
 
 
 def finish(fig, ax, title: str = ""):
@@ -188,17 +286,54 @@ class MissingGlyphError(ValueError):
     """A chart would show boxes instead of characters."""
 
 
-def save_figure(fig, name: str, figures_dir: Path) -> dict[str, Path]:
+# The mark across a chart of the synthetic sample (mark_synthetic): its id in the SVG.
+SYNTHETIC_MARK_ID = "synthetic-mark"
+SYNTHETIC_MARK_COLOR = "#9c5700"
+
+
+def mark_synthetic(fig, text: str, angle: float = 25.0):
+    """Draw `text` (示例数据（合成）) across the middle of the figure, large, tilted and
+    translucent: a chart of invented numbers says so even when cut out of its page. It fills at
+    most 70% of the drawn area either way, so the saved image keeps its size; returns the
+    figure."""
+    renderer = fig.canvas.get_renderer()
+    drawn = fig.get_tightbbox(renderer).transformed(fig.dpi_scale_trans)  # display pixels
+    centre = fig.transFigure.inverted().transform(
+        ((drawn.x0 + drawn.x1) / 2, (drawn.y0 + drawn.y1) / 2)
+    )
+    mark = fig.text(
+        *centre,
+        text,
+        fontsize=100,
+        rotation=angle,
+        ha="center",
+        va="center",
+        rotation_mode="anchor",
+        color=SYNTHETIC_MARK_COLOR,
+        alpha=0.18,
+        gid=SYNTHETIC_MARK_ID,
+        zorder=10,
+    )
+    extent = mark.get_window_extent(renderer)
+    scale = min(0.7 * drawn.width / extent.width, 0.7 * drawn.height / extent.height)
+    mark.set_fontsize(round(100 * scale, 1))
+    return fig
+
+
+def save_figure(fig, name: str, figures_dir: Path, mark: str = "") -> dict[str, Path]:
     """Write `name`.png and `name`.svg to figures_dir; returns the paths. Every text is first
-    raised to at least 8 pt as printed at A4 (`readable`). Bytes depend only on the picture
-    (fixed metadata and SVG id salt). A character the font lacks is an error, not a box in the
-    report."""
+    raised to at least 8 pt as printed at A4 (`readable`); with `mark` (the synthetic sample's
+    示例数据（合成）) the text is drawn across the chart (`mark_synthetic`). Bytes depend only on
+    the picture (fixed metadata and SVG id salt). A character the font lacks is an error, not a
+    box in the report."""
     figures_dir = Path(figures_dir)
     figures_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         readable(fig)
+        if mark:
+            mark_synthetic(fig, mark)
         for fmt in ("png", "svg"):
             path = figures_dir / f"{name}.{fmt}"
             fig.savefig(path, format=fmt, metadata=SAVE_METADATA[fmt], bbox_inches="tight")
@@ -271,6 +406,21 @@ def bar_chart(
     return finish(fig, ax, title)
 
 
+def wrap_tick_labels(ax, names: list[str], share: float = 0.88) -> None:
+    """Wrap the x tick labels (one per category, evenly spaced) to the room a category has on
+    the laid-out axes (`share` of its width), at word boundaries (wrap_label), and lay the
+    figure out again."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    width_pt = ax.get_window_extent(renderer).width * 72 / fig.dpi
+    size = ax.xaxis.get_ticklabels()[0].get_fontsize() if names else DATA_LABEL_PT
+    room = share * width_pt / max(len(names), 1) / size
+    ax.set_xticks(ax.get_xticks(), [wrap_label(name, room) for name in names])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "not compatible with tight_layout" on odd layouts
+        fig.tight_layout()
+
+
 def grouped_bar_chart(
     table: pd.DataFrame,
     category: str,
@@ -291,7 +441,8 @@ def grouped_bar_chart(
     the room a category has; when the value labels are wider than their bars they are turned
     upright, so neighbours never overlap. With `category_colors` (one per category, in order:
     batch_colors for batches) each category has its colour and the series are shades of it,
-    the first full and later ones lighter; the legend shows the shades in grey."""
+    the first full and later ones lighter, and each legend entry shows its series' shades of
+    every category. A category missing some series has its bars centred on its name."""
     setup_style()
     wide = table.pivot(index=category, columns=series, values=value).astype(float)
     if category_order:
@@ -306,8 +457,16 @@ def grouped_bar_chart(
     # labels as a sentence writes them (helpers.report.format); shares whole, as on the axis
     shown_unit = unit or ("share" if percent else "项")
     options = {"decimals": 0} if percent and unit is None else {}
+    # Each bar's place in its category: the category's bars side by side, centred on its name
+    # (第五批 has no 认定 count: its one bar stands under its name, not left of it).
+    present = wide.notna()
+    rank = present.cumsum(axis=1) - 1
+    count = present.sum(axis=1)
+    legend_handles = []
     for i, name in enumerate(wide.columns):
-        offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
+        offsets = [
+            p - width * count.iloc[p] / 2 + width * (rank.iloc[p, i] + 0.5) for p in positions
+        ]
         shade = 0.55 * i / max(n_series - 1, 1)
         color = (
             [tint(c, shade) for c in category_colors[: len(wide)]]
@@ -315,32 +474,35 @@ def grouped_bar_chart(
             else PALETTE[i % len(PALETTE)]
         )
         bars = ax.bar(offsets, wide[name], width=width, label=name, color=color)
+        drawn = [bar for bar, v in zip(bars.patches, wide[name], strict=True) if pd.notna(v)]
+        legend_handles.append(tuple(drawn) if category_colors else bars)
         labels = [
             "" if pd.isna(v) else format_value(v, shown_unit, language, compact=True, **options)
             for v in wide[name]
         ]
         texts += ax.bar_label(bars, labels=labels, padding=2, fontsize=DATA_LABEL_PT)
-    # Characters per line that fit under one category (about 1 em per CJK character).
-    room = 0.9 * 9 * 0.85 / max(len(wide), 1) * 72 / DATA_LABEL_PT
-    ax.set_xticks(
-        list(positions), [wrap_label(str(c), max(2, int(room))) for c in wide.index], rotation=0
-    )
+    ax.set_xticks(list(positions), [str(c) for c in wide.index], rotation=0)
     ax.set_ylabel(value_label)
     if percent:
         percent_axis(ax.yaxis)
     elif wide.abs().max().max() >= 1000:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    handles = None
-    if category_colors:  # the series are shades: show the shades, not one category's colour
-        from matplotlib.patches import Patch
+    # With a colour per category, a series is its shade of every category's colour: its legend
+    # entry shows them side by side (a grey swatch would match no bar).
+    from matplotlib.legend_handler import HandlerTuple
 
-        handles = [
-            Patch(color=tint("#404040", 0.55 * i / max(n_series - 1, 1)), label=name)
-            for i, name in enumerate(wide.columns)
-        ]
-    ax.legend(handles=handles, ncols=n_series, loc="lower right", bbox_to_anchor=(1, 1))
+    ax.legend(
+        legend_handles,
+        list(wide.columns),
+        ncols=n_series,
+        loc="lower right",
+        bbox_to_anchor=(1, 1),
+        handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
+        handlelength=2.0 if not category_colors else 0.5 * len(wide),
+    )
     ax.margins(y=0.15)
     fig.tight_layout()
+    wrap_tick_labels(ax, [str(c) for c in wide.index])
     renderer = fig.canvas.get_renderer()
     bar_width = abs(ax.transData.transform((width, 0))[0] - ax.transData.transform((0, 0))[0])
     if any(t.get_window_extent(renderer).width > bar_width * 1.05 for t in texts):

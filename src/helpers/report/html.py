@@ -137,7 +137,7 @@ def _cell(value) -> str:
 def render_fragment(kind: str, **values) -> str:
     """One snippet, all values escaped: figure_title(number, title), figure_source(source,
     number=''), reading(text), placeholder(text), table_title(title, number=''),
-    synthetic_banner(text), heading(text, level=1)."""
+    synthetic_banner(text, mark=''), heading(text, level=1)."""
     if kind not in FRAGMENTS:
         raise KeyError(f"unknown fragment {kind!r} (valid: {', '.join(FRAGMENTS)})")
     if kind == "heading":

@@ -18,8 +18,26 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
 PDF_FONT_FAMILY = "Noto Sans SC Report Subset"
 
 
+# What leads into what follows it — a heading, a figure's or table's title — never ends a page,
+# nor do the notes under a chapter's title after one: a page would show a heading and nothing of
+# what it introduces.
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+HEADING_CLASSES = {"figure-title", "table-title"}
+NOTE_CLASSES = {"data-note", "synthetic-banner", "edition-note"}
+
+
 def render_pdf(page: str, base_url: Path, target: Path) -> None:
     """PDF of an HTML page with the packaged Chinese font embedded (subset to the page's text)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # full_fonts: embed our subset as it is. Otherwise WeasyPrint subsets it again, with HarfBuzz
+    # where the system has libharfbuzz-subset and with fontTools where not — different bytes for
+    # the same commit on two machines. The text of each glyph then comes from the font's cmap
+    # alone, which is why our subset substitutes no glyphs (see helpers.report.fonts).
+    layout(page, base_url).write_pdf(target, full_fonts=True)
+
+
+def layout(page: str, base_url: Path):
+    """The page laid out as the PDF prints it (a weasyprint Document), with our font."""
     import weasyprint
     import weasyprint.text.fonts
 
@@ -32,10 +50,53 @@ def render_pdf(page: str, base_url: Path, target: Path) -> None:
         f'html, pre, code, samp, kbd {{ font-family: "{PDF_FONT_FAMILY}"; }}',
         font_config=font_config,
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
     document = weasyprint.HTML(string=page, base_url=str(base_url))
-    # full_fonts: embed our subset as it is. Otherwise WeasyPrint subsets it again, with HarfBuzz
-    # where the system has libharfbuzz-subset and with fontTools where not — different bytes for
-    # the same commit on two machines. The text of each glyph then comes from the font's cmap
-    # alone, which is why our subset substitutes no glyphs (see helpers.report.fonts).
-    document.write_pdf(target, stylesheets=[font_css], font_config=font_config, full_fonts=True)
+    return document.render(stylesheets=[font_css], font_config=font_config, full_fonts=True)
+
+
+def stranded_headings(document) -> list[tuple[int, str]]:
+    """(page number, heading) of every page but the last that ends with a heading or a figure's
+    or table's title (HEADING_TAGS, HEADING_CLASSES), or with one followed only by notes
+    (NOTE_CLASSES: the data note under a chapter's title): a heading left without the content
+    it introduces."""
+    found = []
+    for number, page in enumerate(document.pages[:-1], 1):
+        blocks = list(_content_blocks(page._page_box))
+        while blocks and blocks[-1][1] == "note":
+            blocks.pop()
+        if blocks and blocks[-1][1] == "heading":
+            found.append((number, _box_text(blocks[-1][0]).strip()))
+    return found
+
+
+def _content_blocks(box, kind: str = "content"):
+    """(box, kind: 'heading', 'note' or 'content') for the boxes of a laid-out page that show
+    something (a block with lines of text or an image, a table row), in reading order; margin
+    boxes (running header, page number) left out."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.MarginBox):
+        return
+    element = getattr(box, "element", None)
+    if kind == "content" and element is not None and isinstance(element.tag, str):
+        classes = set((element.get("class") or "").split())
+        if element.tag in HEADING_TAGS or HEADING_CLASSES & classes:
+            kind = "heading"
+        elif NOTE_CLASSES & classes:
+            kind = "note"
+    children = getattr(box, "children", [])
+    if isinstance(box, (boxes.ReplacedBox, boxes.TableRowBox)) or any(
+        isinstance(child, boxes.LineBox) for child in children
+    ):
+        yield box, kind
+        return
+    for child in children:
+        yield from _content_blocks(child, kind)
+
+
+def _box_text(box) -> str:
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TextBox):
+        return box.text
+    return "".join(_box_text(child) for child in getattr(box, "children", []))

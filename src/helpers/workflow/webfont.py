@@ -43,8 +43,32 @@ def embed_web_font(edition: Path, cache_dir: Path | None = None) -> Path | None:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(subset, target)
     for page, text in texts.items():
-        if MARK in text or "</head>" not in text:
-            continue
-        url = Path(os.path.relpath(target, page.parent)).as_posix()
-        page.write_text(text.replace("</head>", face(url) + "</head>", 1), encoding="utf-8")
+        linked = link_font(text, page, target)
+        if linked != text:
+            page.write_text(linked, encoding="utf-8")
     return target
+
+
+def link_font(text: str, page: Path, font: Path) -> str:
+    """The page `text` (to be written at `page`) with an @font-face for `font` by a URL relative
+    to the page, in its head; unchanged when it has one or no head."""
+    if MARK in text or "</head>" not in text:
+        return text
+    url = Path(os.path.relpath(font, Path(page).parent)).as_posix()
+    return text.replace("</head>", face(url) + "</head>", 1)
+
+
+def with_web_font(text: str, page: Path, cache_dir: Path | None = None) -> str:
+    """One page beside the editions (reports/index.html): a subset of the font with the page's
+    characters written to fonts/ beside it, and the page linking it."""
+    from helpers.paths import BUILD_DIR
+    from helpers.report.fonts import subset_font
+    from helpers.report.html import visible_text
+
+    subset = subset_font(set(visible_text(text)), cache_dir or BUILD_DIR / "fonts")
+    target = Path(page).parent / FONTS_FOLDER / FONT_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.with_name(FONT_FILE + ".new")
+    shutil.copyfile(subset, scratch)
+    scratch.replace(target)  # a reader never loads half a font
+    return link_font(text, page, target)

@@ -105,13 +105,30 @@ def shares_vs_boards(ch: Chapter, wide: pd.DataFrame, gaps: pd.DataFrame, rows) 
         ch.source_line("industry_shares_by_population"),
         clauses=gap_clauses(ch, gaps),
     )
-    populations = ["小巨人", "科创板", "北交所"]
     ch.save_table(
-        wide.reset_index()[["category", *populations]],
+        shares_table(wide, rows),
         "fig1_5_shares_vs_boards",
         source=ch.source_line("industry_shares_by_population", "industry_fields"),
-        units=dict.fromkeys(populations, "share"),
+        units=dict.fromkeys(SHARES_COLUMNS, "share"),
     )
+
+
+# 图1.5b's table: the 小巨人's share as 001 printed it and as recomputed from the field counts
+# under headings that say which, beside the boards' shares (printed only as shares).
+SHARES_COLUMNS = ("little_giants_stated", "little_giants_recomputed", "科创板", "北交所")
+
+
+def shares_table(wide: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """The table of 图1.5b: per category the 小巨人's published share (`share_stated` of
+    `rows`, the published table; empty where none is printed), its recomputed share (`wide`)
+    and the STAR Market's and Beijing Stock Exchange's published shares.
+
+    Example: 其他领域 printed 12.6%, recomputed 1543/12192 = 12.66% → 0.126 and 0.1266 side by
+    side, never 12.7% under the published heading."""
+    stated = rows[rows["population"] == "小巨人"].set_index("category")["share_stated"]
+    table = wide.reset_index().rename(columns={"小巨人": "little_giants_recomputed"})
+    table["little_giants_stated"] = table["category"].map(stated)
+    return table[["category", *SHARES_COLUMNS]]
 
 
 def markets(ch: Chapter, markets: pd.DataFrame, a_share: float, share: float, batch_count: str):

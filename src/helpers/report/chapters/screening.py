@@ -86,12 +86,6 @@ def can_screen(missing_columns: Iterable[str], roots: dict, score_attributes: It
     return len(list(missing_columns)) < len(tested_attributes(roots) - set(score_attributes))
 
 
-def thresholds(criteria: pd.DataFrame) -> pd.DataFrame:
-    """The criteria with a threshold, with `criterion` (its id, as the label names it)."""
-    rows = criteria[criteria["threshold"].notna()]
-    return rows.assign(criterion=rows["criterion_id"])
-
-
 def tier_table(counts: pd.DataFrame, roots: dict) -> pd.DataFrame:
     """helpers.screening.summary.tier_counts with each tier's code, `not_met_other` (not met by
     two conditions or more: not_met − missing_one) and `met_share` (met ÷ firms).
@@ -334,21 +328,6 @@ def placeholder(ch: Chapter, kind: str, name: str, key: str, **values) -> None:
 
 
 # 6.1 The criteria ---------------------------------------------------------------------------
-def criteria(ch: Chapter, table: pd.DataFrame, criteria: pd.DataFrame, roots: dict) -> None:
-    """表6.1, the criteria tree as a reader's table (helpers.screening.present.criteria_display),
-    and the note that the 小巨人 screening tests one condition."""
-    tiers = words.join([tier_name(ch, tier) for tier in roots], ch.language)
-    ch.save_table(
-        table,
-        "criteria",
-        source=ch.source_line(criteria),
-        number=ch.t("ch06.criteria_table.number"),
-        title=ch.t("ch06.criteria_table.title", tiers=tiers),
-        shown=table[["screen_condition"]],
-    )
-    ch.text("ch06.xjr_note")
-
-
 def columns_note(ch: Chapter, missing_columns: Iterable[str], roots: dict) -> None:
     """Which attributes of the criteria the firms' file lacks (those conditions are unknown),
     or that it has them all."""
