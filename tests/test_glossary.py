@@ -61,5 +61,10 @@ def test_categories_the_glossary_names_translate_to_its_names():
 def test_the_variants_the_issue_found_are_listed():
     """The drift the English edition had: 'specialised firms', 'Specialized and Sophisticated',
     "'Specialised, Refined, Distinctive and Novel'", and money in units of 100 million."""
-    for variant in ("specialised firms", "Specialized", "Refined, Distinctive and Novel", "× 100 m"):
+    for variant in (
+        "specialised firms",
+        "Specialized",
+        "Refined, Distinctive and Novel",
+        "× 100 m",
+    ):
         assert variant in GLOSSARY["avoid"]

@@ -69,7 +69,7 @@ def test_chapter_reconciliation_in_english_has_no_chinese_units(tmp_path, shown)
     chapter.check(financing, "Deals", 12950, 12950, unit="家")
     chapter.reconciliation()
     text = visible_text("".join(shown))
-    assert "CNY 1.70 × 100 m" in text and "CNY 1.462 × 100 m" in text
+    assert "CNY 170 million" in text and "CNY 146.2 million" in text  # English money in CNY
     assert "12,950 firms" in text and "disagrees" in text and "Verdict" in text
     assert not re.search(r"[\u4e00-\u9fff]", text.replace("Average deal", ""))
 
@@ -370,7 +370,7 @@ def test_built_profiles_index_counts_the_profiles_it_lists(built):
 def test_built_english_reconciliation_spreadsheet_names_units_in_english(built):
     checks = pd.read_csv(built / "sample-en" / "tables" / "reconciliation.csv", dtype=str)
     units = set(checks["unit"].dropna())
-    assert "CNY 100 m" in units or "firms" in units, units
+    assert "CNY 100 million" in units or "firms" in units, units
     assert not [u for u in units if re.search(r"[\u4e00-\u9fff]", u)], units
     chinese = pd.read_csv(built / "zh" / "tables" / "reconciliation.csv", dtype=str)
     assert {"亿元", "占比"} <= set(chinese["unit"].dropna())  # the same units in Chinese words
