@@ -52,6 +52,10 @@ PLACEHOLDER_COLUMNS = ["notebook", "kind", "name", "number", "title", "lacking"]
 # The figures and tables a chapter saved (Chapter._list_download), for the edition's index.
 DOWNLOADS_SUFFIX = ".downloads.csv"
 DOWNLOAD_COLUMNS = ["kind", "name", "number", "title", "files"]
+# The catalogue tables whose rows a reader sees in a chapter (cited by a statistic, a check, a
+# caption or a table): statistics/<notebook>.tables.csv, so a test can list every published
+# table against what the book shows (tests/test_published_coverage.py).
+SHOWN_TABLES_SUFFIX = ".tables.csv"
 
 
 @dataclass
@@ -70,6 +74,8 @@ class Chapter:
     numbers: dict[tuple[str, str], str] = field(default_factory=dict)
     # Figures and tables shown as placeholders (Chapter.missing), by (kind, name).
     placeholders: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # The tables whose rows it showed, by name, in order of first use (_note_shown).
+    shown_tables: dict[str, None] = field(default_factory=dict)
     # The notebooks/statistics/<declarations>.yml its keys are declared in (default: notebook).
     declarations: str = ""
     # What its keys start with (default: notebook): a region's profile keys by the region's
@@ -89,6 +95,9 @@ class Chapter:
         self.documents = catalog.documents(self.source.tables_dir)
         self.sources = Sources(self.documents, self.language, self._table_rows)
         self._placeholders_path.unlink(missing_ok=True)  # from an earlier run of the notebook
+        (self.output / "statistics" / f"{self.notebook}{SHOWN_TABLES_SUFFIX}").unlink(
+            missing_ok=True
+        )
         charts.setup_style()
 
     # Load ---------------------------------------------------------------------------------
@@ -207,6 +216,7 @@ class Chapter:
         """'资料来源：…' for a caption, from the provenance of the tables (by name) or rows
         given; rows from firm-level data name the folder (示例数据 for the synthetic sample).
         When any of those rows is marked `inferred`, the line ends with the note on † marks."""
+        self._note_shown(*items)
         if self.is_inferred(*items):
             note = self.t("common.clause_separator").join(
                 [self.t("inferred.note"), *([note] if note else [])]
@@ -246,7 +256,23 @@ class Chapter:
     def source_ref(self, *items, fingerprint: bool = True) -> str:
         """The short source of a recorded number or a check (e.g. '001 图表1.4'; see
         Sources.ref)."""
+        self._note_shown(*items)
         return self.sources.ref(*items, fingerprint=fingerprint)
+
+    def _note_shown(self, *items) -> None:
+        """Note the tables the items come from (a name, or rows keeping their table's attrs)
+        in statistics/<notebook>.tables.csv."""
+        names = []
+        for item in items:
+            name = item if isinstance(item, str) else getattr(item, "attrs", {}).get("table")
+            if name:
+                names.append(str(name).removeprefix("published:"))
+        new = [name for name in dict.fromkeys(names) if name not in self.shown_tables]
+        if new:
+            self.shown_tables.update(dict.fromkeys(new))
+            rows = {name: {"table": name} for name in self.shown_tables}
+            path = self.output / "statistics" / f"{self.notebook}{SHOWN_TABLES_SUFFIX}"
+            _write_rows(path, ["table"], rows)
 
     # Record -------------------------------------------------------------------------------
     def record(self, key: str, value, *legacy, source=None, **values):
@@ -635,6 +661,8 @@ class Chapter:
         from IPython.display import HTML, display
 
         marks = self._inferred_marks(frame, table, inferred)
+        if table is not None:
+            self._note_shown(table)
         if any(marks) and self.t("inferred.note") not in source:
             source = self.t("common.clause_separator").join([source, self.t("inferred.note")])
 

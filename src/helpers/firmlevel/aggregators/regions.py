@@ -141,10 +141,13 @@ def city_overview(data) -> pd.DataFrame:
             "city": city,
             "firms": len(group),
             "patent_applications_total": int(group["applications"].sum()),
+            "qualifier": None,  # an exact sum, not a printed lower bound (余)
+            "bound": "exact",
         }
         for city, group in _groups(data, "city", allowed(data, "city_overview", "city"))
     ]
-    return pd.DataFrame(rows, columns=["city", "firms", "patent_applications_total"])
+    columns = ["city", "firms", "patent_applications_total", "qualifier", "bound"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 @aggregates("city_capital_markets", needs=("listings",))
