@@ -3,6 +3,8 @@ heading (helpers.report.pdf.stranded_headings), the synthetic sample's mark runs
 page and across every chart, chart labels wrap between words, legends match their bars,
 sections are numbered in the order shown and the root index carries the packaged font."""
 
+import itertools
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
@@ -269,3 +271,16 @@ def test_the_root_index_carries_the_packaged_font(tmp_path):
     before = index.read_bytes(), font.read_bytes()
     write_index(tmp_path)  # written again: the same bytes
     assert (index.read_bytes(), font.read_bytes()) == before
+
+
+def test_numeric_ticks_never_run_together_on_a_chart_printed_small():
+    """图3.1 printed 160 mm high: its axis text raised to print size, 1,000 1,200 1,400 touched."""
+    table = pd.DataFrame({"province": [f"省份{i}" for i in range(31)], "firms": range(0, 1550, 50)})
+    fig = charts.bar_chart(table, "province", "firms")
+    charts.readable(fig)
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in fig.axes[0].get_xticklabels() if t.get_visible() and t.get_text()]
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    assert len(labels) >= 3
+    assert not any(a.overlaps(b) for a, b in itertools.pairwise(boxes))
+    plt.close(fig)

@@ -5,6 +5,7 @@ A chart function takes a tidy table and returns a matplotlib Figure; `save_figur
 from __future__ import annotations
 
 import functools
+import itertools
 import warnings
 from pathlib import Path
 
@@ -265,7 +266,32 @@ def readable(fig, minimum: float = MIN_PRINTED_PT):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "not compatible with tight_layout" on odd layouts
             fig.tight_layout()
+    thin_ticks(fig)
     return fig
+
+
+def thin_ticks(fig) -> None:
+    """Fewer ticks on a numeric axis whose labels would touch (on a chart printed small, with
+    its text raised to print size, 1,000 1,200 1,400 run together): the axis takes the next
+    rounder step until its labels keep a gap."""
+    from matplotlib.ticker import MaxNLocator
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not isinstance(axis.get_major_locator(), MaxNLocator):
+                continue  # categories (fixed ticks) wrap instead; log axes have their own
+            for _ in range(8):
+                labels = [t for t in axis.get_ticklabels() if t.get_visible() and t.get_text()]
+                boxes = [
+                    t.get_window_extent(renderer).padded(0.3 * t.get_fontsize() * fig.dpi / 72)
+                    for t in labels
+                ]
+                if len(labels) <= 2 or not any(a.overlaps(b) for a, b in itertools.pairwise(boxes)):
+                    break
+                axis.set_major_locator(MaxNLocator(nbins=len(labels) - 2, steps=[1, 2, 2.5, 5, 10]))
+                fig.canvas.draw()
 
 
 def overlapping_texts(fig, texts=None) -> list[tuple[str, str]]:
