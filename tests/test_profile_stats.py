@@ -231,8 +231,10 @@ def test_metrics_are_recorded_with_their_own_units_and_named(chapter, tmp_path):
     assert ratio["value"] == 0.75 and ratio["unit"] == "倍"
     assert ratio["label"] == "宁波市：发明专利占比与全国平均之比"
     # the sentence: pct 2.00 times the average at best, invention share 0.75 at worst
-    reading = show.metrics_reading(chapter, named, small=False, region="宁波市")
+    reading = show.metrics_reading(chapter, st.with_gaps(named), region="宁波市")
     assert "平均PCT专利申请最突出" in reading and "0.75倍" in reading
+    # a share is also compared in percentage points: 30.0% against 40.0% → 10.0 points lower
+    assert "发明专利占比30.0%（全国40.0%，低10.0个百分点）" in reading
 
 
 def test_an_unknown_metric_names_where_to_declare_it(chapter):
@@ -255,12 +257,132 @@ def test_the_fields_sentence_names_the_top_field_or_nothing(chapter):
     fields = st.field_shares(
         pd.DataFrame({"field": ["新材料", "高端机械装备"], "patent_applications": [1, 3]})
     )
-    assert show.fields_reading(chapter, fields) == (
-        "累计专利申请最多的产业领域是高端机械装备（3件，占75.0%）。"
+    assert show.fields_reading(chapter, fields, "宁波市") == (
+        "累计专利申请最多的产业领域是高端机械装备（3件），占各产业领域合计（4件）的75.0%。"
     )
-    assert show.fields_reading(chapter, fields.assign(patent_applications=0.0)) == ""
+    assert show.fields_reading(chapter, fields.assign(patent_applications=0.0), "宁波市") == ""
+
+
+def test_field_shares_of_a_printed_total_name_it(chapter):
+    """A city page's printed total (9.54万余件 for Beijing) is the base, not the fields' sum:
+    3 of a printed 10 → 30.0%; the four fields shown hold 4 of 10 → 40.0%."""
+    fields = st.field_shares(
+        published(field=["新材料", "高端机械装备"], patent_applications=[1, 3]), 10
+    )
+    printed = pd.DataFrame(
+        {"city": ["宁波市"], "patent_applications_total": [10], "bound": ["at_least"]}
+    )
+    assert fields["share"].tolist() == pytest.approx([0.3, 0.1])
+    assert show.fields_reading(chapter, fields, "宁波市", printed) == (
+        "累计专利申请最多的产业领域是高端机械装备（3件），占城市页所印累计专利申请总量（10件余）"
+        "的30.0%；八个重点行业合计4件，占40.0%。"
+    )
 
 
 def test_published_data_names_the_parts_it_lacks(chapter, published_tables):
     profile = st.gather(published_tables, "浙江省", "province")
     assert unpublished_parts(chapter, profile) == list(st.PARTS)
+
+
+# The sections every profile has: ranking, cities, belt, cluster, 2021 → 2023, financing ---------
+def with_000(tables: dict) -> dict:
+    """000's belts (东部 40 + 西部 10 = 50 firms in 2021), its top province (浙江 20), and
+    financing (上海 6 and 江苏 4 of 20 亿元 in 10 deals)."""
+    return {
+        **tables,
+        "sq_macro_regions": published(region=["东部", "西部"], firms=[40, 10]),
+        "sq_provinces": published(province=["浙江省"], rank=[1], firms=[20]),
+        "sq_financing": published(segment=["全部"], deals=[10], amount=[20.0]),
+        "sq_financing_by_province": published(
+            province=["上海市", "江苏省"], rank=[1, 2], amount=[6.0, 4.0]
+        ),
+    }
+
+
+def test_rank_among_the_provinces_and_the_multiple_of_their_mean(published_tables):
+    profile = st.gather(published_tables, "江苏省", "province")
+    # 60, 30, 10 firms: mean 33.33; 江苏 60 / 33.33 = 1.8
+    assert profile.mean_firms == pytest.approx(100 / 3)
+    assert profile.multiple_of_mean == pytest.approx(1.8)
+    assert profile.ranking["name"].tolist() == ["江苏省", "浙江省", "西藏自治区"]
+    assert profile.ranking["is_region"].tolist() == [True, False, False]
+    assert profile.ranked_among == "province"
+
+
+def test_a_listed_city_is_ranked_among_the_listed_cities(published_tables):
+    profile = st.gather(published_tables, "宁波市", "city")
+    assert profile.ranked_among == "city" and profile.rank_of == 3
+    assert (profile.rank, profile.firms) == (3, 12)
+
+
+def test_a_provinces_cities_and_their_share_of_it(published_tables):
+    # 浙江 30: 杭州 15 (0.5) and 宁波 12 (0.4), 3 elsewhere; 苏州 is 江苏's
+    profile = st.gather(published_tables, "浙江省", "province")
+    assert profile.cities["city"].tolist() == ["杭州市", "宁波市"]
+    assert profile.cities["share_of_province"].tolist() == pytest.approx([0.5, 0.4])
+    assert profile.cities.attrs["rest"] == 3
+    # 西藏 has no listed city: an empty table, not None
+    assert st.gather(published_tables, "西藏自治区", "province").cities.empty
+
+
+def test_belt_share_and_rank_within_it(published_tables):
+    # 东部: 江苏 60 + 浙江 30 = 90 of 100 → 0.9; 江苏 60 / 90 = 0.6667, rank 1 of 2
+    belt = st.gather(published_tables, "江苏省", "province").macro.iloc[0]
+    assert (belt["scheme"], belt["macro"], belt["firms"]) == ("region_3belt", "东部", 90)
+    assert belt["share"] == pytest.approx(0.9)
+    assert belt["share_of_macro"] == pytest.approx(60 / 90)
+    assert belt["rank_in"] == 1
+    # 西藏 is the only province of 西部 here: no rank ("first of one")
+    alone = st.gather(published_tables, "西藏自治区", "province").macro.iloc[0]
+    assert alone["provinces"] == 1 and math.isnan(alone["rank_in"])
+
+
+def test_cluster_share_from_its_provinces(published_tables):
+    # 长三角 here: 江苏 60 + 浙江 30 = 90 of 100; 浙江 holds 30 / 90
+    cluster = st.gather(published_tables, "浙江省", "province").cluster
+    assert cluster["cluster"] == "长三角" and cluster["firms"] == 90
+    assert cluster["share_of_nation"] == pytest.approx(0.9)
+    assert cluster["within"] == pytest.approx(1 / 3) and cluster["members"] == 2
+    assert st.gather(published_tables, "西藏自治区", "province").cluster is None
+
+
+def test_growth_2021_2023_in_points_with_a_base_threshold(published_tables):
+    growth = st.gather(with_000(published_tables), "浙江省", "province").growth
+    assert growth["scope"].tolist() == ["nation", "belt", "province"]
+    # nation 50 → 100: 1.0; 东部 40 → 90: 1.25, 25 points above; share 0.8 → 0.9, +10 points
+    # 浙江 20 → 30: 0.5, 50 points below the nation's; share 0.4 → 0.3, −10 points
+    # (浙江's 20 firms of 2021 are below the 30-firm threshold in the real data's rule: see below)
+    assert growth["firms_2021"].tolist() == [50, 40, 20]
+    assert growth["firms_2023"].tolist() == [100, 90, 30]
+    assert growth.loc[1, "growth"] == pytest.approx(1.25)
+    assert growth.loc[1, "gap"] == pytest.approx(25.0)
+    assert growth.loc[1, "share_change"] == pytest.approx(10.0)
+    assert math.isnan(growth.loc[2, "growth"])  # 20 firms in 2021 < 30: no growth rate
+    assert growth.loc[2, "share_change"] == pytest.approx(-10.0)
+    # 西部 10 → 10: a base of 10 firms, below the threshold: no growth rate either
+    west = st.gather(with_000(published_tables), "西藏自治区", "province").growth
+    assert west["scope"].tolist() == ["nation", "belt"] and math.isnan(west.loc[1, "growth"])
+
+
+def test_financing_shares_of_the_printed_total(published_tables):
+    financing = st.gather(with_000(published_tables), "江苏省", "province").financing
+    # 6 and 4 of 20 亿元 → 0.3 and 0.2; 江苏 marked
+    assert financing["share"].tolist() == pytest.approx([0.3, 0.2])
+    assert financing["is_region"].tolist() == [False, True]
+    assert financing.attrs["total"] == 20 and financing.attrs["deals"] == 10
+
+
+def test_a_growth_rate_is_a_gap_in_points_not_a_multiple():
+    metrics = pd.DataFrame(
+        {
+            "metric": ["applications_cagr_2020_2022", "pct_per_firm"],
+            "unit": ["rate", "件/家"],
+            "value": [0.256, 2.24],
+            "national_avg": [0.156, 1.65],
+            "ratio": [0.256 / 0.156, 2.24 / 1.65],
+        }
+    )
+    gaps = st.with_gaps(metrics)
+    # 25.6% − 15.6% = 10.0 points and no multiple; PCT keeps its multiple, no gap
+    assert gaps.loc[0, "gap"] == pytest.approx(10.0) and math.isnan(gaps.loc[0, "ratio"])
+    assert math.isnan(gaps.loc[1, "gap"]) and gaps.loc[1, "ratio"] == pytest.approx(1.3576, 1e-4)

@@ -89,8 +89,18 @@ PROFILE_TABLES = (
     "city_capital_markets",
     "city_field_patents",
     "city_metrics",
+    "city_overview",
+    "cultivation_batches",  # the announced and analysed firms of each batch
     "region_metrics",
     "region_breakdowns",
+    # the clusters of 001 (京津冀, 长三角, 粤港澳 by its nine cities)
+    "cluster_metrics",
+    "cluster_city_distribution",
+    # 000 (上奇, 4,851 firms, 2021): its belts, top three provinces and their financing
+    "sq_macro_regions",
+    "sq_provinces",
+    "sq_financing",
+    "sq_financing_by_province",
 )
 
 

@@ -16,7 +16,6 @@ parameters, region included), like the chapters (helpers.workflow.steps.build_ch
 from __future__ import annotations
 
 import argparse
-import html
 import sys
 from pathlib import Path
 
@@ -162,12 +161,54 @@ def headline(staging: Path, slug: str) -> dict:
         return {row["key"].split(".", 1)[1]: row for row in csv.DictReader(handle)}
 
 
-def write_index(args) -> Path:
-    """profiles/index.html: every built profile with firms, rank, share and one metric."""
+def index_entries(edition, regions: dict[str, str], folder: Path) -> list:
+    """One helpers.report.profile_index.Entry per built profile, with the numbers it recorded."""
     from helpers.data import reference
-    from helpers.report.format import format_value
+    from helpers.report.profile_index import Entry
+
+    provinces = set(reference.values("provinces", "province"))
+    return [
+        Entry(
+            slug,
+            region,
+            region in provinces,
+            {k: float(row["value"]) for k, row in headline(edition.staging, slug).items()},
+        )
+        for slug, region in regions.items()
+        if (folder / f"{slug}.html").exists()
+    ]
+
+
+def index_context(edition, entries: list) -> dict:
+    """The words of the index's introduction: the 2023 date and count, 000's 2021 count."""
+    from helpers.data.source import DataSource
+    from helpers.report import words
+    from helpers.report.format import format_with_unit
+
+    language = edition.checked["language"]
+    source = DataSource(edition.tables_dir, cutoff=edition.checked["cutoff"])
+    as_of = source.table("firms_by_province").attrs["as_of"]
+    numbers = entries[0].numbers if entries else {}
+
+    def count(key):
+        value = numbers.get(key)
+        return "–" if value is None else format_with_unit(value, "家", language, compact=True)
+
+    return {
+        "min_firms": CITY_MIN_FIRMS,
+        "date_001": words.format_date(as_of, language),
+        "national": count("national_firms"),
+        "firms_000": count("growth.nation.firms_2021"),
+    }
+
+
+def write_index(args) -> Path:
+    """profiles/index.html (and index.csv): a tile map of the provinces linking to their
+    profiles, then the provinces and the cities apart, in tables an analyst sorts
+    (helpers.report.profile_index)."""
+    from helpers.report import profile_index
     from helpers.report.html import profile_nav, render_page
-    from helpers.report.labels import label, translate
+    from helpers.report.labels import label
     from helpers.workflow.editions import Edition
 
     edition = Edition(args)
@@ -183,52 +224,20 @@ def write_index(args) -> Path:
         print(f"up to date: {display_path(target)}")
         return target
     regions = region_list(edition)
-
-    def t(key, **values):
-        return html.escape(label(f"ch03.index.{key}", language, **values))
-
-    def shown(numbers, key, unit):
-        row = numbers.get(key)
-        return (
-            "–" if row is None else html.escape(format_value(float(row["value"]), unit, language))
-        )
-
-    provinces = set(reference.values("provinces", "province"))
-    rows, built_provinces = [], 0
-    for slug, region in regions.items():
-        if not (folder / f"{slug}.html").exists():
-            continue
-        built_provinces += region in provinces
-        numbers = headline(edition.staging, slug)
-        rows.append(
-            "<tr>"
-            f'<td><a href="{slug}.html">{html.escape(translate(region, language))}</a></td>'
-            f"<td>{shown(numbers, 'firms', '家')}</td><td>{shown(numbers, 'rank', '项')}</td>"
-            f"<td>{shown(numbers, 'share_of_nation', 'share')}</td>"
-            f"<td>{shown(numbers, 'metrics.patent_applications_per_firm.ratio', '倍')}</td>"
-            f'<td><a href="{slug}.pdf">{t("pdf")}</a></td></tr>'
-        )
-    counts = {
-        "count": len(rows),
-        "provinces": built_provinces,
-        "cities": len(rows) - built_provinces,
-    }
-    header = "".join(
-        f"<th>{t(k)}</th>" for k in ("region", "firms", "rank", "share", "metric", "pdf")
+    entries = index_entries(edition, regions, folder)
+    body, table_csv, counts = profile_index.page_body(
+        entries, language, index_context(edition, entries)
     )
-    body = (
-        f"<h1>{t('title')}</h1><p>{t('intro', **counts, min_firms=CITY_MIN_FIRMS)}</p>"
-        f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-    title = label("ch03.index.title", language)
+    title = label("profile.index.title", language)
     page = render_page(
         body_html=body, language=language, title=title, nav=profile_nav(target, language)
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
+    (folder / "index.csv").write_text(table_csv, encoding="utf-8")
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(state, encoding="utf-8")
-    print(f"wrote {display_path(target)}: {len(rows)} profiles")
+    print(f"wrote {display_path(target)}: {counts['count']} profiles")
     return target
 
 
@@ -242,7 +251,7 @@ def publish_profiles(staging: Path, fresh: Path) -> None:
     target = Path(fresh) / PROFILES
     target.mkdir(parents=True, exist_ok=True)
     for path in sorted(source.glob("*")):
-        if path.suffix in (".html", ".pdf"):
+        if path.suffix in (".html", ".pdf", ".csv"):
             shutil.copy2(path, target / path.name)
 
 
