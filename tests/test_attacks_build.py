@@ -238,6 +238,27 @@ def test_the_no_op_looks_at_the_published_files_and_leftovers(tmp_path):
     assert not uptodate.up_to_date(checked, edition, "none", build, reports)  # a file added
 
 
+def test_make_report_validates_data_replaced_under_an_older_date(tmp_path):
+    """Break 2 end to end: after a publish (its record stood in here), `make report` runs no
+    step; a table replaced by `cp -p` of a broken file dated years earlier is validated."""
+    data = tmp_path / "pub"
+    shutil.copytree(REPO / "data" / "published", data)
+    checked = validate(str(data))
+    record_publication(checked, tmp_path / "build", tmp_path / "reports")
+    settings = (f"DATA_DIR={data}", "REGIONS=none")
+    result = make("report", *settings, tmp=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"up to date: {tmp_path / 'reports' / 'pub-zh'}\n"
+    table = data / "001_a_share_boards.csv"
+    broken = tmp_path / "incoming.csv"
+    broken.write_text(table.read_text(encoding="utf-8").replace(",550,", ",-550,"), "utf-8")
+    os.utime(broken, (0, 0))  # 1970: older than anything make has seen
+    copy_preserving_times(broken, table)
+    result = make("report", *settings, tmp=tmp_path)
+    assert result.returncode != 0
+    assert "001_a_share_boards.csv, row 4, column 'listed_total', value -550" in result.stderr
+
+
 def test_a_digest_in_memory_follows_content_replaced_under_the_same_date(tmp_path):
     firms = firm_export(tmp_path / "acme")
     before = digest.file_sha256(firms)
