@@ -8,15 +8,15 @@ from helpers.report import words
 @pytest.mark.parametrize(
     ("share", "zh", "en"),
     [
-        (0.873, "近九成", "nearly 90%"),  # 十大重点产业领域 10648/12192
-        (0.069, "不足一成", "less than 10%"),  # A股上市 843/12192
-        (0.52, "超过五成", "over 50%"),
-        (0.801, "约八成", "about 80%"),
-        (0.5, "约五成", "about 50%"),
-        (0.96, "超过九成", "over 90%"),
-        (0.0999, "约一成", "about 10%"),
-        (0.0949, "不足一成", "less than 10%"),
-        (0.498, "约五成", "about 50%"),
+        (0.873, "近九成", "nearly nine in ten"),  # 十大重点产业领域 10648/12192
+        (0.069, "不足一成", "less than one in ten"),  # A股上市 843/12192
+        (0.52, "超过五成", "over five in ten"),
+        (0.801, "约八成", "about eight in ten"),
+        (0.5, "约五成", "about five in ten"),
+        (0.96, "超过九成", "over nine in ten"),
+        (0.0999, "约一成", "about one in ten"),
+        (0.0949, "不足一成", "less than one in ten"),
+        (0.498, "约五成", "about five in ten"),
     ],
 )
 def test_tenths_qualifier_follows_the_value(share, zh, en):

@@ -280,11 +280,12 @@ def _portrait_financing(s: Say) -> str:
     return s.t(
         "findings.portrait_financing",
         deals=s.fmtu("04_portrait.financing.deals.all", "笔"),
-        # the amount and the stated average as the article prints them (4,046.6亿元, 1.7亿元)
+        # the amount as the article prints it (4,046.6亿元), averages with the unit's two
+        # decimals (1.70亿元, 1.46亿元)
         amount=s.fmtu("04_portrait.financing.amount.all", "亿元", decimals=s.printed(amount)),
         computed=s.fmtu(computed, "亿元"),
         compare=s.compare(computed, stated),
-        stated=s.fmtu(stated, "亿元", decimals=s.printed(stated)),
+        stated=s.fmtu(stated, "亿元"),
     )
 
 

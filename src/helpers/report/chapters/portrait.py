@@ -73,7 +73,7 @@ def list_of(ch: Chapter, values, unit: str, *, with_unit: bool = False, **option
     """'464、422、361': several numbers of one unit in the edition's list punctuation (each with
     its unit's words when `with_unit`: 645.4亿元、592.1亿元 / CNY 64.54 billion, …)."""
     shown = ch.fmtu if with_unit else ch.fmt
-    return ch.t("words.list_separator").join(shown(v, unit, **options) for v in values)
+    return words.join([shown(v, unit, **options) for v in values], ch.language)
 
 
 # Checks ---------------------------------------------------------------------------------------
@@ -362,7 +362,7 @@ def financing(ch: Chapter, financing: pd.DataFrame, listed_vs_unlisted: float) -
         ch.t(
             f"ch04.fig_financing.{'agree' if row['agrees'] else 'disagree'}",
             segment=ch.name(row["segment"]),
-            stated=ch.fmtu(row["stated"], "亿元", decimals=row["decimals"]),
+            stated=ch.fmtu(row["stated"], "亿元"),  # the unit's two decimals: 1.70亿元
             recomputed=ch.fmtu(row["recomputed"], "亿元"),
         )
         for _, row in checks.iterrows()
