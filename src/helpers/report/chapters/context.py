@@ -118,7 +118,10 @@ def tier_pyramid(
         tier_pyramid_figure(ch, pyramid),
         "fig5_1_tier_pyramid",
         "ch05.fig_tiers",
-        ch.source_line(st.tiers_of(tiers, pyramid["period"].iloc[0])),
+        ch.source_line(
+            st.tiers_of(tiers, pyramid["period"].iloc[0]),
+            note=ch.t("common.hedged_note") if pyramid["qualifier"].map(is_qualified).any() else "",
+        ),
         date=period_words(ch, pyramid["period"].iloc[0]),
         innovative=qualified(ch, innovative["firms"], "家", innovative["qualifier"]),
         specialised=qualified(ch, specialised["firms"], "家", specialised["qualifier"]),
@@ -245,7 +248,11 @@ def listings(ch: Chapter, national: pd.DataFrame, fundraising: pd.DataFrame) -> 
         fig,
         "fig5_3_listings",
         "ch05.fig_listings",
-        ch.source_line(national.loc[national["unit"] != "只"], fundraising.head(2)),
+        ch.source_line(
+            national.loc[national["unit"] != "只"],
+            fundraising.head(2),
+            note=ch.t("common.hedged_note") if shares["hedged"].any() else "",
+        ),
         a_share=qualified(ch, a_share["value_stated"], "家", a_share["qualifier"]),
         a_share_share=qualified(
             ch, a_share_share["value_stated"], "share", a_share_share["qualifier"], decimals=0

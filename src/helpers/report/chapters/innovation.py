@@ -384,7 +384,8 @@ def density(ch: Chapter, ratios: pd.DataFrame, density: float | None) -> None:
         reading += " " + ch.t(
             "ch02.fig_2_5.reading_firms", density=ch.fmt(density, unit, decimals=1)
         )
-    source = ch.source_line(ratios.drop(columns=["board", "ratio"]))
+    note = ch.t("common.hedged_note") if shown["hedged"].any() else ""
+    source = ch.source_line(ratios.drop(columns=["board", "ratio"]), note=note)
     ch.figure(fig, "fig2_5_density_ratios", "ch02.fig_2_5", source, reading=reading)
 
 

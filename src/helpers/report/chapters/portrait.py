@@ -326,10 +326,7 @@ def financing_figure(ch: Chapter, financing: pd.DataFrame):
                     "segment": segments,
                     "series": stated_name,
                     "value": stated * axis.factor,
-                    "label": [
-                        axis.digits(v, ch.language, decimals=st.stated_decimals(v))
-                        for v in stated
-                    ],
+                    "label": [axis.digits(v, ch.language) for v in stated],  # 1.70, as tabled
                 }
             ),
             pd.DataFrame(
