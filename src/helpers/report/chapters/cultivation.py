@@ -8,6 +8,9 @@ import pandas as pd
 
 from helpers.report import charts, words
 from helpers.report.chapter import Chapter
+from helpers.report.format import qualified as hedged
+from helpers.stats import cultivation as stats
+from helpers.stats.context import shown_decimals
 
 SERIES = ("announced", "reviewed")
 
@@ -340,3 +343,147 @@ def firm_moves(ch: Chapter, moves: pd.DataFrame, batches: pd.DataFrame, previous
             title=ch.t(f"changes.ch01.firms.{name}"),
             units={column: "家" for column in MOVE_COLUMNS.values()},
         )
+
+
+# 001's summary figures and 图表1.3, and the totals and top-N shares of the figures --------------
+# The hedge word of a text figure's bound (text_figures records the bound, not the word).
+BOUND_WORDS = {"approx": "约", "at_least": "超", "at_most": "不足"}
+
+
+def bounded(ch: Chapter, value, unit: str, bound, **options) -> str:
+    """A text figure with the hedge its `bound` records (text_figures: approx → 约30%, at_least →
+    超…, at_most → 不足…; exact → the number alone), in the shared formatter's words;
+    `options` as Chapter.fmt."""
+    return hedged(ch.fmt(value, unit, **options), BOUND_WORDS.get(bound), ch.language)
+
+
+def target(
+    ch: Chapter,
+    progress: pd.DataFrame,
+    recognised_row: pd.DataFrame,
+    announced: float,
+    batch_count: str,
+) -> None:
+    """The sentence on the 14th Five-Year Plan's target against the firms this data announces
+    and those the report says were recognised (its text_figures row), from
+    stats.target_progress."""
+    row, recognised = progress.iloc[0], recognised_row.iloc[0]
+    ch.text(
+        "ch01.target_reading",
+        target=ch.fmt(row["target"], "家"),
+        as_of=ch.as_of("cultivation_batches"),
+        batches=batch_count,
+        announced=ch.fmt(announced, "家"),
+        announced_multiple=ch.fmt(row["announced_multiple"], "倍"),
+        recognised=bounded(ch, recognised["value"], "家", recognised["bound"]),
+        recognised_multiple=bounded(
+            ch, row["recognised_multiple"], "倍", recognised["bound"], decimals=1
+        ),
+    )
+
+
+def directions(
+    ch: Chapter, directions: pd.DataFrame, counts: pd.DataFrame, merged: pd.DataFrame
+) -> None:
+    """The sentence and the table of 图表1.3 (key_directions): the ten key fields and the four
+    bottleneck foundations, where each comes from and the 图表1.5 field a key field is counted
+    in (`counts`: stats.direction_counts; `merged`: stats.merged_directions)."""
+    key_group, bases_group = stats.DIRECTION_COUNT_ITEMS
+    groups = counts.set_index("group")
+    first = directions.groupby("group", sort=False).first()
+    ch.text(
+        "ch01.directions_reading",
+        published=ch.t("ch01.directions_published"),
+        key_count=ch.fmt(groups.loc[key_group, "items"], "项"),
+        key_document=ch.name(first.loc[key_group, "policy_document"]),
+        key_year=int(first.loc[key_group, "policy_year"]),
+        fields=ch.fmt(groups.loc[key_group, "fields"], "项"),
+        merged=ch.names(
+            [
+                ch.t("ch01.directions_merged", items=ch.names(row.items), field=ch.name(row.field))
+                for row in merged.itertuples()
+            ]
+        ),
+        bases_count=ch.fmt(groups.loc[bases_group, "items"], "项"),
+        bases_document=ch.name(first.loc[bases_group, "policy_document"]),
+        bases_year=int(first.loc[bases_group, "policy_year"]),
+    )
+    shown = pd.DataFrame(
+        {
+            "direction": directions["item"].map(ch.name),
+            "group": directions["group"].map(ch.name),
+            "policy_document": directions["policy_document"].map(ch.name),
+            "policy_year": directions["policy_year"].map(lambda y: str(int(y))),
+            "counted_in": directions["field"].map(lambda f: "–" if pd.isna(f) else ch.name(f)),
+        }
+    )
+    columns = ["item", "group", "policy_document", "policy_year", "field", "inferred", "note"]
+    ch.save_table(
+        directions[columns],
+        "tab1_1_directions",
+        source=ch.source_line(directions),
+        title=ch.t("ch01.tab_directions.title"),
+        shown=shown,
+        table="key_directions",
+    )
+
+
+def fields_totals(ch: Chapter, key_firms: float, top3_firms: float, top3_share: float) -> None:
+    """The sentence on the firms of the key fields and of the three largest fields with their
+    share (the three the figure's sentence names)."""
+    ch.text(
+        "ch01.fields_totals_reading",
+        key_firms=ch.fmt(key_firms, "家"),
+        top3_firms=ch.fmt(top3_firms, "家"),
+        top3_share=ch.fmt(top3_share, "share"),
+    )
+
+
+def markets_listed(ch: Chapter, listed: pd.DataFrame) -> None:
+    """The sentence on the firms listed on any exchange, added up (stats.listed_upper_bound)."""
+    share = listed["share"].iloc[0]
+    ch.text(
+        "ch01.markets_listed_reading",
+        listed=ch.fmt(listed["firms"].iloc[0], "家"),
+        listed_share=ch.fmt(share, "share"),
+        qualifier=words.tenths(share, ch.language),
+    )
+
+
+def boards_total(ch: Chapter, total: pd.DataFrame, top_two: pd.DataFrame, names) -> None:
+    """The sentence on the four A-share boards together (`total`: stats.board_totals) and the
+    two where the 小巨人 weigh most (`top_two`: board_totals of those, named by `names`)."""
+    ch.text(
+        "ch01.boards_total_reading",
+        listed_total=ch.fmt(total["listed_total"].iloc[0], "家"),
+        giants=ch.fmt(total["little_giants"].iloc[0], "家"),
+        share=ch.fmt(total["share"].iloc[0], "share"),
+        top_two=ch.names(names),
+        top_two_giants=ch.fmt(top_two["little_giants"].iloc[0], "家"),
+        top_two_share=ch.fmt(top_two["share"].iloc[0], "share"),
+    )
+
+
+def contribution(
+    ch: Chapter, summary: pd.DataFrame, implied: pd.DataFrame, citations: pd.DataFrame
+) -> None:
+    """The sentence on the 小巨人's contribution the report's summary states (`summary`:
+    text_figures rows indexed by item), what it implies (`implied`:
+    stats.contribution_implied) and the citations per firm (`citations`: the 全部 row of
+    tech_influence_by_batch)."""
+    applications = summary.loc["patent_applications_2022"]
+    firms = summary.loc["firm_count_share_national", "value"]
+    output = summary.loc["rd_output_share_national", "value"]
+    growth = summary.loc["citations_growth_yoy"]
+    row = implied.iloc[0]
+    ch.text(
+        "ch01.contribution_reading",
+        year=int(applications["end_year"]),
+        applications=bounded(ch, applications["value"], "件", applications["bound"]),
+        firm_share=ch.fmt(firms, "share", decimals=shown_decimals(firms, 2)),
+        output_share=ch.fmt(output, "share", decimals=shown_decimals(output, 2)),
+        intensity=ch.fmt(row["output_intensity"], "倍", decimals=0),
+        citations=ch.fmt(citations["citations_per_firm"].iloc[0], "次/家"),
+        growth=bounded(ch, growth["value"], "rate", growth["bound"], decimals=0),
+        previous=ch.fmt(row["citations_previous_year"], "次/家", decimals=0),
+    )
