@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.stats import regions
+from helpers.stats.descriptive import pp_gap, share
 from helpers.stats.innovation import multiple
 
 
@@ -125,3 +126,184 @@ def fields_by_patents(fields: pd.DataFrame) -> list[str]:
     Example: 新材料 100 + 50 and 新一代信息技术 80 + 90 → 新一代信息技术, 新材料."""
     totals = fields.groupby("field")["patent_applications"].sum()
     return list(totals.sort_values(ascending=False).index)
+
+
+# The three clusters' firms (图表3.1, the cluster page) ------------------------------------------
+PROVENANCE = ["source_doc", "source_id", "inferred", "note"]
+
+
+def cluster_parts(provinces: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame:
+    """The parts each cluster's firms add up, one row per part with `cluster`, `part` and
+    `firms` (and the part's provenance): a cluster counted by city on its page
+    (cluster_city_distribution: 粤港澳, 广东省9市口径 — 深圳, 广州, 其他城市) by those cities, any
+    other by its provinces (the `cluster` column of provinces: 京津冀 = 北京, 天津, 河北);
+    clusters in the order 京津冀, 长三角, 粤港澳 when present, parts largest first.
+
+    Example: 北京 793, 天津 246, 河北 386 → 京津冀's three parts; 深圳 744, 广州 237, 其他 441 →
+    粤港澳's three (广东省 itself is not a part)."""
+    by_city = cities.rename(columns={"region": "cluster", "city": "part"})
+    by_province = provinces[provinces["cluster"].fillna("").astype(str) != ""]
+    by_province = by_province[~by_province["cluster"].isin(by_city["cluster"])]
+    columns = ["cluster", "part", "firms", *[c for c in PROVENANCE if c in provinces]]
+    parts = pd.concat(
+        [by_province.rename(columns={"province": "part"})[columns], by_city[columns]],
+        ignore_index=True,
+    )
+    order = {name: i for i, name in enumerate(("京津冀", "长三角", "粤港澳"))}
+    parts = parts.assign(order=parts["cluster"].map(order).fillna(len(order)))
+    parts = parts.sort_values(["order", "firms"], ascending=[True, False], kind="stable")
+    parts = parts.drop(columns="order").reset_index(drop=True)
+    return parts.assign(share_of_cluster=share(parts["firms"], _cluster_sums(parts)))
+
+
+def _cluster_sums(parts: pd.DataFrame) -> pd.Series:
+    return parts.groupby("cluster")["firms"].transform("sum")
+
+
+def cluster_firm_totals(parts: pd.DataFrame, national_total: float) -> pd.DataFrame:
+    """Each cluster's firms added up from its parts (see cluster_parts), with the number of
+    parts and the cluster's share of the nation's firms, clusters in the parts' order.
+
+    Example: 793 + 246 + 386 = 1,425 of 12,192 → 0.1169."""
+    totals = parts.groupby("cluster", sort=False, as_index=False).agg(
+        firms=("firms", "sum"), parts=("part", "count")
+    )
+    return totals.assign(share_of_nation=share(totals["firms"], national_total))
+
+
+def cluster_rows(parts: pd.DataFrame, cluster: str) -> pd.DataFrame:
+    """The parts of one cluster (the rows its total adds up)."""
+    return parts[parts["cluster"] == cluster]
+
+
+def group_total(rows: pd.DataFrame, national_total: float) -> pd.DataFrame:
+    """The firms of a group of rows (clusters, cities) together and their share of the
+    nation's firms, as one row.
+
+    Example: 北京 793, 深圳 744, 上海 687 of 12,192 → 2,224 and 0.1824."""
+    firms = float(rows["firms"].sum())
+    return pd.DataFrame({"firms": [firms], "share": [share(firms, national_total)]})
+
+
+def listed_rows(cluster_metrics: pd.DataFrame | None) -> pd.DataFrame:
+    """The listed_firms rows of cluster_metrics (none when the data has no cluster metrics)."""
+    if cluster_metrics is None:
+        return pd.DataFrame(columns=["region", "metric", "value", *PROVENANCE])
+    return cluster_metrics[cluster_metrics["metric"] == "listed_firms"]
+
+
+def listed_shares(totals: pd.DataFrame, cluster_metrics: pd.DataFrame | None) -> pd.DataFrame:
+    """The clusters' firm totals (cluster_firm_totals) with their listed firms (the
+    listed_firms rows of cluster_metrics, see listed_rows) and `listed_share` = listed ÷ firms;
+    NaN where the page gives no listed firms.
+
+    Example: 84 listed of 1,425 → 0.0589."""
+    listed = listed_rows(cluster_metrics).rename(columns={"region": "cluster"})
+    listed = listed.set_index("cluster")["value"]
+    table = totals.assign(listed_firms=totals["cluster"].map(listed).astype(float))
+    listed_share = pd.Series(float("nan"), index=table.index)
+    given = table["listed_firms"].notna()
+    listed_share[given] = share(table.loc[given, "listed_firms"], table.loc[given, "firms"])
+    return table.assign(listed_share=listed_share)
+
+
+def within_provinces(parts: pd.DataFrame, provinces: pd.DataFrame) -> pd.DataFrame:
+    """part_of_province for every cluster of `parts` counted by city (粤港澳 against 广东省),
+    one row each."""
+    rows = [part_of_province(parts, provinces, c) for c in dict.fromkeys(parts["cluster"])]
+    rows = [r for r in rows if len(r)]
+    if not rows:
+        return part_of_province(parts.iloc[:0], provinces, "")
+    return pd.concat(rows, ignore_index=True)
+
+
+def within_rows(tables: tuple[pd.DataFrame, pd.DataFrame], cluster: str):
+    """The rows a cluster's share of its province comes from: its parts (of `tables`' parts)
+    and its province's row (of `tables`' provinces)."""
+    parts, provinces = tables
+    return cluster_rows(parts, cluster), provinces[provinces["cluster"] == cluster]
+
+
+def part_of_province(parts: pd.DataFrame, provinces: pd.DataFrame, cluster: str) -> pd.DataFrame:
+    """A cluster counted by city (see cluster_parts) against the province its cities lie in,
+    as one row: `cluster`, `firms` (the cluster's), `province`, `province_firms` and
+    `share_of_province`; no row when the cluster's parts are provinces or lie in several
+    provinces.
+
+    Example: 粤港澳's 1,422 firms in 广东省's 1,466 → 0.9700."""
+    rows = cluster_rows(parts, cluster)
+    members = provinces[provinces["cluster"] == cluster]
+    columns = ["cluster", "firms", "province", "province_firms", "share_of_province"]
+    if rows.empty or len(members) != 1 or rows["part"].isin(members["province"]).any():
+        return pd.DataFrame(columns=columns)
+    firms, province = float(rows["firms"].sum()), members.iloc[0]
+    return pd.DataFrame(
+        {
+            "cluster": [cluster],
+            "firms": [firms],
+            "province": [province["province"]],
+            "province_firms": [float(province["firms"])],
+            "share_of_province": [share(firms, float(province["firms"]))],
+        }
+    )
+
+
+# The typical cities (city pages of 001 §3.3) ------------------------------------------------------
+def typical_cities(
+    overview: pd.DataFrame, metrics: pd.DataFrame, field_patents: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per typical city (city_overview): its firms and patent applications in total
+    (`applications_total`, with the page's `qualifier` and `bound`), the applications per firm
+    they give (`applications_per_firm`) beside the page's own (`applications_per_firm_stated`),
+    its invention share and PCT patents per firm with the national figures (city_metrics) as a
+    gap in percentage points (`invention_share_gap`) and a multiple (`pct_multiple`), and — with
+    city_field_patents — the applications of the eight key fields and their share of the total
+    (`key_field_applications`, `key_field_share`). Cities in the overview's order.
+
+    Example: 北京 793 firms, 95,400 applications → 120.30 per firm (printed 120); invention share
+    65.2% against 45.4% → +19.8 pp; PCT 2.24 against 1.65 → 1.3576×; key fields 84,256 → 0.8832."""
+    wide = metrics.pivot(index="city", columns="metric", values="value")
+    national = metrics.drop_duplicates("metric").set_index("metric")["national_avg"]
+    table = overview.copy()
+    table["applications_per_firm"] = multiple(
+        table["patent_applications_total"].astype(float), table["firms"].astype(float)
+    )
+    for metric, column in (
+        ("patent_applications_per_firm", "applications_per_firm_stated"),
+        ("invention_share", "invention_share"),
+        ("pct_per_firm", "pct_per_firm"),
+    ):
+        table[column] = table["city"].map(wide[metric]) if metric in wide else float("nan")
+    table["national_invention_share"] = national.get("invention_share", float("nan"))
+    table["national_pct_per_firm"] = national.get("pct_per_firm", float("nan"))
+    table["invention_share_gap"] = pp_gap(
+        table["invention_share"], table["national_invention_share"]
+    )
+    table["pct_multiple"] = [
+        multiple(value, base) if pd.notna(value) and pd.notna(base) else float("nan")
+        for value, base in zip(table["pct_per_firm"], table["national_pct_per_firm"], strict=True)
+    ]
+    table["key_field_applications"] = float("nan")  # without city_field_patents: unknown
+    table["key_field_share"] = float("nan")
+    if field_patents is not None:
+        key = field_patents.groupby("city")["patent_applications"].sum()
+        table["key_field_applications"] = table["city"].map(key).astype(float)
+        table["key_field_share"] = share(
+            table["key_field_applications"], table["patent_applications_total"].astype(float)
+        )
+    return table
+
+
+def city_metric_rows(metrics: pd.DataFrame, city: str) -> pd.DataFrame:
+    """The rows of city_metrics of one city (what its gaps and multiples are computed from)."""
+    return metrics[metrics["city"] == city]
+
+
+def share_gaps(clusters: pd.DataFrame, metric: str = "invention_share") -> pd.DataFrame:
+    """The rows of one share metric of a cluster_ratios table with `gap`, the value's gap to the
+    national average in percentage points (a share's distance is read in points, not as a
+    ratio).
+
+    Example: 54.8% against 45% → +9.8 pp."""
+    rows = clusters[(clusters["metric"] == metric) & clusters["national_avg"].notna()]
+    return rows.assign(gap=pp_gap(rows["value"], rows["national_avg"]))

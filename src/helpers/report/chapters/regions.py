@@ -9,6 +9,7 @@ import pandas as pd
 
 from helpers.report import charts, region_charts, words
 from helpers.report.chapter import Chapter
+from helpers.report.format import qualified as hedged
 from helpers.stats import regional, regions
 from helpers.stats.descriptive import lorenz_curve
 
@@ -332,3 +333,264 @@ def cluster_fields(ch: Chapter, fields: pd.DataFrame) -> None:
         top_field=ch.name(top["field"]),
         top_value=ch.fmt(top["patent_applications"], "件"),
     )
+
+
+# Totals and top-N shares, the clusters' firms, the typical cities -------------------------------
+def cities_totals(
+    ch: Chapter, cities: pd.DataFrame, top3: pd.DataFrame, shown: pd.DataFrame
+) -> None:
+    """The sentence on the top three cities together and all the cities shown (`top3`,
+    `shown`: regional.group_total of those rows)."""
+    ch.text(
+        "ch03.totals.cities_reading",
+        top3=ch.names(cities["city"].head(3)),
+        top3_firms=ch.fmt(top3["firms"].iloc[0], "家"),
+        top3_share=ch.fmt(top3["share"].iloc[0], "share"),
+        cities=ch.fmt(len(cities), "项"),
+        shown_firms=ch.fmt(shown["firms"].iloc[0], "家"),
+        shown_share=ch.fmt(shown["share"].iloc[0], "share"),
+    )
+
+
+def cluster_parts_text(ch: Chapter, parts: pd.DataFrame) -> str:
+    """A cluster's parts with their firms and share of the cluster: 深圳市744家（52.3%）、…"""
+    return ch.names(
+        [
+            ch.t(
+                "ch03.totals.part",
+                part=ch.name(row.part),
+                firms=ch.fmt(row.firms, "家"),
+                share=ch.fmt(row.share_of_cluster, "share"),
+            )
+            for row in parts.itertuples()
+        ]
+    )
+
+
+def cluster_totals(
+    ch: Chapter,
+    totals: pd.DataFrame,
+    parts: pd.DataFrame,
+    together: pd.DataFrame,
+    within: pd.DataFrame,
+    listed: pd.DataFrame,
+) -> None:
+    """The clusters' firms with their sentence and table (`totals`: regional.listed_shares of
+    cluster_firm_totals; `parts`: cluster_parts; `together`: group_total of the clusters;
+    `within`: part_of_province of the cluster counted by city; `listed`: the listed_firms rows
+    of cluster_metrics the listed shares come from)."""
+    by_city = set(within["cluster"])  # the cluster its page counts by city (粤港澳: 9 cities)
+    clauses = []
+    for row in totals.itertuples():
+        own = regional.cluster_rows(parts, row.cluster)
+        clauses.append(
+            ch.t(
+                "ch03.totals.cluster_by_city"
+                if row.cluster in by_city
+                else "ch03.totals.cluster_by_province",
+                cluster=ch.name(row.cluster),
+                firms=ch.fmt(row.firms, "家"),
+                n=ch.fmt(len(own), "项"),
+                parts=cluster_parts_text(ch, own),
+            )
+        )
+    sentences = [
+        ch.t(
+            "ch03.totals.clusters_reading",
+            firms=ch.fmt(together["firms"].iloc[0], "家"),
+            share=ch.fmt(together["share"].iloc[0], "share"),
+            clauses=ch.t("words.clause_separator").join(clauses),
+        )
+    ]
+    sentences += [
+        ch.t(
+            "ch03.totals.within_province",
+            cluster=ch.name(row.cluster),
+            province=ch.name(row.province),
+            share=ch.fmt(row.share_of_province, "share"),
+            rest=ch.fmt(row.province_firms - row.firms, "家"),
+        )
+        for row in within.itertuples()
+    ]
+    compared = totals[totals["listed_share"].notna()]
+    if len(compared) > 1:
+        top = compared.loc[compared["listed_share"].idxmax()]
+        low = compared.loc[compared["listed_share"].idxmin()]
+        sentences.append(
+            ch.t(
+                "ch03.totals.listed",
+                top=ch.name(top["cluster"]),
+                top_share=ch.fmt(top["listed_share"], "share"),
+                low=ch.name(low["cluster"]),
+                low_share=ch.fmt(low["listed_share"], "share"),
+            )
+        )
+    ch.text("ch03.totals.paragraph", text="".join(sentences))
+    table = totals.assign(
+        parts=[cluster_parts_text(ch, regional.cluster_rows(parts, c)) for c in totals["cluster"]]
+    )
+    columns = ["cluster", "firms", "share_of_nation", "parts", "listed_firms", "listed_share"]
+    shown = pd.DataFrame(
+        {
+            "region": table["cluster"].map(ch.name),
+            "firms": table["firms"].map(lambda v: ch.fmt(v, "家")),
+            "share_of_nation": table["share_of_nation"].map(lambda v: ch.fmt(v, "share")),
+            "parts": table["parts"],
+            "listed_firms": table["listed_firms"].map(lambda v: ch.fmt(v, "家")),
+            "listed_share": table["listed_share"].map(lambda v: ch.fmt(v, "share")),
+        }
+    )
+    ch.save_table(
+        table[columns],
+        "tab3_clusters",
+        source=ch.source_line(parts, "firms_by_province", "cluster_city_distribution", listed),
+        title=ch.t("ch03.totals.title"),
+        shown=shown,
+    )
+
+
+def typical_cities(ch: Chapter, typical: pd.DataFrame, together: pd.DataFrame) -> None:
+    """The typical cities of 001's city pages: a figure of their PCT patents per firm against
+    the national average, its sentence (their firms and applications together, the most and
+    least PCT patents, the invention shares furthest above and below the nation's) and their
+    table (`typical`: regional.typical_cities; `together`: group_total of its rows)."""
+    names = typical["city"].map(ch.name)
+    pct = typical.dropna(subset=["pct_multiple"]).sort_values("pct_multiple", ascending=False)
+    labels = [
+        ch.t(
+            "ch03.typical.bar_label",
+            value=ch.fmtu(value, "件/家"),
+            multiple=ch.fmtu(ratio, "倍"),
+        )
+        for value, ratio in zip(pct["pct_per_firm"], pct["pct_multiple"], strict=True)
+    ]
+    fig = region_charts.metric_ratio_chart(
+        pct.assign(city=pct["city"].map(ch.name)),
+        "city",
+        "pct_multiple",
+        value_labels=labels,
+        axis_label=ch.t("ch03.typical.axis"),
+        reference_label=ch.t("ch03.typical.reference"),
+    )
+    for text in fig.axes[0].texts:  # the value labels stay readable where the line crosses them
+        text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 1, "alpha": 0.85})
+    top, low = pct.iloc[0], pct.iloc[-1]
+    gaps = typical.dropna(subset=["invention_share_gap"])
+    above = gaps.loc[gaps["invention_share_gap"].idxmax()]
+    below = gaps.loc[gaps["invention_share_gap"].idxmin()]
+    applications = typical["patent_applications_total"].sum()
+    at_least = typical["qualifier"].dropna().unique()
+    ch.figure(
+        fig,
+        "fig3_typical_pct",
+        "ch03.typical",
+        ch.source_line("city_overview", "city_metrics", "city_field_patents"),
+        cities=ch.names(typical["city"]),
+        n=ch.fmt(len(typical), "项"),
+        firms=ch.fmt(together["firms"].iloc[0], "家"),
+        share=ch.fmt(together["share"].iloc[0], "share"),
+        applications=hedged_count(ch, applications, "件", at_least[0] if len(at_least) else None),
+        top=ch.name(top["city"]),
+        top_value=ch.fmtu(top["pct_per_firm"], "件/家"),
+        national=ch.fmtu(top["national_pct_per_firm"], "件/家"),
+        top_multiple=ch.fmt(top["pct_multiple"], "倍"),
+        low=ch.name(low["city"]),
+        low_value=ch.fmtu(low["pct_per_firm"], "件/家"),
+        low_multiple=ch.fmt(low["pct_multiple"], "倍"),
+        above=ch.name(above["city"]),
+        above_gap=ch.fmtu(above["invention_share_gap"], "pp", signed=True),
+        below=ch.name(below["city"]),
+        below_gap=ch.fmtu(below["invention_share_gap"], "pp", signed=True),
+        national_share=ch.fmt(above["national_invention_share"], "share"),
+    )
+    shown = pd.DataFrame(
+        {
+            "city": names,
+            "firms": typical["firms"].map(lambda v: ch.fmt(v, "家")),
+            "applications_total": [
+                hedged_count(ch, v, "件", q, compact=False)
+                for v, q in zip(
+                    typical["patent_applications_total"], typical["qualifier"], strict=True
+                )
+            ],
+            "applications_per_firm": [
+                ch.t(
+                    "ch03.typical.per_firm",
+                    value=ch.fmt(v, "件/家", decimals=1),
+                    stated=ch.fmt(s, "件/家"),
+                )
+                if pd.notna(s)
+                else ch.fmt(v, "件/家", decimals=1)
+                for v, s in zip(
+                    typical["applications_per_firm"],
+                    typical["applications_per_firm_stated"],
+                    strict=True,
+                )
+            ],
+            "key_field_share": typical.get(
+                "key_field_share", pd.Series(float("nan"), index=typical.index)
+            ).map(lambda v: ch.fmt(v, "share")),
+            "invention_share_vs": [
+                ch.t(
+                    "ch03.typical.with_gap",
+                    value=ch.fmt(v, "share"),
+                    gap=ch.fmtu(g, "pp", signed=True),
+                )
+                for v, g in zip(
+                    typical["invention_share"], typical["invention_share_gap"], strict=True
+                )
+            ],
+            "pct_vs": [
+                ch.t(
+                    "ch03.typical.with_multiple",
+                    value=ch.fmt(v, "件/家"),
+                    multiple=ch.fmtu(m, "倍"),
+                )
+                for v, m in zip(typical["pct_per_firm"], typical["pct_multiple"], strict=True)
+            ],
+        }
+    )
+    columns = [
+        "city",
+        "firms",
+        "patent_applications_total",
+        "qualifier",
+        "applications_per_firm",
+        "applications_per_firm_stated",
+        "key_field_applications",
+        "key_field_share",
+        "invention_share",
+        "national_invention_share",
+        "invention_share_gap",
+        "pct_per_firm",
+        "national_pct_per_firm",
+        "pct_multiple",
+    ]
+    ch.save_table(
+        typical[[c for c in columns if c in typical]],
+        "tab3_typical_cities",
+        source=ch.source_line("city_overview", "city_metrics", "city_field_patents"),
+        title=ch.t("ch03.typical.table_title"),
+        shown=shown,
+    )
+
+
+def hedged_count(ch: Chapter, value, unit: str, qualifier, **options) -> str:
+    """A count with the hedge word the source printed it with (11.31万余 / over 113,100);
+    `options` as Chapter.fmt (compact=False in a table: 113,100余)."""
+    return hedged(ch.fmt(value, unit, **options), qualifier, ch.language)
+
+
+def check_per_firm(ch: Chapter, typical: pd.DataFrame) -> None:
+    """Check each typical city's applications per firm as its page prints them against its
+    total ÷ its firms (a regional.typical_cities table), each citing its own city's row."""
+    # A loop, not check_table (one source for every row): each city cites its own page.
+    for index, row in typical[typical["applications_per_firm_stated"].notna()].iterrows():
+        ch.check(
+            typical.loc[[index]],
+            ch.t("ch03.typical.check", name=ch.name(row["city"])),
+            row["applications_per_firm_stated"],
+            row["applications_per_firm"],
+            decimals=0,
+            unit="件/家",
+        )
