@@ -316,3 +316,205 @@ def scoring_counts(outline: pd.DataFrame) -> pd.DataFrame:
     评分门槛): one row per kind with its count, most first (value_counts' order)."""
     kinds = outline.loc[outline["logic"] == "leaf", "scoring"].value_counts()
     return kinds.rename_axis("kind").reset_index(name="conditions")
+
+
+# Units a row is shown and recorded in ----------------------------------------------------------
+# The tables print some counts in units the formatter knows by another name: 场 (events) and 条
+# (chains) are counted like 个, 名 (people) like 人; an index (指数) is a plain number; 百分点
+# are percentage points (pp); tonnes (吨), the one weight, a plain number. The printed unit
+# stays in `unit_stated`.
+RECORDED_UNITS = {"场": "个", "条": "个", "名": "人", "指数": "number", "百分点": "pp", "吨": "number"}
+
+
+def recorded_units(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with `unit` in the unit each is recorded and formatted in (RECORDED_UNITS; other
+    units unchanged) and the printed unit in `unit_stated`."""
+    return rows.assign(unit_stated=rows["unit"], unit=rows["unit"].replace(RECORDED_UNITS))
+
+
+# R&D of the little giants (sme_rd_indicators) ----------------------------------------------------
+RD_INTENSITY = "平均研发强度"
+RD_INTENSITY_MULTIPLE = "平均研发强度相当于当年规模以上工业企业平均研发强度的倍数"
+DIGITAL_MULTIPLE = "数字化转型深度应用比例相当于一般中小企业的倍数"
+
+
+def implied_reference(value, multiple_of_reference) -> float:
+    """The reference a value is stated to be a multiple of: 8.9% R&D intensity, 6.3 times that
+    of all industrial firms above designated size → 0.089 / 6.3 = 0.0141. Unit: the value's.
+    ValueError when the multiple is not positive."""
+    return float(multiple(value, multiple_of_reference))
+
+
+def rd_comparison(rd: pd.DataFrame) -> pd.DataFrame:
+    """The little giants' R&D intensity beside the intensity of all industrial firms above
+    designated size that its stated multiple implies (implied_reference), as two rows:
+    `population` (the row's, then 规模以上工业企业) and `intensity`; `implied` marks the
+    computed one, whose value is also in `implied_intensity` (NaN on the stated row). Rows of
+    sme_rd_indicators indexed by indicator.
+
+    Example: 8.9%, 6.3 times → 0.089 and 0.0141."""
+    intensity = float(rd.loc[RD_INTENSITY, "value_stated"])
+    implied = implied_reference(intensity, float(rd.loc[RD_INTENSITY_MULTIPLE, "value_stated"]))
+    return pd.DataFrame(
+        {
+            "population": [rd.loc[RD_INTENSITY, "population"], "规模以上工业企业"],
+            "intensity": [intensity, implied],
+            "implied": [False, True],
+            "implied_intensity": [float("nan"), implied],
+        }
+    )
+
+
+def rd_intensity_rows(rd: pd.DataFrame) -> pd.DataFrame:
+    """The two rows of sme_rd_indicators (indexed by indicator) the implied intensity of all
+    industrial firms comes from: the little giants' intensity and its stated multiple."""
+    return rd.loc[[RD_INTENSITY, RD_INTENSITY_MULTIPLE]]
+
+
+# The three features of the specialised firms (sme_features of 002, dzb_little_giant_features of
+# 003: the same three figures, attributed to different populations) ------------------------------
+def paired_features(sme: pd.DataFrame, dzb: pd.DataFrame, ids) -> pd.DataFrame:
+    """The features of both documents side by side, matched by their fixed id (`ids`: a
+    function giving a feature's id, helpers.data.ids.category_id): one row per feature with
+    `feature_id`, 002's `feature`, `population` and `share_stated`, and 003's as `feature_003`,
+    `share_003` (003 names every feature's population 专精特新“小巨人”企业); in 002's order.
+    `same_population` says whether both documents name the same population."""
+    left = sme.assign(feature_id=sme["feature"].map(ids))
+    right = dzb.assign(feature_id=dzb["feature"].map(ids))[
+        ["feature_id", "feature", "share_stated"]
+    ]
+    right = right.rename(columns={"feature": "feature_003", "share_stated": "share_003"})
+    table = left.merge(right, on="feature_id", how="left", validate="1:1")
+    return table.assign(same_population=table["population"] == "专精特新“小巨人”企业")
+
+
+# Financing programmes of provinces and banks (sme_financing_programmes) ---------------------------
+def provincial_programmes(programmes: pd.DataFrame) -> pd.DataFrame:
+    """The rows of sme_financing_programmes that name a province (a province's market, a bank's
+    product, a province's matchmaking), in the table's order."""
+    return programmes[programmes["province"].notna()]
+
+
+def financing_per_firm(rows: pd.DataFrame, amount: str, firms: str) -> float:
+    """An actor's financing per firm in 万元 from its rows (indexed by indicator): `amount` in
+    亿元 over `firms` in 家 — 山东's equity markets: 33亿元 for 1,552 firms → 212.63万元 per firm.
+    ValueError when the units are not 亿元 and 家, or there are no firms."""
+    if rows.loc[amount, "unit"] != "亿元" or rows.loc[firms, "unit"] != "家":
+        raise ValueError(
+            f"financing_per_firm: needs {amount!r} in 亿元 and {firms!r} in 家, got "
+            f"{rows.loc[amount, 'unit']!r} and {rows.loc[firms, 'unit']!r}"
+        )
+    return float(
+        multiple(float(rows.loc[amount, "value_stated"]) * 10_000, rows.loc[firms, "value_stated"])
+    )
+
+
+# Shandong (dzb_shandong_industry) ----------------------------------------------------------------
+def coverage(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows that say how many of a whole they are (value_stated of out_of_stated: 197 of the
+    207 industrial groups) with `coverage` = value ÷ whole.
+
+    Example: 197 of 207 → 0.9517; 41 of 41 → 1."""
+    counted = rows[rows["out_of_stated"].notna()]
+    return counted.assign(
+        coverage=[
+            float(multiple(v, w))
+            for v, w in zip(counted["value_stated"], counted["out_of_stated"], strict=True)
+        ]
+    )
+
+
+def implied_from_gap(rows: pd.DataFrame, pairs: dict[str, str]) -> pd.DataFrame:
+    """The rate a stated gap is measured against (`pairs`: indicator of a rate → indicator of
+    its gap in percentage points above another rate; rows indexed by indicator): Shandong's
+    industry grew 6.9%, 3.1 points above the nation → the nation grew 6.9% − 3.1 pp = 3.8%.
+    One row per pair with `indicator` (the rate's), `gap_indicator` and `implied` (a
+    fraction). Unit: fraction."""
+    found = []
+    for rate, gap in pairs.items():
+        if rate in rows.index and gap in rows.index:
+            implied = (
+                float(rows.loc[rate, "value_stated"]) - float(rows.loc[gap, "value_stated"]) / 100
+            )
+            found.append({"indicator": rate, "gap_indicator": gap, "implied": implied})
+    return pd.DataFrame(found, columns=["indicator", "gap_indicator", "implied"])
+
+
+# The rates of 003's Shandong page whose gap to another rate it states.
+SHANDONG_GAPS = {
+    "规上工业增加值增长": "规上工业增加值增速高于全国",
+    "高技术制造业投资增长": "高技术制造业投资增速高于全部投资",
+}
+
+
+def share_of(part, whole) -> float:
+    """A count as a share of a larger count of another table (山东's 16,075 专精特新中小企业 of
+    the nation's 98,000 → 0.1640). Unit: fraction."""
+    return float(multiple(part, whole))
+
+
+# The report's recommendations (001 recommendations) ---------------------------------------------
+# Which text_figures item of 001 states the number of recommendations to each audience.
+RECOMMENDATION_COUNT_ITEMS = {"企业": "suggestions_to_firms", "政府": "suggestions_to_government"}
+
+
+def recommendation_counts(recommendations: pd.DataFrame, text: pd.DataFrame) -> pd.DataFrame:
+    """Recommendations per audience (企业, 政府) in the table's order, with the number the
+    summary states (`stated`, from `text`: text_figures indexed by item; NaN where none).
+
+    Example: four rows to firms and three to government, the summary's 四方面 / 三方面 →
+    items 4 and 3, stated 4 and 3."""
+    counts = recommendations.groupby("audience", sort=False).size().rename("items").reset_index()
+    items = counts["audience"].map(RECOMMENDATION_COUNT_ITEMS)
+    counts["stated"] = [
+        float(text.loc[i, "value"]) if isinstance(i, str) and i in text.index else float("nan")
+        for i in items
+    ]
+    return counts
+
+
+def stated_recommendation_counts(text: pd.DataFrame) -> pd.DataFrame:
+    """The text_figures rows (indexed by item) stating the numbers of recommendations."""
+    return text.loc[[i for i in RECOMMENDATION_COUNT_ITEMS.values() if i in text.index]]
+
+
+# 山东's regional equity markets: financing and firms quoted on their specialised boards.
+BOARD_FINANCING = ("帮助专精特新企业实现各类融资", "累计挂牌专精特新企业")
+
+
+def board_financing_per_firm(provincial: pd.DataFrame) -> pd.DataFrame:
+    """For every actor of the provincial programmes that states both the financing it helped
+    raise and the firms quoted on its board (BOARD_FINANCING), the financing per firm in 万元
+    (see financing_per_firm), one row per actor with `actor`, `province` and `per_firm`.
+
+    Example: 山东's markets, 33亿元 for 1,552 firms → 212.63."""
+    rows = []
+    for actor, own in provincial.groupby("actor", sort=False):
+        indexed = own.set_index("indicator")
+        if all(i in indexed.index for i in BOARD_FINANCING):
+            rows.append(
+                {
+                    "actor": actor,
+                    "province": own["province"].iloc[0],
+                    "per_firm": financing_per_firm(indexed, *BOARD_FINANCING),
+                }
+            )
+    return pd.DataFrame(rows, columns=["actor", "province", "per_firm"])
+
+
+def board_financing_rows(provincial: pd.DataFrame, actor: str) -> pd.DataFrame:
+    """The two rows of an actor a financing per firm comes from (see board_financing_per_firm)."""
+    own = provincial[provincial["actor"] == actor]
+    return own[own["indicator"].isin(BOARD_FINANCING)]
+
+
+def gap_rows(rows: pd.DataFrame, indicator: str, gap_indicator: str) -> pd.DataFrame:
+    """The two rows (of a table indexed by indicator) a rate implied by a stated gap comes
+    from (see implied_from_gap)."""
+    return rows.loc[[indicator, gap_indicator]]
+
+
+def national_count(tiers: pd.DataFrame, tier: str = "专精特新中小企业") -> pd.DataFrame:
+    """The row of one tier of a document's tier counts (dzb_sme_tiers: 003's 9.8万
+    专精特新中小企业 nationwide)."""
+    return tiers[tiers["tier"] == tier]

@@ -5,9 +5,12 @@ printed: 超12,000 / over 12,000)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from helpers.data import catalog
+from helpers.data.tableio import read_table_text
 from helpers.report import charts, context_charts, words
 from helpers.report.chapter import Chapter
 from helpers.report.format import format_qualified, is_money, is_qualified
@@ -518,4 +521,379 @@ def criteria(
         source=ch.source_line(criteria, note=ch.t("ch05.criteria_note")),
         title=ch.t("ch05.tab_criteria.title"),
         shown=criteria_shown(ch, outline),
+    )
+
+
+# The rest of 002–004 and 001's recommendations ------------------------------------------------
+def printed_value(ch: Chapter, value, printed_unit: str, qualifier=None, decimals=None) -> str:
+    """A figure of 002–004 as printed, on one line: its hedge word, number and unit (1,552家,
+    120余场, 117.1, 3.1个百分点, 约52%); the number formatted in the unit it is recorded in
+    (stats.context.RECORDED_UNITS), the unit's words from `ch05.printed_unit` where the
+    financing table has none; `decimals`: the decimals the source printed a share or rate
+    with (8.0%: see printed_decimals), else as many as the value has."""
+    unit = st.RECORDED_UNITS.get(printed_unit, printed_unit)
+    if qualifier in OWN_QUALIFIERS:  # a hedge word the shared formatter does not know
+        bare = printed_value(ch, value, printed_unit, decimals=decimals)
+        return unbroken(ch.t(f"ch05.printed_qualifier.{qualifier}", value=bare))
+    if decimals is not None and unit in ("share", "rate"):
+        text = qualified(ch, value, unit, qualifier, decimals=decimals)
+        return unbroken(ch.t(f"ch05.value_with_unit.{unit}", value=text))
+    if printed_unit not in PRINTED_UNITS:
+        return value_with_unit(ch, value, unit, qualifier)
+    scale = 2 if unit in ("share", "rate") else 0
+    text = qualified(ch, value, unit, qualifier, decimals=st.shown_decimals(value, scale))
+    return unbroken(ch.t(f"ch05.printed_unit.{printed_unit}", value=text))
+
+
+def printed_decimals(ch: Chapter, table: str, key: str, column: str = "value_stated") -> dict:
+    """The decimals each row of a table prints its shares and rates with, by its `key` value,
+    from the digits its file writes (0.080 → 8.0%, 0.15 → 15%): a fraction's digits less two;
+    the shares of one table are not all printed alike."""
+    spec = catalog.table_spec(table, ch.source.tables_dir)
+    text = read_table_text(Path(ch.source.tables_dir) / spec.file)
+    cells = dict(zip(text[key], text[column].astype(str), strict=True))
+    return {k: max(len(v.partition(".")[2]) - 2, 0) for k, v in cells.items()}
+
+
+# Units the financing table's words (value_with_unit) do not cover.
+PRINTED_UNITS = ("户", "场", "名", "项", "倍", "种", "条", "指数", "百分点", "吨")
+# Hedge words of 003's company cases the shared formatter has no words for (不低于5%: at least).
+OWN_QUALIFIERS = ("不低于",)
+
+
+def rd(ch: Chapter, rd: pd.DataFrame, comparison: pd.DataFrame, giants: pd.DataFrame) -> None:
+    """The R&D of the little giants (002, sme_rd_indicators indexed by indicator): a figure of
+    their R&D intensity beside the one of all industrial firms its stated multiple implies
+    (`comparison`: stats.context.rd_comparison), and its sentence; `giants`: the row of
+    sme_tiers with the little giants of the same date (近9000家)."""
+    then = giants.iloc[0]
+    times = rd.loc[st.RD_INTENSITY_MULTIPLE]
+    names = [
+        ch.t("ch05.rd.implied_name", name=ch.name(p)) if implied else ch.t("ch05.rd.giants_name")
+        for p, implied in zip(comparison["population"], comparison["implied"], strict=True)
+    ]
+    pair = comparison.assign(name=names).iloc[::-1]  # the reference first, then the 小巨人
+    fig = context_charts.shares_with_multiple(
+        pair,
+        "name",
+        "intensity",
+        ch.fmtu(times["value_stated"], "倍", decimals=1),
+        value_label=ch.t("ch05.rd.axis"),
+    )
+
+    def stated(indicator):
+        row = rd.loc[indicator]
+        return printed_value(ch, row["value_stated"], row["unit"], row["qualifier"])
+
+    ch.figure(
+        fig,
+        "fig5_rd_intensity",
+        "ch05.rd",
+        ch.source_line(rd, note=ch.t("ch05.rd.note")),
+        date=period_words(ch, then["period"]),
+        giants=qualified(ch, then["firms"], "家", then["qualifier"]),
+        staff=stated("研发人员占比"),
+        intensity=stated(st.RD_INTENSITY),
+        multiple=ch.fmt(times["value_stated"], "倍", decimals=1),
+        implied=ch.fmt(comparison["intensity"].iloc[-1], "share", decimals=2),
+        patents=stated("企业平均授权发明专利数"),
+        digital=stated(st.DIGITAL_MULTIPLE),
+    )
+
+
+def features(ch: Chapter, paired: pd.DataFrame) -> None:
+    """The three features 002 and 003 both print (`paired`: stats.context.paired_features), with
+    the population each names, as a sentence and a table."""
+    differing = paired[~paired["same_population"]]
+    ch.text(
+        "ch05.features.reading",
+        shares=ch.names(
+            [
+                qualified(ch, v, "share", q, decimals=0)
+                for v, q in zip(paired["share_stated"], paired["qualifier"], strict=True)
+            ]
+        ),
+        differing=ch.names(
+            [ch.t("ch05.features.quoted", text=ch.name(f)) for f in differing["feature"]]
+        ),
+        population=ch.names(dict.fromkeys(differing["population"])),
+    )
+    shown = pd.DataFrame(
+        {
+            "feature": paired["feature"].map(ch.name),
+            "population_002": paired["population"].map(lambda p: unbroken_name(ch, p)),
+            "share_002": [
+                unbroken(qualified(ch, v, "share", q, decimals=0))
+                for v, q in zip(paired["share_stated"], paired["qualifier"], strict=True)
+            ],
+            "population_003": unbroken_name(ch, "专精特新“小巨人”企业"),
+            "share_003": [
+                unbroken(qualified(ch, v, "share", q, decimals=0))
+                for v, q in zip(paired["share_003"], paired["qualifier"], strict=True)
+            ],
+        }
+    )
+    ch.save_table(
+        paired,
+        "tab5_features",
+        source=ch.source_line("sme_features", "dzb_little_giant_features"),
+        title=ch.t("ch05.features.title"),
+        shown=shown,
+    )
+
+
+PROGRAMME_COLUMNS = ["province", "actor", "indicator", "value_stated", "unit_stated", "qualifier"]
+
+
+def programmes(
+    ch: Chapter, provincial: pd.DataFrame, per_firm: pd.DataFrame, figures: pd.DataFrame
+) -> None:
+    """The provinces' and banks' programmes of 002 (`provincial`: stats.context.recorded_units
+    of provincial_programmes) as a sentence and a table, with the financing per quoted firm of
+    a board that states both (`per_firm`: board_financing_per_firm), then 004's sentence on the
+    listed firms' market values (`figures`: qzd_key_figures indexed by indicator)."""
+    sentences = [
+        ch.t(
+            "ch05.programmes.reading",
+            n=ch.fmt(provincial["actor"].nunique(), "项"),
+            provinces=ch.names(dict.fromkeys(provincial["province"])),
+        )
+    ]
+    for row in per_firm.itertuples():
+        rows = st.board_financing_rows(provincial, row.actor).set_index("indicator")
+        amount, firms = (rows.loc[i] for i in st.BOARD_FINANCING)
+        sentences.append(
+            ch.t(
+                "ch05.programmes.per_firm",
+                actor=ch.name(row.actor),
+                period=ch.name(amount["period"]),
+                firms=printed_value(
+                    ch, firms["value_stated"], firms["unit_stated"], firms["qualifier"]
+                ),
+                amount=printed_value(
+                    ch, amount["value_stated"], amount["unit_stated"], amount["qualifier"]
+                ),
+                per_firm=ch.fmtu(row.per_firm, "万元", decimals=0),
+            )
+        )
+    ch.text("ch05.paragraph", text="".join(sentences))
+    shown = pd.DataFrame(
+        {
+            "province": provincial["province"].map(ch.name),
+            "actor": provincial["actor"].map(lambda a: ch.name(a)),
+            "item": provincial["indicator"].map(ch.name),
+            "value": [
+                printed_value(ch, v, u, q)
+                for v, u, q in zip(
+                    provincial["value_stated"],
+                    provincial["unit_stated"],
+                    provincial["qualifier"],
+                    strict=True,
+                )
+            ],
+            "period": provincial["period"].map(lambda p: unbroken_name(ch, p)),
+        }
+    )
+    ch.save_table(
+        provincial[[*PROGRAMME_COLUMNS, "period", "inferred", "source_doc", "source_id", "note"]],
+        "tab5_programmes",
+        source=ch.source_line(provincial),
+        title=ch.t("ch05.programmes.title"),
+        shown=shown,
+    )
+    market_values(ch, figures)
+
+
+MARKET_VALUE = ("市值在50亿元以下的比例", "市值达千亿的企业数")
+CLOUD = ("在阿里云上的比例", "在钉钉上的比例", "阿里云累计服务并支持数字化转型的企业数")
+
+
+def key_figure(ch: Chapter, figures: pd.DataFrame, indicator: str) -> str:
+    """A row of qzd_key_figures (indexed by indicator) as printed."""
+    row = figures.loc[indicator]
+    return printed_value(ch, row["value_stated"], row["unit"], row["qualifier"])
+
+
+def market_values(ch: Chapter, figures: pd.DataFrame) -> None:
+    """004's sentence on the listed specialised firms' market values (qzd_key_figures)."""
+    below, large = (figures.loc[i] for i in MARKET_VALUE)
+    ch.text(
+        "ch05.market_values",
+        year=below["period"],
+        below=key_figure(ch, figures, MARKET_VALUE[0]),
+        large=key_figure(ch, figures, MARKET_VALUE[1]),
+        population=ch.name(large["population"]),
+    )
+
+
+def digital(ch: Chapter, rd: pd.DataFrame, figures: pd.DataFrame, levels: pd.DataFrame) -> None:
+    """The little giants' digitalisation: 002's multiple (sme_rd_indicators), 004's cloud
+    figures (qzd_key_figures) and its industries' investment levels (图9,
+    qzd_digital_investment_levels) as a sentence and a table."""
+    digital_row = rd.loc[st.DIGITAL_MULTIPLE]
+    top = levels[levels["level"] == levels["level"].min()]
+    bottom = levels[levels["level"] == levels["level"].max()]
+    ch.text(
+        "ch05.digital.reading",
+        cloud=key_figure(ch, figures, CLOUD[0]),
+        dingtalk=key_figure(ch, figures, CLOUD[1]),
+        served=key_figure(ch, figures, CLOUD[2]),
+        digital_population=ch.name(digital_row["population"]),
+        digital=printed_value(
+            ch, digital_row["value_stated"], digital_row["unit"], digital_row["qualifier"]
+        ),
+        levels=ch.fmt(levels["level"].nunique(), "项"),
+        top=ch.names(top["industry"]),
+        bottom=ch.names(bottom["industry"]),
+        mark=ch.t("inferred.mark"),
+    )
+    shown = pd.DataFrame(
+        {
+            "industry": levels["industry"].map(ch.name),
+            "level": levels["level"].map(lambda v: ch.fmt(v, "position")),
+            "level_label": levels["level_label"].map(lambda v: "–" if pd.isna(v) else ch.name(v)),
+        }
+    )
+    ch.save_table(
+        levels,
+        "tab5_digital_levels",
+        source=ch.source_line(levels, note=ch.t("ch05.digital.note")),
+        title=ch.t("ch05.digital.title"),
+        shown=shown,
+        table="qzd_digital_investment_levels",
+    )
+
+
+SHANDONG_COLUMNS = [
+    "indicator",
+    "value_stated",
+    "unit_stated",
+    "qualifier",
+    "out_of_stated",
+    "period",
+    "national_rank_stated",
+]
+
+
+def shandong(
+    ch: Chapter,
+    rows: pd.DataFrame,
+    covered: pd.DataFrame,
+    implied: pd.DataFrame,
+    national_share: float,
+    national: pd.DataFrame,
+) -> None:
+    """003's Shandong page (dzb_shandong_industry indexed by indicator, recorded units): its
+    sentence — with the coverage of the industrial classes (`covered`: stats.context.coverage),
+    the national rates its stated gaps imply (`implied`: implied_from_gap) and its specialised
+    SMEs as a share of 003's national count (`national_share`, `national`: that row of
+    dzb_sme_tiers) — and the table of every figure as printed."""
+    cover = covered.set_index("indicator")["coverage"]
+    rates = implied.set_index("indicator")["implied"]
+    digits = printed_decimals(ch, "dzb_shandong_industry", "indicator")
+
+    def value(indicator):
+        row = rows.loc[indicator]
+        return printed_value(
+            ch, row["value_stated"], row["unit_stated"], row["qualifier"], digits[indicator]
+        )
+
+    growth, investment = st.SHANDONG_GAPS
+    ch.text(
+        "ch05.shandong.reading",
+        period=ch.name(rows.loc[growth, "period"]),
+        growth=value(growth),
+        gap=value(st.SHANDONG_GAPS[growth]),
+        national_growth=ch.fmt(rates[growth], "rate"),
+        divisions=value("拥有的工业大类"),
+        groups=ch.fmt(cover["拥有的工业中类"], "share"),
+        classes=ch.fmt(cover["拥有的工业小类"], "share"),
+        smes=value("专精特新中小企业"),
+        national_smes=qualified(
+            ch, national["firms"].iloc[0], "家", national["bound"].map(BOUND_WORDS).iloc[0]
+        ),
+        share=ch.fmt(national_share, "share"),
+        champions=value("国家制造业单项冠军"),
+        investment=value(investment),
+        investment_gap=value(st.SHANDONG_GAPS[investment]),
+        all_investment=ch.fmt(rates[investment], "rate"),
+    )
+    shown = pd.DataFrame(
+        {
+            "item": rows["indicator"].map(ch.name),
+            "value": [value(indicator) for indicator in rows["indicator"]],
+            "out_of": [
+                "–" if pd.isna(w) else printed_value(ch, w, u, None)
+                for w, u in zip(rows["out_of_stated"], rows["unit_stated"], strict=True)
+            ],
+            "national_rank": rows["national_rank_stated"].map(
+                lambda r: "–" if pd.isna(r) else ch.fmt(r, "position")
+            ),
+            "period": rows["period"].map(lambda p: unbroken_name(ch, p)),
+        }
+    )
+    ch.save_table(
+        rows[[*SHANDONG_COLUMNS, "inferred", "source_doc", "source_id", "note"]],
+        "tab5_shandong",
+        source=ch.source_line(rows),
+        title=ch.t("ch05.shandong.title"),
+        shown=shown,
+    )
+
+
+# The hedge word of a bound (003's dzb_sme_tiers gives a bound, not the word: 9.8万 is approx).
+BOUND_WORDS = {"approx": "约", "at_least": "超", "at_most": "不足"}
+
+
+def cases(ch: Chapter, cases: pd.DataFrame) -> None:
+    """003's company cases (dzb_company_cases, recorded units) as a sentence and a table."""
+    ch.text("ch05.cases.reading", firms=ch.names(dict.fromkeys(cases["firm"])))
+    shown = pd.DataFrame(
+        {
+            "firm": cases["firm"].map(ch.name),
+            "item": cases["indicator"].map(ch.name),
+            "value": [
+                printed_value(ch, v, u, q)
+                for v, u, q in zip(
+                    cases["value_stated"], cases["unit_stated"], cases["qualifier"], strict=True
+                )
+            ],
+        }
+    )
+    columns = ["firm", "province", "indicator", "value_stated", "unit_stated", "qualifier"]
+    ch.save_table(
+        cases[[*columns, "inferred", "source_doc", "source_id", "note"]],
+        "tab5_cases",
+        source=ch.source_line(cases),
+        title=ch.t("ch05.cases.title"),
+        shown=shown,
+    )
+
+
+def recommendations(ch: Chapter, recommendations: pd.DataFrame, counts: pd.DataFrame) -> None:
+    """001's recommendations, quoted as the report's (`counts`:
+    stats.context.recommendation_counts), as a sentence and a table of their headlines."""
+    ch.text(
+        "ch05.recommendations.reading",
+        counts=ch.names(
+            [
+                ch.t("ch05.recommendations.count", audience=ch.name(a), n=ch.fmt(n, "项"))
+                for a, n in zip(counts["audience"], counts["items"], strict=True)
+            ]
+        ),
+    )
+    shown = pd.DataFrame(
+        {
+            "recommendation": recommendations["recommendation"].map(ch.name),
+            "audience": recommendations["audience"].map(ch.name),
+            "number": recommendations["number"].map(lambda n: str(int(n))),
+        }
+    )
+    ch.save_table(
+        recommendations,
+        "tab5_recommendations",
+        source=ch.source_line(recommendations, note=ch.t("ch05.recommendations.note")),
+        title=ch.t("ch05.recommendations.title"),
+        shown=shown,
+        table="recommendations",
     )
