@@ -362,6 +362,8 @@ def test_built_profiles_index_counts_the_profiles_it_lists(built):
     editions build Beijing (zh) and Beijing and Tibet (en), provinces both."""
     zh = (built / "zh" / "profiles" / "index.html").read_text(encoding="utf-8")
     assert "共1份画像（省份1个，企业数不少于150家的城市0个）" in zh
+    assert 'class="tile-map"' in zh and '<a style="' in zh  # the provinces' tiles link pages
+    assert (built / "zh" / "profiles" / "index.csv").exists()  # the tables for a spreadsheet
     en = (built / "sample-en" / "profiles" / "index.html").read_text(encoding="utf-8")
     assert "Profiles built: 2 (provinces: 2; cities with at least 150 firms: 0)." in en
 

@@ -232,6 +232,8 @@ def index_csv(provinces: list[dict], cities: list[dict], language: str) -> str:
             cells = [_t(f"level_{level}", language)]
             for name in names[1:]:
                 value = row.get(name)
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)  # a count or a rank, as written: 1477, not 1477.0
                 cells.append("" if value is None else value)
             writer.writerow(cells)
     return out.getvalue()
