@@ -148,10 +148,11 @@ def rank_chart(ranking: pd.DataFrame, *, label: str, axis: str):
         if mine:
             tick.set_color(charts.HIGHLIGHT)
     texts = [label if mine else "" for mine in ranking["is_region"]]
-    ax.bar_label(bars, labels=texts, padding=2, fontsize=charts.DATA_LABEL_PT)
+    # upright, so a taller neighbour never covers it
+    ax.bar_label(bars, labels=texts, padding=3, fontsize=charts.DATA_LABEL_PT, rotation=90)
     ax.set_ylabel(axis)
     ax.grid(axis="x", visible=False)
-    ax.margins(x=0.02, y=0.18)
+    ax.margins(x=0.02, y=0.3)
     return charts.finish(fig, ax)
 
 
