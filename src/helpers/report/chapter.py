@@ -551,8 +551,8 @@ class Chapter:
                 "document": FIRM_LEVEL if firm_level else document,
                 "source": source_text,
                 "item": str(row.item),
-                "stated": float(row.stated),
-                "recomputed": float(row.recomputed),
+                "stated": _float(row.stated),
+                "recomputed": _float(row.recomputed),
                 "decimals": decimals,
                 "unit": unit,
                 "firm_level": firm_level,  # this data's figure, not a published one's parts
@@ -888,6 +888,11 @@ def _write_rows(path: Path, columns: list[str], rows: dict) -> None:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows.values())
+
+
+def _float(value) -> float:
+    """A number of a check as a float; a missing one (NaN or pandas' NA) as NaN."""
+    return float("nan") if pd.isna(value) else float(value)
 
 
 def _true(value) -> bool:
