@@ -14,6 +14,7 @@ import difflib
 import functools
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -33,8 +34,16 @@ PROVENANCE_COLUMNS = {
     "inferred": {"type": "bool"},
     "note": {"type": "str", "nullable": True},
 }
-PANDAS_TYPES = {"int": "Int64", "float": "Float64", "str": "string", "bool": "boolean"}
+# A `date` column is text in YYYY-MM-DD form that names a real calendar day.
+PANDAS_TYPES = {
+    "int": "Int64",
+    "float": "Float64",
+    "str": "string",
+    "bool": "boolean",
+    "date": "string",
+}
 THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Numbers pandas and DuckDB read that are not finite (1e999 overflows to inf).
 NON_FINITE = r"[+-]?(inf|infinity|nan)"
 TRUE_WORDS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
@@ -169,6 +178,18 @@ def allowed_values(rule) -> list[str]:
     return [str(v) for v in rule]
 
 
+def _real_dates(values: pd.Series) -> pd.Series:
+    """Whether each text is a real calendar day written YYYY-MM-DD (2026-02-30 is not)."""
+
+    def real(text) -> bool:
+        try:
+            return bool(ISO_DATE.fullmatch(str(text))) and bool(date.fromisoformat(str(text)))
+        except ValueError:
+            return False
+
+    return values.map(real).astype(bool)
+
+
 def _column_schema(name: str, rule: dict) -> pa.Column:
     checks = []
     if "min" in rule:
@@ -177,6 +198,8 @@ def _column_schema(name: str, rule: dict) -> pa.Column:
         checks.append(pa.Check.le(rule["max"], error=f"must be at most {rule['max']}"))
     if "allowed" in rule:
         checks.append(pa.Check.isin(allowed_values(rule["allowed"]), error="not an allowed value"))
+    if rule.get("type") == "date":
+        checks.append(pa.Check(_real_dates, error="not a real date; expected YYYY-MM-DD"))
     if "pattern" in rule:  # names made from numbers (第六批), any number of them
         example = f" (e.g. {rule['example']})" if "example" in rule else ""
         message = f"must match {rule['pattern']}{example}"
@@ -303,6 +326,50 @@ def check_totals(frame: pd.DataFrame, spec: TableSpec, file: str) -> list[Proble
     return problems
 
 
+def check_required(frame: pd.DataFrame, spec: TableSpec, file: str) -> list[Problem]:
+    """Cells a column's `required_if` makes required: `{logic: [leaf], operator: [">="]}` = the
+    cell may be empty unless every named column holds one of its listed values (a rule's
+    threshold is required where its operator compares numbers)."""
+    problems = []
+    for column, rule in spec.columns.items():
+        conditions = rule.get("required_if") or {}
+        if not conditions or column not in frame:
+            continue
+        applies = pd.Series(True, index=frame.index)
+        for other, values in conditions.items():
+            listed = frame[other].astype("string").isin([str(v) for v in values])
+            applies &= listed.fillna(False).astype(bool)
+        for row in frame.index[applies & frame[column].isna()]:
+            where = ", ".join(f"{other} = {frame.at[row, other]}" for other in conditions)
+            message = f"missing value; required where {where}"
+            problems.append(Problem(file, message, row=int(row), column=column))
+    return problems
+
+
+def check_periods(frame: pd.DataFrame, spec: TableSpec, file: str) -> list[Problem]:
+    """Rows that are periods (`periods: {start: …, end: …}`, dates; an empty end = open) must
+    not end before they start nor overlap another row's period: two rulebooks in force on
+    the same day would leave the day's rules undecided."""
+    rule = spec.extra.get("periods")
+    if not rule or frame.empty:
+        return []
+    start, end = rule["start"], rule["end"]
+    rows = frame.sort_values(start, kind="stable")
+    problems = []
+    for row, first, last in zip(rows.index, rows[start], rows[end], strict=True):
+        if not pd.isna(last) and str(last) < str(first):
+            message = f"the period ends before it starts ({start} {first})"
+            problems.append(Problem(file, message, row=int(row), column=end, value=str(last)))
+    for (before, _, before_end), (row, first, _) in zip(
+        rows[[start, end]].itertuples(), rows[[start, end]].iloc[1:].itertuples(), strict=False
+    ):
+        if pd.isna(before_end) or str(before_end) >= str(first):
+            until = "open-ended" if pd.isna(before_end) else f"to {before_end}"
+            message = f"overlaps the period of row {before} ({rows.at[before, start]} {until})"
+            problems.append(Problem(file, message, row=int(row), column=start, value=str(first)))
+    return problems
+
+
 # Units whose values add up, so that a 计划单列市 row can be folded into its province's row.
 ADDITIVE_UNITS = {"家", "件", "个", "项", "次", "人", "亿元", "万元", "元"}
 
@@ -421,7 +488,8 @@ def validate_frame(frame: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFr
     if non_finite:
         raise DataInputError(non_finite)
     typed.attrs["folds"] = folds
-    problems = check_totals(typed, spec, file)
+    problems = check_required(typed, spec, file) + check_periods(typed, spec, file)
+    problems += check_totals(typed, spec, file)
     if problems:
         raise DataInputError(problems)
     return typed
