@@ -1101,8 +1101,12 @@ class Generator:
 
 # Column order of the written files: as declared in data/firm_schema.yml.
 FIRMS_COLUMNS = list(firm_specs()["firms"].columns)
-# The optional screening attributes (issue 12): declared after `overseas_markets`.
-SCREENING_COLUMNS = FIRMS_COLUMNS[FIRMS_COLUMNS.index("overseas_markets") + 1 :]
+# The optional screening attributes (issue 12): declared after `overseas_markets`; those the
+# 2026 measures added (issue 21) last, after `rd_institution_level`.
+SCREENING_COLUMNS = FIRMS_COLUMNS[
+    FIRMS_COLUMNS.index("overseas_markets") + 1 : FIRMS_COLUMNS.index("rd_institution_level") + 1
+]
+SCREENING_2026_COLUMNS = FIRMS_COLUMNS[FIRMS_COLUMNS.index("rd_institution_level") + 1 :]
 PATENTS_COLUMNS = list(firm_specs()["patents"].columns)
 LISTINGS_COLUMNS = list(firm_specs()["listings"].columns)
 
@@ -1212,6 +1216,45 @@ def screening_attributes(firms: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
         empty = rng.random(n) < NOT_RECORDED.get(column, NOT_RECORDED_DEFAULT)
         out[column] = np.where(empty, "", out[column]).astype(object)
     return pd.DataFrame({c: out[c] for c in SCREENING_COLUMNS}, index=firms.index)
+
+
+# Drawn from a stream of their own too (seed, SCREENING_2026_STREAM), after the columns above,
+# and consistent with them: the year before last's R&D spending is what the 2-year mean leaves
+# (2 × mean − last year), its share of that year's revenue (last year's over 1 + growth).
+SCREENING_2026_STREAM = 21
+
+
+def screening_2026_attributes(firms: pd.DataFrame, drawn: pd.DataFrame, seed: int = SEED):
+    """The columns the 2026 measures test (SCREENING_2026_COLUMNS) for `firms`, from the
+    screening attributes already `drawn` (text cells, screening_attributes), as text cells."""
+    rng = np.random.default_rng([seed, SCREENING_2026_STREAM])
+    n = len(firms)
+
+    def numbers(column: str) -> np.ndarray:
+        return pd.to_numeric(drawn[column].replace("", np.nan), errors="coerce").to_numpy(float)
+
+    rd_expense, mean = numbers("rd_expense"), numbers("rd_expense_2y_mean")
+    revenue, growth = numbers("revenue"), numbers("main_revenue_growth")
+    prior = np.maximum(2 * mean - rd_expense, 0).round(0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prior_share = prior / (revenue / (1 + np.maximum(growth, -0.5)))
+    growth_2y = numbers("main_revenue_growth_2y")
+    ip = drawn["ip_class"].to_numpy(object)
+    class_one = np.isin(ip, ["Ⅰ类高价值", "自主研发Ⅰ类", "Ⅰ类"])
+    ip_count = np.where(class_one, 1 + rng.poisson(4.0, n), 0).astype(float)
+    ip_count[ip == ""] = np.nan
+    values = {
+        "rd_expense_prior": (prior, 0),
+        "rd_share_prior": (np.clip(prior_share, 0, 100), 3),
+        "revenue_cagr_2y": (growth_2y + rng.normal(0, 0.03, n), 3),
+        "net_profit_growth_2y": (rng.normal(0.08, 0.2, n), 3),
+        "class1_ip_count": (ip_count, 0),
+    }
+    out = {column: _text_column(*values[column]) for column in SCREENING_2026_COLUMNS}
+    for column in SCREENING_2026_COLUMNS:  # in schema order: the draws' order is fixed
+        empty = rng.random(n) < NOT_RECORDED.get(column, NOT_RECORDED_DEFAULT)
+        out[column] = np.where(empty, "", out[column]).astype(object)
+    return pd.DataFrame(out, index=firms.index)
 
 
 def _cell(value) -> str:
@@ -1327,6 +1370,16 @@ decided, never as passed or failed.
 | `main_product_role` | | 补短板锻长板填空白 45%, 六基老字号龙头配套 30%, 其他 25% |
 | `digital_level` | | 三级以上 30%, 二级 50%, 一级 20% |
 | `rd_institution_level`, `rd_institution_provincial` | | 国家级 12%, 省级 55%, 市级 20%, 市级以下 5%, 未建立 8%; provincial or above = 国家级 or 省级 |
+
+The columns the 2026 measures test come last, from a stream of their own (seed, 21), so every column
+above keeps its bytes; they follow from the columns above where they can (about 3% of cells empty):
+
+| column | unit | how it is drawn |
+|---|---|---|
+| `rd_expense_prior`, `rd_share_prior` | 万元, share | the year before last: 2 × `rd_expense_2y_mean` − `rd_expense`; its share of that year's revenue (`revenue` / (1 + `main_revenue_growth`)) |
+| `revenue_cagr_2y` | rate | `main_revenue_growth_2y` + normal(0, 3%) |
+| `net_profit_growth_2y` | rate | normal(8%, 20%) |
+| `class1_ip_count` | 件 | 0 when `ip_class` is Ⅱ类 or 无, else 1 + Poisson(4) |
 """
 
 
@@ -1337,7 +1390,8 @@ def write(folder: Path, seed: int = SEED) -> dict[str, Path]:
     generator = Generator(seed)
     tables = generator.build()
     firms = tables["firms"].sort_values("firm_id", kind="stable")
-    firms = pd.concat([firms, screening_attributes(firms, seed)], axis=1)
+    drawn = screening_attributes(firms, seed)
+    firms = pd.concat([firms, drawn, screening_2026_attributes(firms, drawn, seed)], axis=1)
     patents = tables["patents"].sort_values(["firm_id", "year"], kind="stable")
     board_order = {b: i for i, b in enumerate(generator.boards["board"])}
     listings = tables["listings"].assign(order=tables["listings"]["board"].map(board_order))
