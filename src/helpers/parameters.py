@@ -116,6 +116,51 @@ def check_cutoff(value: str) -> dict:
     return {"cutoff": text}
 
 
+# The rulebooks' periods (data/published/catalog_miit.yml): the earliest day any is in force.
+RULEBOOKS_FILE = "miit_rulebooks.csv"
+
+
+def earliest_rulebook_date() -> str | None:
+    """The first day a rulebook of data/published is in force (csv module only), or None when
+    the table is missing: helpers.screening.rulebooks says more when it loads them."""
+    import csv
+
+    from helpers.paths import PUBLISHED_DIR
+
+    try:
+        with (PUBLISHED_DIR / RULEBOOKS_FILE).open(encoding="utf-8", newline="") as handle:
+            starts = [row["in_force_from"] for row in csv.DictReader(handle)]
+    except (OSError, KeyError):
+        return None
+    return min(starts) if starts else None
+
+
+def check_assessment_date(value: str, name: str = "assessment_date") -> dict:
+    """The assessment date (ASSESSMENT_DATE; `make assess` DATE): the rulebook in force that
+    day judges the firms. Empty = the cut-off (then checked with it, in `validate`); else a
+    real date, YYYY-MM-DD, on or after the first day a rulebook of the data is in force."""
+    text = str(value or "").strip()
+    if not text:
+        return {name: ""}
+    try:
+        check_cutoff(text)
+    except ParameterError as error:
+        raise ParameterError(name, value, error.problem) from None
+    earliest = earliest_rulebook_date()
+    if earliest is not None and text < earliest:
+        problem = (
+            f"before every rulebook of the data (MIIT tier measures); the earliest date "
+            f"available is {earliest}"
+        )
+        raise ParameterError(name, value, problem)
+    return {name: text}
+
+
+def check_date(value: str) -> dict:
+    """`make assess DATE=…`: an assessment date for one firm's card (check_assessment_date)."""
+    return check_assessment_date(value, "date")
+
+
 def _region_names() -> dict[str, tuple[str, str]]:
     """Every spelling of a province or city in data/reference (name, short name, English name,
     variants; case-insensitive) -> (canonical name, 'province' | 'city'). csv module only."""
@@ -201,6 +246,8 @@ VALIDATORS: dict[str, Callable[..., dict]] = {
     "region": check_region,
     "previous": check_previous,
     "jobs": check_jobs,
+    "assessment_date": check_assessment_date,
+    "date": check_date,
 }
 
 
@@ -225,6 +272,8 @@ ARGUMENTS = {
     "regions": ("all", "which profiles: all, none, slugs or names (REGIONS)"),
     "jobs": ("", "kernels at a time; empty = make's -j (JOBS)"),
     "firm": ("", "a firm_id of DATA_DIR's firms table (FIRM)"),
+    "assessment_date": ("", "the date whose rulebook judges the firms; empty = CUTOFF"),
+    "date": ("", "make assess: the date whose rulebook judges the firm; empty = ASSESSMENT_DATE"),
 }
 
 
@@ -257,6 +306,14 @@ def validate(
             valid = ", ".join(n.upper() for n in VALIDATORS)
             raise ParameterError(name, value, f"unknown parameter; known: {valid}")
         result.update(VALIDATORS[name](value))
+    for name in ("assessment_date", "date"):
+        if name in result and not result[name]:
+            # empty: the cut-off is the assessment date, and must itself have a rulebook
+            try:
+                check_assessment_date(result["cutoff"], name)
+            except ParameterError as error:
+                shown = f"(empty, so CUTOFF={result['cutoff']})"
+                raise ParameterError(name, shown, error.problem) from None
     if result.get("previous_path") and result["previous_path"] == result.get("data_path"):
         problem = "the same folder as DATA_DIR; expected the previous edition's data folder"
         raise ParameterError("previous", values["previous"], problem)

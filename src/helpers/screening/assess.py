@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+import helpers.screening.present as present
 import helpers.screening.reasons as r
 import helpers.screening.values as v
 from helpers.report.format import format_with_unit
@@ -21,15 +22,18 @@ from helpers.screening.rules import load_points
 @dataclass
 class Assessment:
     """`conditions`: one row per criterion (tier, criterion_id, depth, logic, text, outcome,
-    value, threshold, unit, gap, reason); `points`: one row per indicator (tier, dimension,
-    indicator_id, low, high, max_points, reason); `totals`: per tier and dimension ('' = the
-    total) low, high, max_points and the words; `tiers`: tier → met / not_met / unknown."""
+    value, threshold, unit, gap, reason, and in words: name, requirement, value_words);
+    `points`: one row per indicator (tier, dimension, indicator_id, low, high, max_points,
+    reason); `totals`: per tier and dimension ('' = the total) low, high, max_points and the
+    words; `tiers`: tier → met / review / not_met / unknown; `prepared`: the firm's row with its
+    derived and score attributes."""
 
     conditions: pd.DataFrame
     points: pd.DataFrame
     totals: pd.DataFrame
     tiers: dict[str, str]
     missing_columns: tuple[str, ...]
+    prepared: pd.DataFrame | None = None
 
 
 def _scalar(frame: pd.DataFrame, column: str):
@@ -143,36 +147,49 @@ def assess(firm, language: str = "zh", roots=None, rules=None) -> Assessment:
                 "threshold": rule.threshold,
                 "unit": rule.unit,
                 "gap": None,
+                "name": present.tier_name(tier, language)
+                if rule is root
+                else present.condition_name(rule, language, result.roots),
+                "requirement": present.requirement(rule, language),
+                "value_words": "",
             }
-            if rule.logic == "leaf":
+            if rule.logic == "leaf" and rule.attribute is None:
+                row["reason"] = r.leaf_reason(rule, None, codes[rule.id], language)
+            elif rule.logic == "leaf":
                 value = _scalar(prepared, rule.attribute)
                 high = _scalar(prepared, f"{rule.attribute}_max")
                 row["value"] = value
+                row["value_words"] = present.value_text(rule, value, language, high=high)
                 if rule.id in result.gaps and value is not None:
                     row["gap"] = float(result.gaps[rule.id].iloc[0])
                 row["reason"] = r.leaf_reason(
                     rule,
-                    None if value is None else float(value),
+                    None if value is None else (float(value) if rule.numeric else value),
                     codes[rule.id],
                     language,
                     high=None if high is None else float(high),
                     present=rule.attribute in prepared.columns,
                 )
             else:
-                row["reason"] = r.node_reason(rule, codes, language)
+                row["reason"] = r.node_reason(rule, codes, language, result.roots)
             rows.append(row)
     scores = result.scores
+    # The points rules name their tiers as 2022 did: the rulebook's own name of the tier goes by
+    # its code (创新型中小企业's points score 科技和创新型中小企业 under the 2026 measures).
+    tier_of = {root.id: tier for tier, root in result.roots.items()}
     points = []
     for indicator_id, group in rules.groupby("indicator_id", sort=False):
         low = float(scores.low[indicator_id].iloc[0])
         high = float(scores.high[indicator_id].iloc[0])
         first = group.iloc[0]
+        code = str(indicator_id).split(".")[0]
         points.append(
             {
-                "tier": first["tier"],
+                "tier": tier_of.get(code, first["tier"]),
                 "dimension": first["dimension"],
                 "indicator_id": indicator_id,
                 "indicator": first["indicator"],
+                "indicator_words": indicator_name(group, language),
                 "low": low,
                 "high": high,
                 "max_points": float(first["max_points"]),
@@ -180,10 +197,11 @@ def assess(firm, language: str = "zh", roots=None, rules=None) -> Assessment:
             }
         )
     totals = []
-    for tier in dict.fromkeys(scores.indicators["tier"]):
-        for dimension in [*scores.dimensions(tier), None]:
-            low, high = (float(s.iloc[0]) for s in scores.total(tier, dimension))
-            ids = scores._ids(tier, dimension)
+    for code in dict.fromkeys(scores.indicators["tier_code"]):
+        tier = tier_of.get(code, code)
+        for dimension in [*scores.dimensions(code), None]:
+            low, high = (float(s.iloc[0]) for s in scores.total(code, dimension))
+            ids = scores._ids(code, dimension)
             key = "total" if math.isclose(low, high) else "total_range"
             words = label(
                 f"screening.points.{key}",
@@ -208,4 +226,5 @@ def assess(firm, language: str = "zh", roots=None, rules=None) -> Assessment:
         pd.DataFrame(totals),
         tiers,
         result.missing_columns,
+        prepared,
     )

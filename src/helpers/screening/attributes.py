@@ -1,6 +1,8 @@
-"""The firm attributes the criteria and the points rules test: column name → unit and kind
-(number / bool / category), and which attribute each leaf of `miit_criteria` reads. The words for
-each attribute are in the label files (`screening.attributes.<name>`)."""
+"""The firm attributes the rulebooks and the points rules test: column name → unit and kind
+(number / bool / category). Which attribute a condition reads is the rulebook's data
+(`rulebook_conditions.attribute`); CRITERION_ATTRIBUTES only serves trees built from 004's
+`miit_criteria`, which has no such column. The words for each attribute are in the label files
+(`screening.attributes.<name>`)."""
 
 from __future__ import annotations
 
@@ -53,15 +55,27 @@ ATTRIBUTES: dict[str, Attribute] = {
     "main_product_role": CATEGORY,
     "digital_level": CATEGORY,
     "rd_institution_level": CATEGORY,
+    # the 2026 measures (工信部企业〔2026〕2号) and the 2022 小巨人 growth condition
+    "rd_expense_prior": _n("万元"),
+    "rd_share_prior": _n("share"),
+    "rd_expense_2y_total": _n("万元"),  # derived: helpers.screening.values.with_derived
+    "revenue_cagr_2y": _n("rate"),
+    "net_profit_growth_2y": _n("rate"),
+    "class1_ip_count": _n("件"),
+    "market_rank": _n("名"),
 }
 
-# Scores computed by helpers.screening.points (lower bound; `<name>_max` holds the upper bound).
+# Attributes computed from other columns only (helpers.screening.values.with_derived).
+DERIVED_ATTRIBUTES = ("rd_expense_2y_total",)
+
+# Scores computed by helpers.screening.points (lower bound; `<name>_max` holds the upper bound):
+# a tier's code (the id of its root criterion) and a dimension, or None for the total.
 SCORE_ATTRIBUTES: dict[str, tuple[str, str | None]] = {
-    "score_cx_total": ("创新型中小企业", None),
-    "score_cx_innovation": ("创新型中小企业", "创新能力"),
-    "score_cx_growth": ("创新型中小企业", "成长性"),
-    "score_cx_specialisation": ("创新型中小企业", "专业化"),
-    "score_zj_total": ("专精特新中小企业", None),
+    "score_cx_total": ("CX", None),
+    "score_cx_innovation": ("CX", "创新能力"),
+    "score_cx_growth": ("CX", "成长性"),
+    "score_cx_specialisation": ("CX", "专业化"),
+    "score_zj_total": ("ZJ", None),
 }
 ATTRIBUTES.update({name: _n("分") for name in SCORE_ATTRIBUTES})
 

@@ -3,17 +3,18 @@ rule tree with nested `all` rules flattened: ZJ = ZJ.1, ZJ.2.a, ZJ.2.b, ZJ.3, ZJ
 them a firm would still have to meet (its shortfall), and, for a firm missing exactly one, which.
 
 Shortfall, per firm and rule: a leaf is 0 when met, 1 when not met and unknown (infinite) when its
-value is missing; `all` adds its children's, `any` takes the smallest. A firm "misses by exactly
-one condition" when its shortfall is 1: one condition is not met and every other one it needs is
-met (an unknown one never counts as met)."""
+value is missing; a condition only a review decides counts 0 (the data shows nothing missing); a
+lower tier's leaf is that tier's shortfall; `all` adds its children's, `any` takes the smallest.
+A firm "misses by exactly one condition" when its shortfall is 1: one condition is not met and
+every other one it needs is met or awaits review (an unknown one never counts as met)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from helpers.screening.evaluate import MET, NOT_MET, Screening
-from helpers.screening.rules import Rule
+from helpers.screening.evaluate import MET, NOT_MET, REVIEW, Screening
+from helpers.screening.rules import Rule, root_of
 
 
 def conditions(root: Rule) -> list[Rule]:
@@ -29,26 +30,30 @@ def conditions(root: Rule) -> list[Rule]:
     return flatten(root, True)
 
 
-def _shortfall(rule: Rule, outcomes: pd.DataFrame, memo: dict) -> np.ndarray:
+def _shortfall(rule: Rule, result: Screening, memo: dict) -> np.ndarray:
     if rule.id in memo:
         return memo[rule.id]
-    if rule.logic == "leaf":
-        codes = outcomes[rule.id].to_numpy()
-        value = np.where(codes == MET, 0.0, np.where(codes == NOT_MET, 1.0, np.inf))
+    if rule.operator == "tier":
+        value = _shortfall(root_of(result.roots, rule.categories[0]), result, memo)
+    elif rule.logic == "leaf":
+        codes = result.outcomes[rule.id].to_numpy()
+        done = (codes == MET) | (codes == REVIEW)
+        value = np.where(done, 0.0, np.where(codes == NOT_MET, 1.0, np.inf))
     else:
-        stacked = np.vstack([_shortfall(c, outcomes, memo) for c in rule.children])
+        stacked = np.vstack([_shortfall(c, result, memo) for c in rule.children])
         value = stacked.sum(axis=0) if rule.logic == "all" else stacked.min(axis=0)
     memo[rule.id] = value
     return value
 
 
 def _memo(result: Screening, tier: str) -> dict:
-    return result.cache.setdefault(("shortfall", tier), {})
+    # One memo for every tier: a tier's leaf reuses the lower tier's shortfall (ids are unique).
+    return result.cache.setdefault("shortfall", {})
 
 
 def shortfall(result: Screening, tier: str) -> pd.Series:
     """Per firm, how many conditions of `tier` it would still have to meet (inf: unknown)."""
-    values = _shortfall(result.roots[tier], result.outcomes, _memo(result, tier))
+    values = _shortfall(result.roots[tier], result, _memo(result, tier))
     return pd.Series(values, index=result.outcomes.index)
 
 
@@ -72,12 +77,12 @@ def blocker(result: Screening, tier: str) -> pd.Series:
 
     def visit(rule: Rule) -> np.ndarray:
         """criterion_id of the single missing condition where this rule's shortfall is 1."""
-        short = _shortfall(rule, result.outcomes, memo)
+        short = _shortfall(rule, result, memo)
         if rule.id in units:
             return np.where(short == 1, rule.id, None).astype(object)
         found = np.full(n, None, dtype=object)
         for child in rule.children:
-            child_short = _shortfall(child, result.outcomes, memo)
+            child_short = _shortfall(child, result, memo)
             take = (short == 1) & (child_short == 1) & pd.isna(found)
             if take.any():
                 found = np.where(take, visit(child), found)

@@ -1,5 +1,10 @@
-"""The criteria tree evaluated for a whole firm table at once (numpy, no loop over firms): one
-outcome code per firm and rule, the gap to each numeric leaf's threshold, the tiers' outcomes."""
+"""The criteria trees evaluated for a whole firm table at once (numpy, no loop over firms): one
+outcome code per firm and rule, the gap to each numeric leaf's threshold, the tiers' outcomes.
+
+Four outcomes, ordered so that `all` is the minimum and `any` the maximum of the children's
+codes: NOT_MET < UNKNOWN (the data lacks the attribute) < REVIEW (data cannot decide it: only a
+review can) < MET. A `tier` leaf takes the outcome of the lower tier it names (evaluated first),
+so a firm meets a tier only if it meets the tiers below it."""
 
 from __future__ import annotations
 
@@ -11,11 +16,10 @@ import pandas as pd
 import helpers.screening.values as v
 from helpers.screening.attributes import ATTRIBUTES
 from helpers.screening.points import Scores, score
-from helpers.screening.rules import Rule, load_criteria
+from helpers.screening.rules import Rule, load_criteria, root_of
 
-# Ordered so that `all` is the minimum and `any` the maximum of the children's codes.
-NOT_MET, UNKNOWN, MET = 0, 1, 2
-OUTCOMES = {NOT_MET: "not_met", UNKNOWN: "unknown", MET: "met"}
+NOT_MET, UNKNOWN, REVIEW, MET = 0, 1, 2, 3
+OUTCOMES = {NOT_MET: "not_met", UNKNOWN: "unknown", REVIEW: "review", MET: "met"}
 
 
 def _numeric(rule: Rule, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -40,24 +44,36 @@ def _numeric(rule: Rule, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return codes, gap.astype(np.float32)
 
 
-def _leaf(rule: Rule, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray | None]:
+def _leaf(rule: Rule, frame: pd.DataFrame, codes: dict, roots: dict):
+    """A leaf's codes, and its gaps where it compares a number (else None)."""
+    n = len(frame)
+    if rule.operator == "review":
+        return np.full(n, REVIEW, dtype=np.int8), None
+    if rule.operator == "tier":
+        return codes[root_of(roots, rule.categories[0]).id].copy(), None
     if rule.operator == "bool":
         flag = v.flags(frame, rule.attribute)
-        codes = np.where(np.isnan(flag), UNKNOWN, np.where(flag == 1, MET, NOT_MET))
-        return codes.astype(np.int8), None
+        found = np.where(np.isnan(flag), UNKNOWN, np.where(flag == 1, MET, NOT_MET))
+        return found.astype(np.int8), None
+    if rule.operator == "in":
+        given = v.categories(frame, rule.attribute) != ""
+        listed = v.category_positions(frame, rule.attribute, rule.categories) >= 0
+        found = np.where(listed, MET, np.where(given, NOT_MET, UNKNOWN))
+        return found.astype(np.int8), None
     return _numeric(rule, frame)
 
 
 @dataclass
 class Screening:
-    """Outcome codes (NOT_MET / UNKNOWN / MET) per firm and criterion_id, gaps of numeric leaves,
-    the points, and which attributes the table lacked altogether."""
+    """Outcome codes (NOT_MET / UNKNOWN / REVIEW / MET) per firm and criterion_id, gaps of
+    numeric leaves, the points, and which attributes the table lacked altogether."""
 
     outcomes: pd.DataFrame
     gaps: pd.DataFrame
     roots: dict[str, Rule]
     scores: Scores | None = None
     missing_columns: tuple[str, ...] = ()
+    rulebook: object = None  # the helpers.screening.rulebooks.Rulebook screened under, if any
     # helpers.screening.closeness keeps its per-tier arrays here (computed once per result)
     cache: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -67,27 +83,13 @@ class Screening:
         return pd.DataFrame({tier: self.outcomes[r.id] for tier, r in self.roots.items()})
 
     def labelled(self) -> pd.DataFrame:
-        """The tiers' outcomes as words: met / not_met / unknown."""
+        """The tiers' outcomes as words: met / not_met / unknown / review."""
         return self.tiers.apply(lambda column: column.map(OUTCOMES))
-
-    def blocking(self, tier: str) -> pd.DataFrame:
-        """For firms that do not meet `tier`: which of its root's direct conditions are not met
-        (True) — the conditions that block it. Unknown conditions are not counted as blocking."""
-        root = self.roots[tier]
-        ids = [child.id for child in root.children] if root.logic == "all" else [root.id]
-        return self.outcomes[ids] == NOT_MET
-
-    def missing_one(self, tier: str) -> pd.Series:
-        """Firms for which exactly one direct condition of an `all` tier is not met and every
-        other is met: the closest candidates."""
-        root = self.roots[tier]
-        ids = [child.id for child in root.children]
-        codes = self.outcomes[ids]
-        return ((codes == NOT_MET).sum(axis=1) == 1) & ((codes == MET).sum(axis=1) == len(ids) - 1)
 
 
 def evaluate(frame: pd.DataFrame, roots: dict[str, Rule] | None = None) -> Screening:
-    """Every rule of the criteria tree (default: the published one) for every row of `frame`."""
+    """Every rule of the criteria trees (default: 004's) for every row of `frame`, tiers in
+    their order (a tier leaf reads a tier evaluated before it)."""
     roots = load_criteria() if roots is None else roots
     frame = v.with_derived(frame)
     codes: dict[str, np.ndarray] = {}
@@ -96,9 +98,10 @@ def evaluate(frame: pd.DataFrame, roots: dict[str, Rule] | None = None) -> Scree
 
     def visit(rule: Rule) -> np.ndarray:
         if rule.logic == "leaf":
-            if rule.attribute not in frame.columns and rule.attribute not in missing:
+            needed = rule.attribute is not None
+            if needed and rule.attribute not in frame.columns and rule.attribute not in missing:
                 missing.append(rule.attribute)
-            codes[rule.id], gap = _leaf(rule, frame)
+            codes[rule.id], gap = _leaf(rule, frame, codes, roots)
             if gap is not None:
                 gaps[rule.id] = gap
             return codes[rule.id]
@@ -131,7 +134,7 @@ def with_scores(frame: pd.DataFrame, scores: Scores) -> pd.DataFrame:
 
 
 def screen(frame: pd.DataFrame, roots=None, rules=None) -> Screening:
-    """Points first (the score attributes the criteria test), then the criteria tree."""
+    """Points first (the score attributes the criteria test), then the criteria trees."""
     scores = score(frame, rules)
     result = evaluate(with_scores(frame, scores), roots)
     result.scores = scores

@@ -46,3 +46,15 @@ FIRM_C = {
 }
 
 EXAMPLES = {"A企业": FIRM_A, "B企业": FIRM_B, "C企业": FIRM_C}
+
+# What each example's firm row reads into 004's text, by attribute: the chapter states these
+# assumptions beside the results (labels ch06.examples.assumption.<firm>.<attribute>).
+ASSUMPTIONS = {
+    "A企业": ("ip_class", "debt_ratio", "main_revenue_share"),
+    "B企业": ("rd_institution_level", "net_profit_margin", "ip_class"),
+    "C企业": ("revenue", "rd_expense_2y_mean"),
+}
+
+# The condition 004 itself judged, where it judged one condition rather than a tier: C企业 is
+# assessed on the 小巨人 refinement condition only (market share and reputation).
+JUDGED_CONDITION = {"C企业": "XJR.1"}

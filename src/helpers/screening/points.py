@@ -80,10 +80,16 @@ class Scores:
 
     low: pd.DataFrame
     high: pd.DataFrame
-    indicators: pd.DataFrame  # one row per indicator_id: tier, dimension, indicator, max_points
+    # one row per indicator_id: tier, tier_code, dimension, indicator, max_points, method
+    indicators: pd.DataFrame
+
+    def _tier_rows(self, tier: str) -> pd.DataFrame:
+        """The indicators of a tier given by its code (CX) or by its name in the points rules."""
+        rows = self.indicators
+        return rows[(rows["tier_code"] == tier) | (rows["tier"] == tier)]
 
     def _ids(self, tier: str, dimension: str | None = None) -> list[str]:
-        rows = self.indicators[self.indicators["tier"] == tier]
+        rows = self._tier_rows(tier)
         if dimension is not None:
             rows = rows[rows["dimension"] == dimension]
         return rows.index.tolist()
@@ -94,8 +100,7 @@ class Scores:
         return self.low[ids].sum(axis=1), self.high[ids].sum(axis=1)
 
     def dimensions(self, tier: str) -> list[str]:
-        rows = self.indicators[self.indicators["tier"] == tier]
-        return list(dict.fromkeys(rows["dimension"]))
+        return list(dict.fromkeys(self._tier_rows(tier)["dimension"]))
 
     def columns(self) -> pd.DataFrame:
         """The score attributes the criteria test (score_cx_total, …, each with `_max`)."""
@@ -108,12 +113,14 @@ class Scores:
 def score(frame: pd.DataFrame, rules: pd.DataFrame | None = None) -> Scores:
     """Points of every firm of `frame` under every points rule (default: the published ones)."""
     rules = load_points() if rules is None else rules
+    if "tier_code" not in rules:  # the tier's code is the indicator id's first part: CX.P1 → CX
+        rules = rules.assign(tier_code=rules["indicator_id"].astype(str).str.split(".").str[0])
     frame = v.with_derived(frame)
     low, high = {}, {}
     for indicator_id, rows in rules.groupby("indicator_id", sort=False):
         low[indicator_id], high[indicator_id] = _indicator(rows, frame)
     indicators = rules.drop_duplicates("indicator_id").set_index("indicator_id")[
-        ["tier", "dimension", "indicator", "max_points", "method"]
+        ["tier", "tier_code", "dimension", "indicator", "max_points", "method"]
     ]
     return Scores(
         pd.DataFrame(low, index=frame.index), pd.DataFrame(high, index=frame.index), indicators

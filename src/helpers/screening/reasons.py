@@ -10,7 +10,7 @@ from helpers.report.format import format_value, format_with_unit
 from helpers.report.labels import label, translate
 from helpers.report.words import compare, join
 from helpers.screening.attributes import ATTRIBUTES
-from helpers.screening.evaluate import MET, NOT_MET, OUTCOMES
+from helpers.screening.evaluate import MET, NOT_MET, OUTCOMES, REVIEW
 from helpers.screening.rules import Rule
 
 PERCENT_UNITS = ("share", "rate")
@@ -50,6 +50,8 @@ def leaf_reason(
     rule: Rule, value, code: int, language: str = "zh", *, high=None, present: bool = True
 ) -> str:
     """A leaf's reason from the firm's value (`high`: the upper bound of a score interval)."""
+    if rule.operator in ("tier", "review"):
+        return label(f"screening.reason.{rule.operator}_{OUTCOMES[int(code)]}", language)
     indicator = name(rule.attribute, language)
     if not present:
         return label(
@@ -60,6 +62,10 @@ def leaf_reason(
     if rule.operator == "bool":
         key = "yes" if code == MET else "no"
         return label(f"screening.reason.{key}", language, indicator=indicator)
+    if rule.operator == "in":
+        key = "in_met" if code == MET else "in_not_met"
+        shown = category_text(str(value), language)
+        return label(f"screening.reason.{key}", language, indicator=indicator, value=shown)
     unit = ATTRIBUTES[rule.attribute].unit
     threshold = number(rule.threshold, unit, language)
     if high is not None and not math.isclose(high, value) and code not in (MET, NOT_MET):
@@ -84,19 +90,29 @@ def leaf_reason(
     return label("screening.reason.compare", language, **fields)
 
 
-def rule_name(rule: Rule, language: str = "zh") -> str:
-    if rule.logic == "leaf":
+def rule_name(rule: Rule, language: str = "zh", roots: dict | None = None) -> str:
+    """A rule in words (never its code): a leaf by its attribute, a lower tier by that tier's
+    name (`roots`: the trees it belongs to), any other by its label."""
+    if rule.logic == "leaf" and rule.attribute is not None:
         return name(rule.attribute, language)
-    return rule.id
+    if rule.operator == "tier" and roots is not None:
+        tier = next(t for t, root in roots.items() if root.id == rule.categories[0])
+        return label(
+            "screening.logic.tier", language, tier=label(f"screening.tier_names.{tier}", language)
+        )
+    return label(f"screening.rules.{rule.id.replace('.', '_')}", language)
 
 
-def node_reason(rule: Rule, codes: dict[str, int], language: str = "zh") -> str:
+def node_reason(rule: Rule, codes: dict[str, int], language: str = "zh", roots=None) -> str:
     """A composite rule's reason from its children's codes (criterion_id → code)."""
     children = rule.children
     code = codes[rule.id]
-    met = [rule_name(c, language) for c in children if codes[c.id] == MET]
-    failed = [rule_name(c, language) for c in children if codes[c.id] == NOT_MET]
-    unknown = [rule_name(c, language) for c in children if codes[c.id] not in (MET, NOT_MET)]
+    met = [rule_name(c, language, roots) for c in children if codes[c.id] == MET]
+    failed = [rule_name(c, language, roots) for c in children if codes[c.id] == NOT_MET]
+    unknown = [
+        rule_name(c, language, roots) for c in children if codes[c.id] not in (MET, NOT_MET, REVIEW)
+    ]
+    review = [rule_name(c, language, roots) for c in children if codes[c.id] == REVIEW]
     logic = rule.logic
     if code == MET:
         if logic == "all" and len(children) == 1:
@@ -108,6 +124,8 @@ def node_reason(rule: Rule, codes: dict[str, int], language: str = "zh") -> str:
         if logic == "all":
             return label("screening.reason.all_not_met", language, items=join(failed, language))
         return label("screening.reason.any_not_met", language, n=len(children))
+    if code == REVIEW:
+        return label("screening.reason.review", language, items=join(review, language))
     return label(f"screening.reason.{logic}_unknown", language, items=join(unknown, language))
 
 

@@ -1,5 +1,5 @@
 """What the screening chapter shows, as tables computed over the whole firm table at once: firms
-per tier and outcome (met / not met / unknown / missing exactly one condition), the same by a
+per tier and outcome (met / awaiting review / not met / unknown / missing exactly one condition), the same by a
 group column (province, industry field), the conditions that block most often, the closest
 candidates with their gap, and the criteria tree as readable rows."""
 
@@ -13,10 +13,10 @@ import pandas as pd
 import helpers.screening.closeness as closeness
 import helpers.screening.values as v
 from helpers.screening.attributes import ATTRIBUTES
-from helpers.screening.evaluate import MET, NOT_MET, UNKNOWN, Screening, with_scores
+from helpers.screening.evaluate import MET, NOT_MET, REVIEW, UNKNOWN, Screening, with_scores
 from helpers.screening.rules import Rule
 
-COUNTS = ("met", "not_met", "unknown", "missing_one")
+COUNTS = ("met", "review", "not_met", "unknown", "missing_one")
 
 
 def read_firms(tables_dir: Path) -> pd.DataFrame:
@@ -39,6 +39,7 @@ def outcome_flags(result: Screening, tier: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "met": codes == MET,
+            "review": codes == REVIEW,
             "not_met": codes == NOT_MET,
             "unknown": codes == UNKNOWN,
             "missing_one": closeness.missing_one(result, tier),
@@ -47,7 +48,8 @@ def outcome_flags(result: Screening, tier: str) -> pd.DataFrame:
 
 
 def tier_counts(result: Screening) -> pd.DataFrame:
-    """One row per tier: firms, met, not_met, unknown, missing_one."""
+    """One row per tier: firms, met, review (every condition the data decides is met; the
+    rest only a review decides), not_met, unknown, missing_one."""
     rows = []
     for tier in result.roots:
         flags = outcome_flags(result, tier)
@@ -56,7 +58,8 @@ def tier_counts(result: Screening) -> pd.DataFrame:
 
 
 def counts_by(result: Screening, groups: pd.Series, order: list[str] | None = None) -> pd.DataFrame:
-    """Per group (e.g. province): firms, then per tier `<tier>|met`, `|unknown`, `|missing_one`
+    """Per group (e.g. province): firms, then per tier `<tier>|met`, `|review`, `|unknown`,
+    `|missing_one`
     (a wide table, tiers in the criteria's order). Groups by firms, largest first, unless
     `order` is given; groups without firms have no row. Counted with one factorisation of the
     groups and np.bincount (no per-group Python work)."""
@@ -65,7 +68,7 @@ def counts_by(result: Screening, groups: pd.Series, order: list[str] | None = No
     table = pd.DataFrame({"group": uniques, "firms": np.bincount(codes, minlength=size)})
     for tier in result.roots:
         flags = outcome_flags(result, tier)
-        for outcome in ("met", "unknown", "missing_one"):
+        for outcome in ("met", "review", "unknown", "missing_one"):
             weights = flags[outcome].to_numpy(dtype=float)
             counted = np.bincount(codes, weights=weights, minlength=size)
             table[f"{tier}|{outcome}"] = counted.astype(np.int64)
@@ -137,7 +140,7 @@ def candidates(result: Screening, firms: pd.DataFrame) -> pd.DataFrame:
         for criterion_id in part["criterion_id"].unique():
             rule = rules[criterion_id]
             mask = (part["criterion_id"] == criterion_id).to_numpy()
-            if rule.logic != "leaf" or rule.operator == "bool":
+            if not rule.numeric:
                 continue
             rows = part.index[mask]
             value[mask] = v.numbers(prepared.loc[rows], rule.attribute)
@@ -147,7 +150,7 @@ def candidates(result: Screening, firms: pd.DataFrame) -> pd.DataFrame:
         with np.errstate(divide="ignore", invalid="ignore"):
             part["closeness"] = np.abs(gap) / np.abs(threshold)
         part["unit"] = [
-            ATTRIBUTES[rules[c].attribute].unit if rules[c].logic == "leaf" else None
+            ATTRIBUTES[rules[c].attribute].unit if rules[c].numeric else None
             for c in part["criterion_id"]
         ]
         parts.append(part.sort_values(["closeness", "firm_id"], kind="stable", na_position="last"))

@@ -57,8 +57,16 @@ def categories(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 def with_derived(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with derived attributes filled where their own column is absent or empty:
-    rd_share = rd_expense / revenue; rd_institution_provincial from rd_institution_level."""
+    rd_share = rd_expense / revenue; rd_institution_provincial from rd_institution_level;
+    rd_expense_2y_total = rd_expense + rd_expense_prior, else twice rd_expense_2y_mean."""
     extra = {}
+    if {"rd_expense", "rd_expense_prior"} <= set(frame.columns) or "rd_expense_2y_mean" in frame:
+        summed = numbers(frame, "rd_expense") + numbers(frame, "rd_expense_prior")
+        doubled = 2 * numbers(frame, "rd_expense_2y_mean")
+        own = numbers(frame, "rd_expense_2y_total")
+        extra["rd_expense_2y_total"] = np.where(
+            np.isnan(own), np.where(np.isnan(summed), doubled, summed), own
+        )
     if {"rd_expense", "revenue"} <= set(frame.columns):
         revenue = numbers(frame, "revenue")
         with np.errstate(divide="ignore", invalid="ignore"):
