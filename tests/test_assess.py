@@ -64,5 +64,5 @@ def test_one_condition_short_names_it_with_the_gap():
 def test_the_points_table_gives_ranges_for_unknown_indicators():
     table = cards.points_table(cards.make_card(FIRM_B, "en"), "专精特新中小企业")
     digital = table[table["screen_indicator"] == "Digitalisation level"].iloc[0]
-    assert digital["screen_points"] == "at least 0 points, at most 5 points"
+    assert digital["screen_points"] == "between 0 points and 5 points"
     assert digital["screen_dimension"] == "refinement"

@@ -110,7 +110,7 @@ def test_findings_fill_numbers_and_words_from_the_statistics(tmp_path):
     english = findings(stage(tmp_path / "c", language="en"), "en")
     assert english[0].startswith("The five batches announced 12,950 Little Giants")
     assert "; Batch 4 is the largest, with 35.7%" in english[0]
-    assert "higher than their 23.2% on ChiNext" in english[2]
+    assert "higher than their 23.2% share of ChiNext" in english[2]
     # A sixth batch: the count and the largest batch's name come from the statistics.
     six = {"batches.share.batch6": 0.45}
     assert findings(stage(tmp_path / "d", **six))[0].startswith("六批累计公示12,950家")

@@ -263,7 +263,7 @@ def test_compact_counts_with_their_unit_words():
         (52_000_000, "户", "超", {"compact": True}, "超5,200万户", "over 52 million client firms"),
         (110, "家", "多", {}, "110多家", "more than 110 firms"),
         (4800, "家", "余", {}, "4,800余家", "more than 4,800 firms"),
-        (1100, "个", "多", {}, "1,100多个", "more than 1,100 units"),
+        (1100, "个", "多", {}, "1,100多个", "more than 1,100"),  # 个: no English noun of its own
         (3060, "亿元", "约", {"decimals": 0}, "约3,060亿元", "about CNY 306 billion"),
         (3, "年", "左右", {}, "3年左右", "about 3 years"),
         (12000, "家", None, {}, "12,000家", "12,000 firms"),
