@@ -36,11 +36,13 @@ REMEDIES = {
 
 def os_error_line(step: str, error: OSError) -> str:
     """`publish: No space left on device: reports/zh.new/pdf/01.pdf; free some space and run make
-    again; the published reports are untouched`."""
-    where = f": {display_path(error.filename)}" if error.filename else ""
+    again`. A copy names its target (filename2: where the space or the permission was missing),
+    anything else its file."""
+    path = error.filename2 or error.filename
+    where = f": {display_path(path)}" if path else ""
     reason = error.strerror or type(error).__name__
     remedy = REMEDIES.get(error.errno, "run make again")
-    return f"{step}: {reason}{where}; {remedy}; {UNTOUCHED}"
+    return f"{step}: {reason}{where}; {remedy}"
 
 
 @contextlib.contextmanager
