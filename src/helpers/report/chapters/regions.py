@@ -10,6 +10,7 @@ import pandas as pd
 from helpers.report import charts, region_charts, words
 from helpers.report.chapter import Chapter
 from helpers.report.format import qualified as hedged
+from helpers.report.sources import FIRM_LEVEL
 from helpers.stats import regional, regions
 from helpers.stats.descriptive import lorenz_curve
 
@@ -519,11 +520,13 @@ def typical_cities(ch: Chapter, typical: pd.DataFrame, together: pd.DataFrame) -
                     value=ch.fmt(v, "件/家", decimals=1),
                     stated=ch.fmt(s, "件/家"),
                 )
-                if pd.notna(s)
+                if pd.notna(s) and printed
                 else ch.fmt(v, "件/家", decimals=1)
-                for v, s in zip(
+                for v, s, printed in zip(
                     typical["applications_per_firm"],
                     typical["applications_per_firm_stated"],
+                    # a firm-level row's own per-firm figure is no printed one
+                    typical["source_doc"].astype(str) != FIRM_LEVEL,
                     strict=True,
                 )
             ],
