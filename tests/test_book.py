@@ -194,7 +194,9 @@ def test_book_pdf_outline_metadata_and_bytes(tmp_path):
         (0, "一、培育现状"),
         (1, "1.1 五批"),
         (1, "1.2 领域"),
+        (0, "版本说明"),  # the colophon: the build version and fingerprints, at the end
     ]
+    assert "v1-test" in info["/Creator"]  # and in the PDF's metadata
     # Continuous page numbers: the contents point at the chapter's page.
     contents = reader.pages[1].extract_text()
     chapter_page = next(i for i, p in enumerate(reader.pages) if "正文" in p.extract_text())

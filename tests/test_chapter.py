@@ -74,45 +74,32 @@ def test_source_line_names_the_document_and_chart(chapter):
     )
 
 
-def test_source_line_of_the_synthetic_sample_says_so_and_names_the_folder(tmp_path, sample_tables):
+def test_source_line_of_the_synthetic_sample_says_so_by_its_title(tmp_path, sample_tables):
+    """The synthetic sample by its title, never its path; its fingerprint is in the book's
+    colophon, not in every source line."""
     chapter = Chapter("01_cultivation", data_dir=sample_tables, output_dir=str(tmp_path))
     batches = chapter.table("cultivation_batches")
     line = chapter.source_line("cultivation_batches")
-    assert "示例数据（合成样本" in line and "data/sample" in line
+    assert "示例数据（合成样本" in line and "data/sample" not in line
     assert "智慧芽" not in line
     fingerprint = chapter.documents["firm-level"]["fingerprint"]
-    assert len(fingerprint) == 12 and fingerprint in line
-    assert chapter.source_ref(batches) == f"企业级数据（data/sample，示例数据，指纹{fingerprint}）"
+    assert len(fingerprint) == 12 and fingerprint not in line
+    assert chapter.source_ref(batches) == "示例数据（合成）"
 
 
 @pytest.mark.parametrize(
     ("language", "synthetic", "check", "recorded"),
     [
-        (
-            "zh",
-            True,
-            "企业级数据（data/sample，示例数据）",
-            "企业级数据（data/sample，示例数据，指纹d9ce2aa5d5dc）",
-        ),
-        (
-            "en",
-            True,
-            "firm-level data (data/sample, synthetic sample)",
-            "firm-level data (data/sample, synthetic sample, fingerprint d9ce2aa5d5dc)",
-        ),
-        ("zh", False, "企业级数据（exports/2024）", "企业级数据（exports/2024，指纹d9ce2aa5d5dc）"),
-        (
-            "en",
-            False,
-            "firm-level data (exports/2024)",
-            "firm-level data (exports/2024, fingerprint d9ce2aa5d5dc)",
-        ),
+        ("zh", True, "示例数据（合成）", "示例数据（合成）"),
+        ("en", True, "sample data (synthetic)", "sample data (synthetic)"),
+        ("zh", False, "企业数据（2024）", "企业数据（2024）"),
+        ("en", False, "firm data (2024)", "firm data (2024)"),
     ],
 )
 def test_a_firm_level_source_names_its_folder_once(language, synthetic, check, recorded):
-    """The source of firm-level rows, no word said twice: in a reconciliation's source cell the
-    folder with the sample's note (the table's source line gives the fingerprint); for a
-    recorded number (statistics.csv) the fingerprint too."""
+    """The source of firm-level rows, no word said twice: the synthetic sample by its title, an
+    export by its folder's name (never its path; the fingerprint is in the book's colophon),
+    in a reconciliation's source cell and for a recorded number (statistics.csv) alike."""
     from helpers.report.sources import FIRM_LEVEL, Sources
 
     folder = "data/sample" if synthetic else "exports/2024"
@@ -130,7 +117,7 @@ def test_a_check_of_the_synthetic_sample_names_the_folder_once_in_its_source_cel
     chapter = Chapter("01_cultivation", data_dir=sample_tables, output_dir=str(tmp_path))
     batches = chapter.table("cultivation_batches")
     chapter.check(batches.iloc[0], "第一批 占比", 0.013, 0.0127, unit="share")
-    assert [c["source"] for c in chapter.checks.values()] == ["企业级数据（data/sample，示例数据）"]
+    assert [c["source"] for c in chapter.checks.values()] == ["示例数据（合成）"]
 
 
 def test_a_table_the_pipeline_does_not_declare_is_refused(chapter):

@@ -41,6 +41,16 @@ def test_printed_cells_of_a_series_taken_from_the_rows():
     assert reconcile.printed_cells(rows, rows["deals"], ("batch",), "fin") == [None] * 3
 
 
+def test_printed_cells_of_rows_indexed_by_their_key():
+    texts = pd.DataFrame(
+        {"item": ["batch1_multiple", "other"], "value": [1.5, 2.0], "source_doc": "001"}
+    ).set_index("item")
+    stated = texts.loc[["batch1_multiple"], "value"]
+    assert reconcile.printed_cells(texts.loc[["batch1_multiple"]], stated, ("item",), "t") == [
+        ("t:batch1_multiple:value", "001")
+    ]
+
+
 def test_printed_cells_of_a_number_read_from_one_row():
     row = pd.DataFrame(
         {"item": ["top3"], "value": [0.36], "value_max": [float("nan")], "source_doc": ["001"]}

@@ -238,7 +238,10 @@ def test_editions_are_published_side_by_side_and_listed_in_the_index(tmp_path, s
         for link in ("pdf/report.pdf", "statistics.csv", "tables/reconciliation.csv"):
             assert f'href="{edition}/{link}"' in index
     assert index.count("示例数据 (synthetic sample)") == 1  # only the sample is marked
-    assert "data/sample" in index and "data/published" in index
+    # each data source by its title in both languages, never its path
+    assert "示例数据（合成） (sample data (synthetic))" in index
+    assert "公开报告数据 (published report data)" in index
+    assert "data/sample" not in index and "data/published" not in index
     assert "01_cultivation &lt;zh&gt;" in index  # titles escaped
     assert "中文版 (Chinese edition)" in index and "英文版 (English edition)" in index
 

@@ -212,20 +212,17 @@ def test_edition_index_of_the_synthetic_sample_in_english_says_so_without_chines
 @pytest.mark.parametrize(
     ("kind", "synthetic", "language", "expected"),
     [
-        ("firm-level", True, "zh", "企业级数据（data/sample，示例数据）"),
-        ("firm-level", True, "en", "firm-level data (data/sample, synthetic sample)"),
-        ("firm-level", False, "zh", "企业级数据（data/sample）"),
-        ("firm-level", False, "en", "firm-level data (data/sample)"),
-        (
-            "published",
-            False,
-            "en",
-            "charts and text figures of the published reports (data/sample)",
-        ),
+        ("firm-level", True, "zh", "示例数据（合成）"),
+        ("firm-level", True, "en", "sample data (synthetic)"),
+        ("firm-level", False, "zh", "企业数据：sample"),
+        ("firm-level", False, "en", "firm data: sample"),
+        ("published", False, "zh", "公开报告数据"),
+        ("published", False, "en", "published report data"),
     ],
 )
-def test_the_data_source_names_the_folder_once(kind, synthetic, language, expected):
-    """The cover's and the edition index's data source (helpers.workflow.book.data_label)."""
+def test_the_data_source_goes_by_its_title_never_its_path(kind, synthetic, language, expected):
+    """The cover's and the edition index's data source (helpers.workflow.book.data_label): its
+    title, and a firm-level folder by its name."""
     from helpers.paths import REPO_ROOT
     from helpers.workflow.book import data_label
 

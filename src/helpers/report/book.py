@@ -313,7 +313,13 @@ def _checks(s: Say) -> str:
     total = s.fmt("99_reconciliation.published_checks.total", "项")
     if not found:
         return s.t("findings.checks_none", total=total)
-    items = [s.t("findings.check_item", item=row["item"], source=row["source"]) for row in found]
+    # each with its document's id (the methods list them), a firm-level comparison as such
+    items = [
+        s.t("findings.check_item", item=row["item"], source=row["document"])
+        if row["document"] != "firm-level"
+        else s.t("findings.check_item_firm_level", item=row["item"])
+        for row in found
+    ]
     return s.t(
         "findings.checks",
         total=total,
@@ -520,6 +526,14 @@ def chapter_part(chapter: str, page: str) -> ChapterPart:
     return ChapterPart(chapter, title, anchor, sections, body)
 
 
+def colophon(say: Say, data_label: str, version: str, fingerprints: dict[str, str]) -> dict:
+    """The colophon's facts, in order: (name, value) of the data source, the build version and
+    each fingerprint (`fingerprints`: colophon key → digest)."""
+    facts = [(say.t("cover.source"), data_label), (say.t("colophon.version"), version)]
+    facts += [(say.t(f"colophon.{key}"), digest) for key, digest in fingerprints.items()]
+    return {"facts": facts}
+
+
 def _changes(staging: Path, chapters: list[str], previous: Path, language: str, shown: str):
     """The “本期变化” section: this edition's statistics joined with the previous edition's."""
     from markupsafe import Markup
@@ -549,9 +563,12 @@ def render_book(
     version: str,
     previous: Path | None = None,
     previous_label: str = "",
+    fingerprints: dict[str, str] | None = None,
 ) -> str:
     """The combined report as one HTML document; with `previous` (the previous edition's
-    statistics, PREVIOUS) a “本期变化” section after the key findings."""
+    statistics, PREVIOUS) a “本期变化” section after the key findings. The build `version` and
+    the `fingerprints` (colophon key → digest: data, inputs) are in the colophon at the end and
+    in the PDF's metadata, not on the cover."""
     from markupsafe import Markup
 
     from helpers.report.html import CSS_PATH, HTML_LANG, environment
@@ -589,6 +606,7 @@ def render_book(
                 "version": version,
             },
             findings=findings,
+            colophon=colophon(say, data_label, version, fingerprints or {}),
             changes=changes,
             methods=methods(stats, language),
             chapters=[

@@ -38,7 +38,7 @@ from helpers.report.book import CHECKS_SUFFIX, LEDGER_COLUMNS, PLACEHOLDERS_SUFF
 from helpers.report.format import format_column, format_value, format_with_unit, unit_label
 from helpers.report.html import render_fragment, render_table
 from helpers.report.labels import label, translate
-from helpers.report.sources import FIRM_LEVEL, Sources
+from helpers.report.sources import FIRM_LEVEL, Sources, data_title
 from helpers.report.spreadsheet import save_table_files
 
 STATISTICS_COLUMNS = ["key", "value", "unit", "label", "source", "notebook"]
@@ -744,13 +744,17 @@ class Chapter:
                 text=self.t("common.synthetic_banner"),
                 mark=self.t("common.synthetic_mark"),
             )
+        title = data_title(  # by its title, never a path
+            self.language,
+            firm_level=self.source.is_firm_level,
+            synthetic=self.source.is_synthetic,
+            folder=self.source.label,
+        )
         if self.source.is_firm_level:
             cutoff = words.format_date(self.cutoff, self.language)
-            note = self.t(
-                "common.data_note_firm_level", origin=self.sources.firm_level(), cutoff=cutoff
-            )
+            note = self.t("common.data_note_firm_level", title=title, cutoff=cutoff)
         else:
-            note = self.t("common.data_note_published", folder=self.data_dir)
+            note = self.t("common.data_note_published", title=title)
         self._show("data_note", text=note)
 
     def list_table(self, name: str, number: str, title: str) -> None:

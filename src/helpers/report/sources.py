@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -20,6 +21,13 @@ SYNTHETIC_KEYS = {
     "firm_level_ref": "synthetic_ref",
     "firm_level_check": "synthetic_check",
 }
+
+
+def data_title(language: str, *, firm_level: bool, synthetic: bool, folder: str = "") -> str:
+    """The data source as a reader is told it: 公开报告数据, 示例数据（合成）, or
+    企业数据：<the folder's name> — by its title, never a path."""
+    kind = "synthetic" if synthetic else "firm_level" if firm_level else "published"
+    return label(f"common.data_title.{kind}", language, name=Path(folder).name)
 
 
 OUTLINE_NUMBER = re.compile(r"[一二三四五六七八九十]+（[一二三四五六七八九十]+）\d+")
@@ -74,12 +82,8 @@ class Sources:
         document = self.documents.get(FIRM_LEVEL, {})
         if document.get("synthetic"):
             key = SYNTHETIC_KEYS[key]
-        return label(
-            f"common.{key}",
-            self.language,
-            folder=document.get("folder", ""),
-            fingerprint=document.get("fingerprint", ""),
-        )
+        # the folder by its name, never its path; its fingerprint is in the book's colophon
+        return label(f"common.{key}", self.language, name=Path(document.get("folder", "")).name)
 
     def _ids(self, ids: list[str]) -> str:
         return words.join([translate_source_id(i, self.language) for i in ids], self.language)
@@ -108,7 +112,10 @@ class Sources:
         fingerprint: '企业级数据（data/sample，示例数据，指纹…）'."""
         firm_level = "firm_level_ref" if fingerprint else "firm_level_check"
         refs = [
-            self._firm_level(firm_level) if doc == FIRM_LEVEL else f"{doc} {self._ids(ids)}"
+            self._firm_level(firm_level)
+            if doc == FIRM_LEVEL
+            # a document outside the catalogues (a regulation, a repost) by its name's words
+            else f"{translate(doc, self.language)} {self._ids(ids)}"
             for doc, ids in self._cited(*items).items()
         ]
         return label("common.clause_separator", self.language).join(refs)

@@ -39,13 +39,16 @@ def printed_cells(rows: pd.DataFrame, stated, key, table: str) -> list[tuple[str
     figure read from the row it cites). None where the figure is no single cell there (a sum of
     printed figures, a figure from another table, a value computed from several cells)."""
     key = list(key)
-    if not table or not key or any(k not in rows for k in key):
+    indexed = [name for name in rows.index.names if name]  # key columns made the index
+    if not table or not key or any(k not in rows and k not in indexed for k in key):
         return [None] * (len(stated) if isinstance(stated, pd.Series) else 1)
 
     def cell(index, column: str) -> tuple[str, str]:
         row = rows.loc[index]
+        own = dict(zip(indexed, index if isinstance(index, tuple) else (index,), strict=False))
         document = str(row["source_doc"]) if "source_doc" in rows else ""
-        return cell_id(table, [row[k] for k in key], column), document
+        values = [row[k] if k in rows.columns else own[k] for k in key]
+        return cell_id(table, values, column), document
 
     if isinstance(stated, pd.Series):
         column = stated.name

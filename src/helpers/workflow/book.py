@@ -86,15 +86,23 @@ def last_built(marker: Path) -> tuple[str, str] | None:
 
 
 def data_label(checked: dict, language: str) -> str:
-    """The data source as the cover and the edition's index name it: '企业级数据（data/sample，
-    示例数据）', the folder and, for the synthetic sample, its note in one bracket."""
-    from helpers.report.labels import label
+    """The data source as the cover and the edition's index name it, by its title: 公开报告数据,
+    示例数据（合成）, 企业数据：<the folder's name> (helpers.report.sources.data_title)."""
+    from helpers.report.sources import data_title
 
-    if checked["kind"] == "published":
-        kind = "source_published"
-    else:
-        kind = "source_synthetic" if checked["synthetic"] else "source_firm_level"
-    return label(f"book.cover.{kind}", language, folder=display_path(checked["data_path"]))
+    return data_title(
+        language,
+        firm_level=checked["kind"] != "published",
+        synthetic=bool(checked["synthetic"]),
+        folder=str(checked["data_path"]),
+    )
+
+
+def data_fingerprint(checked: dict) -> str:
+    """The data folder's fingerprint for the colophon: the first 12 hex digits of the SHA-256 of
+    its files (as a firm-level source's own fingerprint is made)."""
+    folder = Path(checked["data_path"])
+    return files_digest(folder_files(folder), root=folder)[:12]
 
 
 def build_book(args) -> None:
@@ -152,6 +160,7 @@ def build_book(args) -> None:
             version=version,
             previous=previous,
             previous_label=display_path(checked["previous_path"]) if previous else "",
+            fingerprints={"data": data_fingerprint(checked), "inputs": current[:12]},
         )
         outputs[0].parent.mkdir(parents=True, exist_ok=True)
         outputs[0].write_text(page, encoding="utf-8")

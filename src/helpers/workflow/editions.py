@@ -226,9 +226,17 @@ def render_index(records: list[dict]) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    from helpers.report.sources import data_title
+
+    def titled(record: dict) -> dict:
+        """The record with its data source's title in both languages (never its path)."""
+        kind = {"firm_level": record["data_kind"] != "published", "synthetic": record["synthetic"]}
+        titles = {lang: data_title(lang, **kind, folder=record["data_dir"]) for lang in LANGUAGES}
+        return {**record, "data_title": titles}
+
     template = environment.get_template("index.html.j2")
     return template.render(
-        editions=records,
+        editions=[titled(record) for record in records],
         words=words,
         css=markupsafe.Markup((TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")),
     )

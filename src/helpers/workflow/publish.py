@@ -314,10 +314,12 @@ def print_summary(reports: Path) -> None:
             else ""
         )
     )
-    from helpers.report.format import format_value
-
     for row in checks[checks["status"] == "mismatch"].itertuples():
-        stated, recomputed = (format_value(v, "number", "en") for v in (row.stated, row.recomputed))
+        # four significant digits (whole above 10,000): the difference stays visible (12.6% is
+        # 0.126 against 0.1266, not 0.13 against 0.13)
+        stated, recomputed = (
+            f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}" for v in (row.stated, row.recomputed)
+        )
         print(f"  mismatch: {row.item} ({row.source}): published {stated}, recomputed {recomputed}")
     for row in stats.head(8).itertuples():
         print(f"  {row.key} = {row.value} {row.unit}")
