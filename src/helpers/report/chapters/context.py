@@ -541,8 +541,13 @@ def printed_value(ch: Chapter, value, printed_unit: str, qualifier=None, decimal
     if printed_unit not in PRINTED_UNITS:
         return value_with_unit(ch, value, unit, qualifier)
     scale = 2 if unit in ("share", "rate") else 0
-    text = qualified(ch, value, unit, qualifier, decimals=st.shown_decimals(value, scale))
-    return unbroken(ch.t(f"ch05.printed_unit.{printed_unit}", value=text))
+    number = ch.fmt(value, unit, decimals=st.shown_decimals(value, scale))
+    if qualifier in BETWEEN_NUMBER_AND_UNIT and unit != "倍":  # 1,000多个, 18,000余家; 2倍多
+        number = hedged(number, qualifier, ch.language)
+        return unbroken(ch.t(f"ch05.printed_unit.{printed_unit}", value=number))
+    # any other hedge goes around the figure with its unit: 超15项, 20,000家以上
+    text = ch.t(f"ch05.printed_unit.{printed_unit}", value=number)
+    return unbroken(hedged(text, qualifier, ch.language))
 
 
 def printed_decimals(ch: Chapter, table: str, key: str, column: str = "value_stated") -> dict:
@@ -555,8 +560,12 @@ def printed_decimals(ch: Chapter, table: str, key: str, column: str = "value_sta
     return {k: max(len(v.partition(".")[2]) - 2, 0) for k, v in cells.items()}
 
 
-# Units the financing table's words (value_with_unit) do not cover.
-PRINTED_UNITS = ("户", "场", "名", "项", "倍", "种", "条", "指数", "百分点", "吨")
+# Units whose words these sections give themselves (ch05.printed_unit): those the financing
+# table's words (value_with_unit) do not cover, and 个 and 家, which an English table or
+# sentence leaves to the item's name (41 industrial divisions, not 41 projects).
+PRINTED_UNITS = ("户", "场", "名", "项", "倍", "种", "条", "指数", "百分点", "吨", "个", "家")
+# Hedge words written between a number and its unit (1,000多个), not around both.
+BETWEEN_NUMBER_AND_UNIT = ("多", "余")
 # Hedge words of 003's company cases the shared formatter has no words for (不低于5%: at least).
 OWN_QUALIFIERS = ("不低于",)
 
