@@ -128,3 +128,40 @@ def test_recommendation_counts_against_the_summary():
     assert counts["stated"].iloc[0] == 4
     assert math.isnan(counts["stated"].iloc[1])  # the text here states no count for 政府
     assert st.stated_recommendation_counts(text).index.tolist() == ["suggestions_to_firms"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh", ["20,000家以上", "1,000多个", "2倍多", "超15项", "52%左右", "3.1个百分点", "8.0%"]),
+        (
+            "en",
+            [
+                "20,000 or more",
+                "more than 1,000",
+                "more than 2×",
+                "over 15",
+                "about 52%",
+                "3.1 percentage points",
+                "8.0%",
+            ],
+        ),
+    ],
+)
+def test_printed_figures_keep_their_hedge_where_the_source_puts_it(tmp_path, language, expected):
+    from helpers.report.chapter import Chapter
+    from helpers.report.chapters.context import printed_decimals, printed_value
+
+    ch = Chapter("05_context", output_dir=str(tmp_path), language=language)
+    digits = printed_decimals(ch, "dzb_shandong_industry", "indicator")
+    assert digits["规模以上民营工业增加值同比增长"] == 1  # written 0.080: printed 8.0%
+    shown = [
+        printed_value(ch, 20000, "家", "以上"),
+        printed_value(ch, 1000, "个", "多"),
+        printed_value(ch, 2, "倍", "多"),
+        printed_value(ch, 15, "项", "超"),
+        printed_value(ch, 0.52, "share", "左右"),
+        printed_value(ch, 3.1, "百分点"),
+        printed_value(ch, 0.08, "rate", None, digits["规模以上民营工业增加值同比增长"]),
+    ]
+    assert [s.replace("\u2060", "") for s in shown] == expected
