@@ -69,3 +69,69 @@ def test_the_schema_check_refuses_a_broken_citation(change, complaint):
     citation = read_citation()
     change(citation)
     assert any(complaint in message for message in citation_errors(citation))
+
+
+# The end-of-build summary.
+
+
+def staged_edition(folder: Path) -> Path:
+    """A published-shaped edition of two chapters that both check the same printed figure
+    (check_id batches:share) and find it disagreeing, and one figure each of their own."""
+    for part in ("html", "pdf", "figures", "tables"):
+        (folder / part).mkdir(parents=True)
+    (folder / "html" / "01_a.html").write_text("<p>a</p>", encoding="utf-8")
+    header = "source,item,stated,recomputed,difference,status,check_id\n"
+    rows = {
+        "01_a": "001 图表1.4,第一批 占比,0.126,0.1266,0.0006,mismatch,batches:share\n"
+        "001 图表1.5,第二批 占比,0.2,0.2,0,ok,batches:share2\n",
+        "02_b": "001 图表1.4,第一批占比（另一处）,0.126,0.1266,0.0006,mismatch,batches:share\n"
+        "001 图表2.1,发明占比,0.5,0.504,0.004,rounding,patents:share\n",
+    }
+    for chapter, body in rows.items():
+        path = folder / "tables" / f"{chapter}_reconciliation.csv"
+        path.write_text(header + body, encoding="utf-8-sig")
+    (folder / "statistics.csv").write_text(
+        "key,value,unit\n01_a.share.batch_1,0.1266,share\n01_a.count,5,batches\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_the_build_summary_has_headed_sections_and_each_disagreement_once(tmp_path, capsys):
+    from helpers.workflow.publish import merge_reconciliations, print_summary
+
+    edition = staged_edition(tmp_path / "zh")
+    merge_reconciliations(edition, ["01_a", "02_b"])
+    previous = "key,value,unit\n01_a.share.batch_1,0.1,share\n01_a.gone,1,firms\n"
+    print_summary(edition, previous)
+    lines = capsys.readouterr().out.splitlines()
+    headings = [line for line in lines if not line.startswith("  ")]
+    assert headings == [
+        f"built: {edition}",
+        "checks: the published figures against their parts",
+        "changes: since the last build in this folder",
+    ]
+    assert lines[1:3] == ["  1 html, 0 pdf, 0 figures, 3 tables", "  statistics.csv: 2 numbers"]
+    assert "  reconciliation: 1 ok, 1 rounding, 1 mismatch" in lines
+    mismatches = [line for line in lines if line.startswith("  mismatch: ")]
+    assert mismatches == [
+        "  mismatch: 第一批 占比 (001 图表1.4): published 0.126, recomputed 0.1266"
+    ]
+    assert lines[-2:] == [
+        "  1 numbers changed, 1 new, 1 gone",
+        "  01_a.share.batch_1: 0.1 -> 0.1266",
+    ]
+    assert not [line for line in lines if " = " in line]  # no raw statistics lines
+
+
+def test_the_first_build_says_there_is_nothing_to_compare(tmp_path, capsys):
+    from helpers.workflow.publish import merge_reconciliations, print_summary
+
+    edition = staged_edition(tmp_path / "zh")
+    merge_reconciliations(edition, ["01_a", "02_b"])
+    print_summary(edition)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-2:] == [
+        "changes: since the last build in this folder",
+        "  none to compare: first build in this folder",
+    ]

@@ -264,8 +264,7 @@ def publish_edition(edition: Edition, reports: Path) -> Path:
         raise
     refresh_index(reports, edition.build)
     stamp.write_text("\n".join([state, "--", *published_listing(target)]), encoding="utf-8")
-    print_summary(target)
-    print_changes(previous_statistics, target / "statistics.csv")
+    print_summary(target, previous_statistics)
     return target
 
 
@@ -276,37 +275,29 @@ def index(args) -> None:
     print(f"wrote {display_path(reports / 'index.html')}")
 
 
-def print_changes(previous: str | None, current: Path) -> None:
-    """Which headline numbers changed since the last published build."""
-    import io
-
-    import pandas as pd
-
-    if previous is None:
-        print("changes: first build in this folder")
-        return
-    old = pd.read_csv(io.StringIO(previous), dtype=str).set_index("key")["value"]
-    new = pd.read_csv(current, dtype=str).set_index("key")["value"]
-    added, removed = new.index.difference(old.index), old.index.difference(new.index)
-    common = new.index.intersection(old.index)
-    changed = [key for key in common if old[key] != new[key]]
-    print(f"changes: {len(changed)} numbers changed, {len(added)} new, {len(removed)} gone")
-    for key in changed[:10]:
-        print(f"  {key}: {old[key]} -> {new[key]}")
+# How many changed numbers the summary's changes section lists; statistics.csv has them all.
+CHANGES_SHOWN = 10
 
 
-def print_summary(reports: Path) -> None:
-    """'The step completed' is not 'the data is right': say what was built."""
+def print_summary(reports: Path, previous: str | None = None) -> None:
+    """'The step completed' is not 'the data is right': after a publish, three headed sections —
+    built (what the edition holds), checks (the published figures against their parts, each
+    disagreeing figure once, as tables/reconciliation.csv keeps it) and changes (the numbers that
+    differ from the last publish of this folder, `previous` being its statistics.csv text)."""
     import pandas as pd
 
     stats = pd.read_csv(reports / "statistics.csv", dtype=str)
     counts = {part: len(list((reports / part).glob("*"))) for part in PUBLISHED_PARTS}
-    print(f"published {display_path(reports)}: " + ", ".join(f"{n} {p}" for p, n in counts.items()))
-    print(f"statistics.csv: {len(stats)} numbers")
+    print(f"built: {display_path(reports)}")
+    print("  " + ", ".join(f"{n} {p}" for p, n in counts.items()))
+    print(f"  statistics.csv: {len(stats)} numbers")
     checks = pd.read_csv(reports / "tables" / "reconciliation.csv", encoding="utf-8-sig")
+    if "status" not in checks:  # no chapter checked a published figure
+        checks = checks.assign(status=pd.Series(dtype=str))
     counts = checks["status"].value_counts().to_dict()
+    print("checks: the published figures against their parts")
     print(
-        "reconciliation: "
+        "  reconciliation: "
         + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("ok", "rounding", "mismatch"))
         + (
             f"; {counts['unpublished']} figures had no published value to compare with"
@@ -321,5 +312,27 @@ def print_summary(reports: Path) -> None:
             f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}" for v in (row.stated, row.recomputed)
         )
         print(f"  mismatch: {row.item} ({row.source}): published {stated}, recomputed {recomputed}")
-    for row in stats.head(8).itertuples():
-        print(f"  {row.key} = {row.value} {row.unit}")
+    print_changes(previous, reports / "statistics.csv")
+
+
+def print_changes(previous: str | None, current: Path) -> None:
+    """The summary's changes section: which numbers changed since the last publish of the
+    folder (the first CHANGES_SHOWN of them)."""
+    import io
+
+    import pandas as pd
+
+    print("changes: since the last build in this folder")
+    if previous is None:
+        print("  none to compare: first build in this folder")
+        return
+    old = pd.read_csv(io.StringIO(previous), dtype=str).set_index("key")["value"]
+    new = pd.read_csv(current, dtype=str).set_index("key")["value"]
+    added, removed = new.index.difference(old.index), old.index.difference(new.index)
+    common = new.index.intersection(old.index)
+    changed = [key for key in common if old[key] != new[key]]
+    print(f"  {len(changed)} numbers changed, {len(added)} new, {len(removed)} gone")
+    for key in changed[:CHANGES_SHOWN]:
+        print(f"  {key}: {old[key]} -> {new[key]}")
+    if len(changed) > CHANGES_SHOWN:
+        print(f"  ... and {len(changed) - CHANGES_SHOWN} more (statistics.csv)")
