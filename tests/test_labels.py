@@ -8,10 +8,13 @@ import pytest
 
 from helpers.report.labels import label, label_tree, translate
 
-NOTEBOOKS = sorted(Path(__file__).parents[1].joinpath("notebooks").glob("*.ipynb"))
-# Every literal label key in a notebook (chNN., checks., common., words.); f-string keys with
-# fields are checked by running the notebooks.
-KEY_CALL = re.compile(r'"((?:ch\d\d|checks|common|words)\.[a-z0-9_.]+)"')
+REPO = Path(__file__).parents[1]
+NOTEBOOKS = sorted(REPO.joinpath("notebooks").glob("*.ipynb"))
+# Every literal label key in a notebook and in the chapter modules it shows its chapter with
+# (helpers.report.chapters.<name>): chNN., checks., common., words., profile.; f-string keys
+# with fields are checked by running the notebooks.
+KEY_CALL = re.compile(r'"((?:ch\d\d|checks|common|words|profile)\.[a-z0-9_.]+)"')
+CHAPTER_MODULE = re.compile(r"from helpers\.report\.chapters import (\w+)")
 
 
 def keys(node, prefix=""):
@@ -34,6 +37,10 @@ def test_both_editions_have_the_same_keys():
 def test_every_label_a_notebook_uses_exists_in_both_editions(notebook):
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     source = "\n".join("".join(cell["source"]) for cell in cells)
+    modules = CHAPTER_MODULE.findall(source)
+    for module in modules:
+        path = REPO / "src" / "helpers" / "report" / "chapters" / f"{module}.py"
+        source += "\n" + path.read_text(encoding="utf-8")
     used = set(KEY_CALL.findall(source))
     assert used, "the notebook uses no labels?"
     leaves = {key.rstrip(".") for key in keys(edition("zh"))}

@@ -56,7 +56,8 @@ def places(edition: Path, summary: str) -> dict[str, list[str]]:
     chapters = []
     for page in sorted((edition / "html").glob("0[0-9]_*.html")):
         text = visible_text(page.read_text("utf-8"))
-        own = re.findall(r"不一致：(.*?)（", text)
+        # 不一致：<item>（<document>）公开值为…; an item may hold its own （件/家）
+        own = re.findall(r"不一致：(.*?)（[^（）]+）公开值为", text)
         stated = re.search(r"共核对[\d,]+项：.*?(\d+)项不一致", text)
         assert int(stated.group(1)) == len(own), page.name
         chapters += own

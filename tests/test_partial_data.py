@@ -40,7 +40,7 @@ FROM_MIIT_LIST = {
     "region_breakdowns",
     "region_text_figures",
 }
-PATENTS_PLACEHOLDER = "本数据不含专利数据（patents.csv 或 patent_records.csv），此图从略。"
+PATENTS_PLACEHOLDER = "本数据不含专利数据（每家企业的专利数，或逐条专利记录），此图从略。"
 
 
 def run_build(command: str, *args) -> subprocess.CompletedProcess:
@@ -224,8 +224,8 @@ def test_the_placeholder_in_english_names_several_inputs(tmp_path, miit_tables):
             "figure", "fig2_9", "ch02.fig_2_9", tables=["pct_growth"], start=2020, end=2022
         )
     assert sentence == (
-        "This data has no patent records (patents.csv or patent_records.csv) and listing records "
-        "(listings.csv); the chart is omitted."
+        "This data has no patent data (patent counts per firm, or one record per patent) and "
+        "listing records; the chart is omitted."
     )
 
 
@@ -319,7 +319,7 @@ def test_a_name_province_batch_list_builds_an_edition_with_placeholders(editions
     # what the list gives is built: provinces and their concentration
     assert "洛伦兹曲线" in chapters["03_regions"]
     profile = (edition / "profiles" / "beijing.html").read_text(encoding="utf-8")
-    assert "本数据不含上市挂牌数据（listings.csv），此图从略。" in profile
+    assert "本数据不含上市挂牌数据，此图从略。" in profile
     assert "此图从略" in (edition / "html" / "report.html").read_text(encoding="utf-8")
     assert (edition / "pdf" / "02_innovation.pdf").exists()
     statistics = pd.read_csv(edition / "statistics.csv", dtype=str)

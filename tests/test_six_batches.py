@@ -241,16 +241,14 @@ def test_the_batch_table_has_six_rows_counted_by_hand(six_batch_tables):
     assert table["announced"].tolist() == ["248", "1744", "2930", "4357", "2671", "1000"]
     assert table["reviewed"].tolist() == ["155", "1079", "2930", "4328", "", ""]
     assert table["analysed"].tolist() == ["155", "1079", "2930", "4357", "2671", "1000"]
-    # Shares of the 12,192 analysed firms as printed: 2671/12192 = 0.21908 → 0.219,
-    # 1000/12192 = 0.08202 → 0.082; the others as published (0.013 0.089 0.240 0.357).
-    assert table["analysed_share_stated"].astype(float).tolist() == [
-        0.013,
-        0.089,
-        0.24,
-        0.357,
-        0.219,
-        0.082,
-    ]
+    # The variant is not the population 001 describes, so no printed share is set beside its
+    # own (a figure is never checked against itself): the stated column is empty, and the
+    # shares a chapter shows are of the 12,192 analysed firms: 2671/12192 = 0.21908,
+    # 1000/12192 = 0.08202, 155/12192 = 0.01271.
+    assert table["analysed_share_stated"].tolist() == [""] * 6
+    analysed = table["analysed"].astype(int)
+    shares = (analysed / analysed.sum()).round(5).tolist()
+    assert shares == [0.01271, 0.0885, 0.24032, 0.35737, 0.21908, 0.08202]
 
 
 def test_every_per_batch_table_has_the_sixth_batch(six_batch_tables):

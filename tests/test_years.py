@@ -262,7 +262,7 @@ def test_chapter_02_says_the_years_of_its_data(later_folder, tmp_path):
             assert phrase in page, phrase
     assert "2022年 vs 2023年" not in later and "2020—2022年PCT" not in later
     assert "平均每家企业的专利申请量由2021年的" in later and "增至2023年的" in later
-    assert "文字数据复核：2023年专利申请241,600件（公开值：2022年241,600件）" in later
+    assert "文字数据复核：2023年专利申请24.16万件（公开值：2022年24.16万件）" in later
 
 
 # Nothing in chapter 02 hard-codes its years -------------------------------------------------------
