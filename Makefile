@@ -11,11 +11,14 @@ PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
 
 DATA_DIR ?= data/published
-# The edition's language, from the command line only (make report LANGUAGE=en): a desktop's
-# LANGUAGE=zh_CN:zh in the environment is gettext's setting, not a choice of edition.
+# The edition's language, from make's command line only (make report LANGUAGE=en): a desktop's
+# LANGUAGE=zh_CN:zh in the environment is gettext's setting, not a choice of edition. Neither
+# reaches a recipe or a sub-make as LANGUAGE (the edition's goes as ZJTX_LANGUAGE, and to
+# sub-makes in MAKEFLAGS), so no step's messages or bytes follow the desktop's language.
 ifneq ($(origin LANGUAGE),command line)
 LANGUAGE := zh
 endif
+unexport LANGUAGE
 CUTOFF ?= 2023-07-31
 # The previous edition's data folder: adds year-on-year columns and 本期变化 (data/README.md).
 PREVIOUS ?=

@@ -7,6 +7,8 @@ sections."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -135,3 +137,55 @@ def test_the_first_build_says_there_is_nothing_to_compare(tmp_path, capsys):
         "changes: since the last build in this folder",
         "  none to compare: first build in this folder",
     ]
+
+
+# The edition's language comes from make's command line, never from the system's LANGUAGE.
+
+PROBE = """\
+probe:
+\t@echo "top $$ZJTX_LANGUAGE $${LANGUAGE-unset}"
+\t@$(MAKE) --no-print-directory -f Makefile -f PROBE_FILE probe-sub
+probe-sub:
+\t@echo "sub $$ZJTX_LANGUAGE $${LANGUAGE-unset}"
+"""
+
+
+def probe_make(tmp_path: Path, *arguments: str, environment: dict) -> list[str]:
+    """What a recipe of the Makefile and of its sub-make see: the edition's language
+    (ZJTX_LANGUAGE) and LANGUAGE in their environment."""
+    probe = tmp_path / "probe.mk"
+    probe.write_text(PROBE.replace("PROBE_FILE", str(probe)), encoding="utf-8")
+    env = {**os.environ, **environment}
+    command = ["make", "--no-print-directory", "-f", "Makefile", "-f", str(probe), "probe"]
+    result = subprocess.run(
+        [*command, *arguments], cwd=REPO, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("desktop", ["zh_CN:zh", "en", "fr_FR:fr"])
+def test_the_environments_language_is_not_the_editions(tmp_path, desktop):
+    """A desktop's LANGUAGE (gettext's) neither chooses the edition nor reaches a recipe or a
+    sub-make; the edition is zh unless make's command line says otherwise."""
+    seen = probe_make(tmp_path, environment={"LANGUAGE": desktop})
+    assert seen == ["top zh unset", "sub zh unset"]
+    seen = probe_make(tmp_path, "LANGUAGE=en", environment={"LANGUAGE": desktop})
+    assert seen == ["top en unset", "sub en unset"]
+
+
+def folders(tmp_path: Path) -> list[str]:
+    return [f"BUILD={tmp_path / 'build'}", f"REPORTS={tmp_path / 'reports'}"]
+
+
+def test_language_on_make_s_command_line_is_the_edition_s_and_checked(tmp_path):
+    result = subprocess.run(
+        ["make", "--no-print-directory", "report", "LANGUAGE=fr", *folders(tmp_path)],
+        cwd=REPO,
+        env={**os.environ, "LANGUAGE": "zh_CN:zh"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    said = [line for line in result.stderr.splitlines() if "***" not in line]
+    assert said == ["LANGUAGE=fr: unknown language; valid: zh, en"]
+    assert not (tmp_path / "reports").exists()
