@@ -341,6 +341,16 @@ def test_a_folder_with_only_firms_parquet_builds(tmp_path):
     assert batches["announced"].tolist() == [2, 1, 0, 1, 2]  # F1 F2 | F3 | - | F4 | F5 F6
 
 
+def test_a_dangling_firms_file_makes_a_firm_level_folder_that_names_the_link(tmp_path):
+    """A folder whose only firms file is a link to nowhere is an export with a broken file, not
+    'neither published tables nor an export': its reader names the link."""
+    data = tmp_path / "dangling"
+    data.mkdir()
+    dangling(data / "firms.csv")
+    assert folder_kind(data) == "firm-level"
+    assert "a symbolic link to nowhere.csv, which does not exist" in str(only_problem(data))
+
+
 # ------------------------------------------------------------ formulas in the tables written
 
 HOSTILE = '=HYPERLINK("http://example.com","点击")'

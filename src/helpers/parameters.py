@@ -49,7 +49,9 @@ def folder_kind(folder: Path) -> str | None:
     folder = Path(folder)
     if any(folder.glob("catalog_*.yml")):
         return "published"
-    if any((folder / name).is_file() for name in FIRM_FILES):
+    # a firms file that is there but unreadable (a dangling link) is still an export: its
+    # reader then names what is wrong with it, rather than "no export in this folder"
+    if any((folder / name).is_file() or (folder / name).is_symlink() for name in FIRM_FILES):
         return "firm-level"
     return None
 
