@@ -151,9 +151,13 @@ format: $(VENV_STAMP)
 	$(VENV)/bin/ruff format src tools tests notebooks benchmarks
 	$(VENV)/bin/ruff check --fix src tools tests notebooks benchmarks
 
-## lab: open JupyterLab on notebooks/ with the project's environment
+## lab: open JupyterLab on notebooks/ with the project's environment and print its address (LAB_ARGS="--port 8890 --no-browser" adds JupyterLab's options; as root it adds --allow-root)
+# LAB_ARGS reaches tools/lab.py as ZJTX_LAB_ARGS, split there as a shell would but by no shell.
+LAB_ARGS ?=
+unexport LAB_ARGS
+export ZJTX_LAB_ARGS := $(value LAB_ARGS)
 lab: $(VENV_STAMP)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(PY) -m tools.lab
 
 ## lock: re-pin requirements.txt from requirements.in and regenerate environment.yml
 lock: $(VENV_STAMP)

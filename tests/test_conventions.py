@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -189,3 +191,78 @@ def test_language_on_make_s_command_line_is_the_edition_s_and_checked(tmp_path):
     said = [line for line in result.stderr.splitlines() if "***" not in line]
     assert said == ["LANGUAGE=fr: unknown language; valid: zh, en"]
     assert not (tmp_path / "reports").exists()
+
+
+# make lab: as root, with the user's options, printing the address.
+
+
+def load_lab():
+    from tools import lab
+
+    return lab
+
+
+@pytest.mark.parametrize(
+    ("as_root", "options", "expected"),
+    [
+        (True, [], ["--allow-root"]),
+        (False, [], []),
+        (True, ["--allow-root", "--port", "8890"], ["--allow-root", "--port", "8890"]),
+        (False, ["--no-browser"], ["--no-browser"]),
+    ],
+)
+def test_lab_command_allows_root_and_takes_the_users_options(as_root, options, expected):
+    lab = load_lab()
+    command = lab.lab_command(options, as_root=as_root)
+    assert command[1:4] == ["-m", "jupyterlab", "--notebook-dir=notebooks"]
+    assert command[4:] == expected
+
+
+def test_lab_options_are_split_as_a_shell_would_and_bad_quoting_is_one_line():
+    lab = load_lab()
+    assert lab.lab_options("--port 8890 --ServerApp.ip='0.0.0.0'") == [
+        "--port",
+        "8890",
+        "--ServerApp.ip=0.0.0.0",
+    ]
+    with pytest.raises(SystemExit, match=r"^LAB_ARGS=--port '8: No closing quotation"):
+        lab.lab_options("--port '8")
+
+
+def test_lab_address_is_the_servers_with_its_token():
+    lab = load_lab()
+    server = {"url": "http://localhost:8890/", "token": "abc", "pid": 1}
+    assert lab.address(server) == "http://localhost:8890/lab?token=abc"
+    assert lab.address({"url": "http://127.0.0.1:8888/", "token": ""}) == (
+        "http://127.0.0.1:8888/lab"
+    )
+
+
+def test_make_lab_hands_lab_args_to_the_command_as_data(tmp_path):
+    """`make lab` run as root (the tests run as root here and in CI), dry-run: the command has
+    --allow-root and LAB_ARGS's options, and a `$(shell …)` in LAB_ARGS is only text."""
+    fake = tmp_path / "python"  # the venv's Python, asked for a dry run
+    fake.write_text(f'#!/bin/sh\nexec {sys.executable} "$@" --dry-run\n', encoding="utf-8")
+    fake.chmod(0o755)
+    pwned = tmp_path / "pwned"
+    options = f"--port 8890 --no-browser --ServerApp.base_url='/$(shell touch {pwned})'"
+    # -o: the venv step is not this test's to run
+    make = ["make", "--no-print-directory", "-s", "-o", ".venv/.installed"]
+    result = subprocess.run(
+        [*make, "lab", f"PY={fake}", f"LAB_ARGS={options}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    command = shlex.split(result.stdout.strip().splitlines()[-1])
+    assert command[1:4] == ["-m", "jupyterlab", "--notebook-dir=notebooks"]
+    root = ["--allow-root"] if os.geteuid() == 0 else []
+    assert command[4:] == [
+        *root,
+        "--port",
+        "8890",
+        "--no-browser",
+        f"--ServerApp.base_url=/$(shell touch {pwned})",
+    ]
+    assert not pwned.exists()
