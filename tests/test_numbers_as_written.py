@@ -181,7 +181,7 @@ NOT_IN_CHINESE = [
     r"27,200亿元",  # 2.72万亿元
     r"241,600件",  # 24.16万件 in sentences
     r"集中于均匀分布",
-    r"(?<![\d,])-\d",  # a hyphen for a minus sign
+    r"(?<![\dA-Za-z,])-\d",  # a hyphen for a minus sign (not SHA-256)
 ]
 NOT_IN_ENGLISH = [
     r"× 100 m",
