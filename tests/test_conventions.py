@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -266,3 +267,72 @@ def test_make_lab_hands_lab_args_to_the_command_as_data(tmp_path):
         f"--ServerApp.base_url=/$(shell touch {pwned})",
     ]
     assert not pwned.exists()
+
+
+# The venv step says what it does, and pip shows its progress.
+
+
+def load_venv_setup():
+    from tools import venv_setup
+
+    return venv_setup
+
+
+def fake_pip(venv: Path, exit_code: int = 0) -> None:
+    """A venv whose Python answers `-m pip …` with pip-like lines and this machine's noise."""
+    python = venv / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(
+        "#!/bin/sh\n"
+        'echo "Collecting pandas==2.3.3 (from -r requirements.txt)"\n'
+        "echo \"WARNING: Location '/opt/x' is ignored: it is neither a file nor a directory\" >&2\n"
+        'echo "Installing collected packages: pandas"\n'
+        f"exit {exit_code}\n",
+        encoding="utf-8",
+    )
+    python.chmod(0o755)
+
+
+def test_the_venv_step_says_each_stage_and_streams_pips_progress(tmp_path, capsys):
+    venv_setup = load_venv_setup()
+    venv = tmp_path / "venv"
+    fake_pip(venv)
+    venv_setup.install(venv)
+    out, err = capsys.readouterr()
+    count = venv_setup.pinned_count(REPO / "requirements.txt")
+    assert count > 100
+    assert out.splitlines() == [
+        "venv: upgrading pip",
+        f"venv: installing the {count} pinned packages of requirements.txt (pip's progress follows)",
+        "  Collecting pandas==2.3.3 (from -r requirements.txt)",
+        "  Installing collected packages: pandas",
+        "venv: installing the project's package (helpers, editable)",
+    ]
+    # the quiet installs say nothing unless pip does; the known noise never shows
+    assert "is ignored" not in out + err
+    assert (
+        err.splitlines()
+        == [
+            "Collecting pandas==2.3.3 (from -r requirements.txt)",
+            "Installing collected packages: pandas",
+        ]
+        * 2
+    )
+
+
+def test_a_failing_pip_stops_the_venv_step_in_one_line(tmp_path, capsys):
+    venv_setup = load_venv_setup()
+    venv = tmp_path / "venv"
+    fake_pip(venv, exit_code=1)
+    with pytest.raises(SystemExit, match=r"^venv: pip install --quiet --upgrade pip failed; run "):
+        venv_setup.install(venv)
+
+
+def test_a_made_venv_says_so_with_its_time(tmp_path, capsys):
+    venv_setup = load_venv_setup()
+    venv = tmp_path / "venv"
+    made = venv_setup.ensure_venv(venv, install=lambda v: None)
+    assert made
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"venv: creating venv with {sys.executable} (Python ")
+    assert re.fullmatch(r"venv: venv ready \(\d+ s\)", lines[-1])

@@ -13,11 +13,14 @@ venv` interrupted by Ctrl-C, a pip upgrade cut short — is removed and made aga
 
 from __future__ import annotations
 
+# fcntl, not filelock: this script runs before the venv exists, on the standard library alone
+# (helpers.data.locks, inside the venv, uses filelock).
 import fcntl
 import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -50,29 +53,58 @@ def up_to_date(venv: Path, inputs: Sequence[Path]) -> bool:
     return all(p.stat().st_mtime_ns <= made for p in inputs if p.exists()) and usable(venv)
 
 
-def pip(python: Path, *arguments: str) -> None:
-    """Run pip quietly; its output (less the known noise) shown only when it says something."""
-    done = subprocess.run(
-        [str(python), "-m", "pip", *arguments], capture_output=True, text=True, cwd=REPO
+def say(message: str) -> None:
+    """One line of what the venv step is doing, shown at once (make prints nothing else here)."""
+    print(f"venv: {message}", flush=True)
+
+
+def pip(python: Path, *arguments: str, show: bool = False) -> None:
+    """Run pip, less the known noise: with `show`, each line of its output as it comes (its
+    progress: Collecting, Downloading, Installing), else its output only when it says something."""
+    process = subprocess.Popen(
+        [str(python), "-m", "pip", *arguments],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=REPO,
     )
-    lines = [line for line in (done.stdout + done.stderr).splitlines() if NOISE not in line]
+    lines = []
+    for line in process.stdout:
+        if NOISE in line:
+            continue
+        if show:
+            print(f"  {line.rstrip()}", flush=True)
+        else:
+            lines.append(line.rstrip())
     if lines:
         print("\n".join(lines), file=sys.stderr)
-    if done.returncode != 0:
+    if process.wait() != 0:
         raise SystemExit(
             f"venv: pip {' '.join(arguments)} failed; run make again once the cause above is fixed"
         )
 
 
+def pinned_count(requirements: Path) -> int:
+    """How many packages a requirements file pins (`name==version` lines)."""
+    lines = requirements.read_text(encoding="utf-8").splitlines()
+    return sum("==" in line.split("#", 1)[0] for line in lines)
+
+
 def install(venv: Path) -> None:
-    """The project's installs: pip itself, the pinned requirements, the package (editable)."""
+    """The project's installs: pip itself, the pinned requirements (with pip's progress: the
+    longest step, about 100 s on a fresh venv), the package (editable)."""
     python = venv_python(venv)
+    say("upgrading pip")
     pip(python, "install", "--quiet", "--upgrade", "pip")
-    pip(python, "install", "--quiet", "-r", "requirements.txt")
+    count = pinned_count(REPO / "requirements.txt")
+    say(f"installing the {count} pinned packages of requirements.txt (pip's progress follows)")
+    pip(python, "install", "--progress-bar", "off", "-r", "requirements.txt", show=True)
+    say("installing the project's package (helpers, editable)")
     pip(python, "install", "--quiet", "--no-deps", "-e", ".")
 
 
 def create(venv: Path) -> None:
+    say(f"creating {venv.name} with {sys.executable} (Python {sys.version.split()[0]})")
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
 
 
@@ -93,6 +125,7 @@ def ensure_venv(
             fcntl.flock(lock, fcntl.LOCK_EX)
         if up_to_date(venv, inputs):
             return False  # another make just did it
+        started = time.monotonic()
         (venv / STAMP).unlink(missing_ok=True)
         if not usable(venv):
             if venv.exists() or venv.is_symlink():
@@ -101,6 +134,7 @@ def ensure_venv(
             create(venv)
         install(venv)
         (venv / STAMP).touch()
+        say(f"{venv.name} ready ({time.monotonic() - started:.0f} s)")
     return True
 
 
