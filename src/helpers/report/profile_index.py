@@ -148,7 +148,7 @@ def _table(rows: list[dict], columns, first: list[str], language: str) -> str:
     )
 
 
-def tile_map(rows: list[dict]) -> str:
+def tile_map(rows: list[dict], language: str = "zh") -> str:
     """The provinces on the tile grid of data/reference/provinces.csv (tile_row, tile_col), each
     square linking to the province's page, shaded by its firms (one sequential scale)."""
     from helpers.data import reference
@@ -164,7 +164,9 @@ def tile_map(rows: list[dict]) -> str:
         # Blues from #deebf7 (few) to #08519c (most); white text on the dark half
         red, green, blue = (int(a + (b - a) * level) for a, b in ((222, 8), (235, 81), (247, 156)))
         color = "#fff" if level > 0.5 else "#1a1a1a"
-        name = html.escape(place["short_name"] if row is None else row["short_name"])
+        # a province without a page of its own still reads in the edition's language
+        own = place["short_name"] if language == "zh" else place["name_en"]
+        name = html.escape(own if row is None else row["short_name"])
         count = "" if firms is None else html.escape(row["firms_shown"])
         inner = f"<span>{name}</span><br><small>{count}</small>"
         style = (
@@ -209,7 +211,7 @@ def page_body(entries: list[Entry], language: str, context: dict) -> tuple[str, 
         f"<h1>{html.escape(_t('title', language))}</h1>"
         f"<p>{html.escape(_t('intro', language, **counts, **context))}</p>"
         f'<p><a href="index.csv">{html.escape(_t("csv", language))}</a></p>'
-        f"<h2>{html.escape(_t('map_title', language))}</h2>{tile_map(provinces)}"
+        f"<h2>{html.escape(_t('map_title', language))}</h2>{tile_map(provinces, language)}"
         f"<h2>{html.escape(_t('provinces', language))}</h2>"
         + _table(provinces, PROVINCE_COLUMNS, ["region", "belt"], language)
         + f"<h2>{html.escape(_t('cities', language, min_firms=context['min_firms']))}</h2>"
