@@ -115,6 +115,10 @@ def _stamp(paths) -> tuple:
     return tuple(stamp)
 
 
+# libyaml's loader where PyYAML has it (as pip's wheels do): the same documents, parsed 10× faster.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _catalog_paths(published_dir: Path) -> list[Path]:
     return sorted(Path(published_dir).glob("catalog_*.yml"))
 
@@ -129,7 +133,7 @@ def load_catalog(published_dir: Path = PUBLISHED_DIR) -> dict[str, TableSpec]:
 def _load_catalog(published_dir: Path, stamp: tuple) -> dict[str, TableSpec]:
     specs: dict[str, TableSpec] = {}
     for catalog_path in _catalog_paths(published_dir):
-        content = yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}
+        content = yaml.load(catalog_path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
         document = content.get("document", {})
         for name, entry in (content.get("tables") or {}).items():
             if name in specs:
@@ -152,13 +156,22 @@ def compared_columns(published_dir: Path = PUBLISHED_DIR) -> set[str]:
 def documents(folder: Path = PUBLISHED_DIR) -> dict[str, dict]:
     """Document id -> `document:` entry of every catalogue in `folder` and in data/published
     (the folder's entries win): what a row's source_doc refers to."""
+    paths = [
+        path for directory in (PUBLISHED_DIR, Path(folder)) for path in _catalog_paths(directory)
+    ]
+    # Every chapter and profile asks, twice: read once per process while the files are unchanged
+    # (parsing the catalogues each time was a third of a profile's run); a copy for each caller.
+    return {name: dict(entry) for name, entry in _documents(_stamp(paths)).items()}
+
+
+@functools.cache
+def _documents(stamp: tuple) -> dict[str, dict]:
     found: dict[str, dict] = {}
-    for directory in (PUBLISHED_DIR, Path(folder)):
-        for catalog_path in _catalog_paths(directory):
-            content = yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}
-            document = content.get("document") or {}
-            if "id" in document:
-                found[str(document["id"])] = dict(document)
+    for name, _size, _time in stamp:
+        content = yaml.load(Path(name).read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+        document = content.get("document") or {}
+        if "id" in document:
+            found[str(document["id"])] = dict(document)
     return found
 
 
