@@ -79,11 +79,12 @@ def selected(regions: dict[str, str], only: str) -> list[str]:
 
 def input_files(data_dir: Path) -> list[Path]:
     from helpers.paths import DATA_DIR, PUBLISHED_DIR, REFERENCE_DIR
-    from helpers.pipeline import HELPERS_DIR, PROFILE_TABLES
+    from helpers.pipeline import PROFILE_TABLES
     from helpers.workflow import fingerprint as fp
 
-    files = [NOTEBOOK, REPO_ROOT / "requirements.txt"]
-    files += folder_files(HELPERS_DIR) + folder_files(REFERENCE_DIR)
+    files = [NOTEBOOK, REPO_ROOT / "requirements.txt", *fp.statistics_declarations(NOTEBOOK)]
+    # the helpers modules the profile imports (and the export's), not the whole package
+    files += fp.document_sources(NOTEBOOK) + folder_files(REFERENCE_DIR)
     files += fp.published_files(list(PROFILE_TABLES))
     if Path(data_dir).resolve() != PUBLISHED_DIR.resolve():
         files += [*folder_files(data_dir), DATA_DIR / "firm_schema.yml"]
@@ -92,6 +93,8 @@ def input_files(data_dir: Path) -> list[Path]:
 
 def profile_documents(edition, slugs: list[str], regions: dict[str, str]) -> list[Document]:
     """The profiles' documents (helpers.workflow.batch), one per slug of `regions`."""
+    from helpers.workflow import fingerprint as fp
+
     files = input_files(edition.checked["data_path"])
     folder = edition.staging / PROFILES
     documents = []
@@ -106,7 +109,7 @@ def profile_documents(edition, slugs: list[str], regions: dict[str, str]) -> lis
                 html=folder / f"{slug}.html",
                 pdf=folder / f"{slug}.pdf",
                 executed=edition.staging.parent / "executed" / f"{stem}.ipynb",
-                fingerprint=files_digest(files, parameters),
+                fingerprint=fp.document_digest(NOTEBOOK, files, parameters),
                 language=edition.checked["language"],
                 marker=edition.marker(stem),
                 build=edition.build,
