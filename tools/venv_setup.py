@@ -16,6 +16,7 @@ from __future__ import annotations
 # fcntl, not filelock: this script runs before the venv exists, on the standard library alone
 # (helpers.data.locks, inside the venv, uses filelock).
 import fcntl
+import hashlib
 import os
 import shutil
 import subprocess
@@ -43,14 +44,36 @@ def usable(venv: Path) -> bool:
     return found.returncode == 0
 
 
+def inputs_digest(inputs: Sequence[Path]) -> str:
+    """SHA-256 over the names and contents of the pinned requirements and the package metadata:
+    what the stamp records, so that a file whose time alone changed (`touch`, a checkout, a
+    copy) reaches no network."""
+    digest = hashlib.sha256()
+    for path in inputs:
+        digest.update(Path(path).name.encode() + b"\0")
+        digest.update(Path(path).read_bytes() if Path(path).exists() else b"(none)")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
 def up_to_date(venv: Path, inputs: Sequence[Path]) -> bool:
-    """The stamp exists and is newer than the pinned requirements and the package metadata (as
-    make decides), and the venv still works."""
+    """The stamp exists, records the inputs' current content (inputs_digest) — or, a stamp of
+    before it did, is newer than them, as make decides — and the venv still works. A stamp whose
+    content matches but is older than an input is touched, so make asks no more."""
     stamp = venv / STAMP
     if not stamp.exists():
         return False
     made = stamp.stat().st_mtime_ns
-    return all(p.stat().st_mtime_ns <= made for p in inputs if p.exists()) and usable(venv)
+    newer = all(p.stat().st_mtime_ns <= made for p in inputs if p.exists())
+    recorded = stamp.read_text(encoding="utf-8").strip()
+    if recorded and recorded != inputs_digest(inputs):
+        return False
+    if not (newer or recorded) or not usable(venv):
+        return False
+    if not newer:
+        say("the pinned requirements' content is unchanged; nothing to install")
+        stamp.touch()
+    return True
 
 
 def say(message: str) -> None:
@@ -133,7 +156,7 @@ def ensure_venv(
                 shutil.rmtree(venv) if venv.is_dir() and not venv.is_symlink() else venv.unlink()
             create(venv)
         install(venv)
-        (venv / STAMP).touch()
+        (venv / STAMP).write_text(inputs_digest(inputs) + "\n", encoding="utf-8")
         say(f"{venv.name} ready ({time.monotonic() - started:.0f} s)")
     return True
 
