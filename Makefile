@@ -31,13 +31,17 @@ REPORTS ?= reports
 JOBS ?=
 REGIONS ?= all
 FIRM ?=
+# The date whose MIIT measures judge the firms (chapter 06; YYYY-MM-DD, empty = CUTOFF), and
+# `make assess`'s date for one firm's card (empty = ASSESSMENT_DATE): helpers.screening.rulebooks.
+ASSESSMENT_DATE ?=
+DATE ?=
 
 # The parameters reach the steps in the environment, as ZJTX_DATA_DIR, ZJTX_FIRM, … (read by
 # helpers.parameters.add_arguments), never pasted into a recipe or a $(shell …): a folder or a
 # firm id holding quotes, backticks or $(…) is only ever data, and no shell reads it. $(value …)
 # takes the text as given, unexpanded; a parameter given on the command line is not exported
 # under its own name, since make would expand it to do so.
-PARAMETERS := DATA_DIR LANGUAGE CUTOFF PREVIOUS REGIONS FIRM BUILD REPORTS JOBS TEST_WORKERS BENCH_ARGS
+PARAMETERS := DATA_DIR LANGUAGE CUTOFF PREVIOUS REGIONS FIRM BUILD REPORTS JOBS TEST_WORKERS BENCH_ARGS ASSESSMENT_DATE DATE
 unexport $(foreach p,$(PARAMETERS),$(if $(filter command line,$(origin $(p))),$(p)))
 export ZJTX_DATA_DIR := $(value DATA_DIR)
 export ZJTX_LANGUAGE := $(value LANGUAGE)
@@ -45,6 +49,8 @@ export ZJTX_CUTOFF := $(value CUTOFF)
 export ZJTX_PREVIOUS := $(value PREVIOUS)
 export ZJTX_REGIONS := $(value REGIONS)
 export ZJTX_FIRM := $(value FIRM)
+export ZJTX_ASSESSMENT_DATE := $(value ASSESSMENT_DATE)
+export ZJTX_DATE := $(value DATE)
 export ZJTX_BUILD := $(value BUILD)
 export ZJTX_REPORTS := $(value REPORTS)
 export ZJTX_JOBS := $(value JOBS)
@@ -108,7 +114,7 @@ profile-%: export ZJTX_REGIONS = $*
 profile-%: tables
 	$(PY) -m helpers.workflow documents --chapters none
 
-## assess: one firm's screening card against the MIIT tier criteria, FIRM=<firm_id> of a firm-level DATA_DIR, staged in build/<edition>/assess/ and published with the edition (reports/<edition>/assess/<firm_id>.html|pdf)
+## assess: one firm's screening card under the MIIT measures in force on DATE=<YYYY-MM-DD> (default: the cut-off), FIRM=<firm_id> of a firm-level DATA_DIR, staged in build/<edition>/assess/ and published with the edition (reports/<edition>/assess/<firm_id>[_<date>].html|pdf)
 assess: check-data
 	$(PY) -m helpers.workflow assess
 .PHONY: assess

@@ -17,7 +17,9 @@ Rows:
   book and publish run);
 * the per-profile cost and the profile fan-out (`make profiles`, every profile of the zh
   edition) at -j1 and -j2 against profiles × floor ÷ 2 (target within 1.3×);
-* the firm-level scale rows of benchmarks/bench_scale.py (its own functions, run here).
+* the firm-level scale rows of benchmarks/bench_scale.py (its own functions, run here);
+* screening the 100× sample (≈1.3 M firms) under each MIIT rulebook, the chapter's summaries
+  and both rulebooks side by side (benchmarks/bench_screening.py, run here; --quick: 10×).
 
 Cheap rows are the median of --runs runs; the cold build, the fan-outs and the scale sizes run
 once (--quick: two regions, zh only, one run, scale size x1 only).
@@ -135,6 +137,16 @@ def scale_rows(sizes: list[str], runs: int) -> list[tuple[str, dict]]:
         results = [module.run_once(module.BENCH / module.SIZES[name]) for _ in range(runs)]
         rows.append((name, {k: statistics.median(r[k] for r in results) for k in results[0]}))
     return rows
+
+
+def screening_rows(scale: int) -> dict[str, float]:
+    """benchmarks/bench_screening.py's seconds at `scale` × the sample."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_screening", REPO / "benchmarks" / "bench_screening.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.bench_screening(scale)
 
 
 def main() -> None:
@@ -264,6 +276,25 @@ def main() -> None:
             m["wall"],
             f"parse {m['parse']:.1f} + aggregate {m['aggregate']:.1f} s, peak {m['peak_gb']:.2f} GB",
         )
+    scale = 10 if args.quick else 100
+    screened = screening_rows(scale)
+    books = [
+        k.removeprefix("screen_")
+        for k in screened
+        if k.startswith("screen_") and not k.endswith("_cpu")
+    ]
+    for book in books:
+        row(
+            f"screening {screened['firms']:,.0f} firms (x{scale}) under {book}",
+            screened[f"screen_{book}"],
+            f"CPU {screened[f'screen_{book}_cpu']:.1f} s; target ≤ 30 s",
+        )
+    row(
+        f"screening x{scale}: chapter 06's summaries and both rulebooks side by side",
+        screened["summaries"] + screened["compare"],
+        f"summaries {screened['summaries']:.1f} + side by side {screened['compare']:.1f} s; "
+        f"read {screened['read']:.1f} s",
+    )
     load_after = os.getloadavg()
     command = "benchmarks/bench_build.py " + " ".join(sys.argv[1:])
     print(

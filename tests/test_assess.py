@@ -41,8 +41,8 @@ def test_firm_b_card_says_what_would_qualify_it():
     zh = cards.next_steps(cards.make_card(FIRM_B, "zh"))
     assert zh == [
         "创新型中小企业：已满足。",
-        "专精特新中小企业：需补充数据才能判定：上年度研发费用总额和营业收入（或1000万元以下且股权融资达标）。",
-        "专精特新“小巨人”企业：需补充数据才能判定：主导产品全国细分市场占有率和享有较高知名度和影响力。",
+        "专精特新中小企业：须补充数据：上年度研发费用总额和营业收入（或1000万元以下且股权融资达标）。",
+        "专精特新“小巨人”企业：须补充数据：主导产品全国细分市场占有率和享有较高知名度和影响力。",
     ]
     en = cards.next_steps(cards.make_card(FIRM_B, "en"))
     assert en[0] == "Innovative SMEs: met."
@@ -51,11 +51,15 @@ def test_firm_b_card_says_what_would_qualify_it():
 def test_one_condition_short_names_it_with_the_gap():
     firm = FIRM_B | {"revenue": 19000, "rd_expense": 0.021 * 19000, "rd_share": 0.021}
     card = cards.make_card(firm, "zh")
+    # what would have to change, from what to what (issue 21)
     assert cards.next_steps(card)[1] == (
-        "专精特新中小企业：只差一项——上年度研发费用占营业收入比例 2.1%，低于 3%，差 0.9个百分点。"
+        "专精特新中小企业：上年度研发费用占营业收入比例须由2.1%提高到3%。"
     )
-    table = cards.conditions_table(card, "专精特新中小企业")
-    assert table.loc["ZJ.2.b", ["screen_value", "screen_outcome"]].tolist() == [
+    table = cards.conditions_table(card, "专精特新中小企业").set_index("screen_criterion")
+    assert table.loc[
+        "ZJ.2.b", ["screen_requirement", "screen_value", "screen_outcome"]
+    ].tolist() == [
+        "不低于3%",
         "2.1%",
         "不满足",
     ]

@@ -145,7 +145,8 @@ def test_money_reasons_and_composite_reasons():
     # 400 < 1000: short by 600 万元; the 1000万元以下 branch with 2500 >= 2000 qualifies
     assert reasons["ZJ.3.a"] == "上年度营业收入总额 400万元，低于 1,000万元，差 600万元"
     assert reasons["ZJ.3.b"] == "2项条件全部满足"
-    assert reasons["ZJ.3"] == "满足其一：ZJ.3.b"
+    # a composite names the branch that qualifies in words, never by its rule code
+    assert reasons["ZJ.3"] == "满足其一：营业收入1000万元以下且股权融资达标"
 
 
 # ---- points ---------------------------------------------------------------------------------

@@ -189,7 +189,8 @@ def test_tier_counts_are_recorded_and_shown(chapter, tmp_path):
     assert rows.loc["06_screening.tiers.zj.not_met_other", "value"] == "10"  # 30 − 20
     assert rows.loc["06_screening.tiers.xjr.met_share", "value"] == "0.5"
     assert rows.loc["06_screening.tiers.cx.unknown", "label"] == "创新型中小企业：无法判定的企业数"
-    assert len(rows) == 18  # 3 tiers × (5 counts + the share met)
+    assert len(rows) == 21  # 3 tiers × (6 counts, awaiting review among them, + the share met)
+    assert rows.loc["06_screening.tiers.zj.review", "value"] == "0"
     table = pd.read_csv(tmp_path / "tables" / "06_screening_tiers.csv")
     assert table["screen_met"].tolist() == [90, 60, 50]
     assert (tmp_path / "figures" / "06_screening_tiers.svg").exists()
@@ -205,7 +206,8 @@ def test_groups_are_keyed_by_gb_code_and_none(chapter, tmp_path):
     assert rows.loc["06_screening.province.320000.cx.unknown", "value"] == "2"
     assert rows.loc["06_screening.province.none.zj.met_share", "value"] == "0.5"
     assert rows.loc["06_screening.province.none.firms", "label"] == "（未填写）：企业数"
-    assert len(rows) == 2 * (1 + 3 * 3 + 1)  # firms, 3 counts per tier, the share met
+    # firms, 4 counts per tier (met, awaiting review, unknown, one short), the share met
+    assert len(rows) == 2 * (1 + 3 * 4 + 1)
 
 
 def test_blocking_is_recorded_charted_and_tabled(chapter, tmp_path):
@@ -266,7 +268,7 @@ def test_candidates_values_are_recorded_in_their_conditions_units(chapter, tmp_p
 
 def test_the_worked_examples_are_recorded_and_checked(chapter, tmp_path):
     worked = screening.screen(show.example_firms(EXAMPLES), ROOTS)
-    show.examples(chapter, worked, load_published("qzd_example_assessments"), "满足")
+    show.examples(chapter, worked, load_published("qzd_example_assessments"))
     rows = statistics(tmp_path, "06_screening").set_index("key")
     assert rows.loc["06_screening.examples.a.total", "value"] == "95"
     assert rows.loc["06_screening.examples.b.total_high", "value"] == "92"
@@ -281,19 +283,15 @@ def test_a_card_is_recorded_under_its_declared_keys_and_shown(tmp_path, sample_t
     card = cards.make_card(FIRM_B, "zh")
     points_rules = load_published("miit_points")
     show.record_card(ch, card, points_rules)
-    show.card_summary(ch, card, cards.points_range)
-    show.card_tiers(
-        ch,
-        card,
-        CRITERIA,
-        points_rules,
-        cards.conditions_table,
-        cards.points_table,
-    )
+    show.card_verdict(ch, card, cards.points_range, cards.range_explained)
+    show.card_tiers(ch, card, points_rules, cards.conditions_table, cards.points_table)
     rows = statistics(tmp_path, "assess").set_index("key")
     assert rows.loc["assess.zj.total_low", "value"] == "66"
     assert rows.loc["assess.zj.zj_1.gap", ["value", "unit"]].tolist() == ["12", "年"]
-    assert rows.loc["assess.cx.cx_p3.high", "label"] == "创新型中小企业：CX.P3得分（上限）"
+    # the indicator in words, never its code
+    assert rows.loc["assess.cx.cx_p3.high", "label"] == (
+        "创新型中小企业：上年度主营业务收入增长率得分（上限）"
+    )
     assert "assess.xjr.total_low" not in rows.index  # no points for the 小巨人 screening
     tables = sorted(p.name for p in (tmp_path / "tables").glob("assess_*.csv"))
     assert tables == [

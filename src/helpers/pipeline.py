@@ -52,6 +52,14 @@ def declared_tables(notebook: str) -> list[str] | str:
     return declarations()[notebook].get("tables", [])
 
 
+def chapter_parameters(notebook: str) -> list[str]:
+    """The build parameters besides the edition's own that a chapter takes (`parameters:` in
+    notebooks/pipeline.yml, e.g. assessment_date): only those chapters get them, so changing
+    one rebuilds nothing else."""
+    declared = declarations().get(notebook) or {}
+    return list(declared.get("parameters") or [])
+
+
 def checked_chapters(notebook: str) -> list[str]:
     """The chapters whose checks `notebook` lists (`checks_of: chapters`: every other chapter
     that lists none, in book order), or []. Such a notebook (the appendix) is built after them

@@ -167,7 +167,11 @@ def metric_ratio_chart(
     fig, ax = plt.subplots(figsize=(8.5, 0.5 * len(data) + 1.4))
     colors = [PALETTE[0] if v >= 1 else PALETTE[1] for v in data[ratio]]
     bars = ax.barh([wrap_label(str(m), 12) for m in data[metric]], data[ratio], color=colors)
-    labels = list(reversed(value_labels)) if value_labels else [format_value(v, "倍") for v in data[ratio]]
+    labels = (
+        list(reversed(value_labels))
+        if value_labels
+        else [format_value(v, "倍") for v in data[ratio]]
+    )
     ax.bar_label(bars, labels=labels, padding=3, fontsize=8)
     ax.axvline(1, color=HIGHLIGHT, linestyle="--", linewidth=1, label=reference_label or None)
     ax.grid(axis="y", visible=False)

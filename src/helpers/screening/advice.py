@@ -25,6 +25,7 @@ class Change:
     kind: str
     criterion_id: str
     text: str
+    name: str = ""  # the condition in words (lines that only name it are grouped on a card)
 
 
 def _value(frame: pd.DataFrame, column: str):
@@ -98,9 +99,9 @@ def changes(result: Screening, prepared: pd.DataFrame, tier: str, language: str)
         elif code == UNKNOWN:
             name = present.condition_name(rule, language, roots)
             text = label("screening.change.unknown", language, name=name)
-            found["unknown"].append(Change("unknown", rule.id, text))
+            found["unknown"].append(Change("unknown", rule.id, text, name))
         elif code == REVIEW:
             name = present.condition_name(rule, language, roots)
             text = label("screening.change.review", language, name=name)
-            found["review"].append(Change("review", rule.id, text))
+            found["review"].append(Change("review", rule.id, text, name))
     return [*found["not_met"], *found["unknown"], *found["review"]]

@@ -172,16 +172,25 @@ def changes(card: Card, tier: str) -> list[advice.Change]:
 
 
 def next_steps(card: Card) -> list[str]:
-    """One line per tier: met; else what would have to change, condition by condition."""
+    """One line per tier: met; else what would have to change, condition by condition (from
+    what to what), then the data to add and what only a review decides, each named once."""
+    language = card.language
     sentences = []
     for tier in card.result.roots:
-        name = present.tier_name(tier, card.language)
+        name = present.tier_name(tier, language)
         found = changes(card, tier)
         if not found:
-            sentences.append(label("ch06.assess.next_met", card.language, tier=name))
+            sentences.append(label("ch06.assess.next_met", language, tier=name))
             continue
-        items = label("words.clause_separator", card.language).join(c.text for c in found)
-        sentences.append(label("ch06.assess.next_change", card.language, tier=name, items=items))
+        parts = [c.text for c in found if c.kind == "not_met" or not c.name]
+        for kind in ("unknown", "review"):
+            named = [c.name for c in found if c.kind == kind and c.name]
+            if named:
+                parts.append(
+                    label(f"screening.change.{kind}", language, name=join(named, language))
+                )
+        items = label("words.clause_separator", language).join(parts)
+        sentences.append(label("ch06.assess.next_change", language, tier=name, items=items))
     return sentences
 
 

@@ -298,12 +298,15 @@ def jobs_from_make(makeflags: str | None = None) -> int:
 
 def chapter_documents(edition, notebooks: list[Path]) -> list[Document]:
     """The chapters' documents (a notebook outside notebooks/ follows the same rules)."""
+    from helpers.pipeline import chapters
     from helpers.workflow.fingerprint import fingerprint
 
     documents = []
-    parameters = edition.parameters()
     for notebook in notebooks:
         stem = notebook.stem
+        # a notebook outside notebooks/pipeline.yml takes the edition's parameters only
+        declared = stem in chapters()
+        parameters = edition.chapter_parameters(stem) if declared else edition.parameters()
         documents.append(
             Document(
                 name=stem,

@@ -8,7 +8,7 @@ still built from the current inputs (current_cards). A card whose inputs changed
 data, the criteria, the helpers — is dropped from the edition with a line saying how to build it
 again, so a renamed firm never keeps its old name on a published card.
 
-    python -m helpers.workflow assess --firm SYN-00001 --build … --data-dir … --language …
+    python -m helpers.workflow assess --firm SYN-00001 --date 2026-06-01 --build … --data-dir …
 
 The firm id is checked before any kernel starts: an unknown id stops with the closest ids. A
 card is rebuilt only when the SHA-256 fingerprint of its inputs changed (the notebook, the
@@ -24,12 +24,13 @@ import shutil
 from pathlib import Path
 
 from helpers.data.digest import files_digest, folder_files
-from helpers.parameters import ParameterError
+from helpers.parameters import ParameterError, check_date
 from helpers.paths import NOTEBOOKS_DIR, REPO_ROOT, display_path
 
 NOTEBOOK = NOTEBOOKS_DIR / "assess.ipynb"
 FOLDER = "assess"
-CRITERIA_TABLES = ("miit_criteria", "miit_points")
+# The rulebooks a card applies (data/published/catalog_miit.yml) and their points rules.
+CRITERIA_TABLES = ("miit_points", "rulebooks", "rulebook_conditions", "rulebook_transitions")
 SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,80}$")
 
 
@@ -118,17 +119,39 @@ def cards_dir(edition) -> Path:
     return edition.staging.parent / FOLDER
 
 
-def card_fingerprint(edition, firm_id: str) -> str:
+def card_fingerprint(edition, firm_id: str, date: str = "") -> str:
     """SHA-256 over the card's input files and what it is a card of (the firm, the data folder,
-    the language, the cut-off). PREVIOUS adds nothing to a card and is left out."""
+    the language, the cut-off, and the assessment date when one is given). PREVIOUS adds
+    nothing to a card and is left out."""
     checked = edition.checked
     about = {
         "firm_id": firm_id,
         "data_dir": display_path(checked["data_path"]),
         "language": checked["language"],
         "cutoff": checked["cutoff"],
+        **({"date": date} if date else {}),
     }
     return files_digest(input_files(checked["data_path"]), about)
+
+
+def card_stem(firm_id: str, date: str = "") -> str:
+    """A card's file name: the firm's (file_stem), with the assessment date when one is given
+    (SYN-00015_2026-06-01), so cards of one firm at two dates sit side by side."""
+    return file_stem(firm_id) + (f"_{date}" if date else "")
+
+
+def measures_line(date: str) -> str:
+    """Which measures judge a card of `date`, and why (the rulebook in force that day)."""
+    from helpers.screening.rulebooks import for_date, successor
+
+    book = for_date(date)
+    until = f" to {book.in_force_to}" if book.in_force_to else ""
+    later = successor(book)
+    then = f"; {later.document_no} applies from {later.in_force_from}" if later else ""
+    return (
+        f"assess: judged under {book.document_no} ({book.id}), in force from "
+        f"{book.in_force_from}{until}, the measures in force on {date}{then}"
+    )
 
 
 def card_files(folder: Path, stem: str) -> list[Path]:
@@ -147,9 +170,14 @@ def current_cards(edition) -> list[tuple[Path, str]]:
         try:
             saved = json.loads(record.read_text(encoding="utf-8"))
             firm_id, fingerprint = str(saved["firm_id"]), str(saved["fingerprint"])
+            date = str(saved.get("date", ""))
         except (OSError, ValueError, KeyError, TypeError):
-            firm_id, fingerprint = stem, ""
-        if html.exists() and pdf.exists() and fingerprint == card_fingerprint(edition, firm_id):
+            firm_id, fingerprint, date = stem, "", ""
+        # a card of the cut-off's date is fingerprinted as before dates were given
+        current = (
+            card_fingerprint(edition, firm_id, date) if date else card_fingerprint(edition, firm_id)
+        )
+        if html.exists() and pdf.exists() and fingerprint == current:
             found.append((record, fingerprint))
             continue
         for path in (html, pdf, record):
@@ -187,15 +215,17 @@ def build_card(args) -> tuple:
     if not firm_id:
         raise ParameterError("FIRM", args.firm, "give a firm_id, e.g. make assess FIRM=SYN-00001")
     check_firm(firm_id, checked["data_path"], checked["cutoff"])
+    # DATE (make assess), else ASSESSMENT_DATE, else the cut-off: checked like ASSESSMENT_DATE
+    date = check_date(getattr(args, "date", "") or "")["date"] or checked.get("assessment_date", "")
 
-    stem = file_stem(firm_id)
+    stem = card_stem(firm_id, date)
     folder = cards_dir(edition)
     html, pdf, record = card_files(folder, stem)
     with (
         edition_lock(edition.build, edition.id, shared=True),
         chapter_lock(edition.build, edition.id, f"assess_{stem}"),
     ):
-        current = card_fingerprint(edition, firm_id)
+        current = card_fingerprint(edition, firm_id, date)
         try:
             saved = json.loads(record.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -208,9 +238,12 @@ def build_card(args) -> tuple:
 
         parameters = {k: v for k, v in edition.parameters().items() if k != "previous_dir"}
         parameters |= {"firm_id": firm_id, "output_dir": str(folder / "work" / stem)}
+        parameters |= {"assessment_date": date}
         executed = edition.staging.parent / "executed" / f"assess_{stem}.ipynb"
         took = render_notebook(NOTEBOOK, executed, parameters, html, pdf, checked["language"])
-        text = json.dumps({"firm_id": firm_id, "fingerprint": current}, ensure_ascii=False)
+        record_of = {"firm_id": firm_id, "fingerprint": current, **({"date": date} if date else {})}
+        text = json.dumps(record_of, ensure_ascii=False)
         record.write_text(text + "\n", encoding="utf-8")
         print(f"built assess {firm_id} ({edition.id}): {sum(took.values()):.1f} s")
+    print(measures_line(date or checked["cutoff"]))
     return edition, [html, pdf]

@@ -265,7 +265,13 @@ class Edition:
     def __init__(self, args):
         # PREVIOUS (the previous edition's data folder) adds content; the edition id is the same.
         previous = getattr(args, "previous", None) or ""
-        self.checked = validate(args.data_dir, args.language, args.cutoff, previous=previous)
+        # ASSESSMENT_DATE (chapter 06 and the cards): checked here, before any kernel starts
+        dated = (
+            {"assessment_date": args.assessment_date} if hasattr(args, "assessment_date") else {}
+        )
+        self.checked = validate(
+            args.data_dir, args.language, args.cutoff, previous=previous, **dated
+        )
         self.id = edition_id(self.checked["data_path"], self.checked["language"])
         staging = getattr(args, "staging", None)
         self.staging = resolve(staging) if staging else staging_dir(resolve(args.build), self.id)
@@ -306,6 +312,14 @@ class Edition:
             # Only when set: without PREVIOUS the parameters (and fingerprints) are as before.
             **({"previous_dir": self.previous_tables_dir} if self.checked["previous_dir"] else {}),
         }
+
+    def chapter_parameters(self, chapter: str) -> dict:
+        """parameters(), with the extra parameters the chapter declares in notebooks/pipeline.yml
+        (assessment_date: '' = the cut-off)."""
+        from helpers.pipeline import chapter_parameters
+
+        extra = {name: self.checked.get(name, "") for name in chapter_parameters(chapter)}
+        return {**self.parameters(), **extra}
 
     def marker(self, name: str) -> Path:
         return self.staging.parent / "done" / f"{name}.sha256"

@@ -178,7 +178,7 @@ def assess(args) -> None:
         print(display_path(target / "assess" / path.name))
 
 
-EDITION = ("build", "reports", "data_dir", "language", "cutoff", "previous")
+EDITION = ("build", "reports", "data_dir", "language", "cutoff", "previous", "assessment_date")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -212,7 +212,9 @@ def main(argv: list[str] | None = None) -> None:
     ).add_argument(
         "--record", action="store_true", help="record the inputs for the no-op make report"
     )
-    command("assess", "one firm's screening card, staged and published with its edition", "firm")
+    command(
+        "assess", "one firm's screening card, staged and published with its edition", "firm", "date"
+    )
     index_command = commands.add_parser("index", help="rewrite reports/index.html")
     add_arguments(index_command, "build", "reports")
     args = parser.parse_args(argv)

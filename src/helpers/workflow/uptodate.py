@@ -61,6 +61,12 @@ def key_parameters(checked: dict, regions: str, build: Path, reports: Path) -> d
         "regions": " ".join(regions.replace(",", " ").split()),
         "build": str(Path(build).resolve()),
         "reports": str(Path(reports).resolve()),
+        # only when given: without ASSESSMENT_DATE the record's key is as before
+        **(
+            {"assessment_date": checked["assessment_date"]}
+            if checked.get("assessment_date")
+            else {}
+        ),
     }
 
 
@@ -152,11 +158,16 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m helpers.workflow.uptodate")
     add_arguments(parser, "build", "reports", "data_dir", "language", "cutoff", "previous")
-    add_arguments(parser, "regions", "jobs")
+    add_arguments(parser, "regions", "jobs", "assessment_date")
     args = parser.parse_args(argv)
     try:
         checked = validate(
-            args.data_dir, args.language, args.cutoff, previous=args.previous, jobs=args.jobs
+            args.data_dir,
+            args.language,
+            args.cutoff,
+            previous=args.previous,
+            jobs=args.jobs,
+            assessment_date=args.assessment_date,
         )
     except ParameterError as error:
         print(error, file=sys.stderr)

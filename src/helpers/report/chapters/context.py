@@ -233,7 +233,9 @@ def listings(ch: Chapter, national: pd.DataFrame, fundraising: pd.DataFrame) -> 
         {
             "item": [ch.t("ch05.fig_listings.cumulative"), ch.t("ch05.fig_listings.new_h1")],
             "share": [row["value_stated"] for row in rows],
-            "label": [qualified(ch, r["value_stated"], "share", r["qualifier"], decimals=0) for r in rows],
+            "label": [
+                qualified(ch, r["value_stated"], "share", r["qualifier"], decimals=0) for r in rows
+            ],
             "hedged": [is_qualified(row["qualifier"]) for row in rows],
         }
     )
@@ -296,7 +298,8 @@ def financing_reading(
         line_uses=stated(uses, uses.index[1], "亿元", decimals=0),
         # a sum of hedged figures is itself approximate (约1.04万亿元)
         uses_total=hedged(
-            money(ch, uses_total), "约" if uses["qualifier"].map(is_qualified).any() else None,
+            money(ch, uses_total),
+            "约" if uses["qualifier"].map(is_qualified).any() else None,
             ch.language,
         ),
         uses_share=ch.fmt(fundraising.loc[USES_SHARE, "value_stated"], "share", decimals=0),

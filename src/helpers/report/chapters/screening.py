@@ -27,13 +27,15 @@ FIRM_ROWS = pd.DataFrame({"source_doc": ["firm-level"], "source_id": ["firms"]})
 # What a placeholder names when the firms' file has none of the criteria's attributes.
 ATTRIBUTES_NEEDED = ["firms.screening_attributes"]
 # The counts by province and by field (the unknown counts are in the tables' files only).
-GROUP_COUNTS = ("met", "unknown", "missing_one")
-# The tiers figure's segments, bottom to top.
-SEGMENTS = ("met", "missing_one", "not_met_other", "unknown")
+GROUP_COUNTS = ("met", "review", "unknown", "missing_one")
+# The tiers figure's segments, bottom to top (review: every condition the data decides is met,
+# the rest only a review decides).
+SEGMENTS = ("met", "review", "missing_one", "not_met_other", "unknown")
 
 # Keys of notebooks/statistics/06_screening.yml, by the column of the table that gives them.
 TIER_KEYS = {
     "met": "tiers.{tier_code}.met",
+    "review": "tiers.{tier_code}.review",
     "not_met": "tiers.{tier_code}.not_met",
     "unknown": "tiers.{tier_code}.unknown",
     "missing_one": "tiers.{tier_code}.missing_one",
@@ -43,6 +45,7 @@ GROUP_KEYS = {
     "province": {
         "firms": "province.{group_id}.firms",
         "met": "province.{group_id}.{tier_code}.met",
+        "review": "province.{group_id}.{tier_code}.review",
         "unknown": "province.{group_id}.{tier_code}.unknown",
         "missing_one": "province.{group_id}.{tier_code}.missing_one",
         "met_share": "province.{group_id}.{tier_code}.met_share",
@@ -50,6 +53,7 @@ GROUP_KEYS = {
     "field": {
         "firms": "field.{group_id}.firms",
         "met": "field.{group_id}.{tier_code}.met",
+        "review": "field.{group_id}.{tier_code}.review",
         "unknown": "field.{group_id}.{tier_code}.unknown",
         "missing_one": "field.{group_id}.{tier_code}.missing_one",
         "met_share": "field.{group_id}.{tier_code}.met_share",
@@ -92,6 +96,8 @@ def tier_table(counts: pd.DataFrame, roots: dict) -> pd.DataFrame:
 
     Example: 100 firms, 60 met, 30 not met of which 25 miss one condition -> not_met_other 5,
     met_share 0.6."""
+    if "review" not in counts:  # counts of a tree without review conditions
+        counts = counts.assign(review=0)
     return counts.assign(
         tier_code=counts["tier"].map(tier_codes(roots)),
         not_met_other=counts["not_met"] - counts["missing_one"],
@@ -102,12 +108,13 @@ def tier_table(counts: pd.DataFrame, roots: dict) -> pd.DataFrame:
 def group_table(table: pd.DataFrame, focus: str) -> pd.DataFrame:
     """helpers.screening.summary.counts_by (firms and `<tier>|<count>` per group) with
     `group_id` (the group, or 'none' where the firms' column is empty: its id for keys) and
-    `met_share`, the share of the group's firms that meet the `focus` tier.
+    `met_share`, the share of the group's firms that meet the `focus` tier or await only its
+    review.
 
-    Example: a group of 40 firms of which 10 meet the focus tier -> met_share 0.25."""
+    Example: a group of 40 firms of which 6 meet the focus tier and 4 await review -> 0.25."""
     return table.assign(
         group_id=table["group"].where(table["group"] != "", NO_GROUP),
-        met_share=table[f"{focus}|met"] / table["firms"],
+        met_share=(table[f"{focus}|met"] + table[f"{focus}|review"]) / table["firms"],
     )
 
 
@@ -227,7 +234,7 @@ def card_values(card) -> pd.DataFrame:
     rows = conditions[(conditions["logic"] == "leaf") & conditions["unit"].notna() & numeric]
     return rows.assign(
         tier_code=rows["tier"].map(tier_codes(card.result.roots)),
-        criterion=rows["criterion_id"],
+        criterion=rows["name"],  # the condition in words: a label never shows a rule code
         gap=pd.to_numeric(rows["gap"], errors="coerce"),
     )
 
@@ -238,7 +245,7 @@ def card_points(card) -> pd.DataFrame:
     points = card.assessment.points
     return points.assign(
         tier_code=points["tier"].map(tier_codes(card.result.roots)),
-        indicator=points["indicator_id"],
+        indicator=points["indicator_words"],
     )
 
 
@@ -311,9 +318,10 @@ def tier_short(ch: Chapter, tier: str) -> str:
 
 def condition_names(roots: dict, condition_name: Callable, language: str) -> pd.Series:
     """Every condition's name by criterion id, from helpers.screening.present.condition_name
-    (handed in: a leaf by its attribute, a composite rule by its own label)."""
+    (handed in: a leaf by its attribute, a lower tier by that tier's name, any other rule by
+    its own label)."""
     rules = rules_by_id(roots)
-    return pd.Series({id_: condition_name(rule, language) for id_, rule in rules.items()})
+    return pd.Series({id_: condition_name(rule, language, roots) for id_, rule in rules.items()})
 
 
 def group_names(ch: Chapter, table: pd.DataFrame) -> list[str]:
@@ -344,11 +352,18 @@ def columns_note(ch: Chapter, missing_columns: Iterable[str], roots: dict) -> No
 
 
 # 6.2 Results by tier ------------------------------------------------------------------------
+def segments(counts: pd.DataFrame) -> list[str]:
+    """The outcomes a tiers figure or table shows: SEGMENTS, without `review` when no firm
+    awaits a review (a rulebook whose every condition the data decides)."""
+    return [s for s in SEGMENTS if s != "review" or counts["review"].any()]
+
+
 def tiers_figure(ch: Chapter, counts: pd.DataFrame):
-    """图表6.1: per tier the firms that meet it, miss one condition, miss more, or cannot be
-    decided."""
-    long = counts[["tier", *SEGMENTS]].melt(
-        id_vars="tier", value_vars=list(SEGMENTS), var_name="outcome", value_name="firms"
+    """图表6.1: per tier the firms that meet it, await review, miss one condition, miss more, or
+    cannot be decided."""
+    shown = segments(counts)
+    long = counts[["tier", *shown]].melt(
+        id_vars="tier", value_vars=shown, var_name="outcome", value_name="firms"
     )
     long["tier"] = long["tier"].map(lambda tier: tier_short(ch, tier))
     long["outcome"] = long["outcome"].map(lambda o: ch.t(f"ch06.outcome_names.{o}"))
@@ -359,7 +374,7 @@ def tiers_figure(ch: Chapter, counts: pd.DataFrame):
         "firms",
         value_label=ch.t("ch06.tiers_figure.axis"),
         category_order=[tier_short(ch, tier) for tier in counts["tier"]],
-        series_order=[ch.t(f"ch06.outcome_names.{o}") for o in SEGMENTS],
+        series_order=[ch.t(f"ch06.outcome_names.{o}") for o in shown],
     )
 
 
@@ -368,10 +383,11 @@ def tiers(ch: Chapter, counts: pd.DataFrame, criteria: pd.DataFrame, firms: int)
     ch.heading("ch06.section_tiers", level=2)
     sentences = [
         ch.t(
-            "ch06.tiers_figure.sentence",
+            "ch06.tiers_figure.sentence_review" if row.review else "ch06.tiers_figure.sentence",
             tier=tier_name(ch, row.tier),
             met=ch.fmtu(row.met, "家"),
             met_share=ch.fmt(row.met_share, "share"),
+            review=ch.fmtu(row.review, "家"),
             not_met=ch.fmtu(row.not_met, "家"),
             missing_one=ch.fmtu(row.missing_one, "家"),
             unknown=ch.fmtu(row.unknown, "家"),
@@ -388,7 +404,8 @@ def tiers(ch: Chapter, counts: pd.DataFrame, criteria: pd.DataFrame, firms: int)
         sentences=ch.t("common.clause_separator").join(sentences) + ch.t("ch06.full_stop"),
     )
     table = counts.assign(tier=counts["tier"].map(lambda tier: tier_name(ch, tier)))
-    table = table[["tier", "firms", "met", "not_met", "missing_one", "unknown"]]
+    review = ["review"] if "review" in segments(counts) else []
+    table = table[["tier", "firms", "met", *review, "not_met", "missing_one", "unknown"]]
     table = table.rename(columns=lambda column: f"screen_{column}")
     ch.save_table(
         table,
@@ -416,7 +433,14 @@ def save_grouped(ch: Chapter, table: pd.DataFrame, name: str, roots: dict, crite
     group = f"screen_group_{name}"
     saved = table.assign(shown=group_names(ch, table))[["shown", "firms", *columns]]
     saved = saved.rename(columns={"shown": group, "firms": "screen_firms", **columns})
-    on_page = [f"screen_{codes[t]}_{o}" for t in roots for o in ("met", "missing_one")]
+    # On the page per tier: those that meet it (when any does), those awaiting review (when
+    # any does: a rulebook with conditions only a review decides) and those one short.
+    on_page = [
+        f"screen_{codes[t]}_{o}"
+        for t in roots
+        for o in ("met", "review", "missing_one")
+        if o == "missing_one" or table[f"{t}|{o}"].any()
+    ]
     shown = saved[[group, "screen_firms", *on_page]].copy()
     for column in shown.columns[1:]:
         shown[column] = shown[column].map(lambda value: ch.fmt(value, "家"))
@@ -461,8 +485,10 @@ def groups(
         return
     ranked = by_met_share(fields)
     names = group_names(ch, ranked)
+    # with conditions only a review decides, the share counts those awaiting review only
+    review = fields[f"{focus}|review"].any()
     ch.text(
-        "ch06.field_table.reading",
+        "ch06.field_table.reading_review" if review else "ch06.field_table.reading",
         tier=tier_name(ch, focus),
         top=names[0],
         top_share=ch.fmt(ranked["met_share"].iloc[0], "share"),
@@ -614,10 +640,34 @@ def points_words(ch: Chapter, low: float, high: float) -> str:
     return ch.t(f"screening.points.{key}", low=ch.fmtu(low, "分"), high=ch.fmtu(high, "分"))
 
 
-def examples(ch: Chapter, worked, example_rows: pd.DataFrame, c_outcome: str) -> None:
-    """004's worked examples recomputed (`worked`: their firms screened): A's and B's total
-    points recorded and checked against 004's points, in total and by dimension, and the
-    sentence with C's outcome (`c_outcome`, in words)."""
+def example_targets(example_rows: pd.DataFrame, roots: dict) -> dict[str, str]:
+    """Each worked example's target tier (qzd_example_assessments, in the 2022 names) as the code
+    of that tier's root in `roots` (A企业 -> CX)."""
+    codes = tier_codes(roots)
+    targets = example_rows.drop_duplicates("firm").set_index("firm")["target_tier"]
+    return {firm: codes[tier] for firm, tier in targets.items()}
+
+
+def check_transcription(ch: Chapter, rows: pd.DataFrame, transcribed: pd.DataFrame, names) -> None:
+    """The thresholds of the 2022 rulebook's conditions (`rows`, rulebook_conditions) against
+    004's transcription of the same conditions (`transcribed`, miit_criteria), by criterion id:
+    a threshold copied wrongly into either table shows as a mismatch."""
+    ours = rows[rows["threshold"].notna()].set_index("criterion_id")["threshold"]
+    theirs = transcribed[transcribed["threshold"].notna()].set_index("criterion_id")
+    shared = theirs[theirs.index.isin(ours.index)]
+    items = [ch.t("ch06.checks.transcription", condition=names[c]) for c in shared.index]
+    ch.check(
+        shared,  # 004's rows by criterion id: each stated threshold is its printed cell
+        pd.Series(items, index=shared.index),
+        shared["threshold"],
+        ours.loc[shared.index].astype(float),
+    )
+
+
+def examples(ch: Chapter, worked, example_rows: pd.DataFrame) -> None:
+    """004's worked examples recomputed under the 2022 rulebook (`worked`: their firms
+    screened): A's and B's total points recorded and checked against 004's points, in total
+    and by dimension, and the sentence saying so."""
     totals = example_totals(worked, example_rows)
     # A loop: each example's totals cite its own rows, and its checks go dimension by dimension.
     for row in totals.itertuples():
@@ -634,10 +684,9 @@ def examples(ch: Chapter, worked, example_rows: pd.DataFrame, c_outcome: str) ->
             ch.check(part, item, float(part["points"].sum()), float(recomputed), unit="分")
     low_high = totals.set_index("firm")[["low", "high"]]
     ch.text(
-        "ch06.examples.reading",
+        "ch06.examples.reading_2022",
         a_total=points_words(ch, *low_high.loc["A企业"]),
         b_total=points_words(ch, *low_high.loc["B企业"]),
-        c_outcome=c_outcome,
     )
 
 
@@ -666,10 +715,22 @@ def record_card(ch: Chapter, card, points_rules: pd.DataFrame) -> None:
     )
 
 
-def card_summary(ch: Chapter, card, points_range: Callable) -> None:
-    """Each tier's outcome and, where it has points, its total score
-    (helpers.screening.cards.points_range, handed in: '80分' or a range)."""
-    for row in card_totals(card).itertuples():
+def card_verdict(ch: Chapter, card, points_range: Callable, range_explained: Callable) -> None:
+    """The verdict: the highest tier the firm meets (or that it meets none), then each tier's
+    outcome with its total score where it has points (helpers.screening.cards.points_range,
+    handed in: '80分' or 'at least 66, at most 92'), and what a range of points means
+    (helpers.screening.cards.range_explained, handed in)."""
+    ch.heading("ch06.assess.section_verdict", level=2)
+    totals = card_totals(card)
+    met = totals[totals["outcome"] == "met"]
+    review = totals[totals["outcome"] == "review"]
+    if len(met):
+        ch.text("ch06.assess.verdict_met", tier=tier_name(ch, met["tier"].iloc[-1]))
+    else:
+        ch.text("ch06.assess.verdict_none")
+    if len(review):
+        ch.text("ch06.assess.verdict_review", tier=tier_name(ch, review["tier"].iloc[0]))
+    for row in totals.itertuples():
         name = tier_name(ch, row.tier)
         outcome = ch.t(f"screening.outcome.{row.outcome}")
         if pd.isna(row.low):
@@ -682,45 +743,52 @@ def card_summary(ch: Chapter, card, points_range: Callable) -> None:
             points=points_range(row.low, row.high, ch.language),
             max_points=ch.fmtu(row.max_points, "分"),
         )
+    for tier in card.result.roots:
+        explained = range_explained(card, tier)
+        if explained:
+            ch.text("ch06.assess.sentence", text=explained)
 
 
 def card_tiers(
     ch: Chapter,
     card,
-    criteria: pd.DataFrame,
     points_rules: pd.DataFrame,
     conditions_table: Callable,
     points_table: Callable,
 ) -> None:
-    """Tier by tier: its conditions (value, outcome, reason), then its points, each a table
-    (helpers.screening.cards.conditions_table and points_table, handed in)."""
+    """Tier by tier: its conditions in plain words (what each requires, the firm's value, the
+    outcome, a score's points), then its points, each a table (helpers.screening.cards
+    .conditions_table and points_table, handed in); the rule ids only in the tables' files."""
+    rows = card.rulebook.conditions if card.rulebook is not None else points_rules.iloc[:0]
     for tier, root in card.result.roots.items():
         name = tier_name(ch, tier)
         code = root.id.lower()
         ch.heading("ch06.assess.section_tier", level=2, tier=name)
         table = conditions_table(card, tier)
+        tier_rows = rows[rows["tier"] == tier] if len(rows) else rows
         ch.save_table(
             table,
             f"{code}_conditions",
-            source=ch.source_line(FIRM_ROWS, criteria),
+            source=ch.source_line(FIRM_ROWS, *([tier_rows] if len(tier_rows) else [])),
             title=ch.t("ch06.assess.conditions_title", tier=name),
-            shown=table,
+            shown=table.drop(columns=["screen_criterion"]),
         )
         if card.assessment.points["tier"].eq(tier).any():
             # one row per annex: the points rules' document and annex, not every item
-            annexes = points_rules[points_rules["tier"] == tier].drop_duplicates("source_doc")
+            scored = points_rules[points_rules["indicator_id"].str.startswith(f"{root.id}.")]
+            annexes = scored.drop_duplicates("source_doc")
             table = points_table(card, tier)
             ch.save_table(
                 table,
                 f"{code}_points",
                 source=ch.source_line(FIRM_ROWS, annexes),
                 title=ch.t("ch06.assess.points_title", tier=name),
-                shown=table,
+                shown=table.drop(columns=["screen_indicator_id"]),
             )
 
 
 def card_next_steps(ch: Chapter, sentences: list[str]) -> None:
-    """What would qualify the firm, one sentence per tier (helpers.screening.cards.next_steps)."""
+    """What would have to change, one paragraph per tier (helpers.screening.cards.next_steps)."""
     ch.heading("ch06.assess.section_next", level=2)
     for sentence in sentences:
         ch.text("ch06.assess.sentence", text=sentence)
