@@ -79,7 +79,9 @@ def test_outputs_are_all_there(built):
     assert (reports / "html" / "report.html").exists()
     index = (root / "index.html").read_text(encoding="utf-8")
     assert 'href="zh/html/01_cultivation.html"' in index and 'href="zh/pdf/report.pdf"' in index
-    assert 'href="zh/statistics.csv"' in index and "data/published" in index
+    # the data source by its title, never its path
+    assert 'href="zh/statistics.csv"' in index and "公开报告数据" in index
+    assert "data/published" not in index
     assert (reports / "profiles" / "beijing.html").exists()
     assert (reports / "profiles" / "beijing.pdf").exists()
     assert 'href="beijing.html"' in (reports / "profiles" / "index.html").read_text(
@@ -188,7 +190,13 @@ def test_editions_sit_side_by_side(editions, tmp_path):
     assert (editions.build / "en" / "reports" / "html").is_dir()  # staged apart
     result, root = make_report(tmp_path, "both", build=editions.build)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert sorted(p.name for p in root.iterdir()) == ["README.md", "en", "index.html", "zh"]
+    assert sorted(p.name for p in root.iterdir()) == [
+        "README.md",
+        "en",
+        "fonts",
+        "index.html",
+        "zh",
+    ]
     assert read_files(root / "en") == english  # building zh did not touch en
     index = (root / "index.html").read_text(encoding="utf-8")
     assert index.index('href="zh/html/01_cultivation.html"') < index.index(

@@ -72,3 +72,26 @@ def test_category_names_translate_and_unknown_names_pass_through():
     assert translate("未收录的名字", "en") == "未收录的名字"
     assert translate("江苏省", "en") == "Jiangsu"  # from the reference tables
     assert translate("0件", "en") == "0"  # a YAML number is still a name
+
+
+def _leaves(node, prefix=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, f"{prefix}{key}.")
+    else:
+        yield prefix.rstrip("."), node
+
+
+def test_english_labels_quote_with_straight_quotes():
+    """Chinese quotation marks are Chinese punctuation: an English sentence quotes with "…" or
+    '…' (the English edition is scanned for them). The glossary's Chinese source terms and the
+    category names (keys) are the Chinese originals, so they are left out."""
+    tree = dict(label_tree("en"))
+    curly = [
+        key
+        for key, value in _leaves(tree)
+        if isinstance(value, str)
+        and not key.startswith(("glossary.", "names."))
+        and re.search("[“”‘’]", value)
+    ]
+    assert curly == []

@@ -213,6 +213,7 @@ def test_editions_are_published_side_by_side_and_listed_in_the_index(tmp_path, s
     assert sorted(p.name for p in reports.iterdir()) == [
         "README.md",
         "en",
+        "fonts",  # the index's own font subset
         "index.html",
         "sample-zh",
         "zh",
@@ -283,7 +284,7 @@ def test_an_interrupted_swap_keeps_the_last_good_edition(tmp_path, stable_finger
     editions.write_index(reports)
     assert 'id="edition-zh"' not in (reports / "index.html").read_text(encoding="utf-8")
     publish(tmp_path, stage_edition(tmp_path, mark="3"))
-    assert sorted(p.name for p in reports.iterdir()) == ["README.md", "index.html", "zh"]
+    assert sorted(p.name for p in reports.iterdir()) == ["README.md", "fonts", "index.html", "zh"]
 
 
 def test_a_second_build_waits_for_the_lock(tmp_path, capsys):
