@@ -226,3 +226,24 @@ def test_house_charts_print_their_labels_at_8_pt(sample_table, tmp_path):
     for index, fig in enumerate([*draw_all(sample_table), draw_profile()]):
         charts.save_figure(fig, f"house{index}", tmp_path)
         assert charts.smallest_printed_size(fig) >= charts.MIN_PRINTED_PT - 0.01
+
+
+def _bar_texts(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+@pytest.mark.parametrize(("language", "written"), [("zh", "11.33万"), ("en", "113,306")])
+def test_value_labels_follow_the_language_the_chapter_set(language, written):
+    """A chart writes large counts as its edition's readers do: the Chapter sets the language
+    once (setup_style), so a call without language= (图3.8's cluster chart) is not Chinese in
+    the English edition."""
+    long = pd.DataFrame(
+        {"field": ["IT", "IT"], "cluster": ["a", "b"], "patent_applications": [113306, 53306]}
+    )
+    try:
+        charts.setup_style(language)
+        grouped = charts.grouped_bar_chart(long, "field", "cluster", "patent_applications")
+        single = charts.bar_chart(long, "cluster", "patent_applications")
+        assert written in _bar_texts(grouped) and written in _bar_texts(single)
+    finally:
+        charts.setup_style("zh")

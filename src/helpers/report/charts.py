@@ -74,8 +74,17 @@ def draw_hedged(bar) -> None:
     bar.set_linewidth(1.0)
 
 
-def setup_style() -> None:
-    """Register the packaged Chinese font and apply the house style (idempotent)."""
+# The edition's language for value labels a chart writes itself (11.33万 in Chinese, 113,306 in
+# English), set by the Chapter that draws it; a call may still give its own.
+_language = "zh"
+
+
+def setup_style(language: str | None = None) -> None:
+    """Register the packaged Chinese font and apply the house style (idempotent); with
+    `language`, the language the charts of this kernel label their values in."""
+    global _language
+    if language:
+        _language = language
     path = str(font_path())
     if path not in {f.fname for f in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(path)
@@ -382,7 +391,7 @@ def bar_chart(
     highlight: list[str] | None = None,
     horizontal: bool = True,
     unit: str | None = None,
-    language: str = "zh",
+    language: str | None = None,
     percent: bool = False,
     sort: bool = True,
     labels: str | None = None,
@@ -414,6 +423,7 @@ def bar_chart(
         if percent:
             percent_axis(ax.yaxis)
     unit = unit or ("share" if percent else "项")
+    language = language or _language
     texts = (
         list(data[labels])
         if labels
@@ -459,7 +469,7 @@ def grouped_bar_chart(
     category_order: list[str] | None = None,
     series_order: list[str] | None = None,
     unit: str | None = None,
-    language: str = "zh",
+    language: str | None = None,
     category_colors: list[str] | None = None,
 ):
     """Bars of several series side by side per category (e.g. shares of three populations),
@@ -482,6 +492,7 @@ def grouped_bar_chart(
     texts = []
     # labels as a sentence writes them (helpers.report.format); shares whole, as on the axis
     shown_unit = unit or ("share" if percent else "项")
+    language = language or _language
     options = {"decimals": 0} if percent and unit is None else {}
     # Each bar's place in its category: the category's bars side by side, centred on its name
     # (第五批 has no 认定 count: its one bar stands under its name, not left of it).
