@@ -98,7 +98,7 @@ class Chapter:
         (self.output / "statistics" / f"{self.notebook}{SHOWN_TABLES_SUFFIX}").unlink(
             missing_ok=True
         )
-        charts.setup_style()
+        charts.setup_style(self.language)
 
     # Load ---------------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
