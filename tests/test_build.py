@@ -99,12 +99,11 @@ def test_outputs_are_all_there(built):
         ("tables", ".xlsx"),
     ]:
         assert list((reports / part).glob(f"01_cultivation*{suffix}")), (part, suffix)
-    statistics = (reports / "statistics.csv").read_text(encoding="utf-8").splitlines()
-    assert statistics[0] == "key,value,unit,label,source,notebook"
+    # headers in the edition's language, UTF-8 with BOM (tests/test_tables_excel.py)
+    statistics = (reports / "statistics.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert statistics[0] == "键,数值,单位,说明,来源,章节"
     reconciliation = (reports / "tables" / "reconciliation.csv").read_text(encoding="utf-8-sig")
-    assert reconciliation.startswith(
-        "source,item,stated,recomputed,difference,status,data_source,notebook"
-    )
+    assert reconciliation.startswith("来源,项目,公开值,重新计算值,差异,结论,")
     # 1543/12192 = 0.12656 is published as 12.6%: a finding listed first, not hidden.
     assert reconciliation.splitlines()[1].split(",")[1] == "其他领域 占比"
     shares = [line.split(",") for line in statistics if "boards.little_giant_share." in line]
@@ -229,7 +228,7 @@ def test_report_builds_on_the_synthetic_sample_and_says_so(editions):
             assert "资料来源：" in text and "企业级数据" not in text, table.name
     # Firm-level data gives the yearly series the published report lost (图表2.4).
     assert list((reports / "figures").glob("02_innovation_fig2_4_growth.png"))
-    statistics = (reports / "statistics.csv").read_text(encoding="utf-8")
+    statistics = (reports / "statistics.csv").read_text(encoding="utf-8-sig")
     assert "02_innovation.quality.invention_density," in statistics
 
 

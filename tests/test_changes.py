@@ -2,7 +2,6 @@
 firm_id, the statistics join (previous, change), the largest moves and their words in both
 languages, and one end-to-end build with PREVIOUS. Every expected value is computed by hand."""
 
-import csv
 import json
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ from helpers.parameters import ParameterError, validate
 from helpers.paths import PUBLISHED_DIR
 from helpers.report import changes as report_changes
 from helpers.stats import changes
+from helpers.workflow.datapackage import read_published
 from tests.conftest import make_report
 
 REPO = Path(__file__).parents[1]
@@ -350,8 +350,8 @@ def test_report_with_previous_end_to_end(tmp_path):
     result, reports = make_report(tmp_path, "previous", REGIONS="none", PREVIOUS=str(previous))
     assert result.returncode == 0, result.stdout + result.stderr
     edition = reports / "zh"
-    with (edition / "statistics.csv").open(encoding="utf-8", newline="") as handle:
-        rows = {row["key"]: row for row in csv.DictReader(handle)}
+    rows = read_published(edition / "statistics.csv").set_index("key", drop=False)
+    rows = {key: row.to_dict() for key, row in rows.iterrows()}
     listed = rows["01_cultivation.markets.a_share_listed"]
     assert (listed["value"], listed["previous"], listed["change"]) == ("843", "654", "189")
     changed = {

@@ -1,7 +1,6 @@
 """The English edition has no Chinese outside proper names: every word comes from the label
 files, numbers are the Chinese edition's (`make report LANGUAGE=en`, published and sample)."""
 
-import csv
 import re
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from helpers.report.html import visible_text
+from helpers.workflow.datapackage import read_published
 
 REPO = Path(__file__).parents[1]
 pytestmark = pytest.mark.build
@@ -23,7 +23,9 @@ def chinese_in(reports: Path, edition: str) -> dict[str, list[str]]:
         found[page.name] = CJK.findall(visible_text(page.read_text(encoding="utf-8")))
     for pdf in sorted([*(folder / "pdf").glob("*.pdf"), *(folder / "profiles").glob("*.pdf")]):
         found[pdf.name] = CJK.findall("".join(p.extract_text() for p in PdfReader(pdf).pages))
-    found["statistics.csv"] = CJK.findall((folder / "statistics.csv").read_text(encoding="utf-8"))
+    found["statistics.csv"] = CJK.findall(
+        (folder / "statistics.csv").read_text(encoding="utf-8-sig")
+    )
     return {name: hits for name, hits in found.items() if hits}
 
 
@@ -40,8 +42,8 @@ def test_numbers_are_identical_in_both_editions(editions):
     reports = editions("data/published", "en", regions="beijing tibet")
 
     def values(edition):
-        with (reports / edition / "statistics.csv").open(encoding="utf-8") as handle:
-            return {row["key"]: row["value"] for row in csv.DictReader(handle)}
+        statistics = read_published(reports / edition / "statistics.csv")
+        return dict(zip(statistics["key"], statistics["value"], strict=True))
 
     english, chinese = values("en"), values("zh")
     assert english == chinese and len(english) > 90

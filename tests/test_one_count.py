@@ -9,10 +9,10 @@ import re
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from helpers.report.html import visible_text
+from helpers.workflow.datapackage import read_published
 
 pytestmark = pytest.mark.build
 REPO = Path(__file__).parents[1]
@@ -34,12 +34,12 @@ def altered(tmp_path_factory) -> str:
 def places(edition: Path, summary: str) -> dict[str, list[str]]:
     """Each place that counts the disagreeing figures -> the figures it names (its count is
     the list's length, after checking the number it prints)."""
-    merged = pd.read_csv(edition / "tables" / "reconciliation.csv", encoding="utf-8-sig")
+    merged = read_published(edition / "tables" / "reconciliation.csv")
     assert not merged["check_id"].duplicated().any(), "a figure listed twice"
     mismatches = merged[merged["status"] == "mismatch"]
     found = {"tables/reconciliation.csv": mismatches["item"].tolist()}
 
-    statistics = pd.read_csv(edition / "statistics.csv", dtype=str).set_index("key")
+    statistics = read_published(edition / "statistics.csv").set_index("key")
     count = int(float(statistics.loc["99_reconciliation.published_checks.mismatch", "value"]))
     found["statistics.csv"] = mismatches["item"].tolist()[:count] + [""] * (count - len(mismatches))
 

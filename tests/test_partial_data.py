@@ -21,6 +21,7 @@ from helpers.firmlevel.firms import FirmLevelData
 from helpers.paths import REPO_ROOT, SAMPLE_DIR
 from helpers.report import book
 from helpers.report.chapter import Chapter
+from helpers.workflow.datapackage import read_published
 
 CUTOFF = "2023-07-31"
 # As MIIT announces a batch: name, province, batch (here with the city of four of the six).
@@ -322,7 +323,7 @@ def test_a_name_province_batch_list_builds_an_edition_with_placeholders(editions
     assert "本数据不含上市挂牌数据，此图从略。" in profile
     assert "此图从略" in (edition / "html" / "report.html").read_text(encoding="utf-8")
     assert (edition / "pdf" / "02_innovation.pdf").exists()
-    statistics = pd.read_csv(edition / "statistics.csv", dtype=str)
+    statistics = read_published(edition / "statistics.csv")
     assert "03_regions.concentration.cr3" in set(statistics["key"])
     assert not statistics["key"].str.startswith("02_innovation.scale.").any()
 

@@ -13,6 +13,7 @@ import pytest
 
 from helpers.report.chapter import Chapter
 from helpers.report.html import chapter_nav, profile_nav, render_page, visible_text
+from helpers.workflow.datapackage import read_published
 from helpers.workflow.editions import render_index
 from helpers.workflow.site import downloads, render_edition_index
 
@@ -370,9 +371,9 @@ def test_built_profiles_index_counts_the_profiles_it_lists(built):
 
 @pytest.mark.build
 def test_built_english_reconciliation_spreadsheet_names_units_in_english(built):
-    checks = pd.read_csv(built / "sample-en" / "tables" / "reconciliation.csv", dtype=str)
+    checks = read_published(built / "sample-en" / "tables" / "reconciliation.csv")
     units = set(checks["unit"].dropna())
     assert "CNY 100 million" in units or "firms" in units, units
     assert not [u for u in units if re.search(r"[\u4e00-\u9fff]", u)], units
-    chinese = pd.read_csv(built / "zh" / "tables" / "reconciliation.csv", dtype=str)
+    chinese = read_published(built / "zh" / "tables" / "reconciliation.csv")
     assert {"亿元", "占比"} <= set(chinese["unit"].dropna())  # the same units in Chinese words

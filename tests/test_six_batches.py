@@ -19,6 +19,7 @@ from helpers.data import batches, catalog
 from helpers.data.errors import DataInputError
 from helpers.report import charts, region_charts, words
 from helpers.report.labels import LABELS_DIR, translate
+from helpers.workflow.datapackage import read_published
 from tools.six_batches import write_variant
 
 REPO = Path(__file__).parents[1]
@@ -312,7 +313,7 @@ def test_chapter_01_and_the_book_count_six_batches(six_batch_edition, language):
     assert re.search(SIX[language], book, flags=re.I)
     sixth = "第六批" if language == "zh" else "Batch 6"
     assert sixth in text and sixth in book
-    statistics = pd.read_csv(edition / "statistics.csv", dtype=str)
+    statistics = read_published(edition / "statistics.csv")
     count = statistics.loc[statistics["key"] == "01_cultivation.batches.count", "value"]
     assert count.tolist() == ["6"]
 
@@ -327,7 +328,7 @@ def test_the_batch_charts_have_six_distinct_batch_colours(six_batch_edition):
 
 def test_regions_and_the_profile_count_the_sixth_batch(six_batch_edition):
     edition = six_batch_edition("zh")
-    statistics = pd.read_csv(edition / "statistics.csv", dtype=str).set_index("key")["value"]
+    statistics = read_published(edition / "statistics.csv").set_index("key")["value"]
     by_batch = statistics.filter(regex=r"^03_regions\.provinces\.firms\.[0-9]{6}\.batch_6$")
     assert len(by_batch) >= 20 and by_batch.astype(int).sum() == 1000  # every firm of batch 6
     province_table = (edition / "html" / "03_regions.html").read_text(encoding="utf-8")

@@ -289,7 +289,8 @@ def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
         ch.t("common.clause_separator") + ch.sources.firm_level() if ch.source.is_firm_level else ""
     )
     spreadsheet = ch.with_unit_words(table).assign(data_source=source_text)
-    save_table_files(spreadsheet, ch.output / "tables", f"{ch.notebook}_{name}", name)
+    about = ch.table_about(spreadsheet, title=ch.t("site.index.appendix_table"), source=source_text)
+    save_table_files(spreadsheet, ch.output / "tables", f"{ch.notebook}_{name}", about)
     ch.list_table(name, "", ch.t("site.index.appendix_table"))  # for the edition's index
 
     def show_fragment(kind, **values):

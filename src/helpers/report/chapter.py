@@ -39,7 +39,7 @@ from helpers.report.format import format_column, format_value, format_with_unit,
 from helpers.report.html import render_fragment, render_table
 from helpers.report.labels import label, translate
 from helpers.report.sources import FIRM_LEVEL, Sources, data_title
-from helpers.report.spreadsheet import save_table_files
+from helpers.report.spreadsheet import TableAbout, describe, save_table_files
 
 STATISTICS_COLUMNS = ["key", "value", "unit", "label", "source", "notebook"]
 # What a chapter shows in place of a figure or table its data cannot give (Chapter.missing),
@@ -666,18 +666,25 @@ class Chapter:
         if any(marks) and self.t("inferred.note") not in source:
             source = self.t("common.clause_separator").join([source, self.t("inferred.note")])
 
+        column_units = self.column_units(table)
+        column_units.update(units or {})
+        figure = self.downloads.get(("figure", name), {})  # a figure's data: under its title
         save_table_files(
             frame.assign(data_source=source),
             self.output / "tables",
             f"{self.notebook}_{name}",
-            name,
+            self.table_about(
+                frame.assign(data_source=source),
+                title=title or figure.get("title", ""),
+                source=source,
+                units=column_units,
+                signed=signed,
+            ),
         )
         if title:  # our own running number (`number` is no longer used)
             self._show("table_title", number=self.number("table", name), title=title)
         self.list_table(name, self.numbers.get(("table", name), ""), title)
         if shown is None:
-            column_units = self.column_units(table)
-            column_units.update(units or {})
             shown = self.display_frame(frame, column_units, signed)
         else:
             shown = shown.rename(columns=self.column_name)
@@ -690,6 +697,38 @@ class Chapter:
             ]
         display(HTML(render_table(shown, row_classes=row_classes)))
         self._show("figure_source", number="", source=source)
+
+    def table_about(
+        self,
+        frame: pd.DataFrame,
+        *,
+        title: str,
+        source: str,
+        units: dict[str, str] | None = None,
+        signed: tuple[str, ...] = (),
+    ) -> TableAbout:
+        """How a downloaded table describes itself (its XLSX's second sheet and the edition's
+        datapackage.json): headers in the edition's words, units, the source; integer columns
+        without a unit are counts, as the HTML table shows them."""
+        notes = [self.t("inferred.note")] if self.t("inferred.note") in source else []
+        return describe(
+            frame,
+            language=self.language,
+            titles={str(c): self._column_title(str(c)) for c in frame.columns},
+            units=units or {},
+            title=title,
+            source=source,
+            notes=notes,
+            signed=signed,
+        )
+
+    def _column_title(self, column: str) -> str:
+        """column_name, or the name itself for a column the label files do not name (a
+        published table's bookkeeping column kept in the download)."""
+        try:
+            return self.column_name(column)
+        except KeyError:
+            return column
 
     def column_units(self, table: str | None) -> dict[str, str]:
         """Units of a loaded table's columns, from its catalogue entry."""
@@ -831,11 +870,14 @@ class Chapter:
             if self.source.is_firm_level
             else ""
         )
+        spreadsheet = self.with_unit_words(table).assign(data_source=source)
         save_table_files(
-            self.with_unit_words(table).assign(data_source=source),
+            spreadsheet,
             self.output / "tables",
             f"{self.notebook}_{name}",
-            name,
+            self.table_about(
+                spreadsheet, title=self.t("common.reconciliation_title"), source=source
+            ),
         )
         self.list_table(name, "", self.t("common.reconciliation_title"))
         from helpers.report.appendix import shown_checks

@@ -221,14 +221,24 @@ def page_body(entries: list[Entry], language: str, context: dict) -> tuple[str, 
     return body, index_csv(provinces, cities, language), counts
 
 
-def index_csv(provinces: list[dict], cities: list[dict], language: str) -> str:
-    """Both tables in one CSV (a level column keeps them apart), raw numbers for sorting."""
+def index_columns(language: str) -> dict[str, str]:
+    """index.csv's columns: machine name -> header in the edition's words."""
     names = ["level", "region", "belt", "province"] + [
         n for n in dict.fromkeys(name for name, _, _ in (*PROVINCE_COLUMNS, *CITY_COLUMNS))
     ]
+    return {name: _t(name, language) for name in names}
+
+
+def index_csv(provinces: list[dict], cities: list[dict], language: str) -> str:
+    """Both tables in one CSV (a level column keeps them apart), raw numbers for sorting; text
+    a spreadsheet would run as a formula neutralised (helpers.data.tableio)."""
+    from helpers.data.tableio import neutralise_text
+
+    columns = index_columns(language)
+    names = list(columns)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([_t(n, language) if n != "level" else _t("level", language) for n in names])
+    writer.writerow(list(columns.values()))
     for level, rows in (("provinces", provinces), ("cities", cities)):
         for row in rows:
             cells = [_t(f"level_{level}", language)]
@@ -236,6 +246,6 @@ def index_csv(provinces: list[dict], cities: list[dict], language: str) -> str:
                 value = row.get(name)
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)  # a count or a rank, as written: 1477, not 1477.0
-                cells.append("" if value is None else value)
+                cells.append("" if value is None else neutralise_text(value))
             writer.writerow(cells)
     return out.getvalue()

@@ -226,6 +226,7 @@ def publish_edition(edition: Edition, reports: Path) -> Path:
     from helpers.report.html import chapter_title  # heavy: only when publishing
     from helpers.workflow.book import publish_book
     from helpers.workflow.cards import publish_cards
+    from helpers.workflow.datapackage import publish_tables, read_published
     from helpers.workflow.site import write_edition_index
     from helpers.workflow.webfont import embed_web_font
 
@@ -233,26 +234,30 @@ def publish_edition(edition: Edition, reports: Path) -> Path:
     join_previous_statistics(edition)
     merge_reconciliations(staging, chapters)
     previous = target / "statistics.csv"
-    previous_statistics = previous.read_text(encoding="utf-8") if previous.exists() else None
+    previous_statistics = (  # under the machine names, whatever language it was published in
+        read_published(previous).to_csv(index=False) if previous.exists() else None
+    )
     fresh = reports / f"{edition.id}.new"
     try:
         fresh.mkdir(parents=True)
         # Only the current chapters' files: a renamed or deleted notebook leaves nothing behind.
+        tables = []  # CSVs get their headers in the edition's language (publish_tables)
         for part in PUBLISHED_PARTS:
             (fresh / part).mkdir()
             for path in sorted((staging / part).glob("*")):
                 if any(
                     path.name.startswith(f"{c}.") or path.name.startswith(f"{c}_") for c in chapters
                 ):
-                    shutil.copy2(path, fresh / part / path.name)
-        shutil.copy2(
-            staging / "tables" / "reconciliation.csv", fresh / "tables" / "reconciliation.csv"
-        )
-        shutil.copy2(staging / "statistics.csv", fresh / "statistics.csv")
+                    if part == "tables" and path.suffix == ".csv":
+                        tables.append(path.stem)
+                    else:
+                        shutil.copy2(path, fresh / part / path.name)
         shutil.copy2(
             write_edition_index(edition, chapters), fresh / "index.html"
         )  # helpers.workflow.site
         publish_profiles(staging, fresh)  # profiles/<slug>.html|pdf and their index, if built
+        # tables/*.csv, reconciliation.csv, statistics.csv, datapackage.json and the tables' zip
+        publish_tables(staging, fresh, [*tables, "reconciliation"], edition.id, edition.checked)
         publish_cards(cards, fresh)  # assess/<firm>.html|pdf built by `make assess`
         titles = {c: chapter_title(fresh / "html" / f"{c}.html") for c in chapters}
         publish_book(edition, chapters, fresh)  # html/report.html, pdf/report.pdf (make book)
@@ -286,12 +291,14 @@ def print_summary(reports: Path, previous: str | None = None) -> None:
     differ from the last publish of this folder, `previous` being its statistics.csv text)."""
     import pandas as pd
 
-    stats = pd.read_csv(reports / "statistics.csv", dtype=str)
+    from helpers.workflow.datapackage import read_published
+
+    stats = read_published(reports / "statistics.csv")
     counts = {part: len(list((reports / part).glob("*"))) for part in PUBLISHED_PARTS}
     print(f"built: {display_path(reports)}")
     print("  " + ", ".join(f"{n} {p}" for p, n in counts.items()))
     print(f"  statistics.csv: {len(stats)} numbers")
-    checks = pd.read_csv(reports / "tables" / "reconciliation.csv", encoding="utf-8-sig")
+    checks = read_published(reports / "tables" / "reconciliation.csv")
     if "status" not in checks:  # no chapter checked a published figure
         checks = checks.assign(status=pd.Series(dtype=str))
     counts = checks["status"].value_counts().to_dict()
@@ -309,7 +316,8 @@ def print_summary(reports: Path, previous: str | None = None) -> None:
         # four significant digits (whole above 10,000): the difference stays visible (12.6% is
         # 0.126 against 0.1266, not 0.13 against 0.13)
         stated, recomputed = (
-            f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}" for v in (row.stated, row.recomputed)
+            f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
+            for v in (float(row.stated), float(row.recomputed))
         )
         print(f"  mismatch: {row.item} ({row.source}): published {stated}, recomputed {recomputed}")
     print_changes(previous, reports / "statistics.csv")
@@ -326,8 +334,10 @@ def print_changes(previous: str | None, current: Path) -> None:
     if previous is None:
         print("  none to compare: first build in this folder")
         return
+    from helpers.workflow.datapackage import read_published
+
     old = pd.read_csv(io.StringIO(previous), dtype=str).set_index("key")["value"]
-    new = pd.read_csv(current, dtype=str).set_index("key")["value"]
+    new = read_published(current).set_index("key")["value"]
     added, removed = new.index.difference(old.index), old.index.difference(new.index)
     common = new.index.intersection(old.index)
     changed = [key for key in common if old[key] != new[key]]

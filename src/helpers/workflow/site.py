@@ -68,6 +68,7 @@ def render_edition_index(
     synthetic: bool,
     cutoff: str,
     version: str,
+    tables_zip: str | None = None,
 ) -> str:
     """The page, from what is staged (chapter pages and PDFs, the book, profiles/index.html,
     statistics.csv, tables/reconciliation.csv, the chapters' download lists)."""
@@ -121,6 +122,10 @@ def render_edition_index(
             profiles=staged("profiles/index.html"),
             statistics=staged("statistics.csv"),
             reconciliation=staged("tables/reconciliation.csv"),
+            # the tables' zip and datapackage.json, written by publish (helpers.workflow.datapackage)
+            tables_zip=tables_zip,
+            tables_zip_text=label("spreadsheet.zip_link", language),
+            package_text=label("spreadsheet.package_link", language),
             chapters=parts,
         )
     )
@@ -130,6 +135,7 @@ def write_edition_index(edition, chapters: list[str]) -> Path:
     """Stage `index.html` for `edition` (a helpers.workflow.editions.Edition): the version is the
     one the staged book was built with, so the page and the book's cover agree."""
     from helpers.workflow.book import MARKER, build_version, data_label, last_built
+    from helpers.workflow.datapackage import zip_name
 
     checked = edition.checked
     marked = last_built(edition.marker(MARKER))
@@ -141,6 +147,7 @@ def write_edition_index(edition, chapters: list[str]) -> Path:
         synthetic=checked["synthetic"],
         cutoff=edition_cutoff(checked),
         version=marked[1] if marked else build_version(),
+        tables_zip=zip_name(edition.id),
     )
     target = edition.staging / INDEX
     target.write_text(page, encoding="utf-8")
