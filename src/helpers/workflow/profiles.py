@@ -91,11 +91,8 @@ def input_files(data_dir: Path) -> list[Path]:
     return sorted(set(files))
 
 
-def profile_documents(
-    edition, slugs: list[str], regions: dict[str, str], with_pdf: bool = True
-) -> list[Document]:
-    """The profiles' documents (helpers.workflow.batch), one per slug of `regions` (HTML only
-    when not `with_pdf`: make preview)."""
+def profile_documents(edition, slugs: list[str], regions: dict[str, str]) -> list[Document]:
+    """The profiles' documents (helpers.workflow.batch), one per slug of `regions`."""
     from helpers.workflow import fingerprint as fp
 
     files = input_files(edition.checked["data_path"])
@@ -118,7 +115,6 @@ def profile_documents(
                 build=edition.build,
                 edition=edition.id,
                 region=slug,
-                with_pdf=with_pdf,
             )
         )
     return documents
