@@ -361,3 +361,25 @@ def check_built_edition(edition: Path, language: str) -> None:
     index = (edition / "index.html").read_text(encoding="utf-8")
     assert f'href="{zip_name(language)}"' in index and 'href="datapackage.json"' in index
     assert_valid_package(edition)
+
+
+def test_a_column_without_a_unit_takes_the_one_its_chinese_header_names():
+    """融资笔数（笔） and 融资金额（亿元） (chapter 4's financing table passes no units): counts
+    with separators, money with its unit in the English header too."""
+    frame = pd.DataFrame({"segment": ["全部"], "deals": [2768], "amount": [4046.6]})
+    columns = {
+        c.name: c
+        for c in describe(
+            frame,
+            language="en",
+            titles={"segment": "Segment", "deals": "Deals", "amount": "Amount"},
+            units={},
+            title="",
+            source="",
+        ).columns
+    }
+    assert (columns["deals"].unit, columns["deals"].type) == ("笔", "integer")
+    assert columns["deals"].description == "Deals"  # its header says the unit already
+    assert columns["amount"].unit == "亿元"
+    assert columns["amount"].title == "Amount (CNY 100 million)"
+    assert columns["segment"].unit == ""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,11 +137,11 @@ def describe(
     columns = []
     seen: set[str] = set()
     for name in frame.columns:
-        unit = units.get(name) if units.get(name) in UNITS else None
+        unit = units.get(name) if units.get(name) in UNITS else header_unit(frame[name], name)
         header = titles.get(name, str(name))
         words = unit_label(unit, language) if unit else ""
         kind = kind_of(unit)
-        if kind is not None and kind.yuan and words not in header:
+        if kind is not None and kind.yuan and words.lower() not in header.lower():
             header = t("header_with_unit", header=header, unit=words)
         if header in seen:  # two columns under one header: keep them apart (表头 (2))
             header = t("header_with_unit", header=header, unit=len(columns) + 1)
@@ -148,7 +149,7 @@ def describe(
         kind_type = column_type(frame[name], unit)
         if kind is not None and kind.scale == 2:
             description = t("description.share", header=header)
-        elif unit and unit != "number" and words not in header:
+        elif unit and unit != "number" and words.lower() not in header.lower():
             description = t("description.unit", header=header, unit=words)
         elif name == SOURCE_COLUMN:
             description = t("description.source")
@@ -166,6 +167,19 @@ def describe(
             )
         )
     return TableAbout(language, title, source, columns, list(notes))
+
+
+def header_unit(values: pd.Series, name: str) -> str | None:
+    """The unit a numeric column's Chinese header names at its end (融资金额（亿元） → 亿元,
+    融资笔数（笔） → 笔), for a column the chapter gave no unit; None otherwise."""
+    if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+        return None
+    try:
+        header = label(f"columns.{name}", "zh")
+    except KeyError:
+        return None
+    found = re.search(r"（([^（）]+)）$", header)
+    return found.group(1) if found and found.group(1) in UNITS else None
 
 
 def save_table_files(frame: pd.DataFrame, folder: Path, stem: str, about: TableAbout) -> None:
