@@ -93,7 +93,9 @@ def stale_chapters(edition: Edition, chapters: list[str]) -> dict[str, str]:
             stale[chapter] = "not built"
             continue
         current = fingerprint(
-            notebook_path(chapter), edition.checked["data_path"], edition.parameters()
+            notebook_path(chapter),
+            edition.checked["data_path"],
+            edition.chapter_parameters(chapter),
         )
         if marker.read_text() != current:
             stale[chapter] = "its inputs changed after it was built"
