@@ -11,7 +11,6 @@ error naming the file and the key (a renamed statistic must be renamed here too)
 from __future__ import annotations
 
 import csv
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 from helpers.data.ids import UnknownCategory, category_name
 from helpers.report import words
 from helpers.report.format import format_value, format_with_unit
+from helpers.report.html import markup_text
 from helpers.report.labels import label, translate
 
 BOOK_STEM = "report"  # html/report.html, pdf/report.pdf
@@ -512,7 +512,7 @@ def chapter_part(chapter: str, page: str) -> ChapterPart:
     def heading(match: re.Match) -> str:
         nonlocal title
         level, inner = match.group(1), match.group(2)
-        text = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        text = markup_text(inner).strip()
         if level == "1" and title == chapter:
             title = text
             return f'<h1 id="{anchor}" class="chapter-title">{inner}</h1>'

@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 import html
 import re
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
+import wcwidth
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 CSS_PATH = TEMPLATES_DIR / "report.css"
@@ -122,8 +122,10 @@ def render_table(
 
 
 def text_width(text: str) -> int:
-    """How wide `text` prints, in half-width characters: a Chinese (wide) character counts two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """How wide `text` prints, in half-width characters: a Chinese (wide) character counts two.
+    wcwidth keeps Unicode's East Asian Width and zero-width tables current (a combining mark or a
+    variation selector takes no column), which a hand-written test of east_asian_width did not."""
+    return wcwidth.width(text)
 
 
 def _cell(value) -> str:
@@ -168,11 +170,7 @@ def export_html(executed: Path, target: Path, language: str, **page_kwargs) -> s
     body = re.sub(r'\sid="cell-id=[^"]*"', "", body)
     if "title" not in page_kwargs:
         heading = re.search(r"<h1[^>]*>(.*?)</h1>", body, flags=re.S)
-        page_kwargs["title"] = (
-            html.unescape(re.sub(r"<[^>]+>", "", heading.group(1))).strip()
-            if heading
-            else executed.stem
-        )
+        page_kwargs["title"] = markup_text(heading.group(1)).strip() if heading else executed.stem
     if "nav" not in page_kwargs:
         page_kwargs["nav"] = chapter_nav(target, language) or profile_nav(target, language)
     page = render_page(body_html=body, language=language, **page_kwargs)
@@ -219,10 +217,22 @@ def profile_nav(target: Path, language: str) -> dict | None:
     return nav
 
 
+def markup_text(markup: str) -> str:
+    """The text of an HTML page or fragment: tags and comments dropped, entities decoded, the
+    content of style and script left out. BeautifulSoup (already installed, a real HTML parser)
+    rather than regular expressions: a ">" in an attribute or a comment, or a tag split over
+    lines, cannot leak into the text or hide some of it."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    for hidden in soup(["style", "script"]):
+        hidden.decompose()
+    return soup.get_text()
+
+
 def visible_text(page: str) -> str:
     """The characters a PDF of `page` can show (tags and the stylesheet removed)."""
-    page = re.sub(r"<style.*?</style>|<script.*?</script>", "", page, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", "", page))
+    return markup_text(page)
 
 
 def chapter_title(page: Path) -> str:
