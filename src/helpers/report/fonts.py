@@ -10,7 +10,8 @@ glyphs back to text from the font's cmap alone, so every glyph drawn must be a c
 GSUB, HarfBuzz drew unencoded glyphs — Latin-run digits after "vs" (locl), fi/fl ligatures, the
 joined "——" — whose text was lost ("vs 2023" read back as "vs ˱˯˱˲"); and the locl digits were
 drawn or not by the language Pango gives a Latin run in a zh-CN page, which follows the LANGUAGE
-environment variable (`make report LANGUAGE=zh` exports it), so PDF bytes changed with it."""
+environment variable (which `make report LANGUAGE=zh` then exported; the Makefile now passes no
+LANGUAGE to any step), so PDF bytes changed with it."""
 
 from __future__ import annotations
 
