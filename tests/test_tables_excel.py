@@ -338,9 +338,7 @@ def test_a_built_edition_opens_in_excel_and_its_package_is_valid(editions, langu
 def check_built_edition(edition: Path, language: str) -> None:
     package = json.loads((edition / PACKAGE).read_text(encoding="utf-8"))
     described = {r["path"] for r in package["resources"]}
-    csvs = {p.relative_to(edition).as_posix() for p in edition.glob("*.csv")} | {
-        p.relative_to(edition).as_posix() for p in (edition / "tables").glob("*.csv")
-    }
+    csvs = {p.relative_to(edition).as_posix() for p in edition.rglob("*.csv")}
     assert csvs == described  # every CSV described, nothing else
     for name in sorted(csvs):
         raw = (edition / name).read_bytes()

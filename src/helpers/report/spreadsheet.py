@@ -143,8 +143,11 @@ def describe(
         kind = kind_of(unit)
         if kind is not None and kind.yuan and words.lower() not in header.lower():
             header = t("header_with_unit", header=header, unit=words)
-        if header in seen:  # two columns under one header: keep them apart (表头 (2))
-            header = t("header_with_unit", header=header, unit=len(columns) + 1)
+        if header in seen:  # two columns under one header: the second is 表头（2）
+            number = 2
+            while t("header_with_unit", header=header, unit=number) in seen:
+                number += 1
+            header = t("header_with_unit", header=header, unit=number)
         seen.add(header)
         kind_type = column_type(frame[name], unit)
         if kind is not None and kind.scale == 2:
