@@ -138,7 +138,9 @@ def test_book_html_cover_contents_and_chapters(tmp_path):
     assert '<html lang="zh-CN">' in page
     assert "示例数据" in page.split('id="contents"')[0]  # on the cover
     assert "v1-test" in page and "2023年7月31日" in page
-    assert "edition note" not in page and 'class="page-nav"' not in page
+    assert "edition note" not in page  # the chapter pages' header is not the book's
+    assert page.count('class="page-nav"') == 1  # the book's own link to the edition's index
+    assert page.count("<main") == 1 and page.count('<form class="site-search"') == 1
     # Every contents link has its target, each heading once.
     targets = re.findall(r'<a href="#([^"]+)"', page)
     ids = re.findall(r'\sid="([^"]+)"', page)

@@ -31,21 +31,38 @@ def test_page_has_doctype_language_charset_escaped_title_and_the_stylesheet():
     assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n')
     assert "<title>A &amp; B &lt;i&gt;</title>" in page
     assert CSS_PATH.read_text(encoding="utf-8") in page  # inlined, not escaped
-    assert "<body>\n<p>body</p>\n</body>\n</html>\n" in page  # body as given
+    # body as given, the main landmark; the header (notes, links, search) before it
+    assert '<main class="page-main">\n<p>body</p>\n</main>\n</body>\n</html>\n' in page
     assert page.endswith("</html>\n")
     assert '<html lang="en">' in render_page(title="t", body_html="", language="en")
     with pytest.raises(ValueError, match="unknown language"):
         render_page(title="t", body_html="", language="fr")
 
 
-def test_page_without_note_or_nav_is_exactly_the_old_page():
+def test_page_without_note_nav_or_search_is_its_header_and_main():
     css = CSS_PATH.read_text(encoding="utf-8")
     expected = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<link rel="icon" href="data:,">\n<title>T</title>\n'
-        f"<style>\n{css}</style>\n</head>\n<body>\n<h1>T</h1>\n</body>\n</html>\n"
+        '<meta name="author" content="Little Giants research report workbench">\n'
+        "<meta name=\"description\" content=\"Part of China&#39;s Little Giant Firms: A Research "
+        'Report">\n'
+        f"<style>\n{css}</style>\n</head>\n<body>\n"
+        '<header class="page-header">\n</header>\n<main class="page-main">\n<h1>T</h1>\n</main>\n'
+        "</body>\n</html>\n"
     )
-    assert render_page(title="T", body_html="<h1>T</h1>", language="en") == expected
+    page = render_page(title="T", body_html="<h1>T</h1>", language="en", search=False)
+    assert page == expected
+
+
+def test_every_page_has_the_search_box_in_its_header():
+    page = render_page(title="T", body_html="<h1>T</h1>", language="zh")
+    header = page.split('<header class="page-header">')[1].split("</header>")[0]
+    assert '<form class="site-search" role="search" aria-label="搜索本版本"' in header
+    assert '<label for="site-search-input">' in header and 'id="site-search-input"' in header
+    for script in ("minisearch.js", "search-index.js", "search.js"):
+        assert f'<script src="../search/{script}" defer></script>' in header
+    assert '<span data-word="count">找到{count}条结果</span>' in header  # words for search.js
 
 
 def test_edition_note_and_navigation_are_escaped_and_in_order():
@@ -208,7 +225,7 @@ def test_export_html_keeps_figures_hides_code_and_is_stable(tmp_path):
     assert ESCAPED in page and ATTACK not in page
     assert "ch.record(" not in page and "# notes" not in page  # code and markdown hidden
     assert "ch.record" not in visible_text(page) and "数量" in visible_text(page)
-    again = export_html(executed, tmp_path / "again.html", "zh")
+    again = export_html(executed, tmp_path / "again" / "html" / "01_x.html", "zh")
     assert again.encode() == page.encode()
 
 

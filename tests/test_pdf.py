@@ -98,3 +98,58 @@ def test_a_subset_made_another_way_is_never_reused(tmp_path, monkeypatch):
     first = fonts.subset_path(wanted, tmp_path)
     monkeypatch.setattr(fonts, "SUBSET_RECIPE", "another recipe")
     assert fonts.subset_path(wanted, tmp_path) != first
+
+
+def test_pdf_is_tagged_with_its_properties_and_draws_charts_as_vectors(tmp_path):
+    """PDF/UA-1 (helpers.report.pdf.PDF_VARIANT): a structure tree for screen readers with the
+    chart's alt text, the page's language, title, author and subject; the chart drawn from its
+    SVG (data-vector) as vectors, not as the PNG beside it; the same bytes twice."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from pypdf import PdfReader
+
+    from helpers.report.html import figure_image, render_page
+
+    (tmp_path / "figures").mkdir()
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.bar(["a", "b"], [1, 2])
+    for fmt in ("png", "svg"):
+        fig.savefig(tmp_path / "figures" / f"chart.{fmt}", format=fmt)
+    plt.close(fig)
+    image = figure_image(
+        tmp_path / "figures" / "chart.png",
+        tmp_path / "figures" / "chart.svg",
+        tmp_path,
+        "图1.1 数量",
+    )
+    page = render_page(
+        title="一、培育现状", body_html=f"<h1>一、培育现状</h1>{image}", language="zh"
+    )
+    (tmp_path / "html").mkdir()
+    render_pdf(page, tmp_path / "html", tmp_path / "a.pdf")
+    render_pdf(page, tmp_path / "html", tmp_path / "b.pdf")
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    reader = PdfReader(tmp_path / "a.pdf")
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "zh-CN" and root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
+    assert reader.metadata["/Title"] == "一、培育现状"
+    assert reader.metadata["/Author"] == "专精特新“小巨人”企业研究报告工作台"
+    assert reader.metadata["/Subject"] == "专精特新“小巨人”企业研究报告的一部分"
+    assert "图1.1 数量" in str(list(_structure_alts(root["/StructTreeRoot"])))
+    # the chart is drawn as paths: no raster image on the page (the PNG would be one)
+    assert len(reader.pages[0].images) == 0
+    assert len(reader.pages[0].get_contents().get_data()) > 2000
+
+
+def _structure_alts(element):
+    element = element.get_object()
+    if "/Alt" in element:
+        yield element["/Alt"]
+    kids = element.get("/K", [])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+            yield from _structure_alts(kid)

@@ -483,10 +483,12 @@ def methods(stats: Statistics, language: str) -> dict:
 # Assembling the document --------------------------------------------------------------------
 
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", flags=re.S)
+_MAIN = re.compile(r"<main[^>]*>(.*)</main>", flags=re.S)  # templates/page.html.j2
 _PAGE_CHROME = re.compile(
     r'<p class="edition-note">.*?</p>\s*|<nav class="page-nav">.*?</nav>\s*', flags=re.S
 )
-_HEADING = re.compile(r"<h([12])>(.*?)</h\1>", flags=re.S)
+# with or without the ids the chapter page gave it (helpers.report.html.link_page: the same)
+_HEADING = re.compile(r"<h([12])(?:\s[^>]*)?>(.*?)</h\1>", flags=re.S)
 
 
 @dataclass
@@ -501,7 +503,7 @@ class ChapterPart:
 def chapter_part(chapter: str, page: str) -> ChapterPart:
     """A chapter page's body for the book: the page chrome dropped, its h1 and h2 headings given
     anchors (`<chapter>`, `<chapter>-s<n>`) for the contents and the PDF outline."""
-    found = _BODY.search(page)
+    found = _MAIN.search(page) or _BODY.search(page)  # the page's main landmark, else its body
     if not found:
         raise BookInputError(f"book: the staged page of {chapter} has no <body>")
     body = _PAGE_CHROME.sub("", found.group(1), count=2)
@@ -571,7 +573,7 @@ def render_book(
     in the PDF's metadata, not on the cover."""
     from markupsafe import Markup
 
-    from helpers.report.html import CSS_PATH, HTML_LANG, environment
+    from helpers.report.html import CSS_PATH, HTML_LANG, PAGE_ROOT, SearchBox, environment
 
     staging = Path(staging)
     stats = Statistics.read(staging, chapters)
@@ -581,6 +583,9 @@ def render_book(
         if not path.exists():
             raise BookInputError(f"book: {path} is missing; build the chapter first")
         parts.append(chapter_part(chapter, path.read_text(encoding="utf-8")))
+    for part in parts:  # a chapter page's link to another chapter's figure: within the book
+        for chapter in chapters:
+            part.body = part.body.replace(f'href="{chapter}.html#', 'href="#')
     say = Say(stats, language)
     changes = None
     if previous is not None:
@@ -606,6 +611,8 @@ def render_book(
                 "version": version,
             },
             findings=findings,
+            search=SearchBox(PAGE_ROOT, language),
+            contents_link=label("site.nav.contents", language),
             colophon=colophon(say, data_label, version, fingerprints or {}),
             changes=changes,
             methods=methods(stats, language),

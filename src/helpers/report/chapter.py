@@ -36,7 +36,7 @@ from helpers.pipeline import (
 from helpers.report import charts, words
 from helpers.report.book import CHECKS_SUFFIX, LEDGER_COLUMNS, PLACEHOLDERS_SUFFIX
 from helpers.report.format import format_column, format_value, format_with_unit, unit_label
-from helpers.report.html import render_fragment, render_table
+from helpers.report.html import downloads_line, figure_image, render_fragment, render_table
 from helpers.report.labels import label, translate
 from helpers.report.sources import FIRM_LEVEL, Sources, data_title
 from helpers.report.spreadsheet import TableAbout, describe, save_table_files
@@ -409,7 +409,7 @@ class Chapter:
         """Save the figure (PNG + SVG) and show it under its number and title, with the source
         and a sentence of reading below. Words come from the labels at `key` (`.number`,
         `.title`, `.reading`), formatted with `values`; pass `reading` to use another sentence."""
-        from IPython.display import Image, display
+        from IPython.display import HTML, display
 
         number = self.number("figure", name)
         title = self.t(f"{key}.title", **values)
@@ -424,7 +424,8 @@ class Chapter:
         self._show("figure_title", number=number, title=title)
         # Alt text: the figure's number and title and the reading with its key numbers.
         alt = " ".join(part for part in (number, title, reading or "") if part)
-        display(Image(filename=str(paths["png"]), width=720, alt=alt))
+        # the PNG in the page, the SVG in the PDF (helpers.report.pdf draws it as vectors)
+        display(HTML(figure_image(paths["png"], paths["svg"], self.output, alt)))
         published = self.published_figure(key)
         if published:  # a reproduction says which published chart it reproduces
             source = self.t("common.reproduces", source=source, published=published)
@@ -697,6 +698,7 @@ class Chapter:
             ]
         display(HTML(render_table(shown, row_classes=row_classes)))
         self._show("figure_source", number="", source=source)
+        self._show_downloads(name)
 
     def table_about(
         self,
@@ -807,6 +809,13 @@ class Chapter:
             [stem.parent / f"{stem.name}.{ext}" for ext in ("csv", "xlsx")],
         )
 
+    def _show_downloads(self, name: str) -> None:
+        """Links to table `name`'s CSV and XLSX (list_table) under it; not in the PDF."""
+        from IPython.display import HTML, display
+
+        files = self.downloads[("table", name)]["files"].split(";")
+        display(HTML(downloads_line(files, self.language)))
+
     def _list_download(self, kind: str, name: str, number: str, title: str, paths) -> None:
         """Note a saved figure or table (its number, title and files) in
         statistics/<notebook>.downloads.csv, in order of first appearance: the edition's index
@@ -891,6 +900,7 @@ class Chapter:
         markup = render_table(shown, css_class=css, row_classes=statuses, short_labels=False)
         display(HTML(markup))
         self._show("figure_source", number="", source=source)
+        self._show_downloads(name)
         return table
 
     def write_checks(self, table: pd.DataFrame) -> Path:

@@ -7,9 +7,11 @@ the stylesheet are inserted as they are."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +25,11 @@ NAV_LINKS = (("previous", "prev"), ("contents", None), ("profiles", None), ("nex
 # The edition's folder of region profiles (helpers.workflow.profiles.PROFILES; the report code
 # does not import the build's).
 PROFILES_FOLDER = "profiles"
+# Every page render_page writes sits one folder below the edition's own (html/, profiles/,
+# assess/): links to the edition's figures/, tables/ and search/ start here.
+PAGE_ROOT = "../"
+# How a download's format is named beside a table (file formats, the same in every language).
+FILE_FORMATS = {".csv": "CSV", ".xlsx": "XLSX", ".png": "PNG", ".svg": "SVG"}
 # A table's row label up to this wide (half-width characters; a Chinese one counts two, about
 # 8 em at the tables' 9pt) is kept on one line (`td.short-label` in report.css): "Batch 4", 第四批.
 # Longer labels wrap, so a table with many columns still fits the A4 page.
@@ -36,6 +43,8 @@ FRAGMENTS = (
     "synthetic_banner",
     "data_note",
     "heading",
+    "figure_image",
+    "downloads",
 )
 
 
@@ -54,13 +63,37 @@ def environment():
     )
 
 
+@dataclass(frozen=True)
+class SearchBox:
+    """The edition's search box on a page (templates/search.html.j2): `root` leads from the page
+    to the edition's folder, `t` gives its words."""
+
+    root: str
+    language: str
+
+    def t(self, key: str, **values) -> str:
+        from helpers.report.labels import label
+
+        return label(f"site.search.{key}", self.language, **values)
+
+
 def render_page(
-    *, title: str, body_html: str, language: str, edition_note: str = "", nav: dict | None = None
+    *,
+    title: str,
+    body_html: str,
+    language: str,
+    edition_note: str = "",
+    nav: dict | None = None,
+    search: bool = True,
 ) -> str:
-    """A standalone page: doctype, lang, escaped title, the stylesheet inlined, an optional
-    edition/data-source note, optional previous/contents/profiles/next links
-    (nav={"previous": (href, text) | None, "next": ..., "contents": ...}), then `body_html`."""
+    """A standalone page: doctype, lang, escaped title, author and subject (the PDF's document
+    properties), the stylesheet inlined; a header with an optional edition/data-source note,
+    optional previous/contents/profiles/next links (nav={"previous": (href, text) | None,
+    "next": ..., "contents": ...}) and the edition's search box; then `body_html` as the page's
+    main landmark."""
     from markupsafe import Markup
+
+    from helpers.report.labels import label
 
     if language not in HTML_LANG:
         raise ValueError(f"unknown language {language!r} (valid: {', '.join(HTML_LANG)})")
@@ -85,6 +118,11 @@ def render_page(
             edition_note=edition_note,
             links=links,
             body_html=Markup(body_html),
+            author=label("book.metadata.author", language),
+            description=label(
+                "book.metadata.page_subject", language, title=label("book.title", language)
+            ),
+            search=SearchBox(PAGE_ROOT, language) if search else None,
         )
     )
 
@@ -150,6 +188,31 @@ def render_fragment(kind: str, **values) -> str:
     return str(getattr(module, kind)(**values))
 
 
+def figure_image(png: Path, vector: Path, root: Path, alt: str, width: int = 720) -> str:
+    """A chart as the page shows it: the PNG inside the page (a page works alone), and in
+    `data-vector` where its SVG is from the page (under `root`, the edition's folder), which the
+    PDF draws instead (helpers.report.pdf.vector_charts)."""
+    data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
+    href = PAGE_ROOT + Path(vector).relative_to(root).as_posix()
+    return render_fragment("figure_image", png=data, vector=href, alt=alt, width=width)
+
+
+def downloads_line(files: list[str], language: str) -> str:
+    """“下载数据：CSV · XLSX” under a figure's or table's data: `files` relative to the edition's
+    folder, linked from a page one folder below it; the print stylesheet hides the line."""
+    from helpers.report.labels import label
+
+    links = [
+        (
+            FILE_FORMATS.get(Path(name).suffix, Path(name).suffix.lstrip(".").upper()),
+            PAGE_ROOT + name,
+        )
+        for name in files
+        if name
+    ]
+    return render_fragment("downloads", text=label("site.downloads.label", language), links=links)
+
+
 def export_html(executed: Path, target: Path, language: str, **page_kwargs) -> str:
     """Standalone HTML of the executed notebook: outputs only, our page template, stable bytes.
     Keyword arguments go to render_page (title defaults to the notebook's first h1)."""
@@ -173,6 +236,7 @@ def export_html(executed: Path, target: Path, language: str, **page_kwargs) -> s
         page_kwargs["title"] = markup_text(heading.group(1)).strip() if heading else executed.stem
     if "nav" not in page_kwargs:
         page_kwargs["nav"] = chapter_nav(target, language) or profile_nav(target, language)
+    body = link_page(body, language, Path(target))
     page = render_page(body_html=body, language=language, **page_kwargs)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(page, encoding="utf-8")
@@ -215,6 +279,103 @@ def profile_nav(target: Path, language: str) -> dict | None:
     if target.name != "index.html":
         nav["profiles"] = ("index.html", label("site.nav.profiles", language))
     return nav
+
+
+def page_anchor(page: Path) -> str:
+    """The id of a page's title (its first h1); its sections are `<anchor>-s1`, `-s2`, … in
+    order (anchor_headings). A chapter's are the book's: the chapter pages and the book agree."""
+    page = Path(page)
+    prefix = "ch-" if page.parent.name == "html" else ""
+    return prefix + re.sub(r"[^A-Za-z0-9_-]", "-", page.stem)
+
+
+def number_pattern(language: str) -> re.Pattern:
+    """Our figure and table numbers as the labels write them (common.figure_number,
+    common.table_number: 图1.4, 表A.2, Figure 1.4, Table 3; groups `figure`/`table` and
+    `figure_index`/`table_index`). A published report's 图表1.4 is not one of ours."""
+    from helpers.report.labels import label
+
+    parts = []
+    for kind in ("figure", "table"):
+        before, _, after = label(f"common.{kind}_number", language, index="\0").partition("\0")
+        index = r"(?:(?:\d+|[A-Z])\.)?\d+"
+        parts.append(f"(?P<{kind}>{re.escape(before)}(?P<{kind}_index>{index}){re.escape(after)})")
+    return re.compile(r"(?<![A-Za-z图表])(?:" + "|".join(parts) + r")(?!\d|\.\d)")
+
+
+def number_anchor(kind: str, index: str) -> str:
+    """The id of figure or table `index` (1.4 → figure-1-4), the same on its page and in the book."""
+    return f"{kind}-{index.replace('.', '-')}"
+
+
+def chapter_pages(language: str) -> dict[str, str]:
+    """Each chapter's number as figure numbers start (1, 2, …, the appendix's letter) → its
+    notebook (notebooks/pipeline.yml), as helpers.report.chapter.Chapter numbers them."""
+    from helpers.pipeline import chapters
+    from helpers.report.labels import label
+
+    numbers = {}
+    for chapter in chapters():
+        prefix = chapter.split("_", 1)[0]
+        if prefix.isdigit():
+            number = (
+                label("common.appendix_letter", language) if prefix == "99" else str(int(prefix))
+            )
+            numbers[number] = chapter
+    return numbers
+
+
+def link_page(body: str, language: str, page: Path) -> str:
+    """A page's body with its anchors and cross-links: ids on its title and sections
+    (page_anchor) and on every figure's and table's title (number_anchor), and every 图N.M /
+    表N.M / Figure N.M / Table N.M in its text a link to that figure or table — on this page, or
+    on the chapter page it belongs to (the book turns those into links within itself)."""
+    from bs4 import BeautifulSoup, Comment
+
+    soup = BeautifulSoup(body, "html.parser")
+    anchor = page_anchor(page)
+    headings = soup.find_all(["h1", "h2"])
+    if headings:
+        headings[0]["id"] = anchor
+        for number, heading in enumerate(headings[1:], 1):
+            heading["id"] = f"{anchor}-s{number}"
+    pattern = number_pattern(language)
+    for title in soup.select("p.figure-title > b:first-child, p.table-title > b:first-child"):
+        found = pattern.fullmatch(title.get_text())
+        kind = "figure" if "figure-title" in title.parent.get("class", []) else "table"
+        if found and found.group(kind):
+            title.parent["id"] = number_anchor(kind, found.group(f"{kind}_index"))
+    ids = {element["id"] for element in soup.find_all(id=True)}
+    pages = chapter_pages(language) if page.parent.name == "html" else {}
+
+    def target(found: re.Match) -> str | None:
+        kind = "figure" if found.group("figure") else "table"
+        index = found.group(f"{kind}_index")
+        if number_anchor(kind, index) in ids:
+            return "#" + number_anchor(kind, index)
+        chapter = pages.get(index.split(".")[0]) if "." in index else None
+        if chapter and chapter != page.stem:
+            return f"{chapter}.html#{number_anchor(kind, index)}"
+        return None
+
+    skip = {"a", "script", "style", "title", "h1", "h2", "h3", "h4", "h5", "h6"}
+    for text in soup.find_all(string=pattern):
+        if isinstance(text, Comment) or text.find_parent(skip):
+            continue
+        if text.parent.name == "b" and text.parent.parent.get("id"):  # the figure's own title
+            continue
+        pieces, last = [], 0
+        for found in pattern.finditer(text):
+            href = target(found)
+            if href is None:
+                continue
+            link = soup.new_tag("a", href=href, attrs={"class": "crossref"})
+            link.string = found.group(0)
+            pieces += [text[last : found.start()], link]
+            last = found.end()
+        if pieces:
+            text.replace_with(*pieces, text[last:])
+    return soup.decode(formatter="html5")
 
 
 def markup_text(markup: str) -> str:

@@ -16,6 +16,8 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
 # The family our subset is known by in the PDF renderer: a name no system font has, so a machine
 # with its own "Noto Sans SC" (say a Bold) never has it picked instead of our subset.
 PDF_FONT_FAMILY = "Noto Sans SC Report Subset"
+# Tagged PDF for screen readers (WeasyPrint's PDF/UA-1: structure tags, language, title shown).
+PDF_VARIANT = "pdf/ua-1"
 
 
 # What leads into what follows it — a heading, a figure's or table's title — never ends a page,
@@ -33,7 +35,10 @@ def render_pdf(page: str, base_url: Path, target: Path) -> None:
     # where the system has libharfbuzz-subset and with fontTools where not — different bytes for
     # the same commit on two machines. The text of each glyph then comes from the font's cmap
     # alone, which is why our subset substitutes no glyphs (see helpers.report.fonts).
-    layout(page, base_url).write_pdf(target, full_fonts=True)
+    # PDF/UA-1: tagged (headings, paragraphs, tables, figures with their alt text, for a screen
+    # reader), with the title shown as the window's title and the page's language; the author,
+    # subject and keywords come from the page's <meta> (templates/page.html.j2, book.html.j2).
+    layout(page, base_url).write_pdf(target, full_fonts=True, pdf_variant=PDF_VARIANT)
 
 
 def layout(page: str, base_url: Path):
@@ -50,8 +55,24 @@ def layout(page: str, base_url: Path):
         f'html, pre, code, samp, kbd {{ font-family: "{PDF_FONT_FAMILY}"; }}',
         font_config=font_config,
     )
-    document = weasyprint.HTML(string=page, base_url=str(base_url))
+    document = weasyprint.HTML(string=print_page(page), base_url=str(base_url))
     return document.render(stylesheets=[font_css], font_config=font_config, full_fonts=True)
+
+
+def print_page(page: str) -> str:
+    """The page as the PDF prints it: every chart drawn from its SVG as vectors (the
+    `data-vector` beside its PNG, helpers.report.html.figure_image), and a link to a file beside
+    the page (another chapter, a download) left as plain text — in a PDF it would lead into the
+    build's folder. Links within the document stay."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    for image in soup.select("img[data-vector]"):
+        image["src"] = image["data-vector"]
+    for link in soup.select("a[href]"):
+        if not link["href"].startswith("#") and "://" not in link["href"]:
+            del link["href"]
+    return soup.decode(formatter="html5")
 
 
 def stranded_headings(document) -> list[tuple[int, str]]:

@@ -229,6 +229,7 @@ def publish_edition(edition: Edition, reports: Path) -> Path:
     from helpers.workflow.book import publish_book
     from helpers.workflow.cards import publish_cards
     from helpers.workflow.datapackage import publish_tables, read_published
+    from helpers.workflow.search import write_search
     from helpers.workflow.site import write_edition_index
     from helpers.workflow.webfont import embed_web_font
 
@@ -263,6 +264,7 @@ def publish_edition(edition: Edition, reports: Path) -> Path:
         publish_cards(cards, fresh)  # assess/<firm>.html|pdf built by `make assess`
         titles = {c: chapter_title(fresh / "html" / f"{c}.html") for c in chapters}
         publish_book(edition, chapters, fresh)  # html/report.html, pdf/report.pdf (make book)
+        write_search(fresh)  # search/: every page's text for the search box on each page
         embed_web_font(fresh)  # fonts/: the pages' Chinese without the reader's fonts
         write_edition(fresh, edition_record(edition.id, edition.checked, chapters, titles))
         swap_in(fresh, target)

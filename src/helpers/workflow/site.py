@@ -75,7 +75,7 @@ def render_edition_index(
     from markupsafe import Markup
 
     from helpers.report import words
-    from helpers.report.html import CSS_PATH, HTML_LANG, chapter_title, environment
+    from helpers.report.html import CSS_PATH, HTML_LANG, SearchBox, chapter_title, environment
     from helpers.report.labels import label
 
     staging = Path(staging)
@@ -109,6 +109,7 @@ def render_edition_index(
         .get_template(TEMPLATE)
         .render(
             lang=HTML_LANG[language],
+            search=SearchBox("", language),  # the edition's search/ is beside this page
             title=label("book.title", language),
             edition=t(f"edition.{language}"),
             t=t,
