@@ -99,6 +99,22 @@ book: documents
 profile-index: documents
 	$(PY) -m helpers.workflow.profiles index
 
+## preview: the edition's HTML (no PDF; PREVIEW_PDF=1 for both) in build/<edition>/reports, served on http://127.0.0.1:8000/ (PREVIEW_PORT=…) and rebuilt on each save under notebooks/, src/helpers/, data/, the open page reloading itself; reports/ is left alone
+PREVIEW_PDF ?=
+PREVIEW_PORT ?= 8000
+export ZJTX_PREVIEW_PORT := $(value PREVIEW_PORT)
+# PREVIEW_PDF's value only decides whether the flag is given; it reaches no command.
+PREVIEW_FLAGS := $(if $(PREVIEW_PDF),,--html-only)
+preview: $(VENV_STAMP)
+	$(PY) -m helpers.workflow.preview
+
+# One preview cycle (helpers.workflow.preview runs it on each save): the report's steps but
+# publish; the fingerprints rebuild only what a change touches.
+preview-steps: check-data tables
+	$(PY) -m helpers.workflow documents --chapters all $(PREVIEW_FLAGS)
+	$(PY) -m helpers.workflow.book $(PREVIEW_FLAGS)
+	$(PY) -m helpers.workflow.profiles index
+
 ## chapter-NAME: one chapter only (e.g. make chapter-03_regions), when its inputs changed
 # (Chapter names are notebooks/pipeline.yml's keys: letters, digits, _ and -.)
 $(CHAPTER_TARGETS): chapter-%: tables
@@ -179,4 +195,4 @@ benchmark: $(VENV_STAMP)
 clean:
 	rm -rf build
 
-.PHONY: $(CHAPTER_TARGETS) documents profile-index profiles help venv report report-steps tables check-data index list-chapters sample-data test lint format lab lock benchmark clean
+.PHONY: $(CHAPTER_TARGETS) documents profile-index preview preview-steps profiles help venv report report-steps tables check-data index list-chapters sample-data test lint format lab lock benchmark clean

@@ -59,13 +59,18 @@ class Document:
     edition: str
     region: str = ""  # the profile's slug, empty for a chapter
     estimate: float = field(default=1.0, compare=False)  # for ordering: longest first
+    # False for an HTML-only build (make preview): the PDF is rendered later, from the page
+    with_pdf: bool = field(default=True, compare=False)
 
     def up_to_date(self) -> bool:
+        return self.page_current() and (self.pdf.exists() or not self.with_pdf)
+
+    def page_current(self) -> bool:
+        """Its HTML page was built from the current inputs (the PDF may be missing)."""
         return (
             self.marker.exists()
             and self.marker.read_text() == self.fingerprint
             and self.html.exists()
-            and self.pdf.exists()
         )
 
     def built_line(self, took: dict[str, float]) -> str:
@@ -180,13 +185,13 @@ def render_notebook(
     executed: Path,
     parameters: dict,
     html: Path,
-    pdf: Path,
+    pdf: Path | None,
     language: str,
     kernel=None,
 ) -> dict[str, float]:
     """Execute `notebook` (kept executed at `executed`), export its HTML and render its PDF
-    (images resolved beside the HTML page); the seconds each part took. A failing cell raises
-    NotebookFailed. Heavy imports only here, when there is work."""
+    (images resolved beside the HTML page; none when `pdf` is None); the seconds each part took.
+    A failing cell raises NotebookFailed. Heavy imports only here, when there is work."""
     from helpers.report.html import export_html
     from helpers.report.pdf import render_pdf
 
@@ -200,12 +205,23 @@ def render_notebook(
     executed_at = time.perf_counter()
     page = export_html(executed, html, language)
     exported_at = time.perf_counter()
-    render_pdf(page, html.parent, pdf)
+    if pdf is not None:
+        render_pdf(page, html.parent, pdf)
     return {
         "execute": executed_at - start,
         "html": exported_at - executed_at,
         "pdf": time.perf_counter() - exported_at,
     }
+
+
+def render_pdf_of_page(html: Path, pdf: Path) -> dict[str, float]:
+    """The PDF of a page exported earlier (the same bytes as rendered right after the export:
+    render_pdf takes the page as written)."""
+    from helpers.report.pdf import render_pdf
+
+    start = time.perf_counter()
+    render_pdf(html.read_text(encoding="utf-8"), html.parent, pdf)
+    return {"execute": 0.0, "html": 0.0, "pdf": time.perf_counter() - start}
 
 
 class NotebookFailed(RuntimeError):
@@ -258,17 +274,24 @@ def render(document: Document) -> tuple[str, str]:
     with chapter_lock(document.build, document.edition, document.name):
         if document.up_to_date():
             return "up to date", document.up_to_date_line()
-        document.marker.unlink(missing_ok=True)  # a failed run must not leave a success marker
+        # Built HTML-only (make preview) from the current inputs: only its PDF, from the page.
+        pdf_only = document.page_current()
+        if not pdf_only:
+            document.marker.unlink(missing_ok=True)  # a failed run must leave no success marker
+            document.pdf.unlink(missing_ok=True)  # nor, HTML-only, a PDF of other inputs
         try:
-            took = render_notebook(
-                document.notebook,
-                document.executed,
-                document.parameters,
-                document.html,
-                document.pdf,
-                document.language,
-                kernel=_worker_kernel(),
-            )
+            if pdf_only:
+                took = render_pdf_of_page(document.html, document.pdf)
+            else:
+                took = render_notebook(
+                    document.notebook,
+                    document.executed,
+                    document.parameters,
+                    document.html,
+                    document.pdf if document.with_pdf else None,
+                    document.language,
+                    kernel=_worker_kernel(),
+                )
         except NotebookFailed as error:
             return "failed", str(error)
         except Exception as error:  # the kernel died, a template broke: name the document
@@ -296,7 +319,7 @@ def jobs_from_make(makeflags: str | None = None) -> int:
     return 1
 
 
-def chapter_documents(edition, notebooks: list[Path]) -> list[Document]:
+def chapter_documents(edition, notebooks: list[Path], with_pdf: bool = True) -> list[Document]:
     """The chapters' documents (a notebook outside notebooks/ follows the same rules)."""
     from helpers.pipeline import chapters
     from helpers.workflow.fingerprint import fingerprint
@@ -321,6 +344,7 @@ def chapter_documents(edition, notebooks: list[Path]) -> list[Document]:
                 build=edition.build,
                 edition=edition.id,
                 estimate=10.0,
+                with_pdf=with_pdf,
             )
         )
     return documents

@@ -105,8 +105,9 @@ def data_fingerprint(checked: dict) -> str:
     return files_digest(folder_files(folder), root=folder)[:12]
 
 
-def build_book(args) -> None:
-    """Write the staged report.html and report.pdf unless nothing they are made of changed."""
+def build_book(args, with_pdf: bool = True) -> None:
+    """Write the staged report.html and report.pdf (the page only when not `with_pdf`: make
+    preview) unless nothing they are made of changed."""
     edition = Edition(args)  # a bad parameter stops here, before any heavy import
 
     from helpers.pipeline import chapters as book_chapters
@@ -135,12 +136,20 @@ def build_book(args) -> None:
         marker = edition.marker(MARKER)
         current = book_fingerprint(edition, chapters, version)
         outputs = book_outputs(staging)
-        if last_built(marker) == (current, version) and all(p.exists() for p in outputs):
+        wanted = outputs if with_pdf else outputs[:1]  # make preview: the HTML page only
+        built = last_built(marker) == (current, version) and outputs[0].exists()
+        if built and all(p.exists() for p in wanted):
             print(f"up to date: book ({edition.id})")
+            return
+        from helpers.report.pdf import render_pdf
+
+        if built:  # its page is current, built without its PDF (make preview): the PDF only
+            start = time.perf_counter()
+            render_pdf(outputs[0].read_text(encoding="utf-8"), staging / "html", outputs[1])
+            print(f"built book ({edition.id}): pdf {time.perf_counter() - start:.1f} s")
             return
         marker.unlink(missing_ok=True)
         from helpers.report.book import render_book
-        from helpers.report.pdf import render_pdf
 
         start = time.perf_counter()
         checked = edition.checked
@@ -165,7 +174,9 @@ def build_book(args) -> None:
         outputs[0].parent.mkdir(parents=True, exist_ok=True)
         outputs[0].write_text(page, encoding="utf-8")
         html_seconds = time.perf_counter() - start
-        render_pdf(page, staging / "html", outputs[1])
+        outputs[1].unlink(missing_ok=True)  # never a PDF of other inputs beside the page
+        if with_pdf:
+            render_pdf(page, staging / "html", outputs[1])
         pdf_seconds = time.perf_counter() - start - html_seconds
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(f"{current}\n{version}\n")
@@ -193,10 +204,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m helpers.workflow.book", description=__doc__)
     add_arguments(parser, "build", "reports", "data_dir", "language", "cutoff", "previous")
     parser.add_argument("--staging", help="instead of <build>/<edition>/reports")
+    parser.add_argument("--html-only", action="store_true", help="no PDF (make preview)")
     args = parser.parse_args(argv)
     with one_line("book"):
         try:
-            build_book(args)
+            build_book(args, with_pdf=not args.html_only)
         except Exception as error:
             from helpers.report.book import BookInputError  # heavy: only on failure
 

@@ -91,8 +91,11 @@ def input_files(data_dir: Path) -> list[Path]:
     return sorted(set(files))
 
 
-def profile_documents(edition, slugs: list[str], regions: dict[str, str]) -> list[Document]:
-    """The profiles' documents (helpers.workflow.batch), one per slug of `regions`."""
+def profile_documents(
+    edition, slugs: list[str], regions: dict[str, str], with_pdf: bool = True
+) -> list[Document]:
+    """The profiles' documents (helpers.workflow.batch), one per slug of `regions` (HTML only
+    when not `with_pdf`: make preview)."""
     from helpers.workflow import fingerprint as fp
 
     files = input_files(edition.checked["data_path"])
@@ -115,6 +118,7 @@ def profile_documents(edition, slugs: list[str], regions: dict[str, str]) -> lis
                 build=edition.build,
                 edition=edition.id,
                 region=slug,
+                with_pdf=with_pdf,
             )
         )
     return documents

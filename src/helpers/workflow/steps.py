@@ -73,18 +73,22 @@ def build_documents(args) -> None:
 
     chapters = selected_chapters(args.chapters)
     jobs = check_jobs(args.jobs)["jobs"]
+    with_pdf = not args.html_only
     with edition_lock(edition.build, edition.id, shared=True):
         # The appendix lists the other chapters' checks: it runs once they are built (the
         # profiles fill in beside it).
         later = [c for c in chapters if checked_chapters(c)]
         first = [NOTEBOOKS_DIR / f"{c}.ipynb" for c in chapters if c not in later]
-        documents = batch.chapter_documents(edition, [NOTEBOOKS_DIR / f"{c}.ipynb" for c in later])
+        documents = batch.chapter_documents(
+            edition, [NOTEBOOKS_DIR / f"{c}.ipynb" for c in later], with_pdf
+        )
         if args.regions.strip() not in ("", "none"):
             regions = region_list(edition)
-            documents += profile_documents(edition, selected(regions, args.regions), regions)
+            slugs = selected(regions, args.regions)
+            documents += profile_documents(edition, slugs, regions, with_pdf)
         asked = (jobs or batch.jobs_from_make(), "JOBS" if jobs else "make -j")
         if first:
-            batch.run(batch.chapter_documents(edition, first), *asked)
+            batch.run(batch.chapter_documents(edition, first, with_pdf), *asked)
         batch.run(documents, *asked)
 
 
@@ -203,6 +207,9 @@ def main(argv: list[str] | None = None) -> None:
         regions="none",
     )
     documents_command.add_argument("--chapters", default="all", help="all, none or chapter names")
+    documents_command.add_argument(
+        "--html-only", action="store_true", help="no PDF (make preview; PREVIEW_PDF=1 for both)"
+    )
     command(
         "check", "validate the parameters and the input data (fast, before any chapter)", "jobs"
     )
