@@ -379,3 +379,20 @@ def test_a_hostile_city_is_neutralised_in_the_tables_and_reads_back(tmp_path):
             assert not any(cell.startswith(("=", "@")) for cell in row), path.name
     metrics = catalog.load_published("region_metrics", out)
     assert HOSTILE in set(metrics["region"])
+
+
+# ------------------------------------------------------------ a cut-off the data cannot give
+
+
+@pytest.mark.parametrize(("cutoff", "needed"), [("2026-07-31", "2025"), ("9999-12-31", "9998")])
+def test_a_cut_off_past_the_patent_years_is_refused_in_one_line(tmp_path, cutoff, needed):
+    """The fixture's patents end in 2023 (tests/test_firms.py); a cut-off in 2026 would compare
+    patents up to 2025, which would read as a fall to zero deep in chapter 02."""
+    data = write(tmp_path / "late")
+    with pytest.raises(DataInputError) as caught:
+        FirmLevelInput(data, cutoff)
+    (problem,) = caught.value.problems
+    assert f"value '{cutoff}'" in str(caught.value) and "\n" not in str(caught.value)
+    assert f"ends in 2023, but this cut-off compares patents up to {needed}" in str(problem)
+    assert "give a cut-off in 2024 or earlier" in str(problem)
+    FirmLevelInput(data, "2023-07-31")  # the cut-off the data gives is taken

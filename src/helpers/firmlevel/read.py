@@ -38,6 +38,7 @@ from helpers.data.tableio import shown_file
 from helpers.firmlevel import checks, columns, engine, ingest, integrity, records
 from helpers.firmlevel.columns import BOOL_WORDS, STATUS_WORDS  # noqa: F401 (re-exported)
 from helpers.paths import DATA_DIR, display_path
+from helpers.stats.innovation import growth_window
 
 SCHEMA_PATH = DATA_DIR / "firm_schema.yml"
 CUTOFF = "2023-07-31"
@@ -172,6 +173,23 @@ class FirmLevelInput:
             raise DataInputError([self._as_written(p) for p in problems])
         if self._records:
             records.aggregate(self.con, self.cutoff)
+        self._check_cutoff_within_data()
+
+    def _check_cutoff_within_data(self) -> None:
+        """A cut-off whose growth window (stats.growth_window) runs past the data's last patent
+        year would compute rates from years without patents (a fall to 0, a CAGR from 0) deep
+        in a chapter: refused here in one line naming the data's last year and the latest
+        cut-off year it supports."""
+        if not self.has("patents"):
+            return
+        (last,) = self.con.execute("SELECT max(year) FROM patents").fetchone()
+        needed = growth_window(self.cutoff)[-1]
+        if last is not None and int(last) < needed:
+            problem = (
+                f"the patent data ends in {int(last)}, but this cut-off compares patents up to "
+                f"{needed}; give a cut-off in {int(last) + 1} or earlier"
+            )
+            raise DataInputError(Problem("parameter cutoff", problem, value=self.cutoff))
 
     def _as_written(self, problem: Problem) -> Problem:
         """The problem with its column named as the file's header (with the schema name)."""
