@@ -381,3 +381,12 @@ def test_a_column_without_a_unit_takes_the_one_its_chinese_header_names():
     assert columns["amount"].unit == "亿元"
     assert columns["amount"].title == "Amount (CNY 100 million)"
     assert columns["segment"].unit == ""
+
+
+def test_a_csv_published_before_the_package_reads_as_it_is(tmp_path):
+    """The last edition published before this change (machine names, no BOM) still compares."""
+    edition = tmp_path / "zh"
+    edition.mkdir()
+    (edition / "statistics.csv").write_text("key,value\n01_a.n,5\n", encoding="utf-8")
+    frame = read_published(edition / "statistics.csv")
+    assert frame.to_dict("list") == {"key": ["01_a.n"], "value": ["5"]}

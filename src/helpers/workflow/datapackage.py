@@ -260,7 +260,7 @@ def read_published(path: Path) -> pd.DataFrame:
     every cell as text; a CSV published before the package existed is read as it is."""
     path = Path(path)
     frame = pd.read_csv(path, encoding=ENCODING, dtype=str, keep_default_na=False)
-    for folder in path.parents:
+    for folder in list(path.parents)[:2]:  # the edition: beside the CSV, or above tables/
         package = folder / PACKAGE
         if package.exists():
             relative = path.relative_to(folder).as_posix()
