@@ -31,6 +31,7 @@ def copy(tmp_path, monkeypatch):
     notebooks = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS, notebooks, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     monkeypatch.setattr(fp, "HELPERS_DIR", helpers)
+    monkeypatch.setattr(fp, "LABELS_DIR", helpers / "report" / "labels")
     monkeypatch.setattr(fp, "NOTEBOOKS_DIR", notebooks)
     monkeypatch.setattr(profiles, "NOTEBOOK", notebooks / "profile.ipynb")
     fp.module_path.cache_clear()

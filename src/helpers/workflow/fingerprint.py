@@ -23,6 +23,7 @@ import yaml
 from helpers.data.digest import file_sha256, files_digest, folder_files
 from helpers.paths import DATA_DIR, NOTEBOOKS_DIR, PUBLISHED_DIR, REFERENCE_DIR, REPO_ROOT
 from helpers.pipeline import ALL, HELPERS_DIR, PIPELINE_FILE, checked_chapters, declared_tables
+from helpers.report import labels
 
 PACKAGE = HELPERS_DIR.name  # "helpers"
 # What turns an executed notebook into its pages, in the build's worker (helpers.workflow.batch):
@@ -31,7 +32,8 @@ EXPORT_MODULES = ("helpers.report.html", "helpers.report.pdf", "helpers.workflow
 # Files of the package a module reads rather than imports: the page templates and CSS, the chart
 # font's word list. Label files are fingerprinted by key (label_digest), not as files.
 RESOURCES = ("report/templates",)
-LABELS_SUBDIR = "report/labels"
+# The label files the build reads (those of the checkout WORKBENCH_ROOT names, like the labels)
+LABELS_DIR = labels.LABELS_DIR
 # Top-level label keys that belong to one kind of document: a chapter's (ch01, ch99) and the
 # profiles'. A document reads another's only if a string of its code or declarations names it;
 # every other top-level key (units, columns, common words, site, book, …) is everyone's.
@@ -162,7 +164,7 @@ def document_sources(notebook: Path) -> list[Path]:
     for folder in RESOURCES:
         files += folder_files(HELPERS_DIR / folder)
     # files the label module reads beside the label files (the chart font's words)
-    files += [p for p in folder_files(HELPERS_DIR / LABELS_SUBDIR) if not p.name.endswith(".yml")]
+    files += [p for p in folder_files(LABELS_DIR) if not p.name.endswith(".yml")]
     return sorted(set(files))
 
 
@@ -186,7 +188,7 @@ def _label_trees(files: tuple[tuple[Path, bytes], ...]) -> dict[str, dict]:
 
 
 def label_keys(language: str) -> dict[str, dict]:
-    files = sorted((HELPERS_DIR / LABELS_SUBDIR).glob(f"*.{language}.yml"))
+    files = sorted(LABELS_DIR.glob(f"*.{language}.yml"))
     return _label_trees(tuple((path, file_sha256(path)) for path in files))
 
 
@@ -240,7 +242,7 @@ def document_digest(notebook: Path, files: list[Path], parameters: dict) -> str:
     label_files = tuple(
         (path, file_sha256(path))
         for each in languages
-        for path in sorted((HELPERS_DIR / LABELS_SUBDIR).glob(f"*.{each}.yml"))
+        for path in sorted(LABELS_DIR.glob(f"*.{each}.yml"))
     )
     labels = _cached_label_digest(
         tuple(document_notebooks(notebook)), languages, inputs, label_files
