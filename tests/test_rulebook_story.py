@@ -189,7 +189,7 @@ def test_a_card_says_what_would_have_to_change_from_what_to_what():
 def test_points_as_a_range_are_explained():
     # B企业 under 2022: 66 points known, 26 more possible from the indicators without data
     card = cards.make_card(examples.FIRM_B, "zh", OLD, "2023-07-31")
-    assert cards.points_range(66, 92, "zh") == "至少 66分，至多 92分"
+    assert cards.points_range(66, 92, "zh") == "至少66分，至多92分"
     text = cards.range_explained(card, "专精特新中小企业")
     assert "有数据的指标合计66分" in text and "总分在66分与92分之间" in text
     assert "数字化水平" in text and "地方特色指标" in text

@@ -257,7 +257,7 @@ def test_firm_b_scores_at_least_66_with_the_seeds_points_per_item():
         "": (66, 92),
     }
     total = card.totals.set_index(["tier", "dimension"]).loc[("专精特新中小企业", ""), "words"]
-    assert total == "至少 66分，至多 92分"
+    assert total == "至少66分，至多92分"
     conditions = card.conditions.set_index("criterion_id")["outcome"]
     assert conditions[["ZJ.1", "ZJ.2.b", "ZJ.4.0", "ZJ.4"]].tolist() == ["met"] * 4
     # revenue and R&D spending are not printed: the tier stays unknown, never failed

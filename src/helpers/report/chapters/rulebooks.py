@@ -362,7 +362,7 @@ def side_by_side(
         firms=ch.fmtu(int(side["firms"].iloc[0]), "家"),
     )
     shown = side.assign(
-        tier=[tier_name(ch, t) for t in side["tier"]],
+        tier=[tier_short(ch, t) for t in side["tier"]],  # short names: no wrapped cells
         rulebook=[ch.t(f"ch06.rulebooks.short.{b}") for b in side["rulebook"]],
     )[["rulebook", "tier", "met", "review", "not_met", "unknown", "missing_one"]]
     shown = shown.rename(columns=lambda c: f"screen_{c}")
@@ -412,7 +412,7 @@ def side_by_side(
             parts=ch.t("common.clause_separator").join(parts),
         )
     saved = table.assign(
-        tier=table["tier_code"].map(lambda code: tier_name(ch, tiers[code])),
+        tier=table["tier_code"].map(lambda code: tier_short(ch, tiers[code])),
         condition=[names[(r.rulebook, r.criterion_id)] for r in table.itertuples()],
         direction_words=[ch.t(f"ch06.crossings.{d}") for d in table["direction"]],
     )
@@ -485,5 +485,7 @@ def examples(
         "examples",
         source=ch.source_line(example_rows, points_rules.drop_duplicates("source_doc")),
         title=ch.t("ch06.examples.table_title"),
-        shown=frame,
+        # the assumptions are stated in the sentences above; on the page they would crowd the
+        # outcomes into a narrow column (the file keeps them)
+        shown=frame.drop(columns=["screen_assumptions"]),
     )
