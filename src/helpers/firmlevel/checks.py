@@ -301,15 +301,15 @@ def _create_canonical(con, raw: RawTable, spec, table: str, words: dict) -> int 
         if canonical is None:
             return None
         condition, value = canonical
-        selected.append(f"CAST(CASE WHEN {condition} THEN {value} END AS {kind}) AS {quote(column)}")
+        selected.append(
+            f"CAST(CASE WHEN {condition} THEN {value} END AS {kind}) AS {quote(column)}"
+        )
         texts.append(f"CAST({text} IS NOT NULL AS INTEGER)")
         values.append(f"CAST({quote(column)} IS NOT NULL AS INTEGER)")
     if not texts:
         return None
     # 2: a blank row (no cell given); 4: a cell given that is not canonical (NULL value)
-    flag = (
-        f"CASE WHEN _texts = 0 THEN 2 WHEN _texts <> {' + '.join(values)} THEN 4 ELSE 0 END"
-    )
+    flag = f"CASE WHEN _texts = 0 THEN 2 WHEN _texts <> {' + '.join(values)} THEN 4 ELSE 0 END"
     con.execute(
         f"CREATE OR REPLACE TABLE {typed_table(table)} AS SELECT * EXCLUDE (_texts), "
         f"CAST({flag} AS UTINYINT) AS _flag FROM (SELECT {', '.join(selected)}, "
