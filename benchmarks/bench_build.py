@@ -21,8 +21,12 @@ Rows:
 * screening the 100× sample (≈1.3 M firms) under each MIIT rulebook, the chapter's summaries
   and both rulebooks side by side (benchmarks/bench_screening.py, run here; --quick: 10×).
 
-Cheap rows are the median of --runs runs; the cold build, the fan-outs and the scale sizes run
-once (--quick: two regions, zh only, one run, scale size x1 only).
+Every row gives wall seconds and CPU seconds (user + system of the processes it ran, their
+children included: on a shared machine the CPU seconds hold, the wall seconds depend on the
+other jobs). Cheap rows and the firm-level sizes are the median of --runs runs (default 3; the
+firm-level step interleaved with its peers, DuckDB's plain read_csv and a hand-written polars
+aggregation: benchmarks/peers.py, with the ratios); the cold build and the fan-outs run once
+(--quick: two regions, zh only, one run, scale size x1 only).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import importlib.util
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -70,10 +75,21 @@ print(json.dumps({"execute": executed - start, "html": exported - executed,
 """
 
 
+# CPU seconds of the commands `run` ran: user + system of every process they waited for.
+CPU_SPENT: list[float] = []
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(command: list[str], **kwargs) -> tuple[float, str]:
-    start = time.perf_counter()
+    """(wall seconds, stdout) of a command; its CPU seconds are appended to CPU_SPENT."""
+    start, cpu = time.perf_counter(), children_cpu()
     result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, **kwargs)
     seconds = time.perf_counter() - start
+    CPU_SPENT.append(children_cpu() - cpu)
     if result.returncode:
         sys.exit(f"failed: {' '.join(command)}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return seconds, result.stdout
@@ -108,14 +124,15 @@ def empty_notebook(folder: Path) -> Path:
 def floor(tmp: Path, runs: int) -> dict:
     """Wall time of one fresh process taking an empty notebook through the pipeline."""
     notebook = empty_notebook(tmp)
-    walls, parts = [], []
+    walls, cpus, parts = [], [], []
     for index in range(runs):
         out = tmp / f"floor{index}"
         seconds, stdout = run([PYTHON, "-c", FLOOR_CHILD, str(notebook), str(out)])
         walls.append(seconds)
+        cpus.append(CPU_SPENT[-1])
         parts.append(json.loads(stdout.strip().splitlines()[-1]))
     medians = {k: statistics.median(p[k] for p in parts) for k in parts[0]}
-    return {"wall": statistics.median(walls), **medians}
+    return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), **medians}
 
 
 def built_steps(log: str) -> list[dict]:
@@ -125,18 +142,16 @@ def built_steps(log: str) -> list[dict]:
     ]
 
 
-def scale_rows(sizes: list[str], runs: int) -> list[tuple[str, dict]]:
+def scale_rows(sizes: list[str], runs: int) -> tuple[list[tuple[str, dict]], object]:
+    """(size, median figures with their peers') of benchmarks/bench_scale.py, and the module
+    (its ratios)."""
     spec = importlib.util.spec_from_file_location(
         "bench_scale", REPO / "benchmarks" / "bench_scale.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.ensure_data(sizes)
-    rows = []
-    for name in sizes:
-        results = [module.run_once(module.BENCH / module.SIZES[name]) for _ in range(runs)]
-        rows.append((name, {k: statistics.median(r[k] for r in results) for k in results[0]}))
-    return rows
+    return [(name, module.measure(name, runs)) for name in sizes], module
 
 
 def screening_rows(scale: int) -> dict[str, float]:
@@ -167,12 +182,14 @@ def main() -> None:
         sizes = ["x1"] if args.quick else ["x1", "x10", "x100", "records-10M"]
     started = datetime.datetime.now(datetime.UTC)
     load_before = os.getloadavg()
-    rows: list[tuple[str, str, str]] = []  # (measure, seconds, compared with)
+    rows: list[tuple[str, str, str, str]] = []  # (measure, wall s, CPU s, compared with)
 
-    def row(name: str, seconds: float | str, note: str = "") -> None:
+    def row(name: str, seconds: float | str, note: str = "", cpu: float | None = None) -> None:
+        """A row; `cpu` None: not measured (–)."""
         value = seconds if isinstance(seconds, str) else f"{seconds:.2f}"
-        rows.append((name, value, note))
-        print(f"  {name}: {value} {note}", file=sys.stderr, flush=True)
+        shown = "–" if cpu is None or cpu != cpu else f"{cpu:.2f}"
+        rows.append((name, value, shown, note))
+        print(f"  {name}: {value} (CPU {shown}) {note}", file=sys.stderr, flush=True)
 
     with tempfile.TemporaryDirectory(prefix="bench-build-") as folder:
         tmp = Path(folder)
@@ -182,14 +199,20 @@ def main() -> None:
             base["wall"],
             f"inside: execute {base['execute']:.2f} + html {base['html']:.2f} + pdf "
             f"{base['pdf']:.2f} s",
+            cpu=base["cpu"],
         )
         build, reports = tmp / "build", tmp / "reports"
-        cold, logs = 0.0, ""
+        cold, cold_cpu, logs = 0.0, 0.0, ""
         for language in languages:
             seconds, log = make("report", build, reports, LANGUAGE=language, REGIONS=regions)
             cold += seconds
+            cold_cpu += CPU_SPENT[-1]
             logs += log
-            row(f"cold make -j2 report, {language} (chapters, book, profiles)", seconds)
+            row(
+                f"cold make -j2 report, {language} (chapters, book, profiles)",
+                seconds,
+                cpu=CPU_SPENT[-1],
+            )
         steps = built_steps(logs)
         chapters = [s for s in steps if not s["profile"]]
         profiles = [s for s in steps if s["profile"]]
@@ -200,7 +223,7 @@ def main() -> None:
                     f"chapter {step['name']} ({language}): execute + html + pdf",
                     total,
                     f"{step['execute']:.1f} + {step['html']:.1f} + {step['pdf']:.1f}; "
-                    f"{total / base['wall']:.1f}× floor",
+                    f"{total / base['wall']:.1f}× floor (wall; CPU not logged per document)",
                 )
         documents = len(steps)
         expected = documents * base["wall"] / CORES
@@ -210,6 +233,7 @@ def main() -> None:
             cold,
             f"ratio to documents × floor ÷ {CORES} cores ({expected:.0f} s): "
             f"{cold / expected:.2f} (target ≤ 1.3)",
+            cpu=cold_cpu,
         )
         pdfs = sorted(s["pdf"] for s in steps)
         row(
@@ -224,7 +248,12 @@ def main() -> None:
             make("report", build, reports, LANGUAGE=language, REGIONS=regions)[0]
             for _ in range(runs - 1)
         ]
-        row(f"no-op make report ({language}, median of {runs})", statistics.median(noop), "≤ 0.5")
+        row(
+            f"no-op make report ({language}, median of {runs})",
+            statistics.median(noop),
+            "≤ 0.5",
+            cpu=statistics.median(CPU_SPENT[-runs:]),
+        )
         fingerprints = []
         for _ in range(runs):
             shutil.rmtree(build / "stamps")  # as after `touch` of every input
@@ -235,6 +264,7 @@ def main() -> None:
             f"no-op, inputs' times changed, contents not (median of {runs})",
             statistics.median(fingerprints),
             "the steps' content fingerprints",
+            cpu=statistics.median(CPU_SPENT[-runs:]),
         )
         chapter = chapters[0]["name"] if chapters else None
         if chapter:
@@ -246,6 +276,7 @@ def main() -> None:
             row(
                 f"one-chapter rebuild, {chapter} (chapter, book, publish; median of {len(again)})",
                 statistics.median(again),
+                cpu=statistics.median(CPU_SPENT[-len(again) :]),
             )
         ours = [s for s in profiles if s["edition"] == language]
         if ours:
@@ -268,14 +299,45 @@ def main() -> None:
                     seconds,
                     f"vs profiles × floor ÷ {jobs} = {ideal:.0f} s: {seconds / ideal:.2f}×"
                     + (" (target ≤ 1.3)" if jobs == 2 else ""),
+                    cpu=CPU_SPENT[-1],
                 )
-    for name, m in scale_rows(sizes, 1):  # once: the 100× sizes take minutes each
+    measured, scale_bench = scale_rows(sizes, runs)
+    for name, m in measured:
         inputs = m["records"] or m["patent_rows"]
-        row(
-            f"firm-level step {name}: {m['firms']:,.0f} firms, {inputs:,.0f} input rows",
-            m["wall"],
-            f"parse {m['parse']:.1f} + aggregate {m['aggregate']:.1f} s, peak {m['peak_gb']:.2f} GB",
+        ratio = scale_bench.ratios(m)
+        versus = (
+            f"; CPU parse ÷ DuckDB read_csv {ratio['parse_vs_read']:.2f} (target ≤ 1.5), "
+            f"step ÷ polars {ratio['step_vs_polars']:.2f} (target ≤ 1)"
+            if ratio
+            else ""
         )
+        row(
+            f"firm-level step {name}: {m['firms']:,.0f} firms, {inputs:,.0f} input rows "
+            f"(median of {runs})",
+            m["wall"],
+            f"parse {m['parse']:.1f} ({m['parse_cpu']:.1f} CPU) + aggregate "
+            f"{m['aggregate']:.1f} ({m['aggregate_cpu']:.1f} CPU) s, peak {m['peak_gb']:.2f} GB"
+            + versus,
+            cpu=m["cpu"],
+        )
+        for peer, figures in m["peers"].items():
+            row(
+                f"  peer {name}: {peer.replace('_', ' ')} (median of {runs})",
+                figures["wall"],
+                f"peak {figures['peak_gb']:.2f} GB",
+                cpu=figures["cpu"],
+            )
+    by_size = dict(measured)
+    if "x10" in by_size and "x100" in by_size:
+        growth = by_size["x100"]["cpu"] / by_size["x10"]["cpu"]
+        wall_growth = by_size["x100"]["wall"] / by_size["x10"]["wall"]
+        row(
+            "firm-level step x10 → x100 (10× the data): growth",
+            f"×{wall_growth:.1f}",
+            "linear: ≤ ×10",
+            cpu=None,
+        )
+        rows[-1] = (*rows[-1][:2], f"×{growth:.1f}", rows[-1][3])
     scale = 10 if args.quick else 100
     screened = screening_rows(scale)
     books = [
@@ -301,15 +363,17 @@ def main() -> None:
         f"{command.strip()} — {started:%Y-%m-%d %H:%M} UTC, {CORES} cores, load average "
         f"{load_before[0]:.1f} before, {load_after[0]:.1f} after (1 min)"
     )
-    header = ("measure", "seconds", "compared with")
+    header = ("measure", "wall s", "CPU s", "compared with")
     if args.markdown:
-        print("| " + " | ".join(header) + " |\n|---|---:|---|")
+        print("| " + " | ".join(header) + " |\n|---|---:|---:|---|")
         for line in rows:
             print("| " + " | ".join(line) + " |")
     else:
         widths = [max(len(h), *(len(line[i]) for line in rows)) for i, h in enumerate(header)]
         for line in [header, *rows]:
-            print(f"{line[0]:<{widths[0]}}  {line[1]:>{widths[1]}}  {line[2]}")
+            print(
+                f"{line[0]:<{widths[0]}}  {line[1]:>{widths[1]}}  {line[2]:>{widths[2]}}  {line[3]}"
+            )
 
 
 if __name__ == "__main__":
