@@ -167,7 +167,9 @@ def stage_edition(tmp: Path, data_dir: str = "data/published", language: str = "
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_text(
             fingerprint.fingerprint(
-                pipeline.notebook_path(chapter), edition.checked["data_path"], edition.parameters()
+                pipeline.notebook_path(chapter),
+                edition.checked["data_path"],
+                edition.chapter_parameters(chapter),
             )
         )
     (staging / "figures" / "00_gone_fig1_1.png").write_bytes(b"a deleted notebook's figure")
