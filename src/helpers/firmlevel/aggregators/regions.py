@@ -90,7 +90,8 @@ def _metrics_by_group(data, table: str, column: str, groups: list[str]) -> pd.Da
             }
             for metric in metrics
         ]
-    return pd.DataFrame(rows)
+    # no firm in any of the groups (an export of one province): the table has no rows
+    return pd.DataFrame(rows, columns=[column, "metric", "unit", "value", "national_avg"])
 
 
 def _field_patents(data, key: str, groups: list[str]) -> pd.DataFrame:
@@ -131,7 +132,7 @@ def cluster_city_distribution(data) -> pd.DataFrame:
         rows += [{"region": region, "city": c, "firms": int(counts.get(c, 0))} for c in named]
         rest = int(len(group) - sum(counts.get(c, 0) for c in named))
         rows.append({"region": region, "city": OTHER_CITIES, "firms": rest})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["region", "city", "firms"])  # no rows without its firms
 
 
 @aggregates("city_overview", needs=("patents",))
