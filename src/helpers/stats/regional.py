@@ -70,8 +70,11 @@ def top3_vs_fourth(cities: pd.DataFrame) -> float:
 
 def leading_prefecture_city(cities: pd.DataFrame) -> pd.Series:
     """The city, other than a municipality (a city that is its own province), with the largest
-    share of its province's firms (a cities_with_shares row)."""
+    share of its province's firms (a cities_with_shares row); None when every city listed is a
+    municipality (or none is listed)."""
     prefecture = cities[cities["city"] != cities["province"]]
+    if prefecture.empty:
+        return None
     return prefecture.loc[prefecture["share_of_province"].idxmax()]
 
 
@@ -137,7 +140,8 @@ def cluster_parts(provinces: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame
     `firms` (and the part's provenance): a cluster counted by city on its page
     (cluster_city_distribution: 粤港澳, 广东省9市口径 — 深圳, 广州, 其他城市) by those cities, any
     other by its provinces (the `cluster` column of provinces: 京津冀 = 北京, 天津, 河北);
-    clusters in the order 京津冀, 长三角, 粤港澳 when present, parts largest first.
+    clusters in the order 京津冀, 长三角, 粤港澳 when present, parts largest first. A cluster
+    without firms in the data (an export of one province) has no parts.
 
     Example: 北京 793, 天津 246, 河北 386 → 京津冀's three parts; 深圳 744, 广州 237, 其他 441 →
     粤港澳's three (广东省 itself is not a part)."""
@@ -152,7 +156,8 @@ def cluster_parts(provinces: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame
     order = {name: i for i, name in enumerate(("京津冀", "长三角", "粤港澳"))}
     parts = parts.assign(order=parts["cluster"].map(order).fillna(len(order)))
     parts = parts.sort_values(["order", "firms"], ascending=[True, False], kind="stable")
-    parts = parts.drop(columns="order").reset_index(drop=True)
+    parts = parts.drop(columns="order")
+    parts = parts[_cluster_sums(parts) > 0].reset_index(drop=True)
     return parts.assign(share_of_cluster=share(parts["firms"], _cluster_sums(parts)))
 
 
@@ -178,11 +183,21 @@ def cluster_rows(parts: pd.DataFrame, cluster: str) -> pd.DataFrame:
 
 def group_total(rows: pd.DataFrame, national_total: float) -> pd.DataFrame:
     """The firms of a group of rows (clusters, cities) together and their share of the
-    nation's firms, as one row.
+    nation's firms, as one row; no row for no rows (an export with no city listed).
 
     Example: 北京 793, 深圳 744, 上海 687 of 12,192 → 2,224 and 0.1824."""
+    if rows.empty:
+        return pd.DataFrame({"firms": pd.Series(dtype=float), "share": pd.Series(dtype=float)})
     firms = float(rows["firms"].sum())
     return pd.DataFrame({"firms": [firms], "share": [share(firms, national_total)]})
+
+
+def leading_total(rows: pd.DataFrame, n: int, national_total: float) -> pd.DataFrame:
+    """group_total of the first `n` rows (cities largest first); no row when there are fewer
+    than `n` (a small export lists two cities: there is no top three).
+
+    Example: the top 3 of 北京 793, 深圳 744, 上海 687, 宁波 400 → 2,224; of 北京 and 深圳 → none."""
+    return group_total(rows.head(n) if len(rows) >= n else rows.iloc[:0], national_total)
 
 
 def listed_rows(cluster_metrics: pd.DataFrame | None) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from helpers.report import charts, region_charts, words
 from helpers.report.chapter import Chapter
+from helpers.report.chapters.regions import CITY_MIN_FIRMS
 
 # Re-exported: the profile notebook names its page metrics as chapter 3 names its clusters'.
 from helpers.report.chapters.regions import named_metrics as named_metrics
@@ -21,8 +22,6 @@ from helpers.report.profile import lacking_inputs, unpublished_parts
 from helpers.stats import regions
 from helpers.stats.descriptive import share
 from helpers.stats.profile import RegionProfile, metric_extremes
-
-CITY_MIN_FIRMS = 150  # the cities 001 图表3.3 lists (and firm-level data's firms_by_city)
 
 
 def section(ch: Chapter, name: str) -> None:

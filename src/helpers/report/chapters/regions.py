@@ -14,6 +14,8 @@ from helpers.report.sources import FIRM_LEVEL
 from helpers.stats import regional, regions
 from helpers.stats.descriptive import lorenz_curve
 
+CITY_MIN_FIRMS = 150  # the cities 001 图表3.3 lists (and firm-level data's firms_by_city)
+
 
 # Words of the statistics' labels --------------------------------------------------------------
 def named_schemes(ch: Chapter, macro: pd.DataFrame) -> pd.DataFrame:
@@ -213,36 +215,51 @@ def bubbles(ch: Chapter, metrics: pd.DataFrame, national: pd.Series) -> None:
     )
 
 
-def cities(ch: Chapter, cities: pd.DataFrame, multiple: float) -> None:
+def cities(ch: Chapter, cities: pd.DataFrame, multiple: float | None) -> None:
     """fig3_3_cities (图表3.3): firms per city with its sentence (the top three against the fourth, the
     city with the largest share of its province), and the cities' table (a
-    cities_with_shares table, largest first)."""
-    fourth = cities.iloc[3]
+    cities_with_shares table, largest first). With fewer than four cities (`multiple` None) the
+    sentence leaves out the comparison; with none (a small export), a numbered sentence saying
+    so stands in for the figure."""
+    if cities.empty:
+        min_firms = ch.fmt(CITY_MIN_FIRMS, "家")
+        ch.missing("figure", "fig3_3_cities", "ch03.fig_3_3", needs=["cities"], min_firms=min_firms)
+        return
     leading = regional.leading_prefecture_city(cities)
+    province_note = (
+        ""
+        if leading is None
+        else ch.t(
+            "ch03.fig_3_3.province_note",
+            city=ch.name(leading["city"]),
+            province=ch.name(leading["province"]),
+            share=ch.fmt(leading["share_of_province"], "share"),
+        )
+    )
     fig = charts.bar_chart(
         cities.assign(city=cities["city"].map(ch.name)),
         "city",
         "firms",
         value_label=ch.t("ch03.fig_3_3.axis"),
     )
+    compared = {}  # the top three against the fourth, when there is a fourth
+    if multiple is not None:
+        compared = {
+            "top3": ch.names(cities["city"].head(3)),
+            "multiple": ch.fmt(multiple, "倍", decimals=1),
+            "fourth": ch.name(cities["city"].iloc[3]),
+        }
+    values = {
+        "min_firms": ch.fmt(cities["firms"].min(), "家"),
+        "cities": ch.fmt(len(cities), "项"),
+        "top": ch.name(cities["city"].iloc[0]),
+        "top_share": ch.fmt(cities["share_of_nation"].iloc[0], "share"),
+        "province_note": province_note,
+        **compared,
+    }
+    reading = None if compared else ch.t("ch03.fig_3_3.reading_few", **values)
     ch.figure(
-        fig,
-        "fig3_3_cities",
-        "ch03.fig_3_3",
-        ch.source_line("firms_by_city"),
-        min_firms=ch.fmt(cities["firms"].min(), "家"),
-        cities=ch.fmt(len(cities), "项"),
-        top3=ch.names(cities["city"].head(3)),
-        multiple=ch.fmt(multiple, "倍", decimals=1),
-        fourth=ch.name(fourth["city"]),
-        top=ch.name(cities["city"].iloc[0]),
-        top_share=ch.fmt(cities["share_of_nation"].iloc[0], "share"),
-        province_note=ch.t(
-            "ch03.fig_3_3.province_note",
-            city=ch.name(leading["city"]),
-            province=ch.name(leading["province"]),
-            share=ch.fmt(leading["share_of_province"], "share"),
-        ),
+        fig, "fig3_3_cities", "ch03.fig_3_3", ch.source_line("firms_by_city"), reading, **values
     )
     columns = ["rank", "city", "province", "firms", "share_of_nation", "province_firms"]
     ch.save_table(
@@ -341,7 +358,18 @@ def cities_totals(
     ch: Chapter, cities: pd.DataFrame, top3: pd.DataFrame, shown: pd.DataFrame
 ) -> None:
     """The sentence on the top three cities together and all the cities shown (`top3`,
-    `shown`: regional.group_total of those rows)."""
+    `shown`: regional.group_total of those rows; `top3` without a row when fewer than three
+    cities are listed, `shown` without a row when none is)."""
+    if shown.empty:
+        return
+    if top3.empty:
+        ch.text(
+            "ch03.totals.cities_reading_few",
+            cities=ch.fmt(len(cities), "项"),
+            shown_firms=ch.fmt(shown["firms"].iloc[0], "家"),
+            shown_share=ch.fmt(shown["share"].iloc[0], "share"),
+        )
+        return
     ch.text(
         "ch03.totals.cities_reading",
         top3=ch.names(cities["city"].head(3)),
@@ -379,7 +407,11 @@ def cluster_totals(
     """The clusters' firms with their sentence and table (`totals`: regional.listed_shares of
     cluster_firm_totals; `parts`: cluster_parts; `together`: group_total of the clusters;
     `within`: part_of_province of the cluster counted by city; `listed`: the listed_firms rows
-    of cluster_metrics the listed shares come from)."""
+    of cluster_metrics the listed shares come from). No cluster with firms (an export of a
+    province outside them): a numbered sentence saying so stands in for the table."""
+    if totals.empty:
+        ch.missing("table", "tab3_clusters", "ch03.totals", needs=["clusters"])
+        return
     by_city = set(within["cluster"])  # the cluster its page counts by city (粤港澳: 9 cities)
     clauses = []
     for row in totals.itertuples():
