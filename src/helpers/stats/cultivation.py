@@ -13,12 +13,14 @@ from helpers.stats.innovation import multiple
 
 def batch_shares(batches: pd.DataFrame) -> pd.DataFrame:
     """The batches with `analysed_share` (each batch's analysed firms ÷ all analysed firms) and
-    `kept_after_review` (reviewed ÷ announced; NaN where a list has no review result).
+    `kept_after_review` (reviewed ÷ announced; NaN where a list has no review result, or no
+    firm of the batch: batch 7 without batch 6 keeps batch 6's row with no firms).
 
     Example: analysed 155 and 1,034 of 12,192 → 0.0127 and 0.0848."""
+    announced = batches["announced"].astype("Float64")
     return batches.assign(
         analysed_share=share(batches["analysed"], batches["analysed"].sum()),
-        kept_after_review=share(batches["reviewed"], batches["announced"]),
+        kept_after_review=share(batches["reviewed"], announced.where(announced > 0)),
     )
 
 
