@@ -135,6 +135,24 @@ def previous_source(previous_dir: str, cutoff: str):
     return DataSource(resolve(previous_dir), cutoff=previous_cutoff(cutoff))
 
 
+def previous_gives(ch, previous, name: str) -> bool:
+    """Whether the previous edition's data (a previous_source, or None) has the table `name`
+    to compare with. When it lacks it (an older export without listings or patents), one
+    sentence of the chapter `ch` says which input it lacks and that the item is not compared:
+    the edition is still built, with every figure of its own data."""
+    if previous is None:
+        return False
+    if previous.provides(name):
+        return True
+    lacking = previous.not_given().get(name, [])
+    inputs = words.join([ch.t(f"partial.inputs.{need}") for need in lacking], ch.language)
+    if inputs:
+        ch.text("changes.previous_lacks", inputs=inputs)
+    else:
+        ch.text("changes.previous_lacks_table")
+    return False
+
+
 def both_firm_level(current, previous) -> bool:
     """Whether both editions' tables were aggregated from firm-level exports (DataSources):
     only then can their firms be compared."""

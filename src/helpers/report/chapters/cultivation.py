@@ -273,9 +273,13 @@ def boards_reading(ch: Chapter, boards: pd.DataFrame) -> dict:
 
 def markets_year_on_year(ch: Chapter, markets: pd.DataFrame, previous, previous_note: str):
     """PREVIOUS: 图表1.6's “相比去年同期” column from the previous edition's same table: each
-    market's change recorded, the table saved and its sentence shown."""
+    market's change recorded, the table saved and its sentence shown; a sentence instead when
+    the previous edition's data has no listings."""
+    from helpers.report.changes import previous_gives
     from helpers.stats.changes import year_on_year
 
+    if not previous_gives(ch, previous, "capital_markets"):
+        return
     table = year_on_year(markets, previous.table("capital_markets"), "market", "firms")
     table = table.rename(columns={"previous": "previous_edition", "change": "change_vs_previous"})
     ch.record_table(table, "markets.change_vs_previous.{market}", source=markets)
