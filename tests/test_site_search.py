@@ -103,6 +103,11 @@ def test_a_tables_files_are_linked_beside_it_and_no_file_link_reaches_the_pdf():
         '<a href="../tables/01_x_fig.xlsx" download>XLSX</a></p>'
     )
     assert "Download the data:" in downloads_line(["tables/a.csv"], "en")
+    chart = downloads_line(["figures/x.png", "figures/x.svg"], "zh", "site.downloads.chart")
+    assert chart == (
+        '<p class="downloads">下载图片：<a href="../figures/x.png" download>PNG</a> · '
+        '<a href="../figures/x.svg" download>SVG</a></p>'
+    )
     printed = print_page(
         line + '<a href="#figure-1-1">图1.1</a><a href="03_regions.html#figure-3-1">图3.1</a>'
     )

@@ -430,6 +430,9 @@ class Chapter:
         if published:  # a reproduction says which published chart it reproduces
             source = self.t("common.reproduces", source=source, published=published)
         self._show("figure_source", number=number, source=source)
+        # the chart's own files beside it (its data's CSV and XLSX follow its data table)
+        files = self.downloads[("figure", name)]["files"].split(";")
+        display(HTML(downloads_line(files, self.language, "site.downloads.chart")))
         if reading:
             self._show("reading", text=reading)
 

@@ -197,9 +197,10 @@ def figure_image(png: Path, vector: Path, root: Path, alt: str, width: int = 720
     return render_fragment("figure_image", png=data, vector=href, alt=alt, width=width)
 
 
-def downloads_line(files: list[str], language: str) -> str:
-    """“下载数据：CSV · XLSX” under a figure's or table's data: `files` relative to the edition's
-    folder, linked from a page one folder below it; the print stylesheet hides the line."""
+def downloads_line(files: list[str], language: str, key: str = "site.downloads.label") -> str:
+    """“下载数据：CSV · XLSX” under a figure's or table's data (“下载图片：PNG · SVG” under a chart,
+    key="site.downloads.chart"): `files` relative to the edition's folder, linked from a page one
+    folder below it; the print stylesheet hides the line."""
     from helpers.report.labels import label
 
     links = [
@@ -210,7 +211,7 @@ def downloads_line(files: list[str], language: str) -> str:
         for name in files
         if name
     ]
-    return render_fragment("downloads", text=label("site.downloads.label", language), links=links)
+    return render_fragment("downloads", text=label(key, language), links=links)
 
 
 def export_html(executed: Path, target: Path, language: str, **page_kwargs) -> str:
