@@ -494,3 +494,37 @@ def test_bad_cells_reported_together(tmp_path):
     found = {(p.row, p.column) for p in error.problems}
     assert {(2, "batch_no"), (2, "analysed"), (3, "review_status"), (3, "industry_field")} <= found
     assert (3, "overseas_markets") in found
+
+
+def test_duplicate_firm_and_year_in_patents(tmp_path):
+    # F3's 2021 row written twice: found by the one-group-per-firm check of (firm_id, year)
+    patents = replace_line(
+        PATENTS,
+        "F3,2021,false,6,3,1,1,5,0,2\n",
+        "F3,2021,false,6,3,1,1,5,0,2\nF3,2021,false,1,0,0,0,0,0,2\n",
+    )
+    error = error_for(tmp_path, patents=patents)
+    found = {(p.row, p.column, p.value) for p in error.problems}
+    assert found == {
+        (6, "firm_id", "F3"),
+        (7, "firm_id", "F3"),
+        (6, "year", 2021),
+        (7, "year", 2021),
+    }
+    assert all("duplicate key ['firm_id', 'year']" in p.message for p in error.problems)
+
+
+def test_duplicate_years_outside_the_range_still_named(tmp_path):
+    # a year outside 1985–2100 cannot be a bit of the per-firm check: the general count decides
+    patents = replace_line(
+        PATENTS,
+        "F3,2021,false,6,3,1,1,5,0,2\n",
+        "F3,1900,false,6,3,1,1,5,0,2\nF3,1900,false,1,0,0,0,0,0,2\n",
+    )
+    error = error_for(tmp_path, patents=patents)
+    duplicates = {(p.row, p.column) for p in error.problems if "duplicate" in p.message}
+    assert duplicates == {(6, "firm_id"), (7, "firm_id"), (6, "year"), (7, "year")}
+    assert {(p.row, p.column) for p in error.problems if "at least 1985" in p.message} == {
+        (6, "year"),
+        (7, "year"),
+    }
