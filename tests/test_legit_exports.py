@@ -265,3 +265,23 @@ def test_chapter_02_with_a_previous_edition_without_patents(tmp_path):
 def test_chapter_03_of_a_miit_list(tmp_path):
     page = build_chapter("03_regions", firm_list(tmp_path / "miit", MIIT_LIST), tmp_path / "build")
     assert NO_CITIES in page and "洛伦兹曲线" in page
+
+
+def test_the_key_findings_of_one_province(tmp_path):
+    """Every other province ties second with no firms: there is no rank 5 (a KeyError in the
+    book before); the first five provinces hold all the firms."""
+    from helpers.report import book
+
+    chapter = "03_regions"
+    ids = ["320000", "110000", "310000", "330000", "440000", "510000"]  # 江苏 first, then none
+    rows = [("provinces.firms.320000", 5), ("provinces.share.320000", 1.0)]
+    rows += [(f"provinces.rank.{p}", 1 if p == "320000" else 2) for p in ids]
+    rows += [(f"provinces.cumulative_share.{p}", 1.0) for p in ids]
+    (tmp_path / "statistics").mkdir()
+    lines = ["key,value,unit,label,source,notebook"]
+    lines += [f"{chapter}.{key},{value},,,,{chapter}" for key, value in rows]
+    (tmp_path / "statistics" / f"{chapter}.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    found = book.key_findings(book.Statistics.read(tmp_path, [chapter]), "zh")
+    assert found[0].startswith(
+        "江苏省的“小巨人”企业最多（5家，占100.0%），企业数前五的省份合计占100.0%"
+    )

@@ -248,8 +248,12 @@ def _pct(s: Say) -> str:
 
 def _provinces(s: Say) -> str:
     ranks = s.largest("03_regions.provinces.rank")
-    by_rank = {int(value): id_ for id_, value in ranks}
-    top, fifth = by_rank[1], by_rank[5]
+    top = min(ranks, key=lambda item: item[1])[0]
+    # The five first provinces' share is the fifth smallest cumulative share (it only grows down
+    # the list): a tie shares a rank, so there may be no rank 5 (one province's export: every
+    # other province ties second with no firms).
+    cumulative = sorted(s.largest("03_regions.provinces.cumulative_share"), key=lambda i: i[1])
+    fifth = cumulative[min(4, len(cumulative) - 1)][0]
     top5 = f"03_regions.provinces.cumulative_share.{fifth}"
     return s.t(
         "findings.provinces",
