@@ -9,7 +9,7 @@ import pandas as pd
 
 from helpers.report import charts, words
 from helpers.report.chapter import Chapter
-from helpers.report.format import format_qualified
+from helpers.report.format import format_qualified, unit_label
 from helpers.stats import since as st
 
 
@@ -19,6 +19,17 @@ def figure_value(ch: Chapter, rows: pd.DataFrame, item: str) -> str:
     row = rows.set_index("item").loc[item]
     qualifier = None if pd.isna(row["qualifier"]) else row["qualifier"]
     return format_qualified(row["value_stated"], row["unit"], qualifier, ch.language, compact=True)
+
+
+def named_value(ch: Chapter, rows: pd.DataFrame, item: str) -> str:
+    """figure_value for a sentence that names what is counted after the figure: in English the
+    unit's noun is left out (17,600 Little Giants, not 17,600 firms Little Giants); Chinese keeps
+    its measure word (17,600家“小巨人”企业)."""
+    text = figure_value(ch, rows, item)
+    unit = rows.set_index("item").loc[item, "unit"]
+    if ch.language != "zh" and unit in ("家", "件"):
+        text = text.removesuffix(" " + unit_label(unit, ch.language))
+    return text
 
 
 def batches(ch: Chapter, publicity: pd.DataFrame, growth: float, figures: pd.DataFrame, n: float):
@@ -52,14 +63,14 @@ def batches(ch: Chapter, publicity: pd.DataFrame, growth: float, figures: pd.Dat
 
 def miit(ch: Chapter, figures: pd.DataFrame) -> None:
     """The sentence with MIIT's totals of 2026 and of the end of 2024."""
-    value = {item: figure_value(ch, figures, item) for item in figures["item"]}
+    value = {item: named_value(ch, figures, item) for item in figures["item"]}
     ch.text("ch05.since.miit", **value)
 
 
 def patsnap(ch: Chapter, figures: pd.DataFrame, checks: pd.DataFrame) -> None:
     """The sentence with PatSnap's 2025 headline figures, as that edition's own claims, and the
     one that does not hold together (its valid invention patents per firm)."""
-    value = {item: figure_value(ch, figures, item) for item in figures["item"]}
+    value = {item: named_value(ch, figures, item) for item in figures["item"]}
     first = checks.set_index("item").loc["patsnap_2025_valid_inventions_per_firm"]
     ch.text(
         "ch05.since.patsnap",
