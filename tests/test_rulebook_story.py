@@ -287,3 +287,19 @@ def test_the_since_section_records_and_finds_the_inconsistencies(tmp_path):
     assert "第二批公示数：公示名单与001所用名单" in mismatches
     table = pd.read_csv(tmp_path / "tables" / "05_context_since_figures.csv")
     assert set(table["trust"]) == {"B", "C"}
+
+
+@pytest.mark.parametrize(
+    ("language", "item", "expected"),
+    [
+        ("en", "miit_2026_little_giants", "17,600"),  # the sentence says 'Little Giants' after it
+        ("en", "patsnap_2025_applications", "2.62 million"),
+        ("en", "miit_2026_specialised", "over 140,000"),
+        ("en", "miit_2024_granted_per_firm", "22 patents per firm"),  # a per-firm unit stays
+        ("zh", "miit_2026_specialised", "超14万家"),  # Chinese keeps its measure word
+        ("zh", "miit_2024_invention_patents", "32.74万件"),
+    ],
+)
+def test_a_figure_in_a_sentence_that_names_what_it_counts(tmp_path, language, item, expected):
+    ch = Chapter("05_context", output_dir=str(tmp_path), language=language)
+    assert later.named_value(ch, ch.table("figures_since_2023"), item) == expected
