@@ -78,18 +78,20 @@ def bench_screening(scale: int = 100) -> dict[str, float]:
         seconds[f"screen_{book.id}"] = time.perf_counter() - began
         seconds[f"screen_{book.id}_cpu"] = time.process_time() - cpu
     old, new = results.values()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     summary.tier_counts(new)
     summary.counts_by(new, firms["province"])
     summary.counts_by(new, firms["industry_field"])
     summary.blocking(new)
     candidates = summary.candidates(new, firms)
     seconds["summaries"] = time.perf_counter() - began
-    began = time.perf_counter()
+    seconds["summaries_cpu"] = time.process_time() - cpu
+    began, cpu = time.perf_counter(), time.process_time()
     compare.side_by_side(results)
     ids = list(results)
     crossing = compare.crossings(old, new, ids[0], ids[1])
     seconds["compare"] = time.perf_counter() - began
+    seconds["compare_cpu"] = time.process_time() - cpu
     screened = ", ".join(
         f"{book} {seconds[f'screen_{book}']:.1f} s (CPU {seconds[f'screen_{book}_cpu']:.1f} s)"
         for book in results
