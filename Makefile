@@ -185,11 +185,12 @@ lab: $(VENV_STAMP)
 lock: $(VENV_STAMP)
 	$(PY) -m tools.envsync lock
 
-## benchmark: one table: the per-document floor, each chapter, the cold full build, no-op and one-chapter rebuilds, PDF export, the profile fan-out, and the firm-level step at 1x/10x/100x the sample and 10 M patent rows (slow; BENCH_ARGS=--quick for a smoke run)
+## benchmark: one table: the per-document floor, each chapter, the cold full build, no-op and one-chapter rebuilds, PDF export, the profile fan-out, and the firm-level step at 1x/10x/100x the sample and 10 M patent rows (slow; BENCH_ARGS=--quick for a smoke run); then the cold build against the bare papermill + nbconvert loop, wall and CPU seconds (benchmarks/bench_edit.py)
 BENCH_ARGS ?=
 export ZJTX_BENCH_ARGS := $(value BENCH_ARGS)
 benchmark: $(VENV_STAMP)
 	$(PY) benchmarks/bench_build.py $$ZJTX_BENCH_ARGS
+	$(PY) benchmarks/bench_edit.py $$ZJTX_BENCH_ARGS
 
 ## clean: remove build caches and staging (reports/ and .venv stay)
 clean:
