@@ -49,9 +49,9 @@ def test_chapter_reconciliation_formats_by_unit_with_the_appendix_verdicts(tmp_p
     rows = re.findall(r"<tr class=\"(\w+)\">(.*?)</tr>", page, flags=re.S)
     cells = [(css, re.findall(r"<td>(.*?)</td>", row)[1:]) for css, row in rows]
     assert cells == [
-        ("mismatch", ["平均单笔融资额", "1.70亿元", "1.462亿元", "-0.238亿元", "不一致"]),
+        ("mismatch", ["平均单笔融资额", "1.70亿元", "1.462亿元", "−0.238亿元", "不一致"]),
         ("mismatch", ["倍数", "1.50倍", "1.597倍", "+0.097倍", "不一致"]),
-        ("rounding", ["东部 占比", "58.7%", "58.67%", "-0.03个百分点", "舍入内"]),
+        ("rounding", ["东部 占比", "58.7%", "58.67%", "−0.03个百分点", "舍入内"]),
         ("ok", ["全部融资笔数", "2,768笔", "2,768笔", "0笔", "一致"]),
     ]
     assert 'class="data-table reconciliation-table"' in page
