@@ -45,7 +45,7 @@ def test_page_without_note_nav_or_search_is_its_header_and_main():
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<link rel="icon" href="data:,">\n<title>T</title>\n'
         '<meta name="author" content="Little Giants research report workbench">\n'
-        "<meta name=\"description\" content=\"Part of China&#39;s Little Giant Firms: A Research "
+        '<meta name="description" content="Part of China&#39;s Little Giant Firms: A Research '
         'Report">\n'
         f"<style>\n{css}</style>\n</head>\n<body>\n"
         '<header class="page-header">\n</header>\n<main class="page-main">\n<h1>T</h1>\n</main>\n'

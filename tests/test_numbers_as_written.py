@@ -203,7 +203,9 @@ def _visible_text(html: str) -> str:
 
 
 @pytest.mark.build
-@pytest.mark.parametrize(("language", "forbidden"), [("zh", NOT_IN_CHINESE), ("en", NOT_IN_ENGLISH)])
+@pytest.mark.parametrize(
+    ("language", "forbidden"), [("zh", NOT_IN_CHINESE), ("en", NOT_IN_ENGLISH)]
+)
 def test_the_built_book_writes_numbers_as_readers_do(editions, language, forbidden):
     root = editions("data/published", language)
     text = _visible_text((root / language / "html" / "report.html").read_text(encoding="utf-8"))

@@ -118,9 +118,7 @@ def published_stated(
     if name not in specs or column not in specs[name].columns:
         return [np.nan] * len(frame)
     published = catalog.load_published(name, Path(published_dir))
-    by_key = {
-        tuple(str(v) for v in row[list(key)]): row[column] for _, row in published.iterrows()
-    }
+    by_key = {tuple(str(v) for v in row[list(key)]): row[column] for _, row in published.iterrows()}
     return [by_key.get(tuple(str(v) for v in row), np.nan) for row in frame[list(key)].values]
 
 

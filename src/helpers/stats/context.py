@@ -323,7 +323,14 @@ def scoring_counts(outline: pd.DataFrame) -> pd.DataFrame:
 # (chains) are counted like 个, 名 (people) like 人; an index (指数) is a plain number; 百分点
 # are percentage points (pp); tonnes (吨), the one weight, a plain number. The printed unit
 # stays in `unit_stated`.
-RECORDED_UNITS = {"场": "个", "条": "个", "名": "人", "指数": "number", "百分点": "pp", "吨": "number"}
+RECORDED_UNITS = {
+    "场": "个",
+    "条": "个",
+    "名": "人",
+    "指数": "number",
+    "百分点": "pp",
+    "吨": "number",
+}
 
 
 def recorded_units(rows: pd.DataFrame) -> pd.DataFrame:

@@ -57,7 +57,14 @@ def page_documents(page: Path, href: str) -> list[dict]:
 
 
 def _document(page: str, anchor: str, kind: str, title: str, where: str) -> dict:
-    return {"page": page, "anchor": anchor, "kind": kind, "title": title, "where": where, "text": []}
+    return {
+        "page": page,
+        "anchor": anchor,
+        "kind": kind,
+        "title": title,
+        "where": where,
+        "text": [],
+    }
 
 
 def _blocks(element):
