@@ -56,6 +56,32 @@ def pytest_xdist_make_scheduler(config, log):
     return ModulesAndEditions(config, log)
 
 
+def chapter_page_text(notebook: str, data_dir, cutoff: str, build: Path, *more: str) -> str:
+    """One chapter executed and exported by `python -m helpers.workflow chapter` (the build stops
+    the test with its output if it fails); its HTML page as text, tags removed."""
+    import sys
+
+    command = [
+        sys.executable,
+        "-m",
+        "helpers.workflow",
+        "chapter",
+        "--notebook",
+        f"notebooks/{notebook}.ipynb",
+        "--data-dir",
+        str(data_dir),
+        "--cutoff",
+        cutoff,
+        "--build",
+        str(build),
+        *more,
+    ]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (page,) = Path(build).glob(f"*/reports/html/{notebook}.html")
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
+
+
 def report_args(build: Path, reports: Path, data_dir: str = "data/published", **extra) -> list:
     extra.setdefault("REGIONS", REGIONS[extra.get("LANGUAGE", "zh")])
     return [

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -22,10 +20,10 @@ import pytest
 
 from helpers.data import catalog
 from helpers.firmlevel import tables
-from helpers.paths import REPO_ROOT
 from helpers.report import changes
 from helpers.stats import cultivation
 from helpers.stats import regional as st
+from tests.conftest import chapter_page_text
 from tests.test_firms import FIRMS, LISTINGS, PATENTS, write
 
 CUTOFF = "2023-07-31"
@@ -196,25 +194,7 @@ def test_a_previous_edition_without_an_input_is_said_not_compared():
 
 def build_chapter(notebook: str, data_dir: Path, build: Path, *more: str) -> str:
     """One chapter executed and exported; its HTML page as text (tags removed)."""
-    command = [
-        sys.executable,
-        "-m",
-        "helpers.workflow",
-        "chapter",
-        "--notebook",
-        f"notebooks/{notebook}.ipynb",
-        "--data-dir",
-        str(data_dir),
-        "--cutoff",
-        CUTOFF,
-        "--build",
-        str(build),
-        *more,
-    ]
-    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    (page,) = build.glob(f"*/reports/html/{notebook}.html")
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
+    text = chapter_page_text(notebook, data_dir, CUTOFF, build, *more)
     assert "Traceback" not in text and "Error" not in text
     return text
 

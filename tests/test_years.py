@@ -6,8 +6,6 @@ where the sample says 2020—2022 and 2022 vs 2023."""
 
 import io
 import re
-import subprocess
-import sys
 import tokenize
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import yaml
 from helpers import stats
 from helpers.data import catalog
 from helpers.report.labels import LABELS_DIR
+from tests.conftest import chapter_page_text
 from tools.later_cutoff import later_cutoff, write_variant
 
 REPO = Path(__file__).parents[1]
@@ -230,24 +229,7 @@ def test_the_later_tables_take_their_years_from_the_cut_off(later_tables, sample
 
 
 def _build_chapter(data_dir: Path, cutoff: str, build: Path) -> str:
-    command = [
-        sys.executable,
-        "-m",
-        "helpers.workflow",
-        "chapter",
-        "--notebook",
-        "notebooks/02_innovation.ipynb",
-        "--data-dir",
-        str(data_dir),
-        "--cutoff",
-        cutoff,
-        "--build",
-        str(build),
-    ]
-    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    (html,) = build.glob("*/reports/html/02_innovation.html")
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.read_text(encoding="utf-8")))
+    return chapter_page_text("02_innovation", data_dir, cutoff, build)
 
 
 def test_chapter_02_says_the_years_of_its_data(later_folder, tmp_path):

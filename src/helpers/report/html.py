@@ -326,6 +326,23 @@ def chapter_pages(language: str) -> dict[str, str]:
     return numbers
 
 
+def _literal_html5():
+    """bs4's html5 output (void elements without a slash, boolean attributes bare) that escapes
+    only &, < and >: the built-in 'html5' formatter writes every non-ASCII character as a named
+    entity (“ → &ldquo;, — → &mdash;), which changes the page's bytes and its searchable text."""
+    from bs4.dammit import EntitySubstitution
+    from bs4.formatter import HTMLFormatter
+
+    return HTMLFormatter(
+        entity_substitution=EntitySubstitution.substitute_xml,
+        void_element_close_prefix=None,
+        empty_attributes_are_booleans=True,
+    )
+
+
+LITERAL_HTML5 = _literal_html5()
+
+
 def link_page(body: str, language: str, page: Path) -> str:
     """A page's body with its anchors and cross-links: ids on its title and sections
     (page_anchor) and on every figure's and table's title (number_anchor), and every 图N.M /
@@ -376,7 +393,7 @@ def link_page(body: str, language: str, page: Path) -> str:
             last = found.end()
         if pieces:
             text.replace_with(*pieces, text[last:])
-    return soup.decode(formatter="html5")
+    return soup.decode(formatter=LITERAL_HTML5)
 
 
 def markup_text(markup: str) -> str:
