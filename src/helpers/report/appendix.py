@@ -256,7 +256,8 @@ def _document_title(ch, document: str) -> str:
     if document == FIRM_LEVEL:
         return ch.t("appendix.firm_level_heading")
     entry = ch.documents.get(document) or catalog_documents().get(document, {})
-    title = entry.get("title" if ch.language == "zh" else "title_en") or document
+    # a source that is not a catalogued document (a repost, a speech) goes by its name
+    title = entry.get("title" if ch.language == "zh" else "title_en") or ch.name(document)
     return ch.t("appendix.document_heading", document=document, title=title)
 
 

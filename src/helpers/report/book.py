@@ -319,7 +319,7 @@ def _checks(s: Say) -> str:
         return s.t("findings.checks_none", total=total)
     # each with its document's id (the methods list them), a firm-level comparison as such
     items = [
-        s.t("findings.check_item", item=row["item"], source=row["document"])
+        s.t("findings.check_item", item=row["item"], source=translate(row["document"], s.language))
         if row["document"] != "firm-level"
         else s.t("findings.check_item_firm_level", item=row["item"])
         for row in found

@@ -73,8 +73,22 @@ def book_inputs(staging: Path, chapters: list[str]) -> list[Path]:
 
 
 def book_fingerprint(edition: Edition, chapters: list[str], version: str) -> str:
-    parameters = {**edition.parameters(), "version": version}
-    return files_digest(book_inputs(edition.staging, chapters), parameters)
+    """SHA-256 over the book's inputs (book_inputs), the same in any build folder and checkout:
+    staged files are named relative to the staging folder and the rest relative to the
+    checkout, and the parameters are the edition's, not its folders (the colophon prints it)."""
+    import hashlib
+
+    parameters = {
+        "edition": edition.id,
+        "language": edition.checked["language"],
+        "cutoff": edition.checked["cutoff"],
+        "version": version,
+    }
+    inputs = book_inputs(edition.staging, chapters)
+    staged = [path for path in inputs if path.is_relative_to(edition.staging)]
+    others = [path for path in inputs if not path.is_relative_to(edition.staging)]
+    both = files_digest(staged, parameters, root=edition.staging) + files_digest(others)
+    return hashlib.sha256(both.encode()).hexdigest()
 
 
 def last_built(marker: Path) -> tuple[str, str] | None:

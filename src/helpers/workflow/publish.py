@@ -245,11 +245,14 @@ def publish_edition(edition: Edition, reports: Path) -> Path:
         fresh.mkdir(parents=True)
         # Only the current chapters' files: a renamed or deleted notebook leaves nothing behind.
         tables = []  # CSVs get their headers in the edition's language (publish_tables)
+        # and the charts of the profiles published, which their pages offer for download
+        profiles = sorted((staging / "profiles").glob("*.html"))
+        owners = [*chapters, *(f"profile_{page.stem}" for page in profiles)]
         for part in PUBLISHED_PARTS:
             (fresh / part).mkdir()
             for path in sorted((staging / part).glob("*")):
                 if any(
-                    path.name.startswith(f"{c}.") or path.name.startswith(f"{c}_") for c in chapters
+                    path.name.startswith(f"{c}.") or path.name.startswith(f"{c}_") for c in owners
                 ):
                     if part == "tables" and path.suffix == ".csv":
                         tables.append(path.stem)

@@ -655,13 +655,16 @@ def check_transcription(ch: Chapter, rows: pd.DataFrame, transcribed: pd.DataFra
     ours = rows[rows["threshold"].notna()].set_index("criterion_id")["threshold"]
     theirs = transcribed[transcribed["threshold"].notna()].set_index("criterion_id")
     shared = theirs[theirs.index.isin(ours.index)]
-    items = [ch.t("ch06.checks.transcription", condition=names[c]) for c in shared.index]
-    ch.check(
-        shared,  # 004's rows by criterion id: each stated threshold is its printed cell
-        pd.Series(items, index=shared.index),
-        shared["threshold"],
-        ours.loc[shared.index].astype(float),
-    )
+    # one check per unit, so each threshold is shown in its own (60分, 1,000万元, 10%)
+    for unit, group in shared.groupby(shared["unit"].fillna(""), sort=False):
+        items = [ch.t("ch06.checks.transcription", condition=names[c]) for c in group.index]
+        ch.check(
+            group,  # 004's rows by criterion id: each stated threshold is its printed cell
+            pd.Series(items, index=group.index),
+            group["threshold"],
+            ours.loc[group.index].astype(float),
+            unit=unit or None,
+        )
 
 
 def examples(ch: Chapter, worked, example_rows: pd.DataFrame) -> None:
