@@ -37,8 +37,8 @@ def batches(ch: Chapter, publicity: pd.DataFrame, growth: float, figures: pd.Dat
     batches since the 2023 reports and the 2025 re-review (`n`: the firms re-reviewed)."""
     rows = st.batches(publicity)
     shown = rows.assign(label=[words.batch_name(b, ch.language) for b in rows["batch_no"]])
-    figure = charts.bar_chart(
-        shown, "label", "announced", value_label=ch.t("ch05.since.batches.axis")
+    figure = charts.bar_chart(  # in batch order, as 图1.4 draws the batches
+        shown, "label", "announced", value_label=ch.t("ch05.since.batches.axis"), sort=False
     )
     latest, before = rows.iloc[-1], rows.iloc[-2]
     ch.figure(
