@@ -435,13 +435,17 @@ def cluster_totals(
             clauses=ch.t("words.clause_separator").join(clauses),
         )
     ]
+    # cities counting more firms than their province (two tables of other dates or lists) are
+    # said to disagree, never given a negative remainder
     sentences += [
         ch.t(
-            "ch03.totals.within_province",
+            "ch03.totals.within_province"
+            if row.firms <= row.province_firms
+            else "ch03.totals.within_province_exceeds",
             cluster=ch.name(row.cluster),
             province=ch.name(row.province),
             share=ch.fmt(row.share_of_province, "share"),
-            rest=ch.fmt(row.province_firms - row.firms, "家"),
+            rest=ch.fmt(abs(row.province_firms - row.firms), "家"),
         )
         for row in within.itertuples()
     ]
