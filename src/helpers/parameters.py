@@ -194,18 +194,35 @@ def _region_names() -> dict[str, tuple[str, str]]:
     return names
 
 
+def close_matches(text: str, candidates: list[str], n: int = 5, cutoff: float = 0.5) -> list[str]:
+    """The candidates closest to `text`, best first: difflib's ratio (a name told apart by its
+    province counts without it too: Taizhou → Taizhou (Jiangsu), Taizhou (Zhejiang)), then the
+    characters in the same place (宁坡市 → 宁波市 before 遂宁市, whose ratio is the same), then
+    the candidates' order (the reference tables list the seeds' cities first)."""
+    import difflib
+
+    def score(candidate: str) -> tuple:
+        ratio = max(
+            difflib.SequenceMatcher(None, text, name).ratio()
+            for name in (candidate, candidate.split(" (")[0])
+        )
+        same_place = sum(a == b for a, b in zip(text, candidate, strict=False))
+        return (-ratio, -same_place)
+
+    scored = [(score(c), i, c) for i, c in enumerate(candidates)]
+    return [c for s, _, c in sorted(scored) if -s[0] >= cutoff][:n]
+
+
 def check_region(value: str) -> dict:
     """A province or city of data/reference (江苏, 江苏省, Jiangsu, 宁波 …): its canonical name
     and level; an unknown name lists the closest valid names."""
-    import difflib
-
     text = str(value).strip()
     names = _region_names()
     found = names.get(text.casefold())
     if found is None:
         canonical = sorted({name for name, _ in names.values()})
         spellings = {s: names[s][0] for s in names}
-        close = difflib.get_close_matches(text.casefold(), list(spellings), n=5, cutoff=0.5)
+        close = close_matches(text.casefold(), list(spellings))
         suggestions = list(dict.fromkeys(spellings[c] for c in close))
         if suggestions:
             problem = f"unknown province or city; did you mean {', '.join(suggestions)}?"
