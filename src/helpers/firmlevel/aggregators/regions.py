@@ -10,6 +10,7 @@ from helpers.data import reference
 from helpers.data.errors import DataInputError, Problem
 from helpers.firmlevel.aggregators.registry import aggregates, allowed
 from helpers.firmlevel.derive import board_counts, board_reference
+from helpers.parameters import close_matches
 
 # Units of the metrics on the cluster and city pages, as printed there.
 METRIC_UNITS = {
@@ -38,30 +39,39 @@ def firms_by_province(data) -> pd.DataFrame:
 
 @aggregates("firms_by_city")
 def firms_by_city(data) -> pd.DataFrame:
-    """Cities with at least data.city_min_firms firms, largest first (ties in reference order);
-    such a city must be in data/reference/cities.csv."""
+    """Cities with at least data.city_min_firms firms, largest first (ties in reference order).
+    data/reference/cities.csv holds every prefecture-level city and province-administered
+    county-level unit, so such a city that is not there is a misspelling (or a district or
+    county): refused in one line with the closest names."""
     counts = data.analysed["city"].dropna().value_counts()
     known = reference.values("cities", "city")
     shown = counts[counts >= data.city_min_firms]
     unknown = [c for c in shown.index if c not in known]
     if unknown:
-        rows = data.firms.index[data.firms["city"].isin(unknown)]
-        raise DataInputError(
-            Problem(
-                data.files["firms"],
-                f"{len(rows)} firms in {', '.join(unknown)}: at least {data.city_min_firms} "
-                "firms, so the city belongs in firms_by_city, but it is not in "
-                "data/reference/cities.csv; add it there (or correct the spelling)",
-                row=int(rows[0]),
-                column="city",
-                value=unknown[0],
-            )
-        )
+        raise DataInputError(_unknown_city(data, unknown[0], int(shown[unknown[0]])))
     order = {c: i for i, c in enumerate(known)}
     frame = pd.DataFrame({"city": shown.index, "firms": shown.to_numpy().astype(int)})
     frame["order"] = frame["city"].map(order)
     frame = frame.sort_values(["firms", "order"], ascending=[False, True], kind="stable")
     return frame.drop(columns="order")
+
+
+def _unknown_city(data, city: str, firms: int) -> Problem:
+    """The first row of a city name that matches no city of the reference, with what to do."""
+    spellings = reference.aliases("cities")
+    close = close_matches(str(city).casefold(), list(spellings), n=8)
+    suggestions = list(dict.fromkeys(spellings[c] for c in close))[:3]
+    row = data.firms.index[data.firms["city"] == city][0]
+    return Problem(
+        data.files["firms"],
+        f"{firms} firms give this city, which matches no prefecture-level city in "
+        "data/reference/cities.csv: correct the spelling"
+        + (f" (close matches: {', '.join(suggestions)})" if suggestions else "")
+        + ", or give the prefecture-level city of a district or county",
+        row=int(row),
+        column="city",
+        value=city,
+    )
 
 
 def _groups(data, column: str, names: list[str]):
