@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.data import catalog
+from helpers.data import catalog, reference
 from helpers.data.errors import DataInputError
 from helpers.data.source import DataSource
 from helpers.firmlevel import tables
@@ -68,8 +68,17 @@ ENGLISH = [
     "Zhoushan",
     "Lishui",
 ]
+# A national export listing 25 cities (174 down to 150 firms: the 25 rows of cities.csv after the
+# four municipalities, 南京 to 大连), more than the 20 the chart draws.
+NATIONAL = [(city, 174 - i) for i, city in enumerate(reference.values("cities", "city")[4:29])]
 FIELDS = ["新材料", "新一代信息技术", "高端机械装备"]
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]+")
+
+
+def province_of(city: str) -> str:
+    """The province of a city of the reference (浙江省 for a name it does not know)."""
+    cities = reference.table("cities").set_index("city")["province"]
+    return cities.get(reference.normalize("cities", city), "浙江省")
 
 
 def export(folder: Path, cities=CITIES) -> Path:
@@ -93,8 +102,8 @@ def export(folder: Path, cities=CITIES) -> Path:
             firm = f"Z{n:04d}"
             financed = "true" if n % 4 == 0 else "false"
             firms.append(
-                f"{firm},浙江企业{n},{n % 5 + 1},confirmed,true,浙江省,{city},{FIELDS[n % 3]},"
-                f"{50 + n % 7},{financed},{n % 3}"
+                f"{firm},企业{n},{n % 5 + 1},confirmed,true,{province_of(city)},{city},"
+                f"{FIELDS[n % 3]},{50 + n % 7},{financed},{n % 3}"
             )
             patents.append(f"{firm},2020,false,{4 + n % 3},2,0,1,3,0,2")
             patents.append(f"{firm},2022,false,{6 + n % 3},3,1,1,4,0,3")
@@ -221,3 +230,15 @@ def test_every_city_has_its_metrics(aggregated):
     assert dict(zip(firms["region"], firms["value"], strict=True)) == {
         city: n for city, (_, n) in zip(CANONICAL, CITIES, strict=True)
     }
+
+
+@pytest.mark.build
+def test_chapter_03_draws_twenty_cities_and_lists_them_all(tmp_path):
+    page = chapter_page_text(
+        "03_regions", export(tmp_path / "national", NATIONAL), CUTOFF, tmp_path
+    )
+    assert "25个城市中" in page
+    assert "图中为企业数最多的20个城市，下表列出全部城市。" in page
+    (svg,) = tmp_path.glob("*/reports/figures/03_regions_fig3_3_cities.svg")
+    drawn = svg.read_text(encoding="utf-8")  # each label's text is a comment beside its glyphs
+    assert "<!-- 惠州市 -->" in drawn and "<!-- 清远市 -->" not in drawn  # the 20th and the 21st

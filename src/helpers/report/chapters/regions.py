@@ -15,6 +15,9 @@ from helpers.stats import regional, regions
 from helpers.stats.descriptive import lorenz_curve
 
 CITY_MIN_FIRMS = 150  # the cities 001 图表3.3 lists (and firm-level data's firms_by_city)
+# 图表3.3 draws at most as many cities as 001's (twenty): a national export may list hundreds,
+# which its table keeps
+CHART_CITIES = 20
 
 
 # Words of the statistics' labels --------------------------------------------------------------
@@ -220,7 +223,8 @@ def cities(ch: Chapter, cities: pd.DataFrame, multiple: float | None) -> None:
     city with the largest share of its province), and the cities' table (a
     cities_with_shares table, largest first). With fewer than four cities (`multiple` None) the
     sentence leaves out the comparison; with none (a small export), a numbered sentence saying
-    so stands in for the figure."""
+    so stands in for the figure. The chart draws the first CHART_CITIES, and says so when the
+    table lists more."""
     if cities.empty:
         min_firms = ch.fmt(CITY_MIN_FIRMS, "家")
         ch.missing("figure", "fig3_3_cities", "ch03.fig_3_3", needs=["cities"], min_firms=min_firms)
@@ -236,8 +240,9 @@ def cities(ch: Chapter, cities: pd.DataFrame, multiple: float | None) -> None:
             share=ch.fmt(leading["share_of_province"], "share"),
         )
     )
+    drawn = cities.head(CHART_CITIES)
     fig = charts.bar_chart(
-        cities.assign(city=cities["city"].map(ch.name)),
+        drawn.assign(city=drawn["city"].map(ch.name)),
         "city",
         "firms",
         value_label=ch.t("ch03.fig_3_3.axis"),
@@ -255,6 +260,9 @@ def cities(ch: Chapter, cities: pd.DataFrame, multiple: float | None) -> None:
         "top": ch.name(cities["city"].iloc[0]),
         "top_share": ch.fmt(cities["share_of_nation"].iloc[0], "share"),
         "province_note": province_note,
+        "drawn_note": ""
+        if len(cities) <= CHART_CITIES
+        else ch.t("ch03.fig_3_3.drawn_note", drawn=ch.fmt(CHART_CITIES, "项")),
         **compared,
     }
     reading = None if compared else ch.t("ch03.fig_3_3.reading_few", **values)
