@@ -38,7 +38,7 @@ from helpers.report.book import CHECKS_SUFFIX, LEDGER_COLUMNS, PLACEHOLDERS_SUFF
 from helpers.report.format import format_column, format_value, format_with_unit, unit_label
 from helpers.report.html import downloads_line, figure_image, render_fragment, render_table
 from helpers.report.labels import label, translate
-from helpers.report.sources import FIRM_LEVEL, Sources, data_title
+from helpers.report.sources import FIRM_LEVEL, Sources, data_title, reader_source
 from helpers.report.spreadsheet import TableAbout, describe, save_table_files
 
 STATISTICS_COLUMNS = ["key", "value", "unit", "label", "source", "notebook"]
@@ -853,6 +853,7 @@ class Chapter:
         self._show("table_title", number="", title=self.t("common.reconciliation_title"))
         self.text(
             "common.reconciliation_reading",
+            count=compared,
             total=self.fmt(compared, "项"),
             ok=self.fmt(int(counts.get("ok", 0)), "项"),
             rounding=self.fmt(int(counts.get("rounding", 0)), "项"),
@@ -872,7 +873,7 @@ class Chapter:
                     if "firm_level" in mine and mine["firm_level"].any()
                     else "common.mismatch_sentence",
                     item=row.item,
-                    source=row.source,
+                    source=reader_source(row.source, self.language),
                     stated=stated,
                     recomputed=recomputed,
                     difference=difference,
@@ -895,7 +896,11 @@ class Chapter:
         from helpers.report.appendix import shown_checks
 
         shown = shown_checks(
-            self, table["source"].to_list(), table, values, source_column="columns.source"
+            self,
+            [reader_source(s, self.language) for s in table["source"]],
+            table,
+            values,
+            source_column="columns.source",
         )
         css = "data-table reconciliation-table"
         statuses = table["status"].tolist()

@@ -61,7 +61,7 @@ ATTRIBUTES: dict[str, Attribute] = {
     "rd_expense_2y_total": _n("万元"),  # derived: helpers.screening.values.with_derived
     "revenue_cagr_2y": _n("rate"),
     "net_profit_growth_2y": _n("rate"),
-    "class1_ip_count": _n("件"),
+    "class1_ip_count": _n("项"),  # 4项以上: IP items, not only patents
     "market_rank": _n("名"),
 }
 
