@@ -30,8 +30,8 @@ def test_record_writes_plain_numbers_labels_and_the_rows_source(chapter, tmp_pat
     )
     assert lines == [
         "key,value,unit,label,source,notebook",
-        "01_cultivation.boards.little_giant_share.star_market,0.4981818182,占比,科创板上市企业中“小巨人”占比,001 图表1.7,01_cultivation",
-        "01_cultivation.batches.announced_total,12950,家,五批公示企业总数,001 图表1.4,01_cultivation",
+        "01_cultivation.boards.little_giant_share.star_market,0.4981818182,占比,科创板上市企业中“小巨人”占比,智慧芽2023 图表1.7,01_cultivation",
+        "01_cultivation.batches.announced_total,12950,家,五批公示企业总数,智慧芽2023 图表1.4,01_cultivation",
     ]
 
 
@@ -129,7 +129,7 @@ def test_english_edition_translates_sources(tmp_path):
     chapter = Chapter("01_cultivation", output_dir=str(tmp_path), language="en")
     chapter.table("a_share_boards")
     assert chapter.source_line("a_share_boards") == (
-        "Source: PatSnap, 2023 Innovation Capability Report on Little Giant Firms Chart 1.7; "
+        "Source: PatSnap, 2023 Innovation Capability Report on Little Giant Firms, Chart 1.7; "
         "recomputed for this report"
     )
     assert chapter.as_of("a_share_boards") == "31 July 2023"

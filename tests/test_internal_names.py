@@ -24,6 +24,8 @@ INTERNAL = {
     "module name": re.compile(r"\bhelpers\.[a-z_]+"),
     "build variable": re.compile(r"\b(?:DATA_DIR|LANGUAGE|CUTOFF|PREVIOUS|REGIONS|BUILD)="),
     "rule code": re.compile(r"(?<![A-Za-z0-9])(?:CX|ZJ|XJR)(?:\.[0-9a-z]+)*(?![A-Za-z0-9])"),
+    # a seed goes by its short citation name (智慧芽2023), never its catalogue id
+    "document id": re.compile(r"(?<![\w.,:/-])00[0-4](?![\w.%])", flags=re.ASCII),
 }
 URL = re.compile(r"https?://\S+")
 HEADING = re.compile(r"<h([1-4])[^>]*>(.*?)</h\1>", flags=re.S)
@@ -60,6 +62,10 @@ def internal_names(text: str) -> dict[str, list[str]]:
         ("完整名单见本表的 CSV/XLSX 文件；股权融资（VC/PE）", set()),
         ("见 https://example.org/data/x.csv", set()),
         ("件/家、次/家；4.5.2节", set()),
+        ("据004引阿里云研究院数据", {"document id"}),
+        ("其他领域 占比（001 图表1.5）", {"document id"}),
+        ("Shangqi 2021 (000) counts", {"document id"}),
+        ("2000年、0.004、1,004家、2023-004、v004", set()),
     ],
 )
 def test_the_scan_finds_internal_names(text, kinds):

@@ -247,7 +247,7 @@ def test_keys_of_the_portrait_are_ids_and_sources_name_the_rows(chapter, tmp_pat
     zhejiang = rows.loc["04_portrait.provinces.share.330000"]
     # 464 / 4851 = 0.095650
     assert zhejiang["value"] == pytest.approx(0.095650, abs=1e-6)
-    assert zhejiang["source"] == "000 “专精特新”的成长密码·省份分布和“专精特新”的成长密码"
+    assert zhejiang["source"] == "上奇2021 “专精特新”的成长密码·省份分布和“专精特新”的成长密码"
     # the keys the book's findings read (src/helpers/report/book.py) keep their text
     assert rows.loc["04_portrait.financing.avg_deal.all", "value"] == pytest.approx(1.461922)
     assert rows.loc["04_portrait.financing.deals.all", "value"] == 2768

@@ -119,3 +119,19 @@ def test_appendix_means_keep_the_printed_digits():
         "183.1件/家",
         "+0.1件/家",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("CNY 170 million", "CNY\u00a0170\u00a0million"),
+        ("19.3 patents per firm", "19.3\u00a0patents per firm"),
+        ("−CNY 23.8 million", "−CNY\u00a023.8\u00a0million"),
+        ("+0.097×", "+0.097×"),
+        ("1.70亿元", "1.70亿元"),
+    ],
+)
+def test_a_figure_in_a_reconciliation_cell_keeps_its_number_with_its_unit(text, bound):
+    from helpers.report.appendix import bound_figure
+
+    assert bound_figure(text) == bound

@@ -165,7 +165,7 @@ def test_cumulative_shares_cite_the_provinces_they_add_up(chapter):
     second = chapter.statistics["03_regions.provinces.cumulative_share.440000"]  # 广东省
     assert second["label"] == "前2名省份（至广东省）累计占比"
     assert float(second["value"]) == pytest.approx((1477 + 1466) / 12192)
-    assert second["source"] == "001 图表3.1"
+    assert second["source"] == "智慧芽2023 图表3.1"
     assert len(chapter.statistics) == 3
 
 
@@ -179,7 +179,7 @@ def test_city_shares_cite_the_city_and_its_province(chapter):
     ningbo = chapter.statistics["03_regions.cities.share_of_province.330200"]
     assert ningbo["label"] == "宁波市企业占浙江省比例"
     assert float(ningbo["value"]) == pytest.approx(349 / 1436)
-    assert ningbo["source"] == "001 图表3.3和图表3.1"
+    assert ningbo["source"] == "智慧芽2023 图表3.3和图表3.1"
     assert len(chapter.statistics) == 2 * len(cities)
 
 
@@ -229,7 +229,7 @@ def test_a_macro_region_cites_its_provinces_and_names_its_scheme(chapter):
     )
     east = chapter.statistics["03_regions.macro.region_nbs.east.firms"]
     assert east["label"] == "四大区域（国家统计局）：东部企业数"
-    assert east["source"] == "001 图表3.1"
+    assert east["source"] == "智慧芽2023 图表3.1"
     assert len(chapter.statistics) == len(macro)  # four regions and three belts
 
 

@@ -6,8 +6,11 @@ the published tables — as items in the edition's words. A figure is one item w
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from helpers.report.sources import reader_source
 from helpers.stats import reconcile
 
 ITEM_COLUMNS = ["source", "item", "stated", "recomputed", "decimals", "unit", "check_id"]
@@ -233,6 +236,17 @@ def shown_values(ch, stated: float, recomputed: float, unit, decimals=None) -> t
     )
 
 
+# A figure keeps its number with the word after it (170 million, 19.3 patents) and with CNY before
+# it; a long unit may still wrap after that word, so a narrow cell never overflows its column.
+_NUMBER_AND_WORD = re.compile(r"(?<=\d) (?=\S)|(?<=CNY) (?=[−+\d])")
+
+
+def bound_figure(text: str) -> str:
+    """'CNY 170 million' → 'CNY\u00a0170\u00a0million'; '19.3 patents per firm' →
+    '19.3\u00a0patents per firm' (no-break spaces where a line must not break)."""
+    return _NUMBER_AND_WORD.sub("\u00a0", str(text))
+
+
 def shown_checks(
     ch, sources: list[str], table: pd.DataFrame, values, source_column="appendix.columns.source"
 ) -> pd.DataFrame:
@@ -242,9 +256,9 @@ def shown_checks(
         {
             ch.t(source_column): sources,
             ch.t("appendix.columns.item"): table["item"].to_list(),
-            ch.t("appendix.columns.stated"): [v[0] for v in values],
-            ch.t("appendix.columns.recomputed"): [v[1] for v in values],
-            ch.t("appendix.columns.difference"): [v[2] for v in values],
+            ch.t("appendix.columns.stated"): [bound_figure(v[0]) for v in values],
+            ch.t("appendix.columns.recomputed"): [bound_figure(v[1]) for v in values],
+            ch.t("appendix.columns.difference"): [bound_figure(v[2]) for v in values],
             ch.t("appendix.columns.status"): [
                 ch.t(f"appendix.verdict.{s}") for s in table["status"]
             ],
@@ -258,7 +272,10 @@ def _document_title(ch, document: str) -> str:
     entry = ch.documents.get(document) or catalog_documents().get(document, {})
     # a source that is not a catalogued document (a repost, a speech) goes by its name
     title = entry.get("title" if ch.language == "zh" else "title_en") or ch.name(document)
-    return ch.t("appendix.document_heading", document=document, title=title)
+    if ch.name(document) in (title, document):
+        return ch.t("appendix.document_heading", title=title)
+    # a seed is cited by its short name everywhere else: the heading introduces it
+    return ch.t("appendix.document_heading_cited", title=title, name=ch.name(document))
 
 
 def catalog_documents() -> dict[str, dict]:
@@ -267,10 +284,13 @@ def catalog_documents() -> dict[str, dict]:
     return catalog.documents()
 
 
-def _short_source(source: str, document: str) -> str:
-    """The source without its document id (the section heading names the document)."""
-    text = str(source)
-    return text.removeprefix(f"{document} ").strip() if document else text
+def _short_source(ch, source: str, document: str) -> str:
+    """The source without its document's id or short name (the section heading names the
+    document)."""
+    text = reader_source(source, ch.language)
+    if not document:
+        return text
+    return text.removeprefix(f"{ch.name(document)} ").removeprefix(f"{document} ").strip()
 
 
 def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
@@ -301,6 +321,7 @@ def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
         "reading",
         text=ch.t(
             "appendix.summary",
+            count=compared(table),
             total=ch.fmt(compared(table), "项"),
             ok=ch.fmt(int(counts.get("ok", 0)), "项"),
             rounding=ch.fmt(int(counts.get("rounding", 0)), "项"),
@@ -328,7 +349,7 @@ def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
                     if row.document == FIRM_LEVEL
                     else "appendix.mismatch",
                     item=row.item,
-                    source=row.source,
+                    source=reader_source(row.source, ch.language),
                     stated=stated,
                     recomputed=recomputed,
                     difference=difference,
@@ -342,6 +363,7 @@ def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
             "reading",
             text=ch.t(
                 "appendix.document_summary",
+                count=compared(part),
                 total=ch.fmt(compared(part), "项"),
                 mismatch=ch.fmt(int((part["status"] == "mismatch").sum()), "项"),
             ),
@@ -349,7 +371,9 @@ def show(ch, items: pd.DataFrame, name: str = "reconciliation") -> pd.DataFrame:
         values = [
             shown_values(ch, r.stated, r.recomputed, r.unit, r.decimals) for r in part.itertuples()
         ]
-        shown = shown_checks(ch, [_short_source(s, document) for s in part["source"]], part, values)
+        shown = shown_checks(
+            ch, [_short_source(ch, s, document) for s in part["source"]], part, values
+        )
         display(
             HTML(
                 render_table(

@@ -427,6 +427,9 @@ def source_dates(language: str, tables_dir: Path | None = None) -> list[dict]:
         title = (
             document.get("title_en", document["title"]) if language == "en" else document["title"]
         )
+        cited = translate(doc_id, language)  # a seed's short citation name, if it has one
+        if cited != doc_id:
+            title = label("appendix.document_heading_cited", language, title=title, name=cited)
         found.append(
             {
                 "id": doc_id,

@@ -55,6 +55,9 @@ def label(key: str, language: str = "zh", **values) -> str:
         if not isinstance(node, dict) or part not in node:
             raise KeyError(f"no label '{key}' in labels.{language}.yml")
         node = node[part]
+    if isinstance(node, dict) and set(node) == {"one", "other"}:
+        # a sentence with a count in it: its singular form when `count` is 1 (English)
+        node = node["one"] if values.get("count") == 1 else node["other"]
     return str(node).format(**values) if values else str(node)
 
 

@@ -30,6 +30,16 @@ def data_title(language: str, *, firm_level: bool, synthetic: bool, folder: str 
     return label(f"common.data_title.{kind}", language, name=Path(folder).name)
 
 
+# A source that starts with a seed's document id ('001 图表1.4'), as the checks record it.
+LEADING_DOCUMENT_ID = re.compile(r"^(\d{3})(?=\s|$)")
+
+
+def reader_source(source: str, language: str) -> str:
+    """A check's source as a reader sees it: a leading document id by the document's short
+    citation name ('001 图表1.4' → '智慧芽2023 图表1.4'); other sources unchanged."""
+    return LEADING_DOCUMENT_ID.sub(lambda m: translate(m.group(1), language), str(source))
+
+
 OUTLINE_NUMBER = re.compile(r"[一二三四五六七八九十]+（[一二三四五六七八九十]+）\d+")
 
 
@@ -100,14 +110,19 @@ class Sources:
             title = document.get(
                 "title" if self.language == "zh" else "title_en", translate(doc, self.language)
             )
-            texts.append(f"{title} {self._ids(ids)}".strip())
+            ids_text = self._ids(ids)
+            texts.append(
+                label("common.source_document", self.language, title=title, ids=ids_text)
+                if ids_text
+                else title
+            )
         separator = label("common.clause_separator", self.language)
         text = label("common.source_prefix", self.language) + separator.join(texts)
         text += label("common.recomputed_suffix", self.language)
         return text + (separator + note if note else "")
 
     def ref(self, *items, fingerprint: bool = True) -> str:
-        """The short source of a recorded number or a check ('001 图表1.4'); firm-level rows
+        """The short source of a recorded number or a check ('智慧芽2023 图表1.4'); firm-level rows
         name the folder once, with the sample's note and, unless `fingerprint` is False, the
         fingerprint: '企业级数据（data/sample，示例数据，指纹…）'."""
         firm_level = "firm_level_ref" if fingerprint else "firm_level_check"
