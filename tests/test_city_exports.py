@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers.data import catalog, reference
@@ -26,6 +27,7 @@ from helpers.data.source import DataSource
 from helpers.firmlevel import tables
 from helpers.report.html import visible_text
 from helpers.stats import regions
+from helpers.stats.profile import rank_window
 from helpers.workflow.profiles import profile_regions
 from tests.conftest import chapter_page_text
 
@@ -68,9 +70,10 @@ ENGLISH = [
     "Zhoushan",
     "Lishui",
 ]
-# A national export listing 25 cities (174 down to 150 firms: the 25 rows of cities.csv after the
-# four municipalities, 南京 to 大连), more than the 20 the chart draws.
-NATIONAL = [(city, 174 - i) for i, city in enumerate(reference.values("cities", "city")[4:29])]
+# A national export listing 40 cities (189 down to 150 firms: the 40 rows of cities.csv after the
+# four municipalities, 南京 to 长治), more than the chart of chapter 03 draws (20) and than a
+# profile's rank chart draws (31).
+NATIONAL = [(city, 189 - i) for i, city in enumerate(reference.values("cities", "city")[4:44])]
 FIELDS = ["新材料", "新一代信息技术", "高端机械装备"]
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’]+")
 
@@ -233,12 +236,30 @@ def test_every_city_has_its_metrics(aggregated):
 
 
 @pytest.mark.build
-def test_chapter_03_draws_twenty_cities_and_lists_them_all(tmp_path):
-    page = chapter_page_text(
-        "03_regions", export(tmp_path / "national", NATIONAL), CUTOFF, tmp_path
-    )
-    assert "25个城市中" in page
+def test_a_national_export_draws_twenty_cities_and_31_around_a_profiles_city(tmp_path):
+    national = export(tmp_path / "national", NATIONAL)
+    page = chapter_page_text("03_regions", national, CUTOFF, tmp_path)
+    assert "40个城市中" in page
     assert "图中为企业数最多的20个城市，下表列出全部城市。" in page
     (svg,) = tmp_path.glob("*/reports/figures/03_regions_fig3_3_cities.svg")
     drawn = svg.read_text(encoding="utf-8")  # each label's text is a comment beside its glyphs
     assert "<!-- 惠州市 -->" in drawn and "<!-- 清远市 -->" not in drawn  # the 20th and the 21st
+    # 衡水 is the 36th of 40: the rank chart draws the 31 rows around it, ranks 10 to 40
+    profile = profile_page(national, tmp_path, "hengshui", "en")
+    assert "Hengshui has 154 firms" in profile
+    assert "The chart shows ranks 10 to 40 of the 40 cities." in profile
+    assert "Warning" not in profile
+
+
+def test_a_rank_window_centres_on_the_region():
+    ranking = pd.DataFrame({"name": range(100), "is_region": False})
+
+    def window(row: int) -> list[int]:
+        marked = ranking.assign(is_region=ranking["name"] == row)
+        drawn = rank_window(marked, 31)
+        return [drawn.index[0], drawn.index[-1]]
+
+    assert window(49) == [34, 64]  # 15 rows either side
+    assert window(1) == [0, 30]  # near the top: the first 31
+    assert window(98) == [69, 99]  # near the bottom: the last 31
+    assert rank_window(ranking.head(31), 31).index.tolist() == list(range(31))

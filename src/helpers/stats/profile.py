@@ -251,6 +251,21 @@ def ranking(counts: pd.DataFrame, region: str, national_total: int) -> pd.DataFr
     return frame
 
 
+def rank_window(ranking: pd.DataFrame, bars: int) -> pd.DataFrame:
+    """At most `bars` rows of a ranking (largest first, `is_region` marking the region): all of
+    it when it is no longer, else the `bars` rows centred on the region's row (a national export
+    lists hundreds of cities with 150 firms; a chart of them all is unreadable).
+
+    Example: 100 rows, the region's the 50th (row 49), 31 bars → rows 34 to 64; the region's
+    the 2nd → rows 0 to 30; the 99th → rows 69 to 99."""
+    if len(ranking) <= bars:
+        return ranking
+    marked = ranking["is_region"].to_numpy().nonzero()[0]
+    where = int(marked[0]) if len(marked) else 0
+    start = min(max(where - bars // 2, 0), len(ranking) - bars)
+    return ranking.iloc[start : start + bars]
+
+
 def listed_cities(tables: dict) -> pd.DataFrame | None:
     """The cities firms_by_city lists (001 图表3.3: those with at least 150 firms; the same
     rule for firm-level data) with their province and rank among them; None without it."""

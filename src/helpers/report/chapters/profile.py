@@ -21,7 +21,7 @@ from helpers.report.chapters.regions import named_metrics as named_metrics
 from helpers.report.profile import lacking_inputs, unpublished_parts
 from helpers.stats import regions
 from helpers.stats.descriptive import share
-from helpers.stats.profile import RegionProfile, metric_extremes
+from helpers.stats.profile import RegionProfile, metric_extremes, rank_window
 
 
 def section(ch: Chapter, name: str) -> None:
@@ -104,17 +104,26 @@ def scale(ch: Chapter, profile: RegionProfile, region: str) -> None:
     folded = regions.folded_units(profile.region)
     if folded:
         ch.text("profile.scale.folds", region=region, units=ch.names(folded))
+    drawn = rank_window(profile.ranking, RANK_BARS)
     figure = rank_chart(
-        profile.ranking.assign(shown=profile.ranking["name"].map(_short_name(ch))),
+        drawn.assign(shown=drawn["name"].map(_short_name(ch))),
         label=ch.fmtu(firms, "家"),
         axis=ch.t("profile.fig_rank.axis"),
     )
+    window = ""  # more cities than the chart draws: which ranks it shows
+    if len(drawn) < len(profile.ranking):
+        window = ch.t(
+            "profile.fig_rank.window",
+            first=ch.fmt(drawn["rank"].iloc[0], "position"),
+            last=ch.fmt(drawn["rank"].iloc[-1], "position"),
+            total=ch.fmt(len(profile.ranking), "项"),
+        )
     ch.figure(
         figure,
         "rank",
         f"profile.fig_rank.{kind[profile.ranked_among]}",
         ch.source_line(profile.ranking),
-        reading="",
+        reading=window,
         region=region,
         rank=ch.fmt(rank, "项"),
         min_firms=CITY_MIN_FIRMS,
@@ -134,12 +143,19 @@ def _short_name(ch: Chapter):
     return ch.name
 
 
+# The rank chart draws every province, and of more cities the 31 around the region
+RANK_BARS = 31
+
+
 def rank_chart(ranking: pd.DataFrame, *, label: str, axis: str):
     """Every region of a level as an upright bar, largest first, named by `shown`; the region's
     bar (`is_region`) in the highlight colour and labelled with `label`, the others muted."""
     charts.setup_style()
     width = max(6.0, min(9.0, 0.26 * len(ranking) + 1.2))
-    fig, ax = plt.subplots(figsize=(width, 3.4))
+    # the names stand upright below: a long one (an autonomous prefecture's English name) needs
+    # the room, or the layout gives up with a warning
+    longest = max((len(str(name)) for name in ranking["shown"]), default=0)
+    fig, ax = plt.subplots(figsize=(width, 3.4 + 0.08 * max(0, longest - 20)))
     colors = [charts.HIGHLIGHT if mine else charts.MUTED for mine in ranking["is_region"]]
     bars = ax.bar(range(len(ranking)), ranking["firms"].astype(float), color=colors)
     ax.set_xticks(range(len(ranking)), list(ranking["shown"]), rotation=90)
