@@ -69,4 +69,4 @@ def test_the_points_table_gives_ranges_for_unknown_indicators():
     table = cards.points_table(cards.make_card(FIRM_B, "en"), "专精特新中小企业")
     digital = table[table["screen_indicator"] == "Digitalisation level"].iloc[0]
     assert digital["screen_points"] == "between 0 points and 5 points"
-    assert digital["screen_dimension"] == "refinement"
+    assert digital["screen_dimension"] == "Refinement"  # a table cell starts with a capital

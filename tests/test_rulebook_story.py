@@ -284,7 +284,7 @@ def test_the_since_section_records_and_finds_the_inconsistencies(tmp_path):
     later.section(ch, publicity, figures, since.latest_growth(publicity), 4499.1, per_firm, final)
     mismatches = {c["item"] for c in ch.checks.values() if c["stated"] != c["recomputed"]}
     assert "智慧芽2025：平均每家有效发明专利（有效发明专利÷企业数）" in mismatches
-    assert "第二批公示数：公示名单与001所用名单" in mismatches
+    assert "第二批公示数：公示名单与智慧芽2023所用名单" in mismatches
     table = pd.read_csv(tmp_path / "tables" / "05_context_since_figures.csv")
     assert set(table["trust"]) == {"B", "C"}
 

@@ -113,3 +113,48 @@ def test_regulation_sources_read_in_english():
     assert translate_source_id("附件2 专精特新中小企业认定标准·二（四）13", "zh").startswith(
         "附件2"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "shown"),
+    [
+        (
+            "A leading market share of the main product",
+            "en",
+            "a leading market share of the main product",
+        ),
+        (
+            "The specialised and sophisticated development score",
+            "en",
+            "the specialised and sophisticated development score",
+        ),
+        ("R&D spending last year", "en", "R&D spending last year"),
+        ("MIIT's platform score", "en", "MIIT's platform score"),
+        ("主导产品全国细分市场占有率", "zh", "主导产品全国细分市场占有率"),
+    ],
+)
+def test_a_condition_name_inside_an_english_sentence_starts_lowercase(name, language, shown):
+    assert words.mid_sentence(name, language) == shown
+
+
+def test_an_english_table_cell_starts_with_a_capital():
+    assert words.capitalised("innovation", "en") == "Innovation"
+    assert words.capitalised("firm A", "en") == "Firm A"
+    assert words.capitalised("创新能力", "zh") == "创新能力"
+
+
+@pytest.mark.parametrize(
+    ("value", "threshold", "unit", "language", "shown"),
+    [
+        (0.02999, 0.03, "share", "en", "2.999%"),  # not '3.0%' against 3%
+        (0.0273, 0.03, "share", "en", "2.7%"),
+        (0.701, 0.70, "share", "zh", "70.1%"),
+        (99, 100, "万元", "zh", "99万元"),
+        (99.99, 100, "万元", "zh", "99.99万元"),
+        (0.03, 0.03, "share", "en", "3%"),
+    ],
+)
+def test_a_firms_value_is_never_written_as_its_threshold(value, threshold, unit, language, shown):
+    from helpers.screening.reasons import number_apart
+
+    assert number_apart(value, threshold, unit, language) == shown

@@ -99,6 +99,22 @@ def join(items: Sequence[str], language: str = "zh") -> str:
     return separator.join(items[:-1]) + last + items[-1]
 
 
+def mid_sentence(name: str, language: str = "zh") -> str:
+    """A name as it reads inside an English sentence: a capitalised first word is lowercased
+    ('to be reviewed: a leading market share …'); acronyms (R&D, MIIT, IP) keep their case."""
+    if language != "en" or not name:
+        return name
+    first = name.split(" ", 1)[0]
+    if first[0].isupper() and (len(first) == 1 or first[1:].islower()):
+        return name[0].lower() + name[1:]
+    return name
+
+
+def capitalised(text: str, language: str = "zh") -> str:
+    """A name as an English table cell starts it ('Innovation', 'Firm A')."""
+    return text[:1].upper() + text[1:] if language == "en" else text
+
+
 def format_date(iso: str, language: str = "zh") -> str:
     """A date for readers: 2023-07-31 → 2023年7月31日 / 31 July 2023 (Babel)."""
     from datetime import date

@@ -12,6 +12,7 @@ import pandas as pd
 
 import helpers.screening.closeness as closeness
 import helpers.screening.present as present
+from helpers.report import words
 from helpers.report.labels import label
 from helpers.screening.evaluate import MET, NOT_MET, OUTCOMES, REVIEW, UNKNOWN, Screening
 from helpers.screening.rules import Rule
@@ -36,7 +37,7 @@ def _value(frame: pd.DataFrame, column: str):
 
 
 def _leaf_change(rule: Rule, frame: pd.DataFrame, language: str, roots: dict) -> str:
-    name = present.condition_name(rule, language, roots)
+    name = words.mid_sentence(present.condition_name(rule, language, roots), language)
     if rule.operator == "tier":
         tier = present.tier_name(present.lower_tier(rule, roots), language)
         return label("screening.change.tier", language, tier=tier)
@@ -97,11 +98,11 @@ def changes(result: Screening, prepared: pd.DataFrame, tier: str, language: str)
             text = _change(rule, codes, prepared, language, roots)
             found["not_met"].append(Change("not_met", rule.id, text))
         elif code == UNKNOWN:
-            name = present.condition_name(rule, language, roots)
+            name = words.mid_sentence(present.condition_name(rule, language, roots), language)
             text = label("screening.change.unknown", language, name=name)
             found["unknown"].append(Change("unknown", rule.id, text, name))
         elif code == REVIEW:
-            name = present.condition_name(rule, language, roots)
+            name = words.mid_sentence(present.condition_name(rule, language, roots), language)
             text = label("screening.change.review", language, name=name)
             found["review"].append(Change("review", rule.id, text, name))
     return [*found["not_met"], *found["unknown"], *found["review"]]

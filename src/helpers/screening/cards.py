@@ -15,7 +15,7 @@ import helpers.screening.advice as advice
 import helpers.screening.present as present
 from helpers.report.format import format_with_unit
 from helpers.report.labels import label
-from helpers.report.words import join
+from helpers.report.words import capitalised, join, mid_sentence
 from helpers.screening.assess import Assessment, assess, indicator_name
 from helpers.screening.evaluate import Screening, screen
 from helpers.screening.rulebooks import Rulebook
@@ -115,7 +115,9 @@ def points_table(card: Card, tier: str) -> pd.DataFrame:
         rows.append(
             {
                 "screen_indicator_id": row.indicator_id,
-                "screen_dimension": label(f"ch06.dimensions.{row.dimension}", language),
+                "screen_dimension": capitalised(
+                    label(f"ch06.dimensions.{row.dimension}", language), language
+                ),
                 "screen_indicator": indicator_name(group, language),
                 "screen_points": points_range(row.low, row.high, language),
                 "screen_max_points": format_with_unit(row.max_points, "分", language),
@@ -184,7 +186,7 @@ def next_steps(card: Card) -> list[str]:
             continue
         parts = [c.text for c in found if c.kind == "not_met" or not c.name]
         for kind in ("unknown", "review"):
-            named = [c.name for c in found if c.kind == kind and c.name]
+            named = [mid_sentence(c.name, language) for c in found if c.kind == kind and c.name]
             if named:
                 parts.append(
                     label(f"screening.change.{kind}", language, name=join(named, language))

@@ -104,7 +104,8 @@ def condition_words(rule: Rule, language: str = "zh", roots: dict | None = None)
 
 def value_text(rule: Rule, value, language: str = "zh", high=None) -> str:
     """The firm's value of a leaf as a reader reads it ('' when it has none): 是/否, a category,
-    a number with its unit, a range of points."""
+    a number with its unit (never rounded onto its threshold: 2.999%, not 3.0%, against 3%),
+    a range of points."""
     if rule.logic != "leaf" or rule.attribute is None:
         return ""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -121,7 +122,7 @@ def value_text(rule: Rule, value, language: str = "zh", high=None) -> str:
             low=r.number(float(value), attribute.unit, language),
             high=r.number(float(high), attribute.unit, language),
         )
-    return r.number(float(value), attribute.unit, language)
+    return r.number_apart(float(value), rule.threshold, attribute.unit, language)
 
 
 def criteria_display(roots: dict[str, Rule], language: str = "zh") -> pd.DataFrame:

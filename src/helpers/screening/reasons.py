@@ -30,6 +30,21 @@ def number(value, unit: str | None, language: str = "zh") -> str:
     return format_with_unit(value, unit, language, decimals=decimals)
 
 
+def number_apart(value, threshold, unit: str | None, language: str = "zh") -> str:
+    """A firm's value written with enough decimals (up to 4) not to read as its threshold:
+    2.999% against 3% is 2.999%, not 3.0% ('must rise from 3.0% to 3%')."""
+    if threshold is None or float(value) == float(threshold):
+        return number(value, unit, language)
+    scale = 100 if unit in PERCENT_UNITS else 1
+    scaled, limit = float(value) * scale, float(threshold) * scale
+    if round(scaled, 1) != round(limit, 1):  # one decimal tells them apart, as number() writes
+        return number(value, unit, language)
+    decimals = next((d for d in range(2, 5) if round(scaled, d) != round(limit, d)), 4)
+    if unit in PERCENT_UNITS:
+        return format_value(value, unit, language, decimals=decimals)
+    return format_with_unit(value, unit, language, decimals=decimals)
+
+
 def answer(value, language: str = "zh") -> str:
     """是 / 否 (yes / no) for a yes/no value."""
     return label(f"screening.answer.{'yes' if value else 'no'}", language)

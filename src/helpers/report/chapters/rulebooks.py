@@ -456,7 +456,7 @@ def examples(
     lines = []
     for firm, rows in outcomes.groupby("firm", sort=False):
         line = {
-            "screen_example": ch.t(f"ch06.example_firms.{firm}"),
+            "screen_example": words.capitalised(ch.t(f"ch06.example_firms.{firm}"), ch.language),
             "screen_target": tier_name(ch, rows["tier"].iloc[0]),
             "screen_published": ch.t(f"ch06.examples.published.{firm}"),
         }
