@@ -208,6 +208,8 @@ def test_chapter_03_and_the_profile_in_chinese(zhejiang, tmp_path):
         assert city in page
     profile = profile_page(zhejiang, tmp_path, "zhejiang", "zh")
     assert "丽水市153家" in profile
+    # every firm lies in the eleven cities: no "其余0家在其他城市", no bar of none
+    assert "浙江省的企业全部在这些城市" in profile and "其余0家" not in profile
 
 
 @pytest.mark.build
@@ -219,6 +221,7 @@ def test_chapter_03_and_the_profiles_in_english(zhejiang, tmp_path):
     profile = profile_page(zhejiang, tmp_path, "zhejiang", "en")
     city = profile_page(zhejiang, tmp_path, "taizhou_zhejiang", "en")
     assert "Taizhou (Zhejiang) has 160 firms" in city
+    assert "all of Zhejiang's firms are in them" in city and "other 0" not in city
     for text in (page, profile):
         for name in ENGLISH:
             assert name in text, name

@@ -228,6 +228,7 @@ def cities(ch: Chapter, profile: RegionProfile, region: str) -> None:
         for row in mine.itertuples()
     ]
     joined = ch.t("words.list_separator").join(parts)
+    whole = "_all" if rest == 0 else ""  # every firm of the province lies in these cities
     if profile.is_city:
         province_firms = ch.record(
             "province_firms", mine.attrs["province_firms"], source=province_rows, province=province
@@ -241,7 +242,7 @@ def cities(ch: Chapter, profile: RegionProfile, region: str) -> None:
         )
         key = "city_alone" if len(mine) == 1 else "city"
         ch.text(
-            f"profile.cities.{key}",
+            f"profile.cities.{key}{whole}",
             province=province,
             province_firms=ch.fmtu(province_firms, "家"),
             share=ch.fmt(city_share, "share"),
@@ -258,7 +259,7 @@ def cities(ch: Chapter, profile: RegionProfile, region: str) -> None:
             region=region,
         )
         ch.text(
-            "profile.cities.listed",
+            f"profile.cities.listed{whole}",
             n=ch.fmt(len(mine), "项"),
             parts=joined,
             listed=ch.fmtu(listed_firms, "家"),
@@ -273,6 +274,8 @@ def cities(ch: Chapter, profile: RegionProfile, region: str) -> None:
             "share": [*mine["share_of_province"], rest_share],
         }
     )
+    if whole:  # no bar for the other cities: they have no firms
+        bars = bars.iloc[:-1]
     bars["label"] = [
         f"{ch.fmtu(f, '家')}（{ch.fmt(s, 'share')}）"
         if ch.language == "zh"
