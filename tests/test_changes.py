@@ -371,6 +371,9 @@ def test_report_with_previous_end_to_end(tmp_path):
     assert "<li>A股北交所上市占比：增至0.8%（上一版0.2%，+0.6个百分点）</li>" in section
     chapter = (edition / "html" / "01_cultivation.html").read_text(encoding="utf-8")
     assert "相比上一版的变化" in chapter and "+55" in chapter
+    # the previous data by its title, never its folder's path
+    assert "上一版数据：公开报告数据" in chapter and "与上一版数据（公开报告数据）相比" in section
+    assert str(previous) not in chapter and str(previous) not in book
     record = json.loads((edition / "edition.json").read_text(encoding="utf-8"))
     assert record["edition"] == "zh" and record["previous_dir"].endswith("published-2022")
 

@@ -259,6 +259,16 @@ class Chapter:
         self._note_shown(*items)
         return self.sources.ref(*items, fingerprint=fingerprint)
 
+    def source_title(self, source) -> str:
+        """A data source (this edition's, or PREVIOUS's) by its title, never its path:
+        公开报告数据, 示例数据（合成）, 企业数据：<the folder's name>."""
+        return data_title(
+            self.language,
+            firm_level=source.is_firm_level,
+            synthetic=source.is_synthetic,
+            folder=source.label,
+        )
+
     def _note_shown(self, *items) -> None:
         """Note the tables the items come from (a name, or rows keeping their table's attrs)
         in statistics/<notebook>.tables.csv."""

@@ -112,6 +112,20 @@ def data_label(checked: dict, language: str) -> str:
     )
 
 
+def previous_title(checked: dict, language: str) -> str:
+    """The previous edition's data (PREVIOUS) by its title, never its path: 公开报告数据,
+    示例数据（合成）, 企业数据：<the folder's name>."""
+    from helpers.report.sources import data_title
+
+    folder = Path(checked["previous_path"])
+    return data_title(
+        language,
+        firm_level=checked["previous_kind"] != "published",
+        synthetic=(folder / "SYNTHETIC").exists(),
+        folder=str(folder),
+    )
+
+
 def data_fingerprint(checked: dict) -> str:
     """The data folder's fingerprint for the colophon: the first 12 hex digits of the SHA-256 of
     its files (as a firm-level source's own fingerprint is made)."""
@@ -182,7 +196,7 @@ def build_book(args, with_pdf: bool = True) -> None:
             cutoff=cutoff,
             version=version,
             previous=previous,
-            previous_label=display_path(checked["previous_path"]) if previous else "",
+            previous_label=previous_title(checked, language) if previous else "",
             fingerprints={"data": data_fingerprint(checked), "inputs": current[:12]},
         )
         outputs[0].parent.mkdir(parents=True, exist_ok=True)
