@@ -36,7 +36,8 @@ NOTEBOOK_CELLS = [
         '    batches.assign(batch=batches["batch"].map(ch.name)), "batch", "announced", '
         "sort=False\n)\n"
         'ch.figure(figure, "fig7_1_announced", "ch07.fig_7_1", '
-        'ch.source_line("cultivation_batches"), total=ch.fmt(total, "家"))',
+        'ch.source_line("cultivation_batches"), data=batches[["batch", "announced"]], '
+        'total=ch.fmt(total, "家"))',
     ),
 ]
 LABELS = {
@@ -129,6 +130,10 @@ def test_a_new_chapter_builds_from_the_recipe(tmp_path, language):
     assert sorted(p.name for p in (staging / "figures").glob("07_demo_*")) == [
         "07_demo_fig7_1_announced.png",
         "07_demo_fig7_1_announced.svg",
+    ]
+    assert sorted(p.name for p in (staging / "tables").glob("07_demo_fig7_1_*")) == [
+        "07_demo_fig7_1_announced.csv",  # the numbers it draws, beside it
+        "07_demo_fig7_1_announced.xlsx",
     ]
 
 

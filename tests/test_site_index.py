@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.report.chapter import Chapter
+from helpers.report.chapter import FIGURE_DATA_BELOW, Chapter
 from helpers.report.html import chapter_nav, profile_nav, render_page, visible_text
 from helpers.workflow.datapackage import read_published
 from helpers.workflow.editions import render_index
@@ -81,10 +81,11 @@ def test_chapter_lists_its_figures_and_tables_for_the_index(tmp_path, shown):
     chapter = Chapter("01_cultivation", output_dir=str(tmp_path))
     batches = chapter.table("cultivation_batches")
     fig, _ = plt.subplots()
-    chapter.figure(fig, "fig1_4_batches", "ch01.fig_1_4", source="s", reading="r")
+    below = FIGURE_DATA_BELOW  # its data is the table saved next under its name
+    chapter.figure(fig, "fig1_4_batches", "ch01.fig_1_4", source="s", reading="r", data=below)
     chapter.save_table(batches[["batch", "announced"]], "fig1_4_batches", source="s")
     fig, _ = plt.subplots()
-    chapter.figure(fig, "fig1_4_batches", "ch01.fig_1_4", source="s", reading="r")  # a re-run
+    chapter.figure(fig, "fig1_4_batches", "ch01.fig_1_4", "s", "r", data=below)  # a re-run
     chapter.check(batches, "x", 1, 1, unit="家")
     chapter.reconciliation()
     path = tmp_path / "statistics" / "01_cultivation.downloads.csv"
@@ -103,6 +104,68 @@ def test_chapter_lists_its_figures_and_tables_for_the_index(tmp_path, shown):
     assert [e["kind"] for e in entries] == ["figure", "table"]
     assert [f for f, _ in entries[0]["files"]] == ["PNG", "SVG", "CSV", "XLSX"]
     assert entries[0]["title"] == rows[0]["title"] and rows[0]["title"]
+
+
+def test_a_figure_publishes_the_data_it_draws_beside_it(tmp_path, shown):
+    """A figure given its frame saves it as tables/<notebook>_<name>.csv (BOM, its numbers, a
+    formula-like cell neutralised) and .xlsx, described with the edition's headers, and links
+    both beside the chart; the index lists them with the figure."""
+    import matplotlib.pyplot as plt
+    import openpyxl
+
+    chapter = Chapter("01_cultivation", output_dir=str(tmp_path), language="en")
+    drawn = pd.DataFrame({"field": ["=HYPERLINK(1)", "新材料"], "firms": [2, 3]})
+    fig, _ = plt.subplots()
+    chapter.figure(
+        fig,
+        "fig1_5_fields",
+        "ch01.fig_1_5",
+        "s",
+        "r",
+        data=drawn,
+        data_units={"firms": "家"},
+        batches="6",
+        key_share="1%",
+        qualifier="",
+        top3="a",
+    )
+    csv_path = tmp_path / "tables" / "01_cultivation_fig1_5_fields.csv"
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw.decode("utf-8-sig").splitlines() == [
+        "field,firms,data_source",
+        "'=HYPERLINK(1),2,s",
+        "新材料,3,s",
+    ]
+    book = openpyxl.load_workbook(tmp_path / "tables" / "01_cultivation_fig1_5_fields.xlsx")
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]] == ["Industry field", "Firms"]
+    assert [sheet.cell(3, 2).value, sheet.cell(3, 2).number_format] == [3, "#,##0"]
+    about = (tmp_path / "statistics" / "01_cultivation_fig1_5_fields.table.json").read_text()
+    assert '"title": "Industry field"' in about and '"unit": "家"' in about
+    page = "".join(shown)
+    chart = page.index("../figures/01_cultivation_fig1_5_fields.svg")
+    assert page.index("../tables/01_cultivation_fig1_5_fields.csv", chart) < page.index(
+        '<p class="reading">', chart
+    )
+    entries = downloads(tmp_path, "01_cultivation")
+    assert [f for f, _ in entries[0]["files"]] == ["PNG", "SVG", "CSV", "XLSX"]
+
+
+def test_a_figure_without_its_data_or_with_unnamed_columns_is_refused(tmp_path):
+    import matplotlib.pyplot as plt
+
+    chapter = Chapter("01_cultivation", output_dir=str(tmp_path))
+    values = {"batches": "6", "key_share": "1%", "qualifier": "", "top3": "a"}
+    fig, _ = plt.subplots()
+    with pytest.raises(TypeError, match="data"):
+        chapter.figure(fig, "fig1_5_fields", "ch01.fig_1_5", "s", "r", **values)
+    with pytest.raises(TypeError, match="FIGURE_DATA_BELOW"):
+        chapter.figure(fig, "fig1_5_fields", "ch01.fig_1_5", "s", "r", data=None, **values)
+    unnamed = pd.DataFrame({"field": ["a"], "not_a_column_label": [1]})
+    with pytest.raises(KeyError, match="not_a_column_label"):
+        chapter.figure(fig, "fig1_5_fields", "ch01.fig_1_5", "s", "r", data=unnamed, **values)
+    plt.close(fig)
 
 
 # The edition's index page -------------------------------------------------------------------

@@ -6,6 +6,7 @@ Expectations are written out by hand."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -326,13 +327,23 @@ def assert_valid_package(folder: Path) -> None:
     assert report["valid"] and done.returncode == 0, errors[:10]
 
 
-@pytest.mark.parametrize("language", ["zh", "en"])
-def test_a_built_edition_opens_in_excel_and_its_package_is_valid(editions, language):
-    """The published editions: every CSV with a BOM and headers in the edition's language (no
-    snake_case machine name in the Chinese edition), every XLSX with a frozen header and a
-    second sheet, the package valid, the zip linked from the index."""
-    edition = editions("data/published", language) / language
-    check_built_edition(edition, language)
+@pytest.mark.parametrize(
+    ("data_dir", "language"),
+    [
+        ("data/published", "zh"),
+        ("data/published", "en"),
+        ("data/sample", "zh"),
+        ("data/sample", "en"),
+    ],
+)
+def test_a_built_edition_opens_in_excel_and_its_package_is_valid(editions, data_dir, language):
+    """The published editions (published tables, and the firm-level sample whose chapters draw
+    the figures only firm data gives): every CSV with a BOM and headers in the edition's language
+    (no snake_case machine name in the Chinese edition, no Chinese in the English one), every
+    XLSX with a frozen header and a second sheet, every figure's data beside it, the package
+    valid, the zip linked from the index."""
+    name = language if data_dir == "data/published" else f"sample-{language}"
+    check_built_edition(editions(data_dir, language) / name, language)
 
 
 def check_built_edition(edition: Path, language: str) -> None:
@@ -349,6 +360,11 @@ def check_built_edition(edition: Path, language: str) -> None:
                 name,
                 header,
             )
+        else:
+            assert not re.search(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]", header), (
+                name,
+                header,
+            )
     for resource in package["resources"]:
         for field in resource["schema"]["fields"]:
             assert field["description"] and field["machineName"], (resource["path"], field)
@@ -357,8 +373,35 @@ def check_built_edition(edition: Path, language: str) -> None:
     book = openpyxl.load_workbook(edition / "tables" / "01_cultivation_fig1_4_batches.xlsx")
     assert len(book.sheetnames) == 2 and book.worksheets[0].freeze_panes == FROZEN
     index = (edition / "index.html").read_text(encoding="utf-8")
-    assert f'href="{zip_name(language)}"' in index and 'href="datapackage.json"' in index
+    assert f'href="{zip_name(edition.name)}"' in index and 'href="datapackage.json"' in index
+    assert_every_figure_has_its_data(edition, described)
     assert_valid_package(edition)
+
+
+def assert_every_figure_has_its_data(edition: Path, described: set[str]) -> None:
+    """Every chart of every page (book, chapters, profiles; its PNG linked beside it) has its
+    data's CSV and XLSX linked on the same page under the chart's name, both files there, the
+    CSV described in datapackage.json and packed in the tables' zip (issue 22, item 4)."""
+    from bs4 import BeautifulSoup
+
+    with zipfile.ZipFile(edition / zip_name(edition.name)) as archive:
+        zipped = set(archive.namelist())
+    pages = sorted((edition / "html").glob("*.html")) + sorted(
+        (edition / "profiles").glob("*.html")
+    )
+    charts = 0
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        links = {a["href"].removeprefix("../") for a in soup.select("p.downloads a[href]")}
+        for png in sorted(link for link in links if link.endswith(".png")):
+            charts += 1
+            stem = Path(png).stem
+            for extension in ("csv", "xlsx"):
+                data = f"tables/{stem}.{extension}"
+                assert data in links, (page.name, stem, extension)
+                assert (edition / data).is_file(), data
+            assert f"tables/{stem}.csv" in described & zipped, stem
+    assert charts > 0
 
 
 def test_a_column_without_a_unit_takes_the_one_its_chinese_header_names():

@@ -49,6 +49,8 @@ CHECK_COLUMNS = [
     *["check_id", "document"],  # which printed figure, in which document (Chapter.check)
 ]
 PLACEHOLDER_COLUMNS = ["notebook", "kind", "name", "number", "title", "lacking"]
+# `data=` of Chapter.figure when its data is the table saved next under its name (save_table).
+FIGURE_DATA_BELOW = "the table saved next under the figure's name"
 # The figures and tables a chapter saved (Chapter._list_download), for the edition's index.
 DOWNLOADS_SUFFIX = ".downloads.csv"
 DOWNLOAD_COLUMNS = ["kind", "name", "number", "title", "files"]
@@ -415,11 +417,35 @@ class Chapter:
 
         display(HTML(render_fragment(kind, **values)))
 
-    def figure(self, fig, name: str, key: str, source: str, reading: str | None = None, **values):
+    def figure(
+        self,
+        fig,
+        name: str,
+        key: str,
+        source: str,
+        reading: str | None = None,
+        *,
+        data: pd.DataFrame | str,
+        data_units: dict[str, str] | None = None,
+        data_table: str | None = None,
+        **values,
+    ):
         """Save the figure (PNG + SVG) and show it under its number and title, with the source
         and a sentence of reading below. Words come from the labels at `key` (`.number`,
-        `.title`, `.reading`), formatted with `values`; pass `reading` to use another sentence."""
+        `.title`, `.reading`), formatted with `values`; pass `reading` to use another sentence.
+
+        `data` is what the chart draws, required so that every figure offers its numbers: a
+        frame (the values drawn, under column names the label files name in `columns:`) saved
+        as tables/<notebook>_<name>.csv and .xlsx like a table (units from the catalogue entry
+        of `data_table` and `data_units`) and linked beside the chart; or FIGURE_DATA_BELOW
+        when the table saved next under the same name (save_table) is its data."""
         from IPython.display import HTML, display
+
+        if not isinstance(data, pd.DataFrame) and data != FIGURE_DATA_BELOW:
+            given = repr(data)
+            raise TypeError(f"figure {name}: data must be its frame or FIGURE_DATA_BELOW: {given}")
+        if isinstance(data, pd.DataFrame):  # before anything is shown or saved
+            self._check_column_names(data, name)
 
         number = self.number("figure", name)
         title = self.t(f"{key}.title", **values)
@@ -437,14 +463,53 @@ class Chapter:
         # the PNG in the page, the SVG in the PDF (helpers.report.pdf draws it as vectors)
         display(HTML(figure_image(paths["png"], paths["svg"], self.output, alt)))
         published = self.published_figure(key)
+        caption = source
         if published:  # a reproduction says which published chart it reproduces
-            source = self.t("common.reproduces", source=source, published=published)
-        self._show("figure_source", number=number, source=source)
-        # the chart's own files beside it (its data's CSV and XLSX follow its data table)
+            caption = self.t("common.reproduces", source=source, published=published)
+        self._show("figure_source", number=number, source=caption)
+        # the chart's own files beside it, then its data's (else under its data table)
         files = self.downloads[("figure", name)]["files"].split(";")
         display(HTML(downloads_line(files, self.language, "site.downloads.chart")))
+        if isinstance(data, pd.DataFrame):
+            files = self.save_figure_data(data, name, title, source, data_units, data_table)
+            display(HTML(downloads_line(files, self.language)))
         if reading:
             self._show("reading", text=reading)
+
+    def save_figure_data(
+        self,
+        data: pd.DataFrame,
+        name: str,
+        title: str,
+        source: str,
+        units: dict[str, str] | None = None,
+        table: str | None = None,
+    ) -> list[str]:
+        """A figure's data as tables/<notebook>_<name>.csv and .xlsx (save_table_files: BOM,
+        formulas neutralised, each row with its source line; the XLSX and datapackage.json
+        titled as the figure), listed with the figure; returns the files. Every column must be
+        named in the label files (`columns:`), so no machine name reaches a reader."""
+        self._check_column_names(data, name)
+        column_units = self.column_units(table)
+        column_units.update(units or {})
+        frame = data.reset_index(drop=True).assign(data_source=source)
+        stem = f"{self.notebook}_{name}"
+        about = self.table_about(frame, title=title, source=source, units=column_units)
+        save_table_files(frame, self.output / "tables", stem, about)
+        self.list_table(name, "", "")  # untitled under a figure's name: the figure's data
+        return self.downloads[("table", name)]["files"].split(";")
+
+    def _check_column_names(self, data: pd.DataFrame, name: str) -> None:
+        unnamed = []
+        for column in map(str, data.columns):
+            try:
+                self.column_name(column)
+            except KeyError:
+                unnamed.append(column)
+        if unnamed:
+            raise KeyError(
+                f"figure {name}: name the columns {unnamed} under `columns:` in the label files"
+            )
 
     def missing(self, kind: str, name: str, key: str, tables=(), needs=None, **values) -> str:
         """Show, in place of a figure or table (`kind`) the data cannot give, its number and

@@ -12,7 +12,7 @@ import pandas as pd
 from helpers.data import catalog
 from helpers.data.tableio import read_table_text
 from helpers.report import charts, context_charts, words
-from helpers.report.chapter import Chapter
+from helpers.report.chapter import FIGURE_DATA_BELOW, Chapter
 from helpers.report.format import format_qualified, is_money, is_qualified
 from helpers.report.format import qualified as hedged
 from helpers.stats import context as st
@@ -125,6 +125,7 @@ def tier_pyramid(
             st.tiers_of(tiers, pyramid["period"].iloc[0]),
             note=ch.t("common.hedged_note") if pyramid["qualifier"].map(is_qualified).any() else "",
         ),
+        data=FIGURE_DATA_BELOW,
         date=period_words(ch, pyramid["period"].iloc[0]),
         innovative=qualified(ch, innovative["firms"], "家", innovative["qualifier"]),
         specialised=qualified(ch, specialised["firms"], "家", specialised["qualifier"]),
@@ -201,6 +202,8 @@ def sme_growth(ch: Chapter, smes: pd.DataFrame, counts: pd.DataFrame) -> None:
         "fig5_2_sme_growth",
         "ch05.fig_smes",
         ch.source_line(counts),
+        data=sme_index_table(ch, smes).rename(columns={"series": "indicator"}),
+        data_units={"multiple": "倍"},
         start=int(sme["start"]),
         end=int(sme["end"]),
         count=qualified(ch, sme["count"], "家", sme["qualifier"]),
@@ -258,6 +261,14 @@ def listings(ch: Chapter, national: pd.DataFrame, fundraising: pd.DataFrame) -> 
             fundraising.head(2),
             note=ch.t("common.hedged_note") if shares["hedged"].any() else "",
         ),
+        data=pd.DataFrame(
+            {
+                "item": shares["item"],
+                "value_stated": shares["share"],
+                "qualifier": [row["qualifier"] for row in rows],
+            }
+        ),
+        data_units={"value_stated": "share"},
         a_share=qualified(ch, a_share["value_stated"], "家", a_share["qualifier"]),
         a_share_share=qualified(
             ch, a_share_share["value_stated"], "share", a_share_share["qualifier"], decimals=0
@@ -391,11 +402,27 @@ def industries(
     legend with their sum, and the remainder of the industries not printed."""
     unprinted = st.unprinted(distribution)
     first, second = top_two.iloc[0], top_two.iloc[1]
+    printed = st.printed_shares(distribution)
+    # the bars: the printed shares, then the remainder the unprinted industries share (derived)
+    remainder_row = {
+        "industry": ch.t("ch05.fig_industries.remainder", n=len(unprinted)),
+        "share_stated": remainder,
+        "inferred": True,
+    }
+    drawn = pd.concat(
+        [
+            printed[["industry", "share_stated"]].assign(inferred=False),
+            pd.DataFrame([remainder_row]),
+        ],
+        ignore_index=True,
+    )
     ch.figure(
-        industries_figure(ch, st.printed_shares(distribution), remainder, len(unprinted)),
+        industries_figure(ch, printed, remainder, len(unprinted)),
         "fig5_4_industries",
         "ch05.fig_industries",
         ch.source_line(distribution, note=ch.t("ch05.fig_industries.reproduces")),
+        data=drawn,
+        data_units={"share_stated": "share"},
         as_of=ch.as_of("qzd_industry_distribution"),
         first=ch.name(first["industry"]),
         first_share=ch.fmt(first["share_stated"], "share"),
@@ -427,6 +454,8 @@ def vcpe(ch: Chapter, penetration: pd.DataFrame, ratio: float) -> None:
         "fig5_5_vcpe",
         "ch05.fig_vcpe",
         ch.source_line(penetration, note=ch.t("ch05.fig_vcpe.reproduces")),
+        data=pair[["population", "year", "penetration_stated"]],
+        data_units={"penetration_stated": "share"},
         year=int(everyone["year"]),
         all_rate=ch.fmt(everyone["penetration_stated"], "share"),
         giants_rate=ch.fmt(giants["penetration_stated"], "share"),
@@ -602,6 +631,8 @@ def rd(ch: Chapter, rd: pd.DataFrame, comparison: pd.DataFrame, giants: pd.DataF
         "fig5_rd_intensity",
         "ch05.rd",
         ch.source_line(rd, note=ch.t("ch05.rd.note")),
+        data=pair[["population", "intensity", "implied"]].rename(columns={"implied": "inferred"}),
+        data_units={"intensity": "share"},
         date=period_words(ch, then["period"]),
         giants=qualified(ch, then["firms"], "家", then["qualifier"]),
         staff=stated("研发人员占比"),

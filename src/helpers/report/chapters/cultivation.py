@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.report import charts, words
-from helpers.report.chapter import Chapter
+from helpers.report.chapter import FIGURE_DATA_BELOW, Chapter
 from helpers.report.format import qualified as hedged
 from helpers.stats import cultivation as stats
 from helpers.stats.context import shown_decimals
@@ -71,6 +71,7 @@ def batches(ch: Chapter, batches: pd.DataFrame, batch_count: str) -> None:
         "fig1_4_batches",
         "ch01.fig_1_4",
         source,
+        data=FIGURE_DATA_BELOW,
         **batches_reading(ch, batches, batch_count),
     )
     columns = ["batch", "announced", "reviewed", "analysed", "analysed_share"]
@@ -90,6 +91,8 @@ def fields(ch: Chapter, fields: pd.DataFrame, key_share: float, batch_count: str
         "fig1_5_fields",
         "ch01.fig_1_5",
         ch.source_line("industry_fields"),
+        data=fields[["field", "firms"]].sort_values("firms", ascending=False, kind="stable"),
+        data_table="industry_fields",
         batches=batch_count,
         key_share=ch.fmt(key_share, "share"),
         qualifier=words.tenths(key_share, ch.language),
@@ -106,6 +109,7 @@ def shares_vs_boards(ch: Chapter, wide: pd.DataFrame, gaps: pd.DataFrame, rows) 
         "fig1_5_shares_vs_boards",
         "ch01.fig_1_5b",
         ch.source_line("industry_shares_by_population"),
+        data=FIGURE_DATA_BELOW,
         clauses=gap_clauses(ch, gaps),
     )
     ch.save_table(
@@ -143,6 +147,7 @@ def markets(ch: Chapter, markets: pd.DataFrame, a_share: float, share: float, ba
         "fig1_6_markets",
         "ch01.fig_1_6",
         source,
+        data=FIGURE_DATA_BELOW,
         batches=batch_count,
         **reading,
     )
@@ -164,6 +169,7 @@ def boards(ch: Chapter, boards: pd.DataFrame) -> None:
         "fig1_7_boards",
         "ch01.fig_1_7",
         source,
+        data=FIGURE_DATA_BELOW,
         **boards_reading(ch, boards),
     )
     ch.save_table(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.report import charts, words
-from helpers.report.chapter import Chapter
+from helpers.report.chapter import FIGURE_DATA_BELOW, Chapter
 from helpers.report.format import format_qualified, is_qualified, printed_qualifier
 from helpers.stats import innovation_tables as st
 from helpers.stats.reconcile import stated_decimals
@@ -127,6 +127,9 @@ def profile(
         "fig2_2_profile",
         "ch02.fig_2_2",
         source,
+        data=ch.with_unit_words(profile[["metric", "population", "value", "unit"]]).assign(
+            metric=profile["metric"].map(lambda m: metric_name(ch, m))
+        ),
         cit_lg=ch.fmt(
             st.multiple_of(multiples, "citations_per_firm", st.LITTLE_GIANTS), "倍", decimals=1
         ),
@@ -199,6 +202,7 @@ def scale(ch: Chapter, scale: pd.DataFrame, ratios: st.ScaleRatios, batch_count:
         "fig2_3_scale",
         "ch02.fig_2_3",
         source,
+        data=FIGURE_DATA_BELOW,
         batches=batch_count,
         trend=ch.t("ch02.fig_2_3.trend") if words.decreasing(batch_means) else "",
         first=ch.name(ratios.first),
@@ -248,6 +252,7 @@ def influence(
         "fig2_7_influence",
         "ch02.fig_2_7",
         source,
+        data=FIGURE_DATA_BELOW,
         batches=batch_count,
         first=ch.name(first),
         first_citations=ch.fmt(by_batch.loc[first, "citations_per_firm"], "次/家", decimals=0),
@@ -299,6 +304,8 @@ def growth_published(
             pd.concat([cagr_row, requirement_row]),
             note=ch.t("ch02.fig_2_4.missing_series", **years),
         ),
+        data=rates.rename(columns={"series": "indicator", "rate": "value"}),
+        data_units={"value": "share"},
         batches=batch_count,
         reading=ch.t(
             "ch02.fig_2_4.reading_published",
@@ -333,6 +340,8 @@ def growth_firms(
         "fig2_4_growth",
         "ch02.fig_2_4",
         ch.source_line("patents_per_firm_by_year"),
+        data=series.rename("applications_per_firm").rename_axis("year").reset_index(),
+        data_units={"applications_per_firm": "件/家"},
         batches=batch_count,
         reading=ch.t(
             "ch02.fig_2_4.reading_firms",
@@ -386,7 +395,18 @@ def density(ch: Chapter, ratios: pd.DataFrame, density: float | None) -> None:
         )
     note = ch.t("common.hedged_note") if shown["hedged"].any() else ""
     source = ch.source_line(ratios.drop(columns=["board", "ratio"]), note=note)
-    ch.figure(fig, "fig2_5_density_ratios", "ch02.fig_2_5", source, reading=reading)
+    drawn = pd.DataFrame(
+        {"board": ratios["board"].to_numpy(), "density_ratio": shown["ratio"], "qualifier": hedges}
+    )
+    ch.figure(
+        fig,
+        "fig2_5_density_ratios",
+        "ch02.fig_2_5",
+        source,
+        reading=reading,
+        data=drawn.assign(qualifier=drawn["qualifier"].fillna("")),
+        data_units={"density_ratio": "倍"},
+    )
 
 
 def versus(ch: Chapter, quality: pd.DataFrame, column: str) -> str:
@@ -436,6 +456,9 @@ def quality(ch: Chapter, quality: pd.DataFrame) -> None:
         "fig2_6_quality",
         "ch02.fig_2_6",
         ch.source_line("invention_quality"),
+        data=quality[["population", *QUALITY_COLUMNS]],
+        data_table="invention_quality",
+        data_units=dict.fromkeys(QUALITY_COLUMNS, "share"),
         share=ch.fmt(mine["invention_share_stated"], "share"),
         share_versus=versus(ch, quality, "invention_share_stated"),
         rate=ch.fmt(mine["grant_rate_stated"], "share"),
@@ -474,6 +497,13 @@ def globalisation(
             "fig2_8_globalisation",
             "ch02.fig_2_8",
             ch.source_line("pct_holdings", "overseas_market_reach"),
+            data=pd.concat(
+                [
+                    bins[["bin", "firms", "share"]].assign(group=ch.t(f"ch02.fig_2_8.{group}"))
+                    for group, bins in (("pct", pct_bins), ("overseas", overseas_bins))
+                ]
+            )[["group", "bin", "firms", "share"]],
+            data_units={"share": "share", "firms": "家"},
             batches=batch_count,
             no_pct=ch.fmt(pct_bins["share"].iloc[0], "share"),
             top_bin=ch.name(pct_bins["bin"].iloc[-1]),
@@ -543,6 +573,9 @@ def pct_growth(ch: Chapter, pct_growth: pd.DataFrame, years: dict[str, int]) -> 
         "fig2_9_pct_growth",
         "ch02.fig_2_9",
         ch.source_line("pct_growth"),
+        data=pct_growth[["population", "pct_cagr_2020_2022_stated"]],
+        data_table="pct_growth",
+        data_units={"pct_cagr_2020_2022_stated": "share"},
         listed=ch.fmt(listed, "share"),
         compare=words.compare(listed, every, ch.language),
         all=ch.fmt(every, "share"),
@@ -572,6 +605,8 @@ def pct_holders(ch: Chapter, by_year: pd.DataFrame, bins: pd.DataFrame, change: 
         "fig2_10_pct_holders",
         "ch02.fig_2_10",
         ch.source_line("pct_holdings_by_year"),
+        data=by_year[["year", "pct_bin", "firms"]],
+        data_table="pct_holdings_by_year",
         reading=ch.t(
             "ch02.fig_2_10.reading_complete" if complete else "ch02.fig_2_10.reading",
             bin=ch.name(change.bin),
@@ -615,6 +650,10 @@ def pct_year_on_year(ch: Chapter, changes: pd.DataFrame, previous_label: str) ->
         ch.t("common.clause_separator").join(
             [ch.source_line("pct_holdings"), ch.t("changes.previous_note", folder=previous_label)]
         ),
+        data=changes[["pct_bin", "previous", "firms", "change"]].rename(
+            columns={"previous": "previous_edition", "change": "change_vs_previous"}
+        ),
+        data_units={"previous_edition": "家", "firms": "家", "change_vs_previous": "家"},
         bin=ch.name(most["pct_bin"]),
         direction=words.direction(most["previous"], most["firms"], ch.language),
         value=ch.fmtu(most["firms"], "家"),

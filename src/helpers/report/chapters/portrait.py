@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.report import portrait_charts, words
-from helpers.report.chapter import Chapter
+from helpers.report.chapter import FIGURE_DATA_BELOW, Chapter
 from helpers.report.format import format_value, money_axis
 from helpers.report.format import qualified as hedged
 from helpers.stats import portrait as st
@@ -156,6 +156,7 @@ def regions(ch: Chapter, regions: pd.DataFrame) -> None:
         "fig4_1_regions",
         "ch04.fig_regions",
         ch.source_line("sq_macro_regions"),
+        data=FIGURE_DATA_BELOW,
         top=ch.name(by_firms["region"].iloc[0]),
         top_firms=ch.fmt(by_firms["firms"].iloc[0], "家"),
         top_share=ch.fmt(by_firms["share"].iloc[0], "share"),
@@ -188,6 +189,7 @@ def top_three(ch: Chapter, frame: pd.DataFrame, column: str, together: float, to
         name,
         key,
         ch.source_line(table),
+        data=FIGURE_DATA_BELOW,
         top3=ch.names(frame[column]),
         counts=list_of(ch, frame["firms"], "家"),
         firms=ch.fmt(total_firms, "家"),
@@ -246,6 +248,7 @@ def capital(ch: Chapter, capital, bounds, mean_row, under, under_share, under_ro
         "fig4_4_capital",
         "ch04.fig_capital",
         ch.source_line(table, mean_row),
+        data=FIGURE_DATA_BELOW,
         top_bin=ch.name(top["bin"]),
         top_share=ch.fmt(top["share"], "share"),
         under=ch.fmt(int(under["firms"].sum()), "家"),
@@ -272,6 +275,7 @@ def ages(ch: Chapter, ages, bounds, mean_row, older_firms, older_share, lifespan
         "fig4_5_ages",
         "ch04.fig_ages",
         ch.source_line("sq_firm_age_bins", mean_row, lifespan_row),
+        data=FIGURE_DATA_BELOW,
         top_bin=ch.name(top["bin"]),
         top_share=ch.fmt(top["share"], "share"),
         mean_clause=mean_clause,
@@ -293,6 +297,7 @@ def markets(ch: Chapter, markets, a_shares, a_share, a_share_share, firms_row) -
         "fig4_6_markets",
         "ch04.fig_markets",
         ch.source_line("sq_listings_by_board"),
+        data=FIGURE_DATA_BELOW,
         a_share=ch.fmt(a_share, "家"),
         a_share_share=ch.fmt(a_share_share, "share"),
         top_board=ch.name(top_board["market"]),
@@ -370,6 +375,7 @@ def financing(ch: Chapter, financing: pd.DataFrame, listed_vs_unlisted: float) -
         "fig4_7_financing",
         "ch04.fig_financing",
         ch.source_line("sq_financing"),
+        data=FIGURE_DATA_BELOW,
         period=ch.t("ch04.fig_financing.period"),
         deals=ch.fmt(every["deals"], "笔"),
         amount=qualified(
@@ -422,6 +428,7 @@ def financing_provinces(ch: Chapter, frame: pd.DataFrame, top3_share: float, all
         name,
         key,
         source,
+        data=FIGURE_DATA_BELOW,
         top3=ch.names(frame["province"]),
         amounts=list_of(ch, frame["amount"], "亿元", with_unit=True, decimals=1),
         share=ch.fmt(top3_share, "share"),
@@ -442,6 +449,7 @@ def financing_industries(ch: Chapter, frame: pd.DataFrame, top3_sum: float, all_
         name,
         key,
         source,
+        data=FIGURE_DATA_BELOW,
         top=ch.name(frame["industry"].iloc[0]),
         top_amount=ch.fmtu(frame["amount"].iloc[0], "亿元", decimals=1),
         top_share=ch.fmt(frame["amount_share"].iloc[0], "share"),
@@ -512,6 +520,7 @@ def patents(ch: Chapter, mix: pd.DataFrame, lists: pd.DataFrame) -> None:
         "fig4_10_patents",
         "ch04.fig_patents",
         ch.source_line("sq_patents_by_type", named),
+        data=FIGURE_DATA_BELOW,
         stock_share=ch.fmt(share_of["存量申请专利", "发明专利"], "share"),
         new_share=ch.fmt(share_of["新增申请专利", "发明专利"], "share"),
         compare=words.compare(
@@ -555,6 +564,7 @@ def standards(ch: Chapter, standards: pd.DataFrame, total: float) -> None:
         "fig4_11_standards",
         "ch04.fig_standards",
         ch.source_line("sq_standards_by_level"),
+        data=FIGURE_DATA_BELOW,
         total=ch.fmt(total, "个"),
         top=ch.name(ranked["level"].iloc[0]),
         top_count=ch.fmt(ranked["standards"].iloc[0], "个"),

@@ -124,6 +124,8 @@ def scale(ch: Chapter, profile: RegionProfile, region: str) -> None:
         f"profile.fig_rank.{kind[profile.ranked_among]}",
         ch.source_line(profile.ranking),
         reading=window,
+        data=profile.ranking[["name", "firms", "is_region"]].rename(columns={"name": "region"}),
+        data_units={"firms": "家"},
         region=region,
         rank=ch.fmt(rank, "项"),
         min_firms=CITY_MIN_FIRMS,
@@ -298,6 +300,10 @@ def cities(ch: Chapter, profile: RegionProfile, region: str) -> None:
         "profile.fig_cities",
         ch.source_line(mine, province_rows),
         reading="",
+        data=bars[["name", "firms", "share"]].rename(
+            columns={"name": "city", "share": "share_of_province"}
+        ),
+        data_units={"firms": "家", "share_of_province": "share"},
         province=province,
         min_firms=CITY_MIN_FIRMS,
     )
@@ -448,7 +454,14 @@ def cluster(ch: Chapter, profile: RegionProfile, region: str) -> None:
         reference_label=ch.t("profile.fig_cluster.reference"),
     )
     ch.figure(
-        figure, "cluster", "profile.fig_cluster", ch.source_line(compared), reading="", **named
+        figure,
+        "cluster",
+        "profile.fig_cluster",
+        ch.source_line(compared),
+        reading="",
+        data=ch.with_unit_words(compared[["metric", "value", "national_avg", "ratio", "unit"]]),
+        data_units={"ratio": "倍"},
+        **named,
     )
 
 
@@ -535,6 +548,8 @@ def growth(ch: Chapter, profile: RegionProfile, region: str) -> None:
         "profile.fig_growth",
         ch.source_line(table["rows_2021"].iloc[0], profile.national_rows),
         reading="",
+        data=belts.rename(columns={"macro_name": "region", "series": "period"}),
+        data_units={"firms": "家"},
     )
 
 
@@ -674,6 +689,8 @@ def boards(ch: Chapter, boards: pd.DataFrame, firms: int, region: str) -> None:
         "boards",
         "profile.fig_boards",
         ch.source_line(boards),
+        data=boards[["board", "firms"]],
+        data_units={"firms": "家"},
         region=region,
         reading=ch.t(
             "profile.innovation.boards",
@@ -738,6 +755,10 @@ def fields(ch: Chapter, fields: pd.DataFrame, region: str, printed_rows=None) ->
         "fields",
         "profile.fig_fields",
         ch.source_line(fields, *also),
+        data=fields[["field", "patent_applications"]].sort_values(
+            "patent_applications", ascending=False, kind="stable"
+        ),
+        data_units={"patent_applications": "件"},
         region=region,
         reading=fields_reading(ch, fields, region, printed_rows),
     )
@@ -809,6 +830,8 @@ def metrics(ch: Chapter, metrics: pd.DataFrame, profile: RegionProfile, region: 
         "metrics",
         "profile.fig_metrics",
         ch.source_line(metrics),
+        data=ch.with_unit_words(shown[["metric", "value", "national_avg", "ratio", "unit"]]),
+        data_units={"ratio": "倍"},
         region=region,
         reading=reading,
     )
@@ -875,6 +898,8 @@ def _mix(ch, frame, part: str, column: str, region: str, ranked: bool, reading: 
         part,
         f"profile.fig_{part}",
         ch.source_line(frame),
+        data=frame[[column, "firms"]],
+        data_units={"firms": "家"},
         region=region,
         reading=reading,
     )

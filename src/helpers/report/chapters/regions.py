@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.report import charts, region_charts, words
-from helpers.report.chapter import Chapter
+from helpers.report.chapter import FIGURE_DATA_BELOW, Chapter
 from helpers.report.format import qualified as hedged
 from helpers.report.sources import FIRM_LEVEL
 from helpers.stats import regional, regions
@@ -58,6 +58,7 @@ def provinces(
         "fig3_1_provinces",
         "ch03.fig_3_1",
         ch.source_line("firms_by_province"),
+        data=FIGURE_DATA_BELOW,
         as_of=ch.as_of("firms_by_province"),
         top=ch.name(top["province"]),
         top_firms=ch.fmt(top["firms"], "家"),
@@ -119,8 +120,14 @@ def concentration(ch: Chapter, provinces: pd.DataFrame, cr3: float, cr5: float, 
     """fig3_1b_lorenz (the Lorenz curve of the provinces' firms, its sentence comparing the HHI
     with an even spread) and fig3_1c_tile_map (the tile-grid map)."""
     equal_hhi = regional.hhi_if_equal(len(provinces))
+    curve = lorenz_curve(provinces["firms"])
+    # each point after the origin adds the next province, smallest first (as lorenz_curve sorts)
+    ordered = provinces.sort_values("firms", kind="stable")
+    curve_data = curve.assign(
+        province=[None, *ordered["province"]], firms=[None, *ordered["firms"]]
+    )[["province", "firms", "units_share", "total_share"]]
     fig = region_charts.lorenz_chart(
-        lorenz_curve(provinces["firms"]),
+        curve,
         "units_share",
         "total_share",
         x_label=ch.t("ch03.fig_3_1b.x_axis"),
@@ -133,6 +140,8 @@ def concentration(ch: Chapter, provinces: pd.DataFrame, cr3: float, cr5: float, 
         "fig3_1b_lorenz",
         "ch03.fig_3_1b",
         ch.source_line("firms_by_province"),
+        data=curve_data,
+        data_units={"firms": "家", "units_share": "share", "total_share": "share"},
         cr3=ch.fmt(cr3, "share"),
         cr5=ch.fmt(cr5, "share"),
         hhi=ch.fmt(hhi, "分"),
@@ -155,7 +164,14 @@ def concentration(ch: Chapter, provinces: pd.DataFrame, cr3: float, cr5: float, 
         "firms",
         value_label=ch.t("ch03.fig_3_1c.legend"),
     )
-    ch.figure(fig, "fig3_1c_tile_map", "ch03.fig_3_1c", ch.source_line("firms_by_province"))
+    ch.figure(
+        fig,
+        "fig3_1c_tile_map",
+        "ch03.fig_3_1c",
+        ch.source_line("firms_by_province"),
+        data=provinces[["province", "firms", "tile_row", "tile_col"]],
+        data_units={"firms": "家"},
+    )
 
 
 def macro_regions(ch: Chapter, macro: pd.DataFrame) -> None:
@@ -172,6 +188,7 @@ def macro_regions(ch: Chapter, macro: pd.DataFrame) -> None:
         "fig3_1d_macro_regions",
         "ch03.fig_3_2m",
         ch.source_line("firms_by_province"),
+        data=FIGURE_DATA_BELOW,
         nbs_top=ch.name(nbs["region"].iloc[0]),
         nbs_top_share=ch.fmt(nbs["share"].iloc[0], "share"),
         nbs_low=ch.name(nbs["region"].iloc[-1]),
@@ -211,6 +228,14 @@ def bubbles(ch: Chapter, metrics: pd.DataFrame, national: pd.Series) -> None:
         "fig3_2_bubbles",
         "ch03.fig_3_2",
         ch.source_line("region_metrics"),
+        data=metrics[
+            ["province", "firms", "employees_per_firm", "valid_invention_patents_per_firm"]
+        ],
+        data_units={
+            "firms": "家",
+            "employees_per_firm": "人",
+            "valid_invention_patents_per_firm": "件/家",
+        },
         employees=ch.fmt(national["employees_per_firm"], "人"),
         patents=ch.fmt(national["valid_invention_patents_per_firm"], "件/家"),
         top=ch.name(top["province"]),
@@ -267,7 +292,13 @@ def cities(ch: Chapter, cities: pd.DataFrame, multiple: float | None) -> None:
     }
     reading = None if compared else ch.t("ch03.fig_3_3.reading_few", **values)
     ch.figure(
-        fig, "fig3_3_cities", "ch03.fig_3_3", ch.source_line("firms_by_city"), reading, **values
+        fig,
+        "fig3_3_cities",
+        "ch03.fig_3_3",
+        ch.source_line("firms_by_city"),
+        reading,
+        data=FIGURE_DATA_BELOW,
+        **values,
     )
     columns = ["rank", "city", "province", "firms", "share_of_nation", "province_firms"]
     ch.save_table(
@@ -311,6 +342,7 @@ def clusters(ch: Chapter, clusters: pd.DataFrame) -> None:
         "fig3_4_clusters",
         "ch03.fig_3_4",
         ch.source_line("cluster_metrics"),
+        data=FIGURE_DATA_BELOW,
         clusters=ch.names(names),
         best=ch.name(best["cluster"]),
         metric=ch.t(f"ch03.metrics.{best['metric']}"),
@@ -355,6 +387,8 @@ def cluster_fields(ch: Chapter, fields: pd.DataFrame) -> None:
         "fig3_5_cluster_fields",
         "ch03.fig_3_5",
         ch.source_line("cluster_field_patents"),
+        data=fields[["cluster", "field", "patent_applications"]],
+        data_units={"patent_applications": "件"},
         top_cluster=ch.name(top["cluster"]),
         top_field=ch.name(top["field"]),
         top_value=ch.fmt(top["patent_applications"], "件"),
@@ -530,6 +564,12 @@ def typical_cities(ch: Chapter, typical: pd.DataFrame, together: pd.DataFrame) -
         "fig3_typical_pct",
         "ch03.typical",
         ch.source_line("city_overview", "city_metrics", "city_field_patents"),
+        data=pct[["city", "pct_per_firm", "national_pct_per_firm", "pct_multiple"]],
+        data_units={
+            "pct_per_firm": "件/家",
+            "national_pct_per_firm": "件/家",
+            "pct_multiple": "倍",
+        },
         cities=ch.names(typical["city"]),
         n=ch.fmt(len(typical), "项"),
         firms=ch.fmt(together["firms"].iloc[0], "家"),

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from helpers.report import charts, words
-from helpers.report.chapter import Chapter
+from helpers.report.chapter import FIGURE_DATA_BELOW, Chapter
 from helpers.report.chapters.screening import FIRM_ROWS, tier_name, tier_short
 
 # The counts of each rulebook's tiers recorded side by side (compare.{rulebook}.{tier_code}.*).
@@ -357,6 +357,7 @@ def side_by_side(
         "side_by_side",
         "ch06.side_by_side",
         source,
+        data=FIGURE_DATA_BELOW,
         old=ch.t(f"ch06.rulebooks.short.{old.id}"),
         new=ch.t(f"ch06.rulebooks.short.{new.id}"),
         firms=ch.fmtu(int(side["firms"].iloc[0]), "家"),

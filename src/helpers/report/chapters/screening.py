@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 
 from helpers.report import charts, words
-from helpers.report.chapter import Chapter
+from helpers.report.chapter import FIGURE_DATA_BELOW, Chapter
 
 # The source of every number screened from the firms themselves.
 FIRM_ROWS = pd.DataFrame({"source_doc": ["firm-level"], "source_id": ["firms"]})
@@ -400,6 +400,7 @@ def tiers(ch: Chapter, counts: pd.DataFrame, criteria: pd.DataFrame, firms: int)
         "tiers",
         "ch06.tiers_figure",
         source,
+        data=FIGURE_DATA_BELOW,
         firms=ch.fmtu(firms, "家"),
         sentences=ch.t("common.clause_separator").join(sentences) + ch.t("ch06.full_stop"),
     )
@@ -545,6 +546,7 @@ def blocking(
             "blocking",
             "ch06.blocking_figure",
             source,
+            data=FIGURE_DATA_BELOW,
             tier=tier_name(ch, top["tier"]),
             condition=top["condition"],
             n=ch.fmtu(top["only_blocker"], "家"),

@@ -46,6 +46,8 @@ def batches(ch: Chapter, publicity: pd.DataFrame, growth: float, figures: pd.Dat
         "since_batches",
         "ch05.since.batches",
         ch.source_line(publicity),
+        data=shown[["label", "year", "announced"]].rename(columns={"label": "batch"}),
+        data_units={"announced": "家", "year": "年"},
         first=words.batch_name(int(rows["batch_no"].iloc[0]), ch.language),
         last=words.batch_name(int(latest["batch_no"]), ch.language),
         latest=words.batch_name(int(latest["batch_no"]), ch.language),
