@@ -80,7 +80,9 @@ def check_counts(ch: Chapter, tiers: pd.DataFrame, other: pd.DataFrame, period: 
         ours = tiers[(tiers["tier"] == row["tier"]) & (tiers["period"] == period)]
         ch.check(
             (other.loc[[index]], ours),
-            ch.t("ch05.checks.same_count", tier=ch.name(row["tier"]), doc=row["source_doc"]),
+            ch.t(
+                "ch05.checks.same_count", tier=ch.name(row["tier"]), doc=ch.name(row["source_doc"])
+            ),
             other.loc[[index], "firms"],  # the other document's printed count
             ours["firms"].iloc[0],
             unit="家",
