@@ -153,3 +153,107 @@ def _structure_alts(element):
     for kid in kids if isinstance(kids, list) else [kids]:
         if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
             yield from _structure_alts(kid)
+
+
+# One font subset per edition (issue 23): every document of an edition embeds the same subset,
+# made once from the characters known before any page renders (helpers.report.fonts.
+# edition_characters); a page showing a character outside it gets its own subset.
+EDITION_TEXT = "一、培育现状 五批累计公示家。"
+
+
+def test_pages_of_an_edition_embed_its_one_subset(tmp_path, monkeypatch):
+    import helpers.report.pdf as pdf
+    from helpers.report.fonts import subset_characters
+
+    monkeypatch.setattr(pdf, "BUILD_DIR", tmp_path / "build")
+    edition = frozenset(subset_characters(set(EDITION_TEXT)))
+    first = pdf.pdf_font("<html><body><p>培育现状</p></body></html>", edition)
+    second = pdf.pdf_font("<html><body><p>五批累计公示12,950家。</p></body></html>", edition)
+    assert first == second
+    assert list((tmp_path / "build" / "fonts").glob("*.otf")) == [first]  # made once
+    pdf.render_pdf(PAGE, tmp_path, tmp_path / "a.pdf", edition)
+    pdf.render_pdf(PAGE, tmp_path, tmp_path / "b.pdf", edition)
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert pdf_text(tmp_path / "a.pdf") == "一、培育现状\n五批累计公示12,950家。"
+
+
+def test_a_character_only_the_data_shows_is_never_dropped(tmp_path, monkeypatch):
+    """A firm's name with a character no label or table of the edition holds (鑫, 堃): the
+    page gets its own subset with every character it shows, and its text reads back whole."""
+    from fontTools.ttLib import TTFont
+
+    import helpers.report.pdf as pdf
+    from helpers.report.fonts import subset_characters
+
+    monkeypatch.setattr(pdf, "BUILD_DIR", tmp_path / "build")
+    edition = frozenset(subset_characters(set(EDITION_TEXT)))
+    page = "<html><body><p>培育现状：鑫堃科技</p></body></html>"
+    font = pdf.pdf_font(page, edition)
+    assert font != pdf.pdf_font("<html><body><p>培育现状</p></body></html>", edition)
+    assert {ord(c) for c in "鑫堃培育现状"} <= set(TTFont(font).getBestCmap())
+    pdf.render_pdf(page, tmp_path, tmp_path / "a.pdf", edition)
+    assert pdf_text(tmp_path / "a.pdf") == "培育现状：鑫堃科技"
+
+
+def test_edition_characters_come_from_labels_tables_and_code(tmp_path):
+    from helpers.report.fonts import BASE_CHARACTERS, edition_characters
+
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    (tables / "firm-level_top_firms.csv").write_text("firm,count\n鑫堃科技,3\n", encoding="utf-8")
+    (tables / "firms.parquet").write_bytes("𪚥".encode())  # not text a page shows as is
+    characters = edition_characters("zh", tables)
+    assert set("鑫堃") <= characters and "𪚥" not in characters
+    assert characters >= BASE_CHARACTERS and "\n" not in characters
+    assert "专" in characters  # the zh labels
+    assert "\u2003" in characters  # written by the code as an escape (screening.present.INDENT)
+    # the reference's Chinese names come with the tables' rows that show them, not all 369 cities
+    assert "杭" not in edition_characters("zh", tmp_path / "empty")  # 杭州 of cities.csv
+    # An English page names places in English: the tables bring their Latin characters only
+    english = edition_characters("en", tables)
+    assert "鑫" not in english and "江" not in english and set("firm,count") <= english
+
+
+def test_a_character_new_to_the_edition_makes_its_pdfs_again_from_their_pages(
+    tmp_path, monkeypatch
+):
+    """The PDF records the edition's subset it embeds: after a label or table brings a new
+    character, an up-to-date page gets its PDF again (no notebook run), so an edited edition's
+    PDFs are the bytes of one built from scratch."""
+    from helpers.report import pdf as pdf_module
+    from helpers.workflow import batch
+
+    staging = tmp_path / "build" / "zh" / "reports"
+    document = batch.Document(
+        name="01_x",
+        notebook=tmp_path / "01_x.ipynb",
+        parameters={"data_dir": str(tmp_path / "tables")},
+        html=staging / "html" / "01_x.html",
+        pdf=staging / "pdf" / "01_x.pdf",
+        executed=tmp_path / "build" / "zh" / "executed" / "01_x.ipynb",
+        fingerprint="f1",
+        language="zh",
+        marker=tmp_path / "build" / "zh" / "done" / "01_x.sha256",
+        build=tmp_path / "build",
+        edition="zh",
+    )
+    characters = {"zh": frozenset("培育")}
+    monkeypatch.setattr(batch, "_edition_characters", lambda language, *dirs: characters[language])
+    ran, rendered = [], []
+    monkeypatch.setattr(batch, "render_notebook", lambda *a, **k: ran.append(a) or {})
+    monkeypatch.setattr(
+        pdf_module, "render_pdf", lambda page, base, target, chars: rendered.append(chars)
+    )
+    document.html.parent.mkdir(parents=True)
+    document.html.write_text("<p>培育</p>", encoding="utf-8")
+    document.marker.parent.mkdir(parents=True)
+    document.marker.write_text("f1")
+    document.pdf.parent.mkdir(parents=True)
+    document.pdf.write_bytes(b"%PDF")
+    assert not document.up_to_date()  # made before PDFs recorded their subset
+    assert batch.render(document)[0] == "built" and rendered == [frozenset("培育")]
+    assert document.up_to_date()
+    characters["zh"] = frozenset("培育鑫")
+    assert not document.up_to_date()
+    assert batch.render(document)[0] == "built" and rendered[-1] == frozenset("培育鑫")
+    assert ran == [] and document.up_to_date()

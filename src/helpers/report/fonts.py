@@ -1,9 +1,11 @@
 """The report's Chinese font: Noto Sans SC (SIL Open Font License), shipped on PyPI in
 `pylopdf-fonts-zh-cn`, so charts and PDFs never depend on a system font.
 
-For PDFs the font is subset to the characters a document uses before WeasyPrint sees it:
-WeasyPrint's own fontTools subsetting of the 8 MB CFF font takes ~5 s per PDF, while subsetting
-once here (cached by character set) and rendering from the small font takes ~1.5 s + 0.4 s.
+For PDFs the font is subset before WeasyPrint sees it: WeasyPrint's own fontTools subsetting of
+the 8 MB CFF font takes ~5 s per PDF, while subsetting once here (cached by character set) and
+rendering from the small font takes ~1.5 s + 0.4 s. One subset serves a whole edition: the
+characters its labels and tables can show (edition_characters), made once and embedded by each
+of its documents, rather than one subset per document's characters (helpers.report.pdf.pdf_font).
 
 The PDF subset has no GSUB table (no glyph substitutions): WeasyPrint embeds it as it is and maps
 glyphs back to text from the font's cmap alone, so every glyph drawn must be a cmap glyph. With
@@ -68,11 +70,21 @@ def subset_path(wanted: list[str], cache_dir: Path) -> Path:
 def subset_font(characters: set[str], cache_dir: Path) -> Path:
     """A copy of Noto Sans SC with only `characters` (plus BASE_CHARACTERS) and no glyph
     substitutions, cached by content. Deterministic bytes: the same characters give the same file,
-    whichever process made it (parallel builds share the cache)."""
+    whichever process made it (parallel builds share the cache); made once, under a file lock, when
+    two kernels want the same subset at once."""
+    from helpers.data.locks import locked
+
     wanted = subset_characters(characters)
     target = subset_path(wanted, cache_dir)
     if target.exists():
         return target
+    with locked(target.with_suffix(".lock"), quiet=True):
+        if not target.exists():  # the other kernel made it while this one waited
+            _make_subset(wanted, target)
+    return target
+
+
+def _make_subset(wanted: list[str], target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     options = subset.Options()
     options.name_IDs = ["*"]
@@ -93,4 +105,78 @@ def subset_font(characters: set[str], cache_dir: Path) -> Path:
         Path(partial).replace(target)
     finally:
         Path(partial).unlink(missing_ok=True)
-    return target
+
+
+# Files whose text can reach a page: the tables and catalogues of a published-shaped folder (not
+# the validated firms' parquet file beside a firm-level edition's tables), and the package's code
+# and templates (an em space the code indents with, a word it puts into a sentence).
+TABLE_SUFFIXES = (".csv", ".yml", ".yaml")
+CODE_SUFFIXES = (".py", ".j2", ".css")
+# Languages whose pages show the tables' Chinese names as they are; an English page names every
+# province, city, field and board in English (from the reference tables and the labels).
+CJK_LANGUAGES = ("zh",)
+FIRST_CJK = 0x2E80  # CJK radicals: ideographs and CJK punctuation lie above
+
+
+def edition_characters(language: str, *table_dirs: Path) -> frozenset[str]:
+    """Every character an edition's pages can show, known before any of them renders: those of
+    the language's labels (their values, not the files' keys or comments), of the published-shaped
+    tables the notebooks read (`table_dirs`: for firm-level data the aggregated tables, with the
+    firm names pages list) and of the package's code and templates — in an English edition only
+    those below the CJK blocks —, and the reference tables' below the CJK blocks (their English
+    names; a Chinese name a page shows comes with the tables' rows: the reference's 369 cities
+    would make every PDF's font half as big again). One subset of these serves every document of
+    the edition (helpers.report.pdf.pdf_font); a page showing a character outside it gets its
+    own subset instead."""
+    import yaml
+
+    from helpers.data.digest import folder_files
+    from helpers.paths import REFERENCE_DIR
+    from helpers.pipeline import HELPERS_DIR
+    from helpers.report.labels import LABELS_DIR
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    labels: set[str] = set()
+    for path in sorted(LABELS_DIR.glob(f"*.{language}.yml")):
+        labels.update(*_label_values(yaml.load(path.read_text(encoding="utf-8"), Loader=loader)))
+    files = [
+        path
+        for folder in table_dirs
+        for path in folder_files(Path(folder))
+        if path.suffix in TABLE_SUFFIXES
+    ]
+    files += [path for path in folder_files(HELPERS_DIR) if path.suffix in CODE_SUFFIXES]
+    others = set().union(*(set(_written_text(path)) for path in files))
+    if language not in CJK_LANGUAGES:
+        others = {c for c in others if ord(c) < FIRST_CJK}
+    reference = set().union(
+        *(
+            set(_written_text(path))
+            for path in folder_files(REFERENCE_DIR)
+            if path.suffix in TABLE_SUFFIXES
+        )
+    )
+    others |= {c for c in reference if ord(c) < FIRST_CJK}
+    return frozenset(subset_characters(labels | others))
+
+
+def _written_text(path: Path) -> str:
+    """A file's text with the characters its escapes write: "\\u2003" in code, &emsp; in a
+    template."""
+    import html
+    import re
+
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".py":
+        escaped = (int(code, 16) for code in re.findall(r"\\u([0-9a-fA-F]{4})", text))
+        # not half of a surrogate pair ("\\ud83d"): no character by itself
+        return text + "".join(chr(code) for code in escaped if not 0xD800 <= code <= 0xDFFF)
+    return html.unescape(text) if path.suffix == ".j2" else text
+
+
+def _label_values(tree) -> list[str]:
+    if isinstance(tree, dict):
+        return [text for value in tree.values() for text in _label_values(value)]
+    if isinstance(tree, list):
+        return [text for value in tree for text in _label_values(value)]
+    return [] if tree is None else [str(tree)]

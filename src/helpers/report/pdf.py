@@ -28,8 +28,12 @@ HEADING_CLASSES = {"figure-title", "table-title"}
 NOTE_CLASSES = {"data-note", "synthetic-banner", "edition-note"}
 
 
-def render_pdf(page: str, base_url: Path, target: Path) -> None:
-    """PDF of an HTML page with the packaged Chinese font embedded (subset to the page's text)."""
+def render_pdf(
+    page: str, base_url: Path, target: Path, edition_characters: frozenset[str] | None = None
+) -> None:
+    """PDF of an HTML page with the packaged Chinese font embedded: the edition's subset (the
+    same file for every document of the edition: `edition_characters`, see pdf_font), else one
+    subset to the page's text."""
     target.parent.mkdir(parents=True, exist_ok=True)
     # full_fonts: embed our subset as it is. Otherwise WeasyPrint subsets it again, with HarfBuzz
     # where the system has libharfbuzz-subset and with fontTools where not — different bytes for
@@ -38,17 +42,31 @@ def render_pdf(page: str, base_url: Path, target: Path) -> None:
     # PDF/UA-1: tagged (headings, paragraphs, tables, figures with their alt text, for a screen
     # reader), with the title shown as the window's title and the page's language; the author,
     # subject and keywords come from the page's <meta> (templates/page.html.j2, book.html.j2).
-    layout(page, base_url).write_pdf(target, full_fonts=True, pdf_variant=PDF_VARIANT)
+    document = layout(page, base_url, edition_characters)
+    document.write_pdf(target, full_fonts=True, pdf_variant=PDF_VARIANT)
 
 
-def layout(page: str, base_url: Path):
+def pdf_font(page: str, edition_characters: frozenset[str] | None = None) -> Path:
+    """The font subset a page's PDF embeds: the edition's (helpers.report.fonts.
+    edition_characters: one subset made once for all its documents, instead of subsetting the
+    8 MB font again per document) when it holds every character the page shows; otherwise — a
+    character only some data or code brings, or no edition given — the page's own subset, so a
+    glyph is never missing. Either way the bytes follow from the page and the edition's
+    characters alone."""
+    from helpers.report.fonts import subset_characters, subset_font
+
+    shown = set(visible_text(page))
+    if edition_characters is not None and set(subset_characters(shown)) <= edition_characters:
+        return subset_font(set(edition_characters), BUILD_DIR / "fonts")
+    return subset_font(shown, BUILD_DIR / "fonts")
+
+
+def layout(page: str, base_url: Path, edition_characters: frozenset[str] | None = None):
     """The page laid out as the PDF prints it (a weasyprint Document), with our font."""
     import weasyprint
     import weasyprint.text.fonts
 
-    from helpers.report.fonts import subset_font
-
-    font = subset_font(set(visible_text(page)), BUILD_DIR / "fonts")
+    font = pdf_font(page, edition_characters)
     font_config = weasyprint.text.fonts.FontConfiguration()  # @font-face needs one
     font_css = weasyprint.CSS(
         string=f'@font-face {{ font-family: "{PDF_FONT_FAMILY}"; src: url("{font.as_uri()}"); }}\n'

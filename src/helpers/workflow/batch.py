@@ -19,6 +19,7 @@ already running finish; it names the notebook, cell and error (NotebookFailed)."
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -63,7 +64,27 @@ class Document:
     with_pdf: bool = field(default=True, compare=False)
 
     def up_to_date(self) -> bool:
-        return self.page_current() and (self.pdf.exists() or not self.with_pdf)
+        return self.page_current() and (self.pdf_current() or not self.with_pdf)
+
+    def pdf_current(self) -> bool:
+        """Its PDF exists and embeds the edition's current font subset: a character new to the
+        edition (a label, a table) changes the subset of every document, so their PDFs are made
+        again from their pages (no notebook runs) and match a build from scratch byte for byte."""
+        marker = self.font_marker()
+        return self.pdf.exists() and marker.exists() and marker.read_text() == self.font_digest()
+
+    def font_marker(self) -> Path:
+        return self.marker.with_suffix(".font")
+
+    def edition_characters(self) -> frozenset[str]:
+        """The characters of the edition's one PDF font subset (helpers.report.fonts)."""
+        folders = [self.parameters.get("data_dir"), self.parameters.get("previous_dir")]
+        return _edition_characters(self.language, *(str(f) for f in folders if f))
+
+    def font_digest(self) -> str:
+        import hashlib
+
+        return hashlib.sha256("".join(sorted(self.edition_characters())).encode()).hexdigest()
 
     def page_current(self) -> bool:
         """Its HTML page was built from the current inputs (the PDF may be missing)."""
@@ -180,6 +201,14 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, kernel=No
         kernel.shutdown()
 
 
+@functools.cache
+def _edition_characters(language: str, *table_dirs: str) -> frozenset[str]:
+    # once per process: the files do not change during a build
+    from helpers.report.fonts import edition_characters
+
+    return edition_characters(language, *(Path(folder) for folder in table_dirs))
+
+
 def render_notebook(
     notebook: Path,
     executed: Path,
@@ -188,6 +217,7 @@ def render_notebook(
     pdf: Path | None,
     language: str,
     kernel=None,
+    edition_characters: frozenset[str] | None = None,
 ) -> dict[str, float]:
     """Execute `notebook` (kept executed at `executed`), export its HTML and render its PDF
     (images resolved beside the HTML page; none when `pdf` is None); the seconds each part took.
@@ -206,7 +236,7 @@ def render_notebook(
     page = export_html(executed, html, language)
     exported_at = time.perf_counter()
     if pdf is not None:
-        render_pdf(page, html.parent, pdf)
+        render_pdf(page, html.parent, pdf, edition_characters)
     return {
         "execute": executed_at - start,
         "html": exported_at - executed_at,
@@ -214,13 +244,15 @@ def render_notebook(
     }
 
 
-def render_pdf_of_page(html: Path, pdf: Path) -> dict[str, float]:
+def render_pdf_of_page(
+    html: Path, pdf: Path, edition_characters: frozenset[str] | None = None
+) -> dict[str, float]:
     """The PDF of a page exported earlier (the same bytes as rendered right after the export:
     render_pdf takes the page as written)."""
     from helpers.report.pdf import render_pdf
 
     start = time.perf_counter()
-    render_pdf(html.read_text(encoding="utf-8"), html.parent, pdf)
+    render_pdf(html.read_text(encoding="utf-8"), html.parent, pdf, edition_characters)
     return {"execute": 0.0, "html": 0.0, "pdf": time.perf_counter() - start}
 
 
@@ -279,9 +311,11 @@ def render(document: Document) -> tuple[str, str]:
         if not pdf_only:
             document.marker.unlink(missing_ok=True)  # a failed run must leave no success marker
             document.pdf.unlink(missing_ok=True)  # nor, HTML-only, a PDF of other inputs
+        document.font_marker().unlink(missing_ok=True)
+        characters = document.edition_characters()
         try:
             if pdf_only:
-                took = render_pdf_of_page(document.html, document.pdf)
+                took = render_pdf_of_page(document.html, document.pdf, characters)
             else:
                 took = render_notebook(
                     document.notebook,
@@ -291,6 +325,7 @@ def render(document: Document) -> tuple[str, str]:
                     document.pdf if document.with_pdf else None,
                     document.language,
                     kernel=_worker_kernel(),
+                    edition_characters=characters,
                 )
         except NotebookFailed as error:
             return "failed", str(error)
@@ -302,6 +337,8 @@ def render(document: Document) -> tuple[str, str]:
             return "failed", f"{document.name}: {type(error).__name__}: {error}"
         document.marker.parent.mkdir(parents=True, exist_ok=True)
         document.marker.write_text(document.fingerprint)
+        if document.with_pdf:
+            document.font_marker().write_text(document.font_digest())
     return "built", document.built_line(took)
 
 
