@@ -165,8 +165,9 @@ def test_a_city_that_matches_no_city_is_refused_in_one_line(tmp_path):
 
 
 def test_a_small_unknown_place_is_kept_as_written(tmp_path):
-    """A district or county with fewer than 150 firms is not listed, so it is not refused."""
-    folder = export(tmp_path / "district", [("杭州", 160), ("余杭区", 20)])
+    """A name that is neither a city nor a county-level unit (余杭, the district's name without
+    区) with fewer than 150 firms is not listed, so it is not refused."""
+    folder = export(tmp_path / "district", [("杭州", 160), ("余杭", 20)])
     cities = catalog.load_published(
         "firms_by_city", tables.ensure_tables(folder, CUTOFF, tmp_path / "tables")
     )

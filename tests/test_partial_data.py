@@ -37,6 +37,7 @@ FROM_MIIT_LIST = {
     "cultivation_batches",
     "firms_by_province",
     "firms_by_city",
+    "cities_from_counties",
     "cluster_city_distribution",
     "region_breakdowns",
     "region_text_figures",

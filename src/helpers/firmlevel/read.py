@@ -35,7 +35,7 @@ import yaml
 from helpers.data.catalog import PANDAS_TYPES, TableSpec
 from helpers.data.errors import DataInputError, Problem
 from helpers.data.tableio import shown_file
-from helpers.firmlevel import checks, columns, engine, ingest, integrity, records
+from helpers.firmlevel import checks, columns, counties, engine, ingest, integrity, records
 from helpers.firmlevel.columns import BOOL_WORDS, STATUS_WORDS  # noqa: F401 (re-exported)
 from helpers.paths import DATA_DIR, display_path
 from helpers.stats.innovation import growth_window
@@ -140,6 +140,8 @@ class FirmLevelInput:
         self.given_columns: dict[str, set[str]] = {}
         self.raw: dict[str, ingest.RawTable] = {}
         self.notes: list[str] = []
+        # firms whose city was written as a county-level unit (helpers.firmlevel.counties)
+        self.county_cities: list[dict] = []
         problems: list[Problem] = []
         failed: set[str] = set()
         specs = firm_specs()
@@ -224,6 +226,8 @@ class FirmLevelInput:
         lines = {name: raw.lines for name, raw in self.raw.items()}
         problems = []
         if "firms" in self.present:
+            self.county_cities, found = counties.map_counties(con, files["firms"], lines["firms"])
+            problems += found
             problems += integrity.city_problems(con, files["firms"], lines["firms"])
         known = "firms" in self.present or (
             "firms" in failed

@@ -56,6 +56,23 @@ def firms_by_city(data) -> pd.DataFrame:
     return frame.drop(columns="order")
 
 
+@aggregates("cities_from_counties", needs=("firms.city",))
+def cities_from_counties(data) -> pd.DataFrame:
+    """The analysed firms whose city was written as a county-level unit and counted in its
+    prefecture-level city (helpers.firmlevel.counties), per name as written and province."""
+    rows = [
+        {
+            "province": m["province"],
+            "county": m["county"],
+            "city": m["city"],
+            "firms": m["analysed"],
+        }
+        for m in data.county_cities
+        if m["analysed"]
+    ]
+    return pd.DataFrame(rows, columns=["province", "county", "city", "firms"])
+
+
 def _unknown_city(data, city: str, firms: int) -> Problem:
     """The first row of a city name that matches no city of the reference, with what to do."""
     spellings = reference.aliases("cities")

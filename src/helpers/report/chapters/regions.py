@@ -315,6 +315,16 @@ def cities(ch: Chapter, cities: pd.DataFrame, multiple: float | None) -> None:
     )
 
 
+def cities_from_counties(ch: Chapter, mapped: pd.DataFrame | None) -> None:
+    """The firms whose city was written as a county or district and counted in its
+    prefecture-level city (firm-level data only; nothing when none was): recorded and said in
+    one sentence."""
+    if mapped is None or mapped.empty:
+        return
+    firms = ch.record("cities.firms_from_counties", int(mapped["firms"].sum()), source=mapped)
+    ch.text("ch03.counties.mapped", firms=ch.fmt(firms, "家"), count=firms)
+
+
 def clusters(ch: Chapter, clusters: pd.DataFrame) -> None:
     """fig3_4_clusters: each cluster's metrics as multiples of the national average, with its sentence
     (the largest multiple, the lowest), and the clusters' table with the values in their units
