@@ -1,5 +1,5 @@
 """Shared end-to-end builds: each edition (data source × language) is built once per test
-session, into one build/ and one reports/ folder, and reused by every test that reads it.
+run, into one build/ and one reports/ folder, and reused by every test that reads it.
 
 The editions the build tests read (published and sample, Chinese and English) and a second,
 independent build of the Chinese edition (for the byte-identical check) are built together on
@@ -8,9 +8,13 @@ slots, so one edition's serial steps (data check, profile list, publish) overlap
 chapters instead of leaving a core idle.
 
 `make test` runs two pytest workers (pytest-xdist; see pytest_xdist_make_scheduler): the tests
-of one module run in one worker, and every module that reads the shared editions in the same
-one, so the editions are built once per session."""
+of one module run in one worker, and the modules spread over both. The editions live in one
+folder of the run that both workers share (run_folder), built under a file lock by whichever
+worker asks first and read by both, so they are built once per run; a test that builds into the
+shared build folder itself holds `editions.lock` as well."""
 
+import hashlib
+import json
 import os
 import re
 import subprocess
@@ -31,29 +35,18 @@ STANDARD = [
 ]
 
 
-def _reads_shared_editions(module: Path) -> bool:
-    """Whether a test module takes the `editions` fixture (in a test's or fixture's arguments,
-    or by request.getfixturevalue)."""
-    text = module.read_text(encoding="utf-8")
-    taken = r"^def \w+\([^)]*\beditions\b|getfixturevalue\(\"editions\"\)"
-    return re.search(taken, text, flags=re.MULTILINE) is not None
-
-
 def pytest_xdist_make_scheduler(config, log):
-    """Two workers (`make test`): whole modules go to a worker (their module and session fixtures
-    are made once), and every module that reads the shared editions goes to the same one, so the
-    editions are built once. Grouped here, by module path, because pytest 9 ignores the test-id
-    suffix by which xdist's own `loadgroup` groups tests."""
+    """Two workers (`make test`): whole modules go to a worker, so their module and session
+    fixtures are made once (the shared editions are built once per run whichever worker asks:
+    `editions`). Grouped here, by module path, because pytest 9 ignores the test-id suffix by
+    which xdist's own `loadgroup` groups tests."""
     from xdist.scheduler import LoadScopeScheduling
 
-    shared = {m.name for m in Path(__file__).parent.glob("test_*.py") if _reads_shared_editions(m)}
-
-    class ModulesAndEditions(LoadScopeScheduling):
+    class Modules(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return "editions" if Path(module).name in shared else module
+            return nodeid.split("::", 1)[0]
 
-    return ModulesAndEditions(config, log)
+    return Modules(config, log)
 
 
 def chapter_page_text(notebook: str, data_dir, cutoff: str, build: Path, *more: str) -> str:
@@ -128,19 +121,49 @@ def make_reports_together(jobs: dict[str, list[str]], logs: Path) -> dict[str, t
     return results
 
 
+class BuildResults:
+    """What each shared build gave (exit code, output), kept as files beside the builds so that
+    every worker of the run reads the same: `results[key]`, `key in results`."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def _path(self, key) -> Path:
+        return self.folder / (hashlib.sha256(repr(key).encode()).hexdigest()[:16] + ".json")
+
+    def __contains__(self, key) -> bool:
+        return self._path(key).exists()
+
+    def __getitem__(self, key) -> tuple[int, str]:
+        code, output = json.loads(self._path(key).read_text(encoding="utf-8"))
+        return code, output
+
+    def __setitem__(self, key, value: tuple[int, str]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(key)
+        path.with_suffix(".new").write_text(json.dumps(list(value)), encoding="utf-8")
+        path.with_suffix(".new").replace(path)
+
+
 class Editions:
     """`editions(data_dir, language)` → the shared reports/ folder with that edition built;
     `editions.build` is the shared build folder; `editions.second()` an independent build of the
-    Chinese edition from scratch, into its own build/ and reports/."""
+    Chinese edition from scratch, into its own build/ and reports/; `editions.done[key]` a
+    build's exit code and output. One folder per test run, shared by both workers: builds happen
+    under `editions.lock` (a file lock), each once, whichever worker asks first; a test that
+    builds into `editions.build` itself holds the lock too."""
 
     def __init__(self, tmp: Path):
+        from filelock import FileLock
+
         self.tmp = tmp
         self.build = tmp / "shared" / "build"
         self.reports = tmp / "shared" / "reports"
-        self.done: dict[tuple, tuple[int, str]] = {}
+        self.lock = FileLock(tmp / "editions.lock")
+        self.done = BuildResults(tmp / "results")
 
     def _standard(self) -> None:
-        if self.done:
+        if "second" in self.done:
             return
         names = {(d, lang): f"{Path(d).name}-{lang}" for d, lang in STANDARD}
         jobs = {
@@ -153,32 +176,51 @@ class Editions:
         results = make_reports_together(jobs, self.tmp / "logs")
         for (data_dir, language), name in names.items():
             self.done[(data_dir, language, REGIONS[language])] = results[name]
-        self.done["second"] = results["second"]
+        self.done["second"] = results["second"]  # last: the standard builds are all recorded
 
     def __call__(self, data_dir="data/published", language="zh", regions=None) -> Path:
         regions = regions or REGIONS[language]
         key = (data_dir, language, regions)
-        if (data_dir, language) in STANDARD and regions == REGIONS[language]:
-            self._standard()
-        if key not in self.done:
-            result, _ = make_report(
-                self.tmp, "shared", data_dir, LANGUAGE=language, REGIONS=regions
-            )
-            self.done[key] = (result.returncode, result.stdout + result.stderr)
+        with self.lock:
+            if (data_dir, language) in STANDARD and regions == REGIONS[language]:
+                self._standard()
+            if key not in self.done:
+                result, _ = make_report(
+                    self.tmp, "shared", data_dir, LANGUAGE=language, REGIONS=regions
+                )
+                self.done[key] = (result.returncode, result.stdout + result.stderr)
         code, output = self.done[key]
         assert code == 0, output
         return self.reports
 
     def second(self) -> Path:
-        self._standard()
+        with self.lock:
+            self._standard()
         code, output = self.done["second"]
         assert code == 0, output
         return self.tmp / "second" / "reports"
 
 
+def run_folder(tmp_path_factory) -> Path:
+    """This test run's folder, shared by its xdist workers (pytest-N/, the parent of each
+    worker's popen-gwN/); without workers, the session's own (pytest-N/)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def editions(tmp_path_factory):
-    return Editions(tmp_path_factory.mktemp("editions"))
+    folder = run_folder(tmp_path_factory) / "editions"
+    folder.mkdir(exist_ok=True)
+    return Editions(folder)
+
+
+@pytest.fixture
+def shared_build_alone(editions):
+    """Holds `editions.lock` for a test that builds into `editions.build` itself: no other
+    worker builds there meanwhile."""
+    with editions.lock:
+        yield
 
 
 def assert_same_outputs(first: dict, second: dict, pdf_pages) -> list[str]:

@@ -323,7 +323,7 @@ def test_publish_keeps_current_cards_only(tmp_path, monkeypatch, capsys):
 
 
 @pytest.mark.build
-def test_assess_stages_and_publishes_with_the_edition(editions, tmp_path):
+def test_assess_stages_and_publishes_with_the_edition(editions, shared_build_alone, tmp_path):
     """`make assess` never makes an edition folder holding only assess/: unpublished, the card
     stays staged; published (and current), the edition is published again with the card."""
     editions("data/sample", "zh")  # the shared build has the sample edition staged

@@ -174,7 +174,7 @@ def test_a_failed_build_leaves_the_last_good_reports_untouched(built, tmp_path):
     assert after == before
 
 
-def test_editions_sit_side_by_side(editions, tmp_path):
+def test_editions_sit_side_by_side(editions, shared_build_alone, tmp_path):
     """English first, then Chinese, into the same reports/: both stay, each in its folder.
     The chapters are the shared build's (already staged), so this publishes and runs nothing."""
     editions("data/published", "en"), editions("data/published", "zh")
