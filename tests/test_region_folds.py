@@ -101,14 +101,16 @@ def test_firm_rows_written_as_a_planned_city_or_the_corps_are_folded(tmp_path):
             "F5,戊公司,5,announced,true,广东省,深圳市", "F5,戊公司,5,announced,true,深圳,"
         )
         .replace("F6,己公司,5,announced,true,广东省,清远市", "F6,己公司,5,announced,true,兵团,")
-        .replace("F4,丁公司,4,revoked,true,上海市,上海", "F4,丁公司,4,revoked,true,宁波市,慈溪市")
+        .replace("F4,丁公司,4,revoked,true,上海市,上海", "F4,丁公司,4,revoked,true,宁波市,舟山市")
     )
     data = FirmLevelData(write(tmp_path / "folds", firms=firms), city_min_firms=1)
     rows = data.firms.set_index("firm_id")[["province", "city"]]
     assert rows.loc["F5"].tolist() == ["广东省", "深圳市"]  # empty city: the planned city
     assert rows.loc["F6", "province"] == "新疆维吾尔自治区"
     assert pd.isna(rows.loc["F6", "city"])  # the corps is not a city
-    assert rows.loc["F4"].tolist() == ["浙江省", "慈溪市"]  # a written city is kept
+    # a written city is kept, not replaced by the planned city (a prefecture city: a county-level
+    # one such as 慈溪市 counts in its prefecture, helpers.firmlevel.counties)
+    assert rows.loc["F4"].tolist() == ["浙江省", "舟山市"]
 
 
 def test_region_parameter_accepts_the_corps_and_the_planned_cities():

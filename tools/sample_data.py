@@ -1322,7 +1322,7 @@ board.
 
 ## Decisions the publication leaves open
 
-* **Cities.** Firms get a city only where it is one of the 29 cities in `data/reference/cities.csv`;
+* **Cities.** Firms get a city only where it is one of the seeds' 29 cities in `data/reference/cities.csv`;
   other firms have an empty city (the sample does not invent city names). 图表3.3 shows 天津市 with 244
   firms but 图表3.1 with 246: two 天津市 firms have no city, so both tables are exact. 济南市 has 120 firms
   and 清远市 9 (both below the 150 of 图表3.3); the 441 粤港澳 firms outside 深圳 and 广州 are 东莞 172 and
@@ -1379,7 +1379,7 @@ above keeps its bytes; they follow from the columns above where they can (about 
 | `rd_expense_prior`, `rd_share_prior` | 万元, share | the year before last: 2 × `rd_expense_2y_mean` − `rd_expense`; its share of that year's revenue (`revenue` / (1 + `main_revenue_growth`)) |
 | `revenue_cagr_2y` | rate | `main_revenue_growth_2y` + normal(0, 3%) |
 | `net_profit_growth_2y` | rate | normal(8%, 20%) |
-| `class1_ip_count` | 件 | 0 when `ip_class` is Ⅱ类 or 无, else 1 + Poisson(4) |
+| `class1_ip_count` | 项 | 0 when `ip_class` is Ⅱ类 or 无, else 1 + Poisson(4) |
 """
 
 
