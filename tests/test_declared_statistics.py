@@ -227,7 +227,9 @@ def test_each_filled_key_takes_its_own_declaration(family, tmp_path):
     assert rows["unit"].tolist() == ["万元", "占比"]  # each its own declared unit
     assert rows["value"].tolist() == ["100", "0.03"]
     assert rows["label"].tolist() == ["认定条件ZJ.2.a的门槛", "认定条件ZJ.2.b的门槛"]
-    assert set(rows["source"]) == {"阿里云手册2023 第四章第一节·优质中小企业评价及认定标准"}  # its own row
+    assert set(rows["source"]) == {
+        "阿里云手册2023 第四章第一节·优质中小企业评价及认定标准"
+    }  # its own row
 
 
 def test_a_member_of_the_family_without_a_value_is_skipped(family, tmp_path):
