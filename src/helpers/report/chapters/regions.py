@@ -257,7 +257,8 @@ def cities(ch: Chapter, cities: pd.DataFrame, multiple: float | None) -> None:
     leading = regional.leading_prefecture_city(cities)
     province_note = (
         ""
-        if leading is None
+        # a one-province export: its share of the province is its share of the nation, said
+        if leading is None or leading["share_of_province"] == leading["share_of_nation"]
         else ch.t(
             "ch03.fig_3_3.province_note",
             city=ch.name(leading["city"]),
@@ -280,7 +281,7 @@ def cities(ch: Chapter, cities: pd.DataFrame, multiple: float | None) -> None:
             "fourth": ch.name(cities["city"].iloc[3]),
         }
     values = {
-        "min_firms": ch.fmt(cities["firms"].min(), "家"),
+        "min_firms": ch.fmt(CITY_MIN_FIRMS, "家"),  # the list's threshold, not its smallest city
         "cities": ch.fmt(len(cities), "项"),
         "top": ch.name(cities["city"].iloc[0]),
         "top_share": ch.fmt(cities["share_of_nation"].iloc[0], "share"),
