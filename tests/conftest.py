@@ -49,12 +49,11 @@ def pytest_xdist_make_scheduler(config, log):
     return Modules(config, log)
 
 
-def chapter_page_text(notebook: str, data_dir, cutoff: str, build: Path, *more: str) -> str:
-    """One chapter executed and exported by `python -m helpers.workflow chapter` (the build stops
-    the test with its output if it fails); its HTML page as text, tags removed."""
+def chapter_command(notebook: str, data_dir, build, *more: str) -> list[str]:
+    """`python -m helpers.workflow chapter` for one notebook into the build folder `build`."""
     import sys
 
-    command = [
+    return [
         sys.executable,
         "-m",
         "helpers.workflow",
@@ -63,12 +62,16 @@ def chapter_page_text(notebook: str, data_dir, cutoff: str, build: Path, *more: 
         f"notebooks/{notebook}.ipynb",
         "--data-dir",
         str(data_dir),
-        "--cutoff",
-        cutoff,
         "--build",
         str(build),
         *more,
     ]
+
+
+def chapter_page_text(notebook: str, data_dir, cutoff: str, build: Path, *more: str) -> str:
+    """One chapter executed and exported by `python -m helpers.workflow chapter` (the build stops
+    the test with its output if it fails); its HTML page as text, tags removed."""
+    command = chapter_command(notebook, data_dir, build, "--cutoff", cutoff, *more)
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     (page,) = Path(build).glob(f"*/reports/html/{notebook}.html")

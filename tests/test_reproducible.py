@@ -7,10 +7,11 @@ import hashlib
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import chapter_command
 
 REPO = Path(__file__).parents[1]
 pytestmark = pytest.mark.build
@@ -38,18 +39,7 @@ def build(checkout: Path, data_dir: str, **settings: str) -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": f"{checkout / 'src'}{os.pathsep}{checkout}", **settings}
     for notebook in ("01_cultivation", "02_innovation"):
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "helpers.workflow",
-                "chapter",
-                "--notebook",
-                f"notebooks/{notebook}.ipynb",
-                "--data-dir",
-                data_dir,
-                "--build",
-                "build",
-            ],
+            chapter_command(notebook, data_dir, "build"),
             cwd=checkout,
             env=env,
             capture_output=True,

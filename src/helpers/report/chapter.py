@@ -863,12 +863,7 @@ class Chapter:
                 text=self.t("common.synthetic_banner"),
                 mark=self.t("common.synthetic_mark"),
             )
-        title = data_title(  # by its title, never a path
-            self.language,
-            firm_level=self.source.is_firm_level,
-            synthetic=self.source.is_synthetic,
-            folder=self.source.label,
-        )
+        title = self.source_title(self.source)  # by its title, never a path
         if self.source.is_firm_level:
             cutoff = words.format_date(self.cutoff, self.language)
             note = self.t("common.data_note_firm_level", title=title, cutoff=cutoff)
