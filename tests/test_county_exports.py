@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from helpers.data import catalog, reference
@@ -176,6 +177,11 @@ def test_chapter_03_counts_them_in_their_cities_and_says_so(
     assert sentence in text
     for city in cities:
         assert city in text
+    # recorded under its declared key: 200 firms in 昆山市 + 200 in 南山区
+    (statistics,) = tmp_path.glob("*/reports/statistics/03_regions.csv")
+    rows = pd.read_csv(statistics).set_index("key")
+    assert rows.loc["03_regions.cities.firms_from_counties", "value"] == 400
+    assert rows.loc["03_regions.cities.firms_from_counties", "unit"] == "家"
 
 
 def test_the_sentence_agrees_in_number():
