@@ -87,9 +87,10 @@ report-steps: book profile-index
 
 # Every chapter of notebooks/pipeline.yml and every profile of REGIONS, in warm kernels
 # (helpers.workflow.batch): one kernel per job of make's -j (or JOBS=N), each reused across
-# notebooks, reset before each. Only documents whose inputs' fingerprint changed are run.
+# notebooks, reset before each. Only documents whose inputs' fingerprint changed are run; when a
+# chapter did, the book is built among them (--book) as soon as every chapter's page is there.
 documents: tables
-	$(PY) -m helpers.workflow documents --chapters all
+	$(PY) -m helpers.workflow documents --chapters all --book
 
 ## book: the combined report of the edition (cover, contents, key findings, methods, every chapter) as html/report.html and pdf/report.pdf
 book: documents
@@ -111,7 +112,7 @@ preview: $(VENV_STAMP)
 # One preview cycle (helpers.workflow.preview runs it on each save): the report's steps but
 # publish; the fingerprints rebuild only what a change touches.
 preview-steps: check-data tables
-	$(PY) -m helpers.workflow documents --chapters all $(PREVIEW_FLAGS)
+	$(PY) -m helpers.workflow documents --chapters all --book $(PREVIEW_FLAGS)
 	$(PY) -m helpers.workflow.book $(PREVIEW_FLAGS)
 	$(PY) -m helpers.workflow.profiles index
 

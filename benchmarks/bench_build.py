@@ -49,9 +49,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 CORES = os.cpu_count() or 1
+# A document's line; a chapter built in two jobs (its page, then its PDF beside the book) has two.
 BUILT = re.compile(
     r"^built (?P<profile>profile )?(?P<name>\S+) \((?P<edition>[^)]+)\): (?:[\d.]+ s \()?"
-    r"execute (?P<execute>[\d.]+) s, html (?P<html>[\d.]+) s, pdf (?P<pdf>[\d.]+) s",
+    r"(?:execute (?P<execute>[\d.]+) s, html (?P<html>[\d.]+) s)?(?:, )?"
+    r"(?:pdf (?P<pdf>[\d.]+) s)?",
     re.M,
 )
 FLOOR_CHILD = """
@@ -136,10 +138,18 @@ def floor(tmp: Path, runs: int) -> dict:
 
 
 def built_steps(log: str) -> list[dict]:
-    return [
-        {**m.groupdict(), **{k: float(m[k]) for k in ("execute", "html", "pdf")}}
-        for m in BUILT.finditer(log)
-    ]
+    """One row per document, its page's and its PDF's lines added up."""
+    steps: dict[tuple, dict] = {}
+    for m in BUILT.finditer(log):
+        if m["execute"] is None and m["pdf"] is None:
+            continue  # the book's line, or another step's
+        row = steps.setdefault(
+            (m["profile"], m["name"], m["edition"]),
+            {**m.groupdict(), "execute": 0.0, "html": 0.0, "pdf": 0.0},
+        )
+        for k in ("execute", "html", "pdf"):
+            row[k] += float(m[k] or 0)
+    return list(steps.values())
 
 
 def scale_rows(sizes: list[str], runs: int) -> tuple[list[tuple[str, dict]], object]:

@@ -7,6 +7,7 @@ import hashlib
 import subprocess
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import nbformat
 import pytest
@@ -165,3 +166,74 @@ def test_ctrl_c_stops_in_one_line_and_leaves_no_kernel(tmp_path):
             break
         time.sleep(0.5)
     assert left.stdout == "", f"still running after the interrupted build: {left.stdout}"
+
+
+# --------------------------------------------------------------------------- order of the jobs
+
+
+class Job:
+    """A stand-in job (batch.render runs a non-Document's `run`): records when it ran."""
+
+    ran: ClassVar[list[str]] = []
+
+    def __init__(self, key: str, estimate: float, needs: tuple[str, ...] = ()):
+        self.name = self.key = key
+        self.estimate = estimate
+        self.needs = needs
+
+    def up_to_date(self) -> bool:
+        return False
+
+    def run(self) -> tuple[str, str]:
+        Job.ran.append(self.key)
+        return "built", f"built {self.key}"
+
+
+def test_a_job_waits_for_what_it_needs_and_the_longest_ready_one_goes_first():
+    Job.ran = []
+    jobs = [
+        Job("a.page", 10),
+        Job("b.page", 10),
+        Job("appendix.page", 10, needs=("a.page", "b.page")),
+        Job("book", 9, needs=("a.page", "b.page", "appendix.page")),
+        Job("a.pdf", 5, needs=("a.page",)),
+        Job("b.pdf", 5, needs=("b.page",)),
+        Job("profile", 1),
+    ]
+    batch.run(jobs, jobs=1)
+    # every page, then the book (9) before the PDFs (5) and the profile (1)
+    assert Job.ran == ["a.page", "b.page", "appendix.page", "book", "a.pdf", "b.pdf", "profile"]
+
+
+def test_next_ready_skips_a_job_whose_needs_are_not_done():
+    queue = [Job("book", 9, needs=("a.page",)), Job("a.pdf", 5)]
+    assert batch.next_ready(queue, set()).key == "a.pdf"
+    assert batch.next_ready(queue, set()) is None
+    assert batch.next_ready(queue, {"a.page"}).key == "book"
+
+
+def test_a_job_needing_one_outside_the_run_is_refused():
+    with pytest.raises(ValueError, match=r"jobs needed but not in this run: missing\.page"):
+        batch.run([Job("book", 9, needs=("missing.page",))], jobs=1)
+
+
+def test_a_chapter_in_two_jobs_is_its_page_then_its_pdf(tmp_path):
+    class Args:
+        build = str(tmp_path / "build")
+        data_dir = "data/published"
+        language = "zh"
+        cutoff = "2023-07-31"
+
+    from helpers.workflow.editions import Edition
+
+    (document,) = batch.chapter_documents(
+        Edition(Args), [REPO / "notebooks" / "01_cultivation.ipynb"]
+    )
+    page, pdf = document.in_two_jobs()
+    assert (page.key, page.with_pdf, page.needs) == ("01_cultivation.page", False, ())
+    assert (pdf.key, pdf.with_pdf, pdf.needs) == ("01_cultivation.pdf", True, (page.key,))
+    # one marker, one lock: the two jobs are the same document
+    assert page.marker == pdf.marker == document.marker
+    took = {"execute": 1.0, "html": 0.5, "pdf": 2.0}
+    assert page.built_line(took) == "built 01_cultivation (zh): execute 1.0 s, html 0.5 s"
+    assert pdf.built_line(took) == "built 01_cultivation (zh): pdf 2.0 s"

@@ -102,7 +102,7 @@ def test_make_preview_steps_build_html_only_unless_pdf_is_asked():
         ).stdout
 
     steps = dry()
-    assert "documents --chapters all --html-only" in steps
+    assert "documents --chapters all --book --html-only" in steps
     assert "helpers.workflow.book --html-only" in steps and "publish" not in steps
     assert "--html-only" not in dry("PREVIEW_PDF=1")
 

@@ -62,6 +62,22 @@ class Document:
     estimate: float = field(default=1.0, compare=False)  # for ordering: longest first
     # False for an HTML-only build (make preview): the PDF is rendered later, from the page
     with_pdf: bool = field(default=True, compare=False)
+    # The jobs (`key`s) that must finish before this one starts (run): the appendix after the
+    # chapters whose checks it lists, a PDF after its page.
+    needs: tuple[str, ...] = field(default=(), compare=False)
+    stage: str = field(default="", compare=False)  # "page" or "pdf" when built in two jobs
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}.{self.stage}" if self.stage else self.name
+
+    def in_two_jobs(self) -> tuple[Document, Document]:
+        """The page (execute + HTML) and its PDF as two jobs: the pages first, so the book
+        (which needs every chapter's page, not its PDF) starts while the PDFs are rendered."""
+        from dataclasses import replace
+
+        page = replace(self, with_pdf=False, stage="page")
+        return page, replace(self, stage="pdf", needs=(page.key,), estimate=self.estimate / 2)
 
     def up_to_date(self) -> bool:
         return self.page_current() and (self.pdf_current() or not self.with_pdf)
@@ -102,7 +118,10 @@ class Document:
                 f"(execute {took['execute']:.1f} s, html {took['html']:.1f} s, "
                 f"pdf {took['pdf']:.1f} s)"
             )
-        summary = ", ".join(f"{k} {v:.1f} s" for k, v in took.items())
+        shown = {k: v for k, v in took.items() if self.stage != "page" or k != "pdf"}
+        if self.stage == "pdf":
+            shown = {"pdf": took["pdf"]}
+        summary = ", ".join(f"{k} {v:.1f} s" for k, v in shown.items())
         return f"built {self.name} ({self.edition}): {summary}"
 
     def up_to_date_line(self) -> str:
@@ -300,9 +319,12 @@ def _ignore_interrupts() -> None:
 def render(document: Document) -> tuple[str, str]:
     """Build one document in this process's warm kernel: ("built", line), ("up to date", line)
     or ("failed", message). Under the document's lock, its marker is checked again (another
-    build of the edition may just have made it) and written only after success."""
+    build of the edition may just have made it) and written only after success. A job that is
+    not a notebook (the book: helpers.workflow.book.BookJob) runs itself."""
     from helpers.workflow.editions import chapter_lock
 
+    if not isinstance(document, Document):
+        return document.run()
     with chapter_lock(document.build, document.edition, document.name):
         if document.up_to_date():
             return "up to date", document.up_to_date_line()
@@ -399,12 +421,25 @@ def worker_count(jobs: int, documents: int, asked_by: str = "JOBS") -> int:
     return max(1, min(jobs, cores, documents))
 
 
+def next_ready(queue: list, finished: set[str]):
+    """The first job of `queue` (longest first) whose `needs` have all finished, taken off the
+    queue; None while every queued job still waits for another."""
+    for index, job in enumerate(queue):
+        if set(job.needs) <= finished:
+            return queue.pop(index)
+    return None
+
+
 def run(documents: list[Document], jobs: int, asked_by: str = "JOBS") -> None:
-    """Build the documents that have work, `jobs` at a time (worker_count); raise BatchFailed
-    after the running ones finish if any failed."""
+    """Build the documents that have work, `jobs` at a time (worker_count), each once the jobs
+    it `needs` finished; raise BatchFailed after the running ones finish if any failed."""
     current = [d.up_to_date() for d in documents]
     stale = [d for d, done in zip(documents, current, strict=True) if not done]
     fresh = [d for d, done in zip(documents, current, strict=True) if done]
+    finished = {d.key for d in fresh}
+    waiting_for = {need for d in stale for need in d.needs} - finished - {d.key for d in stale}
+    if waiting_for:  # a job that needs one not in this run would wait forever
+        raise ValueError(f"jobs needed but not in this run: {', '.join(sorted(waiting_for))}")
     if len(documents) <= 10:
         for document in fresh:
             print(document.up_to_date_line(), flush=True)
@@ -418,19 +453,22 @@ def run(documents: list[Document], jobs: int, asked_by: str = "JOBS") -> None:
     built: list[str] = []
     started = time.perf_counter()
 
-    def report(outcome: tuple[str, str]) -> None:
+    def report(job, outcome: tuple[str, str]) -> None:
         status, line = outcome
         if status == "failed":  # said once, by the step's exit (steps.main)
             failures.append(line)
         else:
+            finished.add(job.key)
             built.append(line)
             print(line, flush=True)
 
     if workers == 1:  # no pool: the kernel lives in this process
-        for document in stale:
-            report(render(document))
-            if failures:
-                break
+        queue = list(stale)
+        while queue and not failures:
+            job = next_ready(queue, finished)
+            if job is None:
+                raise ValueError(f"jobs waiting on each other: {', '.join(j.key for j in queue)}")
+            report(job, render(job))
     else:
         import multiprocessing
         from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -440,22 +478,25 @@ def run(documents: list[Document], jobs: int, asked_by: str = "JOBS") -> None:
             workers, mp_context=context, initializer=_ignore_interrupts
         ) as pool:
             queue = list(stale)
-            running = set()
+            running: dict = {}  # future -> its job
             # Ctrl-C only sets a flag: a KeyboardInterrupt raised inside `wait` can land in the
             # middle of a lock's release and surface as "RuntimeError: release unlocked lock".
             interrupted = threading.Event()
             previous = signal.signal(signal.SIGINT, lambda *_: interrupted.set())
             try:
                 while queue or running:
-                    while queue and len(running) < workers and not failures:
-                        running.add(pool.submit(render, queue.pop(0)))
+                    while len(running) < workers and not failures:
+                        job = next_ready(queue, finished)
+                        if job is None:
+                            break
+                        running[pool.submit(render, job)] = job
                     if not running:
                         break
-                    done, running = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+                    done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
                     if interrupted.is_set():
                         raise KeyboardInterrupt
                     for future in done:
-                        report(future.result())
+                        report(running.pop(future), future.result())
             except KeyboardInterrupt:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
@@ -463,7 +504,8 @@ def run(documents: list[Document], jobs: int, asked_by: str = "JOBS") -> None:
                 signal.signal(signal.SIGINT, previous)
     took = time.perf_counter() - started
     if len(stale) > 1:
-        print(f"documents: {len(built)} built in {took:.1f} s with {workers} kernel(s)", flush=True)
+        made = len({job.name for job in stale if job.key in finished})
+        print(f"documents: {made} built in {took:.1f} s with {workers} kernel(s)", flush=True)
     if failures:
         raise BatchFailed(failures)
 

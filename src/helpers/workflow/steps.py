@@ -23,6 +23,7 @@ never touched. reports/index.html lists every edition published so far."""
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 from helpers.parameters import DEFAULTS, ParameterError, add_arguments, check_jobs
 from helpers.paths import NOTEBOOKS_DIR, display_path, resolve
@@ -78,18 +79,45 @@ def build_documents(args) -> None:
         # The appendix lists the other chapters' checks: it runs once they are built (the
         # profiles fill in beside it).
         later = [c for c in chapters if checked_chapters(c)]
-        first = [NOTEBOOKS_DIR / f"{c}.ipynb" for c in chapters if c not in later]
-        documents = batch.chapter_documents(
-            edition, [NOTEBOOKS_DIR / f"{c}.ipynb" for c in later], with_pdf
+        first = batch.chapter_documents(
+            edition, [NOTEBOOKS_DIR / f"{c}.ipynb" for c in chapters if c not in later], with_pdf
         )
+        needs = tuple(d.key for d in first)
+        appendix = [
+            replace(d, needs=needs)
+            for d in batch.chapter_documents(
+                edition, [NOTEBOOKS_DIR / f"{c}.ipynb" for c in later], with_pdf
+            )
+        ]
+        documents = first + appendix
+        if args.book and not all(d.up_to_date() for d in documents):
+            documents = with_the_book(args, documents, with_pdf)
         if args.regions.strip() not in ("", "none"):
             regions = region_list(edition)
             slugs = selected(regions, args.regions)
             documents += profile_documents(edition, slugs, regions, with_pdf)
         asked = (jobs or batch.jobs_from_make(), "JOBS" if jobs else "make -j")
-        if first:
-            batch.run(batch.chapter_documents(edition, first, with_pdf), *asked)
         batch.run(documents, *asked)
+
+
+def with_the_book(args, chapters: list, with_pdf: bool) -> list:
+    """The chapters' documents, each stale one as its page then its PDF, and the book after
+    every page (helpers.workflow.book.BookJob): the book's PDF, the longest single job, starts
+    as soon as it can instead of after every chapter's PDF."""
+    from helpers.workflow.book import BookJob
+
+    jobs, pages = [], {}
+    for document in chapters:
+        if with_pdf and not document.up_to_date():
+            page, pdf = document.in_two_jobs()
+            pages[document.key] = page.key
+            jobs += [page, pdf]
+        else:
+            jobs.append(document)
+    # a job that needed a chapter now needs its page (the appendix lists the chapters' checks)
+    jobs = [replace(j, needs=tuple(pages.get(n, n) for n in j.needs)) for j in jobs]
+    pages_first = tuple(j.key for j in jobs if j.stage != "pdf")
+    return [*jobs, BookJob(args, needs=pages_first, with_pdf=with_pdf)]
 
 
 def ensure_tables_function():
@@ -209,6 +237,11 @@ def main(argv: list[str] | None = None) -> None:
     documents_command.add_argument("--chapters", default="all", help="all, none or chapter names")
     documents_command.add_argument(
         "--html-only", action="store_true", help="no PDF (make preview; PREVIEW_PDF=1 for both)"
+    )
+    documents_command.add_argument(
+        "--book",
+        action="store_true",
+        help="also the book, once the chapters' pages are built (when a chapter had work)",
     )
     command(
         "check", "validate the parameters and the input data (fast, before any chapter)", "jobs"
