@@ -127,3 +127,24 @@ def test_the_static_closure_holds_every_module_the_notebook_imports(notebook):
     ).stdout.split()
     closure = {str(p.resolve()) for p in fp.document_sources(path)}
     assert {str(Path(p).resolve()) for p in loaded} <= closure
+
+
+def test_a_modules_facts_are_parsed_once_and_kept_on_disk(tmp_path, monkeypatch):
+    monkeypatch.setattr(fp, "CODE_FACTS", tmp_path / "facts")
+    module = tmp_path / "module.py"
+    module.write_text('"""Doc."""\nfrom helpers.report import words\nKEY = "ch01.title"\n')
+    digest = b"\x01" * 32  # a digest of its own: the in-memory cache has not seen it
+    facts = fp._parsed(module, digest)
+    assert facts == (frozenset({"helpers.report", "helpers.report.words"}), ("ch01.title",))
+    (entry,) = (tmp_path / "facts").iterdir()
+    assert entry.name == "01" * 32 + ".json"
+    # another step (a new process: the memory cache cleared) reads the entry, not the file
+    fp._parsed.cache_clear()
+    module.unlink()
+    assert fp._parsed(module, digest) == facts
+    # a damaged entry is parsed again
+    fp._parsed.cache_clear()
+    entry.write_text("{not json", encoding="utf-8")
+    module.write_text('KEY = "ch02.title"\n')
+    assert fp._parsed(module, digest) == (frozenset(), ("ch02.title",))
+    fp._parsed.cache_clear()

@@ -95,3 +95,14 @@ def test_english_labels_quote_with_straight_quotes():
         and re.search("[“”‘’]", value)
     ]
     assert curly == []
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_libyaml_reads_the_label_files_as_pure_python_yaml_does(language):
+    import yaml
+
+    from helpers.report.labels import label_files
+
+    for path in label_files(language):
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=yaml.CSafeLoader) == yaml.safe_load(text), path.name

@@ -14,6 +14,7 @@ import ast
 import functools
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,7 +22,14 @@ from pathlib import Path
 import yaml
 
 from helpers.data.digest import file_sha256, files_digest, folder_files
-from helpers.paths import DATA_DIR, NOTEBOOKS_DIR, PUBLISHED_DIR, REFERENCE_DIR, REPO_ROOT
+from helpers.paths import (
+    BUILD_DIR,
+    DATA_DIR,
+    NOTEBOOKS_DIR,
+    PUBLISHED_DIR,
+    REFERENCE_DIR,
+    REPO_ROOT,
+)
 from helpers.pipeline import ALL, HELPERS_DIR, PIPELINE_FILE, checked_chapters, declared_tables
 from helpers.report import labels
 
@@ -38,6 +46,8 @@ LABELS_DIR = labels.LABELS_DIR
 # profiles'. A document reads another's only if a string of its code or declarations names it;
 # every other top-level key (units, columns, common words, site, book, …) is everyone's.
 OWNED_LABEL_KEY = re.compile(r"ch\d+|profile")
+# What each Python file of the package imports and names, by the digest of its content (_parsed)
+CODE_FACTS = BUILD_DIR / "cache" / "code-facts"
 
 
 def published_files(tables: list[str] | str) -> list[Path]:
@@ -66,8 +76,25 @@ def _catalog_files(path: Path, digest: bytes) -> dict[str, str]:
 @functools.cache
 def _parsed(path: Path, digest: bytes) -> tuple[frozenset[str], tuple[str, ...]]:
     """(modules imported, string constants other than docstrings) of a Python file: cached by
-    its content's digest, so a build reads each module once."""
-    return _code_facts(path.read_text(encoding="utf-8"))
+    its content's digest, in memory and on disk (CODE_FACTS), so a build parses each module once
+    — not once more in every step that fingerprints (documents, book, publish, the no-op)."""
+    cached = CODE_FACTS / f"{digest.hex()}.json"
+    try:
+        facts = json.loads(cached.read_text(encoding="utf-8"))
+        return frozenset(facts["imports"]), tuple(facts["strings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not parsed yet, or a damaged entry: parse again
+    imports, strings = _code_facts(path.read_text(encoding="utf-8"))
+    # ASCII JSON: a string constant may hold a lone surrogate ("\udc80"), which UTF-8 cannot
+    facts = json.dumps({"imports": sorted(imports), "strings": list(strings)})
+    try:  # whole or not at all: a concurrent step reads either nothing or the complete entry
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f".{cached.name}.{os.getpid()}")
+        partial.write_text(facts, encoding="utf-8")
+        os.replace(partial, cached)
+    except OSError:
+        pass  # a read-only build folder: parsed in memory only
+    return imports, strings
 
 
 def _code_facts(source: str) -> tuple[frozenset[str], tuple[str, ...]]:
