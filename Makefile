@@ -156,11 +156,15 @@ list-chapters:
 sample-data: $(VENV_STAMP)
 	$(PY) -m tools.sample_data data/sample
 
-## test: run the test suite (unit tests, data checks, the end-to-end build test) in two workers
+## test: the fast tests, in two workers (unit tests, data checks, the steps, parameters, pages and PDFs made from hand-made inputs; a few minutes): everything but the end-to-end builds
 TEST_WORKERS ?= 2
 export ZJTX_TEST_WORKERS := $(value TEST_WORKERS)
 test: $(VENV_STAMP)
-	$(PY) -m pytest -n "$$ZJTX_TEST_WORKERS"
+	$(PY) -m pytest -n "$$ZJTX_TEST_WORKERS" -m "not build and not edition"
+
+## test-builds: the end-to-end tests, in two workers: chapters and profiles run from their notebooks, whole editions built once each and read by many tests (about 20 minutes on 2 cores); CI runs it after make test
+test-builds: $(VENV_STAMP)
+	$(PY) -m pytest -n "$$ZJTX_TEST_WORKERS" -m "build or edition"
 
 ## lint: ruff on code and notebooks (format check included), the import contracts of pyproject.toml (lint-imports), and the notebooks' size and definitions
 lint: $(VENV_STAMP)
@@ -197,4 +201,4 @@ benchmark: $(VENV_STAMP)
 clean:
 	rm -rf build
 
-.PHONY: $(CHAPTER_TARGETS) documents profile-index preview preview-steps profiles help venv report report-steps tables check-data index list-chapters sample-data test lint format lab lock benchmark clean
+.PHONY: $(CHAPTER_TARGETS) documents profile-index preview preview-steps profiles help venv report report-steps tables check-data index list-chapters sample-data test test-builds lint format lab lock benchmark clean

@@ -35,6 +35,15 @@ STANDARD = [
 ]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test that reads a shared edition (the `editions` fixture, directly or through
+    another fixture) is an end-to-end edition test (`make test-builds` runs them; a fixture
+    that asks for `editions` at run time marks its tests itself)."""
+    for item in items:
+        if "editions" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.edition)
+
+
 def pytest_xdist_make_scheduler(config, log):
     """Two workers (`make test`): whole modules go to a worker, so their module and session
     fixtures are made once (the shared editions are built once per run whichever worker asks:

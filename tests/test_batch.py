@@ -98,6 +98,7 @@ def build(build_dir: Path, regions: str, chapters: str) -> dict[str, str]:
     return digests(build_dir / "zh" / "reports")
 
 
+@pytest.mark.build  # four profiles, in two orders
 def test_outputs_do_not_depend_on_what_the_kernel_ran_before(tmp_path):
     # One kernel runs Tibet's profile, then Ningbo's; another Ningbo's, then Tibet's: the same
     # bytes, file by file.
@@ -139,6 +140,7 @@ def test_a_failure_stops_the_batch_and_names_the_notebook(tmp_path, capsys):
     assert not document.marker.exists()  # not started after the failure
 
 
+@pytest.mark.build  # a make report interrupted among its profiles
 def test_ctrl_c_stops_in_one_line_and_leaves_no_kernel(tmp_path):
     import os
     import signal

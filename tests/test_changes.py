@@ -343,6 +343,7 @@ def previous_published(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.edition  # make report, twice over: the edition and its previous data
 def test_report_with_previous_end_to_end(tmp_path):
     """`make report REGIONS=none PREVIOUS=…`: statistics.csv has previous and change, chapter 1
     the year-on-year table, the book its 本期变化 section; the edition id is unchanged (zh)."""

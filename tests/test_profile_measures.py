@@ -60,6 +60,7 @@ def run(region: str, output: Path, language: str = "zh", data_dir: str = "data/p
 
 
 @pytest.mark.build
+@pytest.mark.edition  # 32 profiles
 def test_every_province_and_a_city_show_two_charts_and_eight_figures(tmp_path):
     from helpers.report.labels import label
 

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import chapter_command
 
 REPO = Path(__file__).parents[1]
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.edition]  # two whole builds
 
 
 def copy_checkout(target: Path) -> Path:

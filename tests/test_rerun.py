@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 REPO = Path(__file__).parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 DATA_DIRS = ["data/published", "data/sample"]
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.edition]  # every notebook, twice
 
 
 def outputs(folder: Path, stem: str) -> dict[str, bytes]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.edition]  # two shared editions in a browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 MAX_PAGES = 400  # every edition, chapter, book and the tests' few profiles fit well within

@@ -370,6 +370,7 @@ def built(request):
 
 
 @pytest.mark.build
+@pytest.mark.edition  # the shared editions (built)
 @pytest.mark.parametrize(("edition", "language"), [("zh", "zh"), ("sample-en", "en")])
 def test_built_chapters_end_with_reconciliation_tables_formatted_by_unit(built, edition, language):
     """Every chapter's reconciliation table: the appendix's layout, values with their units'
@@ -405,6 +406,7 @@ def test_built_chapters_end_with_reconciliation_tables_formatted_by_unit(built, 
 
 
 @pytest.mark.build
+@pytest.mark.edition  # the shared editions (built)
 def test_built_edition_indexes_say_what_they_are(built):
     """The published Chinese and the synthetic English edition's index pages: the English one
     says synthetic sample and has no Chinese; every link on both is a staged file."""
@@ -422,6 +424,7 @@ def test_built_edition_indexes_say_what_they_are(built):
 
 
 @pytest.mark.build
+@pytest.mark.edition  # the shared editions (built)
 def test_built_profiles_index_counts_the_profiles_it_lists(built):
     """The profiles' index says how many profiles, provinces and cities it lists: the tests'
     editions build Beijing (zh) and Beijing and Tibet (en), provinces both."""
@@ -434,6 +437,7 @@ def test_built_profiles_index_counts_the_profiles_it_lists(built):
 
 
 @pytest.mark.build
+@pytest.mark.edition  # the shared editions (built)
 def test_built_english_reconciliation_spreadsheet_names_units_in_english(built):
     checks = read_published(built / "sample-en" / "tables" / "reconciliation.csv")
     units = set(checks["unit"].dropna())

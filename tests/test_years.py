@@ -232,6 +232,7 @@ def _build_chapter(data_dir: Path, cutoff: str, build: Path) -> str:
     return chapter_page_text("02_innovation", data_dir, cutoff, build)
 
 
+@pytest.mark.build  # chapter 02, twice
 def test_chapter_02_says_the_years_of_its_data(later_folder, tmp_path):
     sample = _build_chapter(SAMPLE_DIR, CUTOFF, tmp_path / "sample")
     later = _build_chapter(later_folder, LATER, tmp_path / "later")
