@@ -148,3 +148,17 @@ def test_a_modules_facts_are_parsed_once_and_kept_on_disk(tmp_path, monkeypatch)
     module.write_text('KEY = "ch02.title"\n')
     assert fp._parsed(module, digest) == (frozenset(), ("ch02.title",))
     fp._parsed.cache_clear()
+
+
+def test_the_data_check_reads_the_code_not_the_words():
+    """Editing a sentence (a label file) or a page template does not run the data check again;
+    editing the code that validates does."""
+    files = set(fp.data_files(PUBLISHED_DIR))
+    helpers = pipeline.HELPERS_DIR
+    assert helpers / "data" / "catalog.py" in files
+    assert helpers / "firmlevel" / "checks.py" in files
+    assert not any(path.suffix == ".yml" and "labels" in path.parts for path in files)
+    assert not any("templates" in path.parts for path in files)
+    assert {path for path in files if path.is_relative_to(helpers)} == {
+        path for path in helpers.rglob("*.py") if "__pycache__" not in path.parts
+    }
