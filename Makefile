@@ -88,7 +88,8 @@ report-steps: book profile-index
 # Every chapter of notebooks/pipeline.yml and every profile of REGIONS, in warm kernels
 # (helpers.workflow.batch): one kernel per job of make's -j (or JOBS=N), each reused across
 # notebooks, reset before each. Only documents whose inputs' fingerprint changed are run; when a
-# chapter did, the book is built among them (--book) as soon as every chapter's page is there.
+# document did, the book is built among them (--book) as soon as every chapter's page is there,
+# and the profiles' index once the profiles are.
 documents: tables
 	$(PY) -m helpers.workflow documents --chapters all --book
 

@@ -239,3 +239,25 @@ def test_a_chapter_in_two_jobs_is_its_page_then_its_pdf(tmp_path):
     took = {"execute": 1.0, "html": 0.5, "pdf": 2.0}
     assert page.built_line(took) == "built 01_cultivation (zh): execute 1.0 s, html 0.5 s"
     assert pdf.built_line(took) == "built 01_cultivation (zh): pdf 2.0 s"
+
+
+def said_and_refused(args, word: str) -> None:
+    print(f"{word} said")
+    if word == "refused":
+        raise SystemExit("step: refused in one line")
+    if word == "broken":
+        raise ValueError("a bug")
+
+
+@pytest.mark.parametrize(
+    ("word", "outcome"),
+    [
+        ("fine", ("built", "fine said")),
+        ("refused", ("failed", "step: refused in one line")),
+        ("broken", ("failed", "step: ValueError: a bug")),
+    ],
+)
+def test_a_step_job_says_its_line_or_why_it_failed(word, outcome):
+    job = batch.StepJob("step", said_and_refused, None, (), 1.0, {"word": word})
+    assert job.run() == outcome
+    assert job.key == "step" and not job.up_to_date()

@@ -27,6 +27,7 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,6 +127,43 @@ class Document:
 
     def up_to_date_line(self) -> str:
         return f"up to date: profile {self.region}" if self.region else f"up to date: {self.name}"
+
+
+@dataclass(frozen=True)
+class StepJob:
+    """A step of the edition as a job of run(), started once the jobs it `needs` finished: the
+    book after every chapter's page (its PDF then renders beside the chapters' PDFs), the
+    profiles' index after the profiles. `step(args, **options)` is a module-level function
+    (sent to a worker by name); what it prints is its line, a SystemExit its one-line refusal."""
+
+    name: str
+    step: Callable
+    args: object  # the step's argparse.Namespace
+    needs: tuple[str, ...]
+    estimate: float
+    options: dict = field(default_factory=dict)
+    stage: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+    def up_to_date(self) -> bool:
+        return False  # the step decides, under its own lock, and says "up to date"
+
+    def run(self) -> tuple[str, str]:
+        import contextlib
+        import io
+
+        said = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(said):
+                self.step(self.args, **self.options)
+        except SystemExit as stop:
+            return "failed", str(stop.code)
+        except Exception as error:
+            return "failed", f"{self.name}: {type(error).__name__}: {error}"
+        return "built", said.getvalue().strip()
 
 
 class WarmKernel:
@@ -321,7 +359,7 @@ def render(document: Document) -> tuple[str, str]:
     """Build one document in this process's warm kernel: ("built", line), ("up to date", line)
     or ("failed", message). Under the document's lock, its marker is checked again (another
     build of the edition may just have made it) and written only after success. A job that is
-    not a notebook (the book: helpers.workflow.book.BookJob) runs itself."""
+    not a notebook (a StepJob: the book, the profiles' index) runs itself."""
     from helpers.workflow.editions import chapter_lock
 
     if not isinstance(document, Document):

@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.data.digest import files_digest, folder_files
@@ -212,40 +211,17 @@ def build_book(args, with_pdf: bool = True) -> None:
     print(f"built book ({edition.id}): html {html_seconds:.1f} s, pdf {pdf_seconds:.1f} s")
 
 
-@dataclass(frozen=True)
-class BookJob:
-    """The book as a job of the documents step (helpers.workflow.batch.run), once every chapter's
-    page is built (`needs`): its PDF then renders beside the chapters' PDFs and the profiles
-    instead of after them all. The `make book` step that follows finds it up to date."""
+def book_step(args, with_pdf: bool = True) -> None:
+    """build_book as the documents step runs it (helpers.workflow.batch.StepJob): a book that
+    cannot be made is refused in one line, as `make book` says it."""
+    try:
+        build_book(args, with_pdf=with_pdf)
+    except Exception as error:
+        from helpers.report.book import BookInputError
 
-    args: argparse.Namespace
-    needs: tuple[str, ...]
-    with_pdf: bool = True
-    name: str = MARKER
-    key: str = MARKER
-    estimate: float = 9.0  # after the chapters' pages (10), before their PDFs (5)
-
-    def up_to_date(self) -> bool:
-        return False  # decided by build_book itself, under its lock
-
-    def run(self) -> tuple[str, str]:
-        """("built", build_book's line) or ("failed", why) for the documents step to say."""
-        import contextlib
-        import io
-
-        said = io.StringIO()
-        try:
-            with contextlib.redirect_stdout(said):
-                build_book(self.args, with_pdf=self.with_pdf)
-        except SystemExit as stop:  # build_book's own one-line refusal
-            return "failed", str(stop.code)
-        except Exception as error:
-            from helpers.report.book import BookInputError
-
-            if isinstance(error, BookInputError):
-                return "failed", str(error)
-            return "failed", f"book: {type(error).__name__}: {error}"
-        return "built", said.getvalue().strip()
+        if isinstance(error, BookInputError):
+            sys.exit(str(error))
+        raise
 
 
 def publish_book(edition: Edition, chapters: list[str], fresh: Path) -> None:
@@ -272,14 +248,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--html-only", action="store_true", help="no PDF (make preview)")
     args = parser.parse_args(argv)
     with one_line("book"):
-        try:
-            build_book(args, with_pdf=not args.html_only)
-        except Exception as error:
-            from helpers.report.book import BookInputError  # heavy: only on failure
-
-            if isinstance(error, BookInputError):
-                sys.exit(str(error))
-            raise
+        book_step(args, with_pdf=not args.html_only)
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ def build_documents(args) -> None:
 
     from helpers.pipeline import checked_chapters
     from helpers.workflow import batch
-    from helpers.workflow.profiles import profile_documents, region_list, selected
+    from helpers.workflow.profiles import profile_documents, region_list, selected, write_index
 
     chapters = selected_chapters(args.chapters)
     jobs = check_jobs(args.jobs)["jobs"]
@@ -92,19 +92,26 @@ def build_documents(args) -> None:
         documents = first + appendix
         if args.book and not all(d.up_to_date() for d in documents):
             documents = with_the_book(args, documents, with_pdf)
+        profiles = []
         if args.regions.strip() not in ("", "none"):
             regions = region_list(edition)
             slugs = selected(regions, args.regions)
-            documents += profile_documents(edition, slugs, regions, with_pdf)
+            profiles = profile_documents(edition, slugs, regions, with_pdf)
+        documents += profiles
+        if args.book and not all(d.up_to_date() for d in documents):
+            # the profiles' index once they are built, beside the book's PDF
+            needs = tuple(p.key for p in profiles)
+            documents.append(batch.StepJob("profile-index", write_index, args, needs, 0.5))
         asked = (jobs or batch.jobs_from_make(), "JOBS" if jobs else "make -j")
         batch.run(documents, *asked)
 
 
 def with_the_book(args, chapters: list, with_pdf: bool) -> list:
     """The chapters' documents, each stale one as its page then its PDF, and the book after
-    every page (helpers.workflow.book.BookJob): the book's PDF, the longest single job, starts
-    as soon as it can instead of after every chapter's PDF."""
-    from helpers.workflow.book import BookJob
+    every page (a StepJob): the book's PDF, the longest single job, starts as soon as it can
+    instead of after every chapter's PDF."""
+    from helpers.workflow.batch import StepJob
+    from helpers.workflow.book import book_step
 
     jobs, pages = [], {}
     for document in chapters:
@@ -117,7 +124,9 @@ def with_the_book(args, chapters: list, with_pdf: bool) -> list:
     # a job that needed a chapter now needs its page (the appendix lists the chapters' checks)
     jobs = [replace(j, needs=tuple(pages.get(n, n) for n in j.needs)) for j in jobs]
     pages_first = tuple(j.key for j in jobs if j.stage != "pdf")
-    return [*jobs, BookJob(args, needs=pages_first, with_pdf=with_pdf)]
+    # after the chapters' pages (10), before their PDFs (5)
+    book = StepJob("book", book_step, args, pages_first, 9.0, {"with_pdf": with_pdf})
+    return [*jobs, book]
 
 
 def ensure_tables_function():
@@ -241,7 +250,8 @@ def main(argv: list[str] | None = None) -> None:
     documents_command.add_argument(
         "--book",
         action="store_true",
-        help="also the book, once the chapters' pages are built (when a chapter had work)",
+        help="also the book, once the chapters' pages are built, and the profiles' index, once "
+        "the profiles are (when a document had work)",
     )
     command(
         "check", "validate the parameters and the input data (fast, before any chapter)", "jobs"
