@@ -84,31 +84,22 @@ def map_counties(con, file: str, lines=None) -> tuple[list[dict], list[Problem]]
                     "analysed": int(analysed),
                 }
             )
-        elif kind == "ambiguous":
+            continue
+        if kind == "ambiguous":
             names = ", ".join(f"{u['city']}{u['county']}" for u in units)
-            problems.append(
-                Problem(
-                    file,
-                    f"{firms} firms: a district or county of more than one city of {province} "
-                    f"({names}); write the prefecture-level city, or the city before the "
-                    f"district ({units[0]['city']}{units[0]['county']})",
-                    row=int(row),
-                    column="city",
-                    value=text,
-                )
+            why = (
+                f"a district or county of more than one city of {province} ({names}); write the "
+                "prefecture-level city, or the city before the district "
+                f"({units[0]['city']}{units[0]['county']})"
             )
         elif kind == "elsewhere":
             names = ", ".join(f"{u['city']} ({u['province']})" for u in units)
-            problems.append(
-                Problem(
-                    file,
-                    f"{firms} firms: a district or county of {names}, not of {province} "
-                    "(column province)",
-                    row=int(row),
-                    column="city",
-                    value=text,
-                )
-            )
+            why = f"a district or county of {names}, not of {province} (column province)"
+        else:
+            continue
+        problems.append(
+            Problem(file, f"{firms} firms: {why}", row=int(row), column="city", value=text)
+        )
     if mapped:
         values = ", ".join(
             f"({literal(m['county'])}, {literal(m['province'])}, {literal(m['city'])})"

@@ -119,10 +119,9 @@ class Document:
                 f"(execute {took['execute']:.1f} s, html {took['html']:.1f} s, "
                 f"pdf {took['pdf']:.1f} s)"
             )
-        shown = {k: v for k, v in took.items() if self.stage != "page" or k != "pdf"}
-        if self.stage == "pdf":
-            shown = {"pdf": took["pdf"]}
-        summary = ", ".join(f"{k} {v:.1f} s" for k, v in shown.items())
+        # a chapter in two jobs (in_two_jobs) says each job's own parts
+        parts = {"page": ("execute", "html"), "pdf": ("pdf",)}.get(self.stage, tuple(took))
+        summary = ", ".join(f"{k} {took[k]:.1f} s" for k in parts)
         return f"built {self.name} ({self.edition}): {summary}"
 
     def up_to_date_line(self) -> str:
