@@ -212,9 +212,17 @@ def test_build_step_skips_when_nothing_changed(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("helpers.pipeline.chapters", lambda: [CHAPTER])
     monkeypatch.setattr(step, "build_version", lambda: "v1-test")
     rendered = []
-    monkeypatch.setattr(
-        "helpers.report.pdf.render_pdf", lambda page, base, target: rendered.append(target)
-    )
+    pages = tmp_path / "build" / "zh" / "pdf-pages" / f"{CHAPTER}.pdf"  # the chapter's PDF
+    pages.parent.mkdir(parents=True)
+    pages.write_bytes(b"%PDF-1.7")
+
+    def assemble(edition, chapters, page, current):  # write_pdf without WeasyPrint and qpdf
+        rendered.append(current)
+        step.book_outputs(edition.staging)[1].parent.mkdir(exist_ok=True)
+        step.book_outputs(edition.staging)[1].write_bytes(b"%PDF-1.7")
+        step.pdf_marker(edition).write_text(step.pdf_fingerprint(edition, chapters, current))
+
+    monkeypatch.setattr(step, "write_pdf", assemble)
     args = argparse.Namespace(
         build=str(tmp_path / "build"),
         data_dir="data/published",

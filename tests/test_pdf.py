@@ -238,11 +238,13 @@ def test_a_character_new_to_the_edition_makes_its_pdfs_again_from_their_pages(
         edition="zh",
     )
     characters = {"zh": frozenset("培育")}
-    monkeypatch.setattr(batch, "_edition_characters", lambda language, *dirs: characters[language])
+    monkeypatch.setattr(
+        batch, "edition_subset_characters", lambda language, *dirs: characters[language]
+    )
     ran, rendered = [], []
     monkeypatch.setattr(batch, "render_notebook", lambda *a, **k: ran.append(a) or {})
     monkeypatch.setattr(
-        pdf_module, "render_pdf", lambda page, base, target, chars: rendered.append(chars)
+        pdf_module, "render_pdf", lambda page, base, target, chars, pages: rendered.append(chars)
     )
     document.html.parent.mkdir(parents=True)
     document.html.write_text("<p>培育</p>", encoding="utf-8")

@@ -184,6 +184,12 @@ def stage_edition(tmp: Path, data_dir: str = "data/published", language: str = "
     chapters = pipeline.chapters()
     current = book.book_fingerprint(edition, chapters, "test")
     edition.marker(book.MARKER).write_text(f"{current}\ntest\n")
+    from helpers.workflow.batch import chapter_pages
+
+    for chapter in chapters:  # the chapters' pages the book's PDF was assembled from
+        chapter_pages(edition, chapter).parent.mkdir(parents=True, exist_ok=True)
+        chapter_pages(edition, chapter).write_bytes((staging / "pdf" / "report.pdf").read_bytes())
+    book.pdf_marker(edition).write_text(book.pdf_fingerprint(edition, chapters, current))
     return args
 
 

@@ -131,7 +131,9 @@ def test_a_page_built_html_only_gets_its_pdf_from_the_page_without_running_again
     ran, rendered = [], []
     monkeypatch.setattr(batch, "render_notebook", lambda *a, **k: ran.append(a) or {})
     monkeypatch.setattr(
-        pdf_module, "render_pdf", lambda page, base, target, characters=None: rendered.append(page)
+        pdf_module,
+        "render_pdf",
+        lambda page, base, target, characters=None, pages=None: rendered.append(page),
     )
     document.html.parent.mkdir(parents=True)
     document.html.write_text("<p>page</p>", encoding="utf-8")

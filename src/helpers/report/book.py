@@ -634,3 +634,46 @@ def render_book(
             ],
         )
     )
+
+
+# The front matter as the assembled PDF prints it (helpers.report.assemble): numbered by itself
+# in lower-case Roman numerals, its contents giving the chapters' and colophon's page numbers
+# (the pages after it, from 1) as written on the link (data-page).
+FRONT_CSS = """
+@page { @bottom-center { content: counter(page, lower-roman); } }
+ol.toc a::after { content: leader('.') target-counter(attr(href url), page, lower-roman); }
+ol.toc a[data-page]::after { content: leader('.') attr(data-page); }
+div.print-targets { height: 0; overflow: hidden; }
+"""
+
+
+def print_front(page: str, numbers: dict[str, str]) -> str:
+    """The book page's cover, contents and front matter alone (chapters and colophon are
+    assembled after it), the contents' links to them numbered from `numbers` (anchor → page
+    number). Each such anchor is also an empty target at the end, so the link is kept in the
+    PDF and leads to the chapter once assembled."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    for section in soup.select("section.book-chapter, section.book-colophon"):
+        section.decompose()
+    targets = soup.new_tag("div", attrs={"class": "print-targets", "aria-hidden": "true"})
+    for link in soup.select("ol.toc a[href]"):
+        anchor = link["href"].removeprefix("#")
+        if anchor in numbers:
+            link["data-page"] = numbers[anchor]
+            targets.append(soup.new_tag("span", attrs={"id": anchor}))
+    (soup.find("main") or soup.body).append(targets)
+    return soup.decode(formatter="html5")
+
+
+def print_back(page: str) -> str:
+    """The book page's colophon alone (the pages before it are assembled)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    for section in soup.select(
+        "section.book-cover, section.book-contents, section.book-front, section.book-chapter"
+    ):
+        section.decompose()
+    return soup.decode(formatter="html5")

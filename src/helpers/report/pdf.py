@@ -3,7 +3,9 @@ rendered the same way from one HTML document, see helpers.report.book)."""
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from pathlib import Path
 
 from helpers.paths import BUILD_DIR
@@ -18,6 +20,16 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "946684800")
 PDF_FONT_FAMILY = "Noto Sans SC Report Subset"
 # Tagged PDF for screen readers (WeasyPrint's PDF/UA-1: structure tags, language, title shown).
 PDF_VARIANT = "pdf/ua-1"
+# A chapter's pages as the book takes them: numbered afterwards (helpers.report.assemble).
+UNNUMBERED_CSS = "@page { @bottom-center { content: none; } @top-center { content: none; } }"
+# Page numbers and running headers alone (render_marks), in the margins the report's @page rules
+# give them: each empty page sets the strings its margin boxes print.
+MARK_CSS = """
+@page { @bottom-center { content: string(mark-number); } }
+@page { @top-center { content: string(mark-title); } }
+div.page-mark { string-set: mark-number attr(data-number), mark-title attr(data-title);
+                break-after: page; }
+"""
 
 
 # What leads into what follows it — a heading, a figure's or table's title — never ends a page,
@@ -29,11 +41,17 @@ NOTE_CLASSES = {"data-note", "synthetic-banner", "edition-note"}
 
 
 def render_pdf(
-    page: str, base_url: Path, target: Path, edition_characters: frozenset[str] | None = None
+    page: str,
+    base_url: Path,
+    target: Path,
+    edition_characters: frozenset[str] | None = None,
+    pages: Path | None = None,
 ) -> None:
     """PDF of an HTML page with the packaged Chinese font embedded: the edition's subset (the
     same file for every document of the edition: `edition_characters`, see pdf_font), else one
-    subset to the page's text."""
+    subset to the page's text. With `pages` (a chapter: the book is assembled from its pages,
+    helpers.report.assemble) the pages are written there without page numbers, and `target` is
+    that file with its numbers 1, 2, … stamped on."""
     target.parent.mkdir(parents=True, exist_ok=True)
     # full_fonts: embed our subset as it is. Otherwise WeasyPrint subsets it again, with HarfBuzz
     # where the system has libharfbuzz-subset and with fontTools where not — different bytes for
@@ -42,31 +60,101 @@ def render_pdf(
     # PDF/UA-1: tagged (headings, paragraphs, tables, figures with their alt text, for a screen
     # reader), with the title shown as the window's title and the page's language; the author,
     # subject and keywords come from the page's <meta> (templates/page.html.j2, book.html.j2).
-    document = layout(page, base_url, edition_characters)
+    if pages is None:
+        document = layout(page, base_url, edition_characters)
+        document.write_pdf(target, full_fonts=True, pdf_variant=PDF_VARIANT)
+        return
+    from helpers.report.assemble import PageMark, stamp_pages
+
+    count = write_pages(page, base_url, pages, edition_characters)
+    marks = target.with_name(target.stem + ".marks.pdf")
+    numbers = [PageMark(str(number)) for number in range(1, count + 1)]
+    render_marks(numbers, marks, page_language(page), edition_characters)
+    try:
+        stamp_pages(pages, marks, target)
+    finally:
+        marks.unlink(missing_ok=True)
+
+
+def render_marks(
+    marks: list, target: Path, lang: str, edition_characters: frozenset[str] | None = None
+) -> None:
+    """A PDF of empty pages, one per mark (helpers.report.assemble.PageMark), each with its
+    number and running header in the margins the report's own page rules give them; `lang`
+    as in <html lang>. Untagged: stamped on, it is a pagination artifact."""
+    from helpers.report.book import BOOK_CSS
+    from helpers.report.html import CSS_PATH
+
+    css = CSS_PATH.read_text(encoding="utf-8") + BOOK_CSS.read_text(encoding="utf-8") + MARK_CSS
+    pages = "".join(
+        f'<div class="page-mark" data-number="{html.escape(m.number)}" '
+        f'data-title="{html.escape(m.title)}"></div>'
+        for m in marks
+    )
+    page = (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>-</title><style>{css}</style></head><body>{pages}</body></html>"
+    )
+    shown = set("".join(m.number + m.title for m in marks))
+    document = layout(page, target.parent, font=font_for(shown, edition_characters))
+    document.write_pdf(target, full_fonts=True)
+
+
+def page_language(page: str) -> str:
+    """The page's <html lang> (zh-CN when it gives none)."""
+    found = re.search(r'<html[^>]*\blang="([^"]+)"', page)
+    return found.group(1) if found else "zh-CN"
+
+
+def write_pages(
+    page: str, base_url: Path, target: Path, edition_characters: frozenset[str] | None = None
+) -> int:
+    """The page's PDF without page numbers (the book numbers them on from its own pages: the
+    same pages serve the chapter's own PDF and the book); returns how many pages."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    document = layout(with_style(page, UNNUMBERED_CSS), base_url, edition_characters)
     document.write_pdf(target, full_fonts=True, pdf_variant=PDF_VARIANT)
+    return len(document.pages)
 
 
 def pdf_font(page: str, edition_characters: frozenset[str] | None = None) -> Path:
-    """The font subset a page's PDF embeds: the edition's (helpers.report.fonts.
+    """The font subset a page's PDF embeds (font_for, with the page's text)."""
+    return font_for(set(visible_text(page)), edition_characters)
+
+
+def font_for(shown: set[str], edition_characters: frozenset[str] | None = None) -> Path:
+    """The font subset a PDF showing `shown` embeds: the edition's (helpers.report.fonts.
     edition_characters: one subset made once for all its documents, instead of subsetting the
-    8 MB font again per document) when it holds every character the page shows; otherwise — a
-    character only some data or code brings, or no edition given — the page's own subset, so a
-    glyph is never missing. Either way the bytes follow from the page and the edition's
+    8 MB font again per document) when it holds every character shown; otherwise — a
+    character only some data or code brings, or no edition given — a subset to `shown`, so a
+    glyph is never missing. Either way the bytes follow from the text and the edition's
     characters alone."""
     from helpers.report.fonts import subset_characters, subset_font
 
-    shown = set(visible_text(page))
     if edition_characters is not None and set(subset_characters(shown)) <= edition_characters:
         return subset_font(set(edition_characters), BUILD_DIR / "fonts")
     return subset_font(shown, BUILD_DIR / "fonts")
 
 
-def layout(page: str, base_url: Path, edition_characters: frozenset[str] | None = None):
-    """The page laid out as the PDF prints it (a weasyprint Document), with our font."""
+def with_style(page: str, css: str) -> str:
+    """The page with `css` after its own styles (a stylesheet given to WeasyPrint's render()
+    comes before the page's <style>, so it cannot override the page's @page rules)."""
+    head_end = page.index("</head>")
+    return f"{page[:head_end]}<style>{css}</style>\n{page[head_end:]}"
+
+
+def layout(
+    page: str,
+    base_url: Path,
+    edition_characters: frozenset[str] | None = None,
+    font: Path | None = None,
+):
+    """The page laid out as the PDF prints it (a weasyprint Document), with our font (`font`, else
+    pdf_font's)."""
     import weasyprint
     import weasyprint.text.fonts
 
-    font = pdf_font(page, edition_characters)
+    font = font or pdf_font(page, edition_characters)
     font_config = weasyprint.text.fonts.FontConfiguration()  # @font-face needs one
     font_css = weasyprint.CSS(
         string=f'@font-face {{ font-family: "{PDF_FONT_FAMILY}"; src: url("{font.as_uri()}"); }}\n'

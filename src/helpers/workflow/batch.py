@@ -67,6 +67,9 @@ class Document:
     # chapters whose checks it lists, a PDF after its page.
     needs: tuple[str, ...] = field(default=(), compare=False)
     stage: str = field(default="", compare=False)  # "page" or "pdf" when built in two jobs
+    # A chapter's pages without page numbers, which the book's PDF is assembled from
+    # (helpers.report.assemble); its PDF is these pages numbered. None for a profile.
+    pages: Path | None = None
 
     @property
     def key(self) -> str:
@@ -88,7 +91,8 @@ class Document:
         edition (a label, a table) changes the subset of every document, so their PDFs are made
         again from their pages (no notebook runs) and match a build from scratch byte for byte."""
         marker = self.font_marker()
-        return self.pdf.exists() and marker.exists() and marker.read_text() == self.font_digest()
+        made = self.pdf.exists() and (self.pages is None or self.pages.exists())
+        return made and marker.exists() and marker.read_text() == self.font_digest()
 
     def font_marker(self) -> Path:
         return self.marker.with_suffix(".font")
@@ -96,7 +100,7 @@ class Document:
     def edition_characters(self) -> frozenset[str]:
         """The characters of the edition's one PDF font subset (helpers.report.fonts)."""
         folders = [self.parameters.get("data_dir"), self.parameters.get("previous_dir")]
-        return _edition_characters(self.language, *(str(f) for f in folders if f))
+        return edition_subset_characters(self.language, *(str(f) for f in folders if f))
 
     def font_digest(self) -> str:
         import hashlib
@@ -259,7 +263,7 @@ def execute_notebook(notebook: Path, executed: Path, parameters: dict, kernel=No
 
 
 @functools.cache
-def _edition_characters(language: str, *table_dirs: str) -> frozenset[str]:
+def edition_subset_characters(language: str, *table_dirs: str) -> frozenset[str]:
     # once per process: the files do not change during a build
     from helpers.report.fonts import edition_characters
 
@@ -275,9 +279,11 @@ def render_notebook(
     language: str,
     kernel=None,
     edition_characters: frozenset[str] | None = None,
+    pages: Path | None = None,
 ) -> dict[str, float]:
     """Execute `notebook` (kept executed at `executed`), export its HTML and render its PDF
-    (images resolved beside the HTML page; none when `pdf` is None); the seconds each part took.
+    (images resolved beside the HTML page; none when `pdf` is None; with `pages`, a chapter's
+    pages for the book too: helpers.report.pdf.render_pdf); the seconds each part took.
     A failing cell raises NotebookFailed. Heavy imports only here, when there is work."""
     from helpers.report.html import export_html
     from helpers.report.pdf import render_pdf
@@ -293,7 +299,7 @@ def render_notebook(
     page = export_html(executed, html, language)
     exported_at = time.perf_counter()
     if pdf is not None:
-        render_pdf(page, html.parent, pdf, edition_characters)
+        render_pdf(page, html.parent, pdf, edition_characters, pages)
     return {
         "execute": executed_at - start,
         "html": exported_at - executed_at,
@@ -302,14 +308,17 @@ def render_notebook(
 
 
 def render_pdf_of_page(
-    html: Path, pdf: Path, edition_characters: frozenset[str] | None = None
+    html: Path,
+    pdf: Path,
+    edition_characters: frozenset[str] | None = None,
+    pages: Path | None = None,
 ) -> dict[str, float]:
     """The PDF of a page exported earlier (the same bytes as rendered right after the export:
     render_pdf takes the page as written)."""
     from helpers.report.pdf import render_pdf
 
     start = time.perf_counter()
-    render_pdf(html.read_text(encoding="utf-8"), html.parent, pdf, edition_characters)
+    render_pdf(html.read_text(encoding="utf-8"), html.parent, pdf, edition_characters, pages)
     return {"execute": 0.0, "html": 0.0, "pdf": time.perf_counter() - start}
 
 
@@ -371,11 +380,13 @@ def render(document: Document) -> tuple[str, str]:
         if not pdf_only:
             document.marker.unlink(missing_ok=True)  # a failed run must leave no success marker
             document.pdf.unlink(missing_ok=True)  # nor, HTML-only, a PDF of other inputs
+            if document.pages is not None:
+                document.pages.unlink(missing_ok=True)
         document.font_marker().unlink(missing_ok=True)
         characters = document.edition_characters()
         try:
             if pdf_only:
-                took = render_pdf_of_page(document.html, document.pdf, characters)
+                took = render_pdf_of_page(document.html, document.pdf, characters, document.pages)
             else:
                 took = render_notebook(
                     document.notebook,
@@ -386,6 +397,7 @@ def render(document: Document) -> tuple[str, str]:
                     document.language,
                     kernel=_worker_kernel(),
                     edition_characters=characters,
+                    pages=document.pages,
                 )
         except NotebookFailed as error:
             return "failed", str(error)
@@ -434,6 +446,7 @@ def chapter_documents(edition, notebooks: list[Path], with_pdf: bool = True) -> 
                 parameters=parameters,
                 html=edition.staging / "html" / f"{stem}.html",
                 pdf=edition.staging / "pdf" / f"{stem}.pdf",
+                pages=chapter_pages(edition, stem),
                 executed=edition.staging.parent / "executed" / f"{stem}.ipynb",
                 fingerprint=fingerprint(notebook, edition.checked["data_path"], parameters),
                 language=edition.checked["language"],
@@ -445,6 +458,12 @@ def chapter_documents(edition, notebooks: list[Path], with_pdf: bool = True) -> 
             )
         )
     return documents
+
+
+def chapter_pages(edition, chapter: str) -> Path:
+    """Where a chapter's pages without page numbers are kept for the book (outside the staging
+    folder: never published)."""
+    return edition.staging.parent / "pdf-pages" / f"{chapter}.pdf"
 
 
 def worker_count(jobs: int, documents: int, asked_by: str = "JOBS") -> int:

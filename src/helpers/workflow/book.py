@@ -164,51 +164,150 @@ def build_book(args, with_pdf: bool = True) -> None:
         marker = edition.marker(MARKER)
         current = book_fingerprint(edition, chapters, version)
         outputs = book_outputs(staging)
-        wanted = outputs if with_pdf else outputs[:1]  # make preview: the HTML page only
-        built = last_built(marker) == (current, version) and outputs[0].exists()
-        if built and all(p.exists() for p in wanted):
+        page_built = last_built(marker) == (current, version) and outputs[0].exists()
+        if page_built and not with_pdf:  # make preview: the HTML page only
             print(f"up to date: book ({edition.id})")
             return
-        from helpers.report.pdf import render_pdf
-
-        if built:  # its page is current, built without its PDF (make preview): the PDF only
-            start = time.perf_counter()
-            render_pdf(outputs[0].read_text(encoding="utf-8"), staging / "html", outputs[1])
-            print(f"built book ({edition.id}): pdf {time.perf_counter() - start:.1f} s")
+        if page_built and pdf_current(edition, chapters, current):
+            print(f"up to date: book ({edition.id})")
             return
-        marker.unlink(missing_ok=True)
-        from helpers.report.book import render_book
-
         start = time.perf_counter()
-        checked = edition.checked
-        language = checked["language"]
-        cutoff = checked["cutoff"]
-        if checked["kind"] == "published":
-            from helpers.report.book import latest_date
-
-            cutoff = latest_date()
-        page = render_book(
-            staging,
-            chapters,
-            language=language,
-            data_label=data_label(checked, language),
-            synthetic=checked["synthetic"],
-            cutoff=cutoff,
-            version=version,
-            previous=previous,
-            previous_label=previous_title(checked, language) if previous else "",
-            fingerprints={"data": data_fingerprint(checked), "inputs": current[:12]},
-        )
-        outputs[0].parent.mkdir(parents=True, exist_ok=True)
-        outputs[0].write_text(page, encoding="utf-8")
+        if page_built:
+            page = outputs[0].read_text(encoding="utf-8")
+        else:
+            marker.unlink(missing_ok=True)
+            page = write_page(edition, chapters, version, current, previous)
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(f"{current}\n{version}\n")
         html_seconds = time.perf_counter() - start
-        outputs[1].unlink(missing_ok=True)  # never a PDF of other inputs beside the page
-        if with_pdf:
-            render_pdf(page, staging / "html", outputs[1])
+        if not with_pdf:
+            print(f"built book ({edition.id}): html {html_seconds:.1f} s")
+            return
+        write_pdf(edition, chapters, page, current)
         pdf_seconds = time.perf_counter() - start - html_seconds
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(f"{current}\n{version}\n")
-    print(f"built book ({edition.id}): html {html_seconds:.1f} s, pdf {pdf_seconds:.1f} s")
+    shown = [f"html {html_seconds:.1f} s"] if not page_built else []
+    print(f"built book ({edition.id}): {', '.join([*shown, f'pdf {pdf_seconds:.1f} s'])}")
+
+
+def write_page(edition: Edition, chapters: list[str], version: str, current: str, previous):
+    """The book's staged HTML page (helpers.report.book.render_book); its PDF, made from other
+    inputs, removed."""
+    from helpers.report.book import render_book
+
+    checked = edition.checked
+    language = checked["language"]
+    cutoff = checked["cutoff"]
+    if checked["kind"] == "published":
+        from helpers.report.book import latest_date
+
+        cutoff = latest_date()
+    page = render_book(
+        edition.staging,
+        chapters,
+        language=language,
+        data_label=data_label(checked, language),
+        synthetic=checked["synthetic"],
+        cutoff=cutoff,
+        version=version,
+        previous=previous,
+        previous_label=previous_title(checked, language) if previous else "",
+        fingerprints={"data": data_fingerprint(checked), "inputs": current[:12]},
+    )
+    html, pdf = book_outputs(edition.staging)
+    pdf.unlink(missing_ok=True)  # never a PDF of other inputs beside the page
+    html.parent.mkdir(parents=True, exist_ok=True)
+    html.write_text(page, encoding="utf-8")
+    return page
+
+
+def pdf_fingerprint(edition: Edition, chapters: list[str], current: str) -> str | None:
+    """What the book's PDF is made of: the page's fingerprint and the chapters' pages (their
+    PDFs without page numbers); None while a chapter's pages are not built."""
+    import hashlib
+
+    from helpers.workflow.batch import chapter_pages
+
+    digest = hashlib.sha256(current.encode())
+    for chapter in chapters:
+        pages = chapter_pages(edition, chapter)
+        if not pages.exists():
+            return None
+        digest.update(hashlib.sha256(pages.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def pdf_marker(edition: Edition) -> Path:
+    return edition.marker(MARKER).with_suffix(".pdf.sha256")
+
+
+def pdf_current(edition: Edition, chapters: list[str], current: str) -> bool:
+    marker = pdf_marker(edition)
+    found = pdf_fingerprint(edition, chapters, current)
+    return (
+        book_outputs(edition.staging)[1].exists()
+        and marker.exists()
+        and found is not None
+        and marker.read_text() == found
+    )
+
+
+def write_pdf(edition: Edition, chapters: list[str], page: str, current: str) -> None:
+    """The book's PDF, assembled from its front matter and colophon (rendered from the book's
+    page) and the chapters' pages as their own PDFs were made (helpers.report.assemble): no
+    chapter is laid out again."""
+    from bs4 import BeautifulSoup
+
+    from helpers.report import assemble
+    from helpers.report.book import FRONT_CSS, chapter_part, print_back, print_front
+    from helpers.report.html import HTML_LANG
+    from helpers.report.pdf import PDF_VARIANT, layout, render_marks, with_style, write_pages
+    from helpers.workflow.batch import chapter_pages, edition_subset_characters
+
+    staging = edition.staging
+    marker = pdf_marker(edition)
+    marker.unlink(missing_ok=True)
+    fingerprint = pdf_fingerprint(edition, chapters, current)
+    if fingerprint is None:
+        missing = [c for c in chapters if not chapter_pages(edition, c).exists()]
+        sys.exit(
+            f"book: the PDFs of {', '.join(missing)} are not built in "
+            f"{display_path(staging)}; run make report (or make book) to build them first"
+        )
+    language = edition.checked["language"]
+    parameters = edition.parameters()
+    folders = [parameters.get("data_dir"), parameters.get("previous_dir")]
+    characters = edition_subset_characters(language, *(str(f) for f in folders if f))
+    parts, numbers, marks, first = [], {}, [], 1
+    for chapter in chapters:
+        pages = chapter_pages(edition, chapter)
+        part = chapter_part(chapter, (staging / "html" / f"{chapter}.html").read_text("utf-8"))
+        sections = [(s["id"], s["title"]) for s in part.sections]
+        count = assemble.page_count(pages)
+        numbers[part.anchor] = str(first)
+        found = assemble.destination_pages(pages, [name for name, _ in sections])
+        numbers.update({name: str(first + index) for name, index in found.items()})
+        parts.append(assemble.Part(pages, part.title, part.anchor, sections))
+        marks += [assemble.PageMark(str(first + i), part.title) for i in range(count)]
+        first += count
+    back_page = print_back(page)
+    heading = BeautifulSoup(back_page, "html.parser").select_one("section.book-colophon h1")
+    numbers["colophon"] = str(first)
+    work = chapter_pages(edition, MARKER).parent
+    front, back, stamps = (work / f"{MARKER}.{name}.pdf" for name in ("front", "back", "marks"))
+    base = staging / "html"
+    layout(with_style(print_front(page, numbers), FRONT_CSS), base, characters).write_pdf(
+        front, full_fonts=True, pdf_variant=PDF_VARIANT
+    )
+    back_count = write_pages(back_page, base, back, characters)
+    title = heading.get_text().strip() if heading else ""
+    marks += [assemble.PageMark(str(first + i), title) for i in range(back_count)]
+    render_marks(marks, stamps, HTML_LANG[language], characters)
+    try:
+        assemble.assemble_book(front, parts, back, book_outputs(staging)[1], stamps)
+    finally:
+        for path in (front, back, stamps):
+            path.unlink(missing_ok=True)
+    marker.write_text(fingerprint)
 
 
 def book_step(args, with_pdf: bool = True) -> None:
@@ -230,8 +329,10 @@ def publish_book(edition: Edition, chapters: list[str], fresh: Path) -> None:
     outputs = book_outputs(edition.staging)
     # The version it was built with: a commit made while the profiles build does not stale it.
     fingerprint, version = last_built(edition.marker(MARKER)) or ("", "")
-    if fingerprint != book_fingerprint(edition, chapters, version) or not all(
-        p.exists() for p in outputs
+    if (
+        fingerprint != book_fingerprint(edition, chapters, version)
+        or not all(p.exists() for p in outputs)
+        or not pdf_current(edition, chapters, fingerprint)
     ):
         raise NotCurrent(
             f"publish: the combined report in {display_path(edition.staging)} is missing or was "

@@ -107,9 +107,8 @@ def build_documents(args) -> None:
 
 
 def with_the_book(args, chapters: list, with_pdf: bool) -> list:
-    """The chapters' documents, each stale one as its page then its PDF, and the book after
-    every page (a StepJob): the book's PDF, the longest single job, starts as soon as it can
-    instead of after every chapter's PDF."""
+    """The chapters' documents, each stale one as its page then its PDF, the book's page after
+    every chapter's page (a StepJob) and its PDF after every chapter's PDF."""
     from helpers.workflow.batch import StepJob
     from helpers.workflow.book import book_step
 
@@ -124,9 +123,14 @@ def with_the_book(args, chapters: list, with_pdf: bool) -> list:
     # a job that needed a chapter now needs its page (the appendix lists the chapters' checks)
     jobs = [replace(j, needs=tuple(pages.get(n, n) for n in j.needs)) for j in jobs]
     pages_first = tuple(j.key for j in jobs if j.stage != "pdf")
-    # after the chapters' pages (10), before their PDFs (5)
-    book = StepJob("book", book_step, args, pages_first, 9.0, {"with_pdf": with_pdf})
-    return [*jobs, book]
+    # its page after the chapters' pages, before their PDFs; its PDF, assembled from the
+    # chapters' (helpers.report.assemble), after them
+    book = StepJob("book", book_step, args, pages_first, 2.0, {"with_pdf": False})
+    if not with_pdf:
+        return [*jobs, book]
+    everything = (*(j.key for j in jobs), book.key)
+    pdf = StepJob("book-pdf", book_step, args, everything, 1.0, {"with_pdf": True})
+    return [*jobs, book, pdf]
 
 
 def ensure_tables_function():
