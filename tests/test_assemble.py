@@ -181,3 +181,17 @@ def test_a_chapter_pdf_is_its_pages_numbered(tmp_path: Path):
     assert not bare.pages[1].extract_text().strip().endswith("2")
     assert numbered.pages[1].extract_text().strip().endswith("2")
     assert not list(tmp_path.glob("*.marks.pdf"))  # the stamps are not left behind
+
+
+def test_the_colophon_keeps_the_synthetic_mark_the_cover_sets(tmp_path: Path):
+    # report.css's rules for the mark
+    corner = (
+        ".synthetic-mark { string-set: synthetic-mark content(); }"
+        "@page { @top-right { content: string(synthetic-mark); } }"
+    )
+    synthetic = BOOK.replace("<p>封面</p>", '<p><span class="synthetic-mark">合成示例</span></p>')
+    back = tmp_path / "back.pdf"
+    write_pages(with_style(print_back(synthetic), corner), tmp_path, back)
+    assert PdfReader(back).pages[0].extract_text().split() == ["版本说明", "版本", "合成示例"]
+    write_pages(with_style(print_back(BOOK), corner), tmp_path, back)
+    assert "合成" not in PdfReader(back).pages[0].extract_text()

@@ -67,66 +67,67 @@ def assemble_book(
     import pikepdf
     from pikepdf import Array, Dictionary, Name
 
-    book = pikepdf.open(front)
-    front_pages = len(book.pages)
-    tree = book.Root.StructTreeRoot
-    top = book.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=tree, K=Array()))
-    _adopt(list(_elements(tree.K)), top)
-    tree.K = Array([top])
-    parent_tree = list(_numbers(tree.ParentTree))
-    destinations = _destinations(book, book, {})
-    anchors: list[tuple[Part, int]] = []
-    outline_back: list[tuple[str, int]] = []
-    for part in [*parts, Part(back)]:
-        with pikepdf.open(part.pages) as source:
-            offset = max((int(k) for k in parent_tree[::2]), default=-1) + 1
-            for page in source.pages:
-                if "/StructParents" in page.obj:
-                    page.obj.StructParents = int(page.obj.StructParents) + offset
-                for annotation in page.obj.get("/Annots", []):
-                    if "/StructParent" in annotation:
-                        annotation.StructParent = int(annotation.StructParent) + offset
-            first = len(book.pages)
-            with warnings.catch_warnings():  # the named destinations are carried below
-                warnings.simplefilter("ignore")
-                book.pages.extend(source.pages)
-            copied = {
-                source.pages[i].obj.objgen: book.pages[first + i].obj
-                for i in range(len(source.pages))
-            }
+    with pikepdf.open(front) as book:
+        front_pages = len(book.pages)
+        tree = book.Root.StructTreeRoot
+        top = book.make_indirect(
+            Dictionary(Type=Name.StructElem, S=Name.Document, P=tree, K=Array())
+        )
+        _adopt(list(_elements(tree.K)), top)
+        tree.K = Array([top])
+        parent_tree = list(_numbers(tree.ParentTree))
+        destinations = _destinations(book, book, {})
+        anchors: list[tuple[Part, int]] = []
+        outline_back: list[tuple[str, int]] = []
+        for part in [*parts, Part(back)]:
+            with pikepdf.open(part.pages) as source:
+                offset = max((int(k) for k in parent_tree[::2]), default=-1) + 1
+                for page in source.pages:
+                    if "/StructParents" in page.obj:
+                        page.obj.StructParents = int(page.obj.StructParents) + offset
+                    for annotation in page.obj.get("/Annots", []):
+                        if "/StructParent" in annotation:
+                            annotation.StructParent = int(annotation.StructParent) + offset
+                first = len(book.pages)
+                with warnings.catch_warnings():  # the named destinations are carried below
+                    warnings.simplefilter("ignore")
+                    book.pages.extend(source.pages)
+                copied = {
+                    source.pages[i].obj.objgen: book.pages[first + i].obj
+                    for i in range(len(source.pages))
+                }
 
-            def bring(value, copied=copied):
-                if isinstance(value, (Dictionary, Array)) and value.is_indirect:
-                    return copied.get(value.objgen) or book.copy_foreign(value)
-                if isinstance(value, Array):
-                    return Array([bring(item) for item in value])
-                return value
+                def bring(value, copied=copied):
+                    if isinstance(value, (Dictionary, Array)) and value.is_indirect:
+                        return copied.get(value.objgen) or book.copy_foreign(value)
+                    if isinstance(value, Array):
+                        return Array([bring(item) for item in value])
+                    return value
 
-            source_tree = source.Root.StructTreeRoot
-            _adopt([bring(element) for element in _elements(source_tree.K)], top)
-            numbers = list(_numbers(source_tree.ParentTree))
-            for key, value in zip(numbers[::2], numbers[1::2], strict=True):
-                parent_tree += [int(key) + offset, bring(value)]
-            _destinations(source, book, destinations, bring)
-            if part.title:
-                anchors.append((part, first))
-            else:
-                with source.open_outline() as outline:
-                    outline_back = [(item.title, first) for item in outline.root]
-    tree.ParentTree = book.make_indirect(Dictionary(Nums=Array(parent_tree)))
-    names = Array()
-    for name in sorted(destinations):
-        names.extend([pikepdf.String(name), destinations[name]])
-    book.Root.Names = Dictionary(Dests=book.make_indirect(Dictionary(Names=names)))
-    with pikepdf.open(marks) as stamp:
-        _overlay(book, range(front_pages, len(book.pages)), stamp)
-    book.Root.PageLabels = Dictionary(
-        Nums=Array([0, Dictionary(S=Name.r), front_pages, Dictionary(S=Name.D)])
-    )
-    _write_outline(book, anchors, outline_back, destinations)
-    _share_fonts(book)
-    _save(book, target)
-    book.close()
+                source_tree = source.Root.StructTreeRoot
+                _adopt([bring(element) for element in _elements(source_tree.K)], top)
+                numbers = list(_numbers(source_tree.ParentTree))
+                for key, value in zip(numbers[::2], numbers[1::2], strict=True):
+                    parent_tree += [int(key) + offset, bring(value)]
+                _destinations(source, book, destinations, bring)
+                if part.title:
+                    anchors.append((part, first))
+                else:
+                    with source.open_outline() as outline:
+                        outline_back = [(item.title, first) for item in outline.root]
+        tree.ParentTree = book.make_indirect(Dictionary(Nums=Array(parent_tree)))
+        names = Array()
+        for name in sorted(destinations):
+            names.extend([pikepdf.String(name), destinations[name]])
+        book.Root.Names = Dictionary(Dests=book.make_indirect(Dictionary(Names=names)))
+        with pikepdf.open(marks) as stamp:
+            _overlay(book, range(front_pages, len(book.pages)), stamp)
+        book.Root.PageLabels = Dictionary(
+            Nums=Array([0, Dictionary(S=Name.r), front_pages, Dictionary(S=Name.D)])
+        )
+        _write_outline(book, anchors, outline_back, destinations)
+        _share_fonts(book)
+        _save(book, target)
 
 
 def destination_pages(pages: Path, names: list[str]) -> dict[str, int]:
@@ -148,10 +149,6 @@ def page_count(pages: Path) -> int:
 
     with pikepdf.open(pages) as pdf:
         return len(pdf.pages)
-
-
-def _language(pdf) -> str:
-    return "en" if str(pdf.Root.get("/Lang", "zh")).startswith("en") else "zh"
 
 
 def _elements(kids):

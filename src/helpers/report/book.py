@@ -668,10 +668,19 @@ def print_front(page: str, numbers: dict[str, str]) -> str:
 
 
 def print_back(page: str) -> str:
-    """The book page's colophon alone (the pages before it are assembled)."""
+    """The book page's colophon alone (the pages before it are assembled), with the synthetic
+    sample's mark in its running header as the whole book has it (the cover sets it): the
+    mark's element, out of sight, at the colophon's start."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(page, "html.parser")
+    mark = soup.select_one(".synthetic-mark")
+    colophon = soup.select_one("section.book-colophon")
+    if mark is not None and colophon is not None:
+        kept = soup.new_tag("span", attrs={"class": "synthetic-mark", "aria-hidden": "true"})
+        kept["style"] = "position: absolute; visibility: hidden"
+        kept.string = mark.get_text()
+        colophon.insert(0, kept)
     for section in soup.select(
         "section.book-cover, section.book-contents, section.book-front, section.book-chapter"
     ):
