@@ -654,7 +654,7 @@ def print_front(page: str, numbers: dict[str, str]) -> str:
     PDF and leads to the chapter once assembled."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(page, "html.parser")
+    soup = BeautifulSoup(_without(page, CHAPTERS_START, COLOPHON_END), "html.parser")
     for section in soup.select("section.book-chapter, section.book-colophon"):
         section.decompose()
     targets = soup.new_tag("div", attrs={"class": "print-targets", "aria-hidden": "true"})
@@ -673,8 +673,9 @@ def print_back(page: str) -> str:
     mark's element, out of sight, at the colophon's start."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(page, "html.parser")
-    mark = soup.select_one(".synthetic-mark")
+    cover = page[page.find(FRONT_START) : page.find(CHAPTERS_START)]  # with the mark, if any
+    mark = BeautifulSoup(cover, "html.parser").select_one(".synthetic-mark")
+    soup = BeautifulSoup(_without(page, FRONT_START, COLOPHON_START), "html.parser")
     colophon = soup.select_one("section.book-colophon")
     if mark is not None and colophon is not None:
         kept = soup.new_tag("span", attrs={"class": "synthetic-mark", "aria-hidden": "true"})
@@ -686,3 +687,21 @@ def print_back(page: str) -> str:
     ):
         section.decompose()
     return soup.decode(formatter="html5")
+
+
+# Where the book page's parts begin and end (templates/book.html.j2): print_front and print_back
+# parse only the part they print, not every chapter (the whole page is 1–2 MB of HTML).
+FRONT_START = '<section class="book-cover'
+CHAPTERS_START = '<section class="book-chapter"'
+COLOPHON_START = '<section class="book-colophon"'
+COLOPHON_END = "</main>"
+
+
+def _without(page: str, start: str, end: str) -> str:
+    """The page without what lies from `start` up to (not including) `end`, when both are there
+    in that order; else the page as it is (the caller's selectors still find every part)."""
+    cut_from = page.find(start)
+    cut_to = page.find(end, cut_from) if cut_from >= 0 else -1
+    if cut_from < 0 or cut_to < 0:
+        return page
+    return page[:cut_from] + page[cut_to:]
