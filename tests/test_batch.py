@@ -207,6 +207,28 @@ def test_a_job_waits_for_what_it_needs_and_the_longest_ready_one_goes_first():
     assert Job.ran == ["a.page", "b.page", "appendix.page", "book", "a.pdf", "b.pdf", "profile"]
 
 
+class LateJob(Job):
+    """Up to date as planned, its fingerprint reading what a job it needs writes (the
+    appendix: batch.Document.late): decided when it is up to run."""
+
+    late = True
+
+    def up_to_date(self) -> bool:
+        return True
+
+    def up_to_date_line(self) -> str:
+        return f"up to date: {self.key}"
+
+
+def test_a_late_job_is_decided_when_what_it_needs_was_built(capsys):
+    Job.ran = []
+    batch.run([Job("a.page", 10), LateJob("appendix", 10, needs=("a.page",))], jobs=1)
+    assert Job.ran == ["a.page", "appendix"]
+    Job.ran = []
+    batch.run([LateJob("a.page", 10), LateJob("appendix", 10, needs=("a.page",))], jobs=1)
+    assert Job.ran == []  # nothing it needs was stale: up to date as planned
+
+
 def test_next_ready_skips_a_job_whose_needs_are_not_done():
     queue = [Job("book", 9, needs=("a.page",)), Job("a.pdf", 5)]
     assert batch.next_ready(queue, set()).key == "a.pdf"

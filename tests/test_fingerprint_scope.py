@@ -1,8 +1,9 @@
 """A change rebuilds only what it touches (issue 23, item 1): a document's fingerprint covers
 its notebook, the helpers modules it imports (their closure, read from the imports) and the label
-keys those name — so editing chapter 01's words or one of its cells changes the fingerprints of
-chapter 01 and the appendix that lists its checks, and of no other chapter or profile (the book
-follows from the chapter's new page: helpers.workflow.book)."""
+keys those name — so editing chapter 01's words or one of its cells changes the fingerprint of
+chapter 01, and of no other chapter or profile. The appendix that lists the chapters' checks
+reads the checks they wrote (its fingerprint is taken again once they ran): it is rebuilt when
+those changed (the book follows from the chapters' new pages: helpers.workflow.book)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def copy(tmp_path, monkeypatch):
 
 def fingerprints(root: Path, language: str = "zh") -> dict[str, str]:
     """Every chapter's fingerprint and the profiles' (one notebook for all regions)."""
-    parameters = {"language": language}
+    parameters = {"language": language, "output_dir": str(root / "staging")}
     found = {
         chapter: fp.fingerprint(root / "notebooks" / f"{chapter}.ipynb", PUBLISHED_DIR, parameters)
         for chapter in pipeline.chapters()
@@ -59,7 +60,7 @@ def appendix() -> str:
     return next(c for c in pipeline.chapters() if pipeline.checked_chapters(c))
 
 
-def test_editing_chapter_01s_words_rebuilds_chapter_01_and_the_appendix_only(copy):
+def test_editing_chapter_01s_words_rebuilds_chapter_01_only(copy):
     before, english = fingerprints(copy), fingerprints(copy, "en")
     labels = copy / "src" / "helpers" / "report" / "labels" / "ch01.zh.yml"
     text = labels.read_text(encoding="utf-8")
@@ -67,26 +68,38 @@ def test_editing_chapter_01s_words_rebuilds_chapter_01_and_the_appendix_only(cop
     edited = text.replace("：", "： ", 1)
     assert edited != text and text.lstrip().startswith(("ch01", "#"))
     labels.write_text(edited, encoding="utf-8")
-    assert changed(before, fingerprints(copy)) == {"01_cultivation", appendix()}
+    assert changed(before, fingerprints(copy)) == {"01_cultivation"}
     # the English edition does not read the Chinese words
     assert fingerprints(copy, "en") == english
 
 
-def test_editing_a_cell_of_chapter_01_rebuilds_chapter_01_and_the_appendix_only(copy):
+def test_editing_a_cell_of_chapter_01_rebuilds_chapter_01_only(copy):
     before = fingerprints(copy)
     notebook = copy / "notebooks" / "01_cultivation.ipynb"
     content = json.loads(notebook.read_text(encoding="utf-8"))
     cell = next(c for c in content["cells"] if c["cell_type"] == "code")
     cell["source"] = [*cell["source"], "\n# an analyst's note"]
     notebook.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
-    assert changed(before, fingerprints(copy)) == {"01_cultivation", appendix()}
+    assert changed(before, fingerprints(copy)) == {"01_cultivation"}
 
 
-def test_a_module_only_chapter_04_imports_rebuilds_chapter_04_and_the_appendix(copy):
+def test_a_module_only_chapter_04_imports_rebuilds_chapter_04_only(copy):
     before = fingerprints(copy)
     module = copy / "src" / "helpers" / "report" / "chapters" / "portrait.py"
     module.write_text(module.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
-    assert changed(before, fingerprints(copy)) == {"04_portrait", appendix()}
+    assert changed(before, fingerprints(copy)) == {"04_portrait"}
+
+
+def test_the_appendix_follows_the_checks_its_chapters_wrote(copy):
+    statistics = copy / "staging" / "statistics"
+    statistics.mkdir(parents=True)
+    checks = statistics / "01_cultivation.checks.csv"
+    checks.write_text("check_id,stated\n01.a,1\n", encoding="utf-8")
+    before = fingerprints(copy)
+    (statistics / "01_cultivation.csv").write_text("key,value\n01.x,2\n", encoding="utf-8")
+    assert changed(before, fingerprints(copy)) == set()  # not what the appendix reads
+    checks.write_text("check_id,stated\n01.a,2\n", encoding="utf-8")
+    assert changed(before, fingerprints(copy)) == {appendix()}
 
 
 def test_a_module_every_document_uses_rebuilds_them_all(copy):

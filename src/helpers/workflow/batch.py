@@ -70,6 +70,11 @@ class Document:
     # A chapter's pages without page numbers, which the book's PDF is assembled from
     # (helpers.report.assemble); its PDF is these pages numbered. None for a profile.
     pages: Path | None = None
+    # Its fingerprint reads what the jobs it `needs` write (the appendix: the chapters' checks,
+    # helpers.workflow.fingerprint.checks_files): taken again when it is up to run, from
+    # `data_path` and its parameters.
+    late: bool = field(default=False, compare=False)
+    data_path: str = field(default="", compare=False)
 
     @property
     def key(self) -> str:
@@ -107,11 +112,19 @@ class Document:
 
         return hashlib.sha256("".join(sorted(self.edition_characters())).encode()).hexdigest()
 
+    def current_fingerprint(self) -> str:
+        """Its fingerprint as its inputs are now (`late`: taken again; else as planned)."""
+        if not self.late:
+            return self.fingerprint
+        from helpers.workflow.fingerprint import fingerprint
+
+        return fingerprint(self.notebook, Path(self.data_path), self.parameters)
+
     def page_current(self) -> bool:
         """Its HTML page was built from the current inputs (the PDF may be missing)."""
         return (
             self.marker.exists()
-            and self.marker.read_text() == self.fingerprint
+            and self.marker.read_text() == self.current_fingerprint()
             and self.html.exists()
         )
 
@@ -377,6 +390,8 @@ def render(document: Document) -> tuple[str, str]:
             return "up to date", document.up_to_date_line()
         # Built HTML-only (make preview) from the current inputs: only its PDF, from the page.
         pdf_only = document.page_current()
+        # the inputs it is built from (the appendix's: the checks its chapters just wrote)
+        fingerprint = document.current_fingerprint()
         if not pdf_only:
             document.marker.unlink(missing_ok=True)  # a failed run must leave no success marker
             document.pdf.unlink(missing_ok=True)  # nor, HTML-only, a PDF of other inputs
@@ -408,7 +423,7 @@ def render(document: Document) -> tuple[str, str]:
                 return "failed", f"bad input data:\n{error}"
             return "failed", f"{document.name}: {type(error).__name__}: {error}"
         document.marker.parent.mkdir(parents=True, exist_ok=True)
-        document.marker.write_text(document.fingerprint)
+        document.marker.write_text(fingerprint)
         if document.with_pdf:
             document.font_marker().write_text(document.font_digest())
     return "built", document.built_line(took)
@@ -430,7 +445,7 @@ def jobs_from_make(makeflags: str | None = None) -> int:
 
 def chapter_documents(edition, notebooks: list[Path], with_pdf: bool = True) -> list[Document]:
     """The chapters' documents (a notebook outside notebooks/ follows the same rules)."""
-    from helpers.pipeline import chapters
+    from helpers.pipeline import chapters, checked_chapters
     from helpers.workflow.fingerprint import fingerprint
 
     documents = []
@@ -447,6 +462,8 @@ def chapter_documents(edition, notebooks: list[Path], with_pdf: bool = True) -> 
                 html=edition.staging / "html" / f"{stem}.html",
                 pdf=edition.staging / "pdf" / f"{stem}.pdf",
                 pages=chapter_pages(edition, stem),
+                late=declared and bool(checked_chapters(stem)),
+                data_path=str(edition.checked["data_path"]),
                 executed=edition.staging.parent / "executed" / f"{stem}.ipynb",
                 fingerprint=fingerprint(notebook, edition.checked["data_path"], parameters),
                 language=edition.checked["language"],
@@ -491,8 +508,20 @@ def run(documents: list[Document], jobs: int, asked_by: str = "JOBS") -> None:
     """Build the documents that have work, `jobs` at a time (worker_count), each once the jobs
     it `needs` finished; raise BatchFailed after the running ones finish if any failed."""
     current = [d.up_to_date() for d in documents]
-    stale = [d for d, done in zip(documents, current, strict=True) if not done]
-    fresh = [d for d, done in zip(documents, current, strict=True) if done]
+    # A job whose fingerprint reads what a stale job it needs will write is decided when it is up
+    # to run (render says "up to date" if what it reads came out the same).
+    stale_keys = {d.key for d, done in zip(documents, current, strict=True) if not done}
+    while True:
+        waits = {
+            d.key
+            for d, done in zip(documents, current, strict=True)
+            if done and getattr(d, "late", False) and stale_keys & set(d.needs)
+        } - stale_keys
+        if not waits:
+            break
+        stale_keys |= waits
+    stale = [d for d in documents if d.key in stale_keys]
+    fresh = [d for d in documents if d.key not in stale_keys]
     finished = {d.key for d in fresh}
     waiting_for = {need for d in stale for need in d.needs} - finished - {d.key for d in stale}
     if waiting_for:  # a job that needs one not in this run would wait forever
@@ -516,7 +545,8 @@ def run(documents: list[Document], jobs: int, asked_by: str = "JOBS") -> None:
             failures.append(line)
         else:
             finished.add(job.key)
-            built.append(line)
+            if status == "built":
+                built.append(job.name)
             print(line, flush=True)
 
     if workers == 1:  # no pool: the kernel lives in this process
@@ -561,7 +591,7 @@ def run(documents: list[Document], jobs: int, asked_by: str = "JOBS") -> None:
                 signal.signal(signal.SIGINT, previous)
     took = time.perf_counter() - started
     if len(stale) > 1:
-        made = len({job.name for job in stale if job.key in finished})
+        made = len(set(built))
         print(f"documents: {made} built in {took:.1f} s with {workers} kernel(s)", flush=True)
     if failures:
         raise BatchFailed(failures)

@@ -250,14 +250,21 @@ def label_digest(notebooks: Iterable[Path], languages: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
-def document_notebooks(notebook: Path) -> list[Path]:
-    """The notebook and, for the appendix, those of the chapters whose checks it lists."""
-    notebook = Path(notebook)
+def checks_files(notebook: Path, parameters: dict) -> list[Path]:
+    """For the appendix, the checks its chapters wrote (<output_dir>/statistics/<chapter>.checks.
+    csv, those there): what it reads of them. They are written when the chapters run, so its
+    fingerprint is taken again once they did (helpers.workflow.batch.Document.late)."""
     try:
-        checked = checked_chapters(notebook.stem)
+        checked = checked_chapters(Path(notebook).stem)
     except KeyError:
-        checked = []
-    return [notebook, *(notebook.parent / f"{chapter}.ipynb" for chapter in checked)]
+        return []
+    if not checked or not parameters.get("output_dir"):
+        return []
+    from helpers.report.book import CHECKS_SUFFIX
+
+    folder = Path(parameters["output_dir"]) / "statistics"
+    found = [folder / f"{chapter}{CHECKS_SUFFIX}" for chapter in checked]
+    return [path for path in found if path.exists()]
 
 
 def document_digest(notebook: Path, files: list[Path], parameters: dict) -> str:
@@ -271,9 +278,7 @@ def document_digest(notebook: Path, files: list[Path], parameters: dict) -> str:
         for each in languages
         for path in sorted(LABELS_DIR.glob(f"*.{each}.yml"))
     )
-    labels = _cached_label_digest(
-        tuple(document_notebooks(notebook)), languages, inputs, label_files
-    )
+    labels = _cached_label_digest((Path(notebook),), languages, inputs, label_files)
     return files_digest([], {**parameters, "inputs": inputs, "labels": labels})
 
 
@@ -290,10 +295,7 @@ def input_files(notebook: Path, data_dir: Path) -> list[Path]:
     """Every file whose content a chapter's outputs depend on (label files by key: label_digest)."""
     tables = declared_tables(notebook.stem)
     files = [PIPELINE_FILE, REPO_ROOT / "requirements.txt"]
-    # The appendix lists the other chapters' checks: their notebooks, declarations and modules
-    # are its inputs too.
-    for each in document_notebooks(notebook):
-        files += [each, *statistics_declarations(each), *document_sources(each)]
+    files += [notebook, *statistics_declarations(notebook), *document_sources(notebook)]
     files += folder_files(REFERENCE_DIR)
     files += published_files(tables)
     if Path(data_dir).resolve() != PUBLISHED_DIR.resolve():
@@ -326,8 +328,9 @@ def data_files(data_dir: Path) -> list[Path]:
 
 
 def chapter_files(notebook: Path, data_dir: Path, parameters: dict) -> list[Path]:
-    """input_files, and with PREVIOUS (`previous_dir`) the previous edition's data files too."""
-    files = input_files(notebook, data_dir)
+    """input_files, the checks an appendix lists (checks_files), and with PREVIOUS
+    (`previous_dir`) the previous edition's data files too."""
+    files = input_files(notebook, data_dir) + checks_files(notebook, parameters)
     if parameters.get("previous_dir"):
         from helpers.paths import resolve
 
