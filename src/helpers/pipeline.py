@@ -17,6 +17,9 @@ from helpers.paths import NOTEBOOKS_DIR, display_path
 PIPELINE_FILE = NOTEBOOKS_DIR / "pipeline.yml"
 HELPERS_DIR = Path(__file__).parent
 ALL = "all"
+# <staging>/statistics/<chapter>.checks.csv: a chapter's published-vs-recomputed checks, which
+# the appendix lists (helpers.report.chapter.Chapter.write_checks)
+CHECKS_SUFFIX = ".checks.csv"
 
 
 @functools.cache

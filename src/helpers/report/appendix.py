@@ -82,8 +82,8 @@ def chapter_checks(ch) -> pd.DataFrame:
     document, source, item, unit, decimals, stated, recomputed, notebook). In a build a missing
     ledger is an error (the chapters run first); in JupyterLab the appendix says which
     chapters it lacks."""
-    from helpers.pipeline import checked_chapters
-    from helpers.report.book import CHECKS_SUFFIX, LEDGER_COLUMNS
+    from helpers.pipeline import CHECKS_SUFFIX, checked_chapters
+    from helpers.report.book import LEDGER_COLUMNS
 
     frames, lacking = [], []
     for chapter in checked_chapters(ch.notebook):

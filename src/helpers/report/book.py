@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.data.ids import UnknownCategory, category_name
+from helpers.pipeline import CHECKS_SUFFIX
 from helpers.report import words
 from helpers.report.format import format_value, format_with_unit
 from helpers.report.html import markup_text
@@ -26,9 +27,9 @@ BOOK_STEM = "report"  # html/report.html, pdf/report.pdf
 BOOK_CSS = Path(__file__).parent / "templates" / "book.css"
 # statistics/<chapter>.placeholders.csv: what a chapter showed placeholders for (Chapter.missing)
 PLACEHOLDERS_SUFFIX = ".placeholders.csv"
-# statistics/<chapter>.checks.csv: a chapter's published-vs-recomputed checks, one per printed
-# figure (Chapter.write_checks); the appendix's lists every figure the book checks, once.
-CHECKS_SUFFIX = ".checks.csv"
+# statistics/<chapter>.checks.csv (CHECKS_SUFFIX): a chapter's published-vs-recomputed checks,
+# one per printed figure (Chapter.write_checks); the appendix's lists every figure the book
+# checks, once.
 LEDGER_COLUMNS = [
     *["check_id", "document", "source", "item", "unit", "decimals"],
     *["stated", "recomputed", "difference", "status", "notebook"],

@@ -27,6 +27,7 @@ from helpers.data import source as datasource
 from helpers.data.ids import category_id
 from helpers.paths import display_path, resolve
 from helpers.pipeline import (
+    CHECKS_SUFFIX,
     KEY_FIELD,
     StatisticsDeclarationError,
     StatisticSpec,
@@ -34,7 +35,7 @@ from helpers.pipeline import (
     statistic_spec,
 )
 from helpers.report import charts, words
-from helpers.report.book import CHECKS_SUFFIX, LEDGER_COLUMNS, PLACEHOLDERS_SUFFIX
+from helpers.report.book import LEDGER_COLUMNS, PLACEHOLDERS_SUFFIX
 from helpers.report.format import format_column, format_value, format_with_unit, unit_label
 from helpers.report.html import downloads_line, figure_image, render_fragment, render_table
 from helpers.report.labels import label, translate

@@ -30,7 +30,14 @@ from helpers.paths import (
     REFERENCE_DIR,
     REPO_ROOT,
 )
-from helpers.pipeline import ALL, HELPERS_DIR, PIPELINE_FILE, checked_chapters, declared_tables
+from helpers.pipeline import (
+    ALL,
+    CHECKS_SUFFIX,
+    HELPERS_DIR,
+    PIPELINE_FILE,
+    checked_chapters,
+    declared_tables,
+)
 from helpers.report import labels
 
 PACKAGE = HELPERS_DIR.name  # "helpers"
@@ -260,8 +267,6 @@ def checks_files(notebook: Path, parameters: dict) -> list[Path]:
         return []
     if not checked or not parameters.get("output_dir"):
         return []
-    from helpers.report.book import CHECKS_SUFFIX
-
     folder = Path(parameters["output_dir"]) / "statistics"
     found = [folder / f"{chapter}{CHECKS_SUFFIX}" for chapter in checked]
     return [path for path in found if path.exists()]
