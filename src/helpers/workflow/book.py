@@ -285,7 +285,8 @@ def write_pdf(edition: Edition, chapters: list[str], page: str, current: str) ->
         count = assemble.page_count(pages)
         numbers[part.anchor] = str(first)
         found = assemble.destination_pages(pages, [name for name, _ in sections])
-        numbers.update({name: str(first + index) for name, index in found.items()})
+        # a section the chapter's PDF has no destination for: its chapter's first page
+        numbers.update({name: str(first + found.get(name, 0)) for name, _ in sections})
         parts.append(assemble.Part(pages, part.title, part.anchor, sections))
         marks += [assemble.PageMark(str(first + i), part.title) for i in range(count)]
         first += count
