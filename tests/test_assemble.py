@@ -85,6 +85,9 @@ def book(tmp_path_factory):
         pages = folder / f"0{number}.pdf"
         count = write_pages(chapter(number, sections), folder, pages, CHARACTERS)
         assert count == sections + 1
+        anchors = [f"ch-0{number}_x-s{s}" for s in range(1, sections + 1)]
+        found = assemble.pages_and_destinations(pages, [*anchors, "nowhere"])
+        assert found == (sections + 1, {name: index for index, name in enumerate(anchors, 1)})
         anchor = f"ch-0{number}_x"
         named = [(f"{anchor}-s{s}", f"{number}.{s} 小节") for s in range(1, sections + 1)]
         parts.append(assemble.Part(pages, f"第{number}章", anchor, named))

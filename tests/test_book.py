@@ -242,3 +242,24 @@ def test_build_step_skips_when_nothing_changed(tmp_path, monkeypatch, capsys):
     path.write_text(path.read_text().replace("0.4982", "0.1"))
     step.build_book(args)
     assert len(rendered) == 2
+
+
+def test_the_book_pdf_without_a_chapters_pages_is_refused_in_one_line(tmp_path, monkeypatch):
+    from helpers.workflow import book as step
+    from helpers.workflow.editions import Edition
+
+    stage(tmp_path / "build" / "zh" / "reports")
+    monkeypatch.setattr("helpers.pipeline.chapters", lambda: [CHAPTER])
+    args = argparse.Namespace(
+        build=str(tmp_path / "build"),
+        data_dir="data/published",
+        language="zh",
+        cutoff="2023-07-31",
+        staging=str(tmp_path / "build" / "zh" / "reports"),
+    )
+    with pytest.raises(SystemExit) as stop:
+        step.write_pdf(Edition(args), [CHAPTER], "<html></html>", "f")
+    assert str(stop.value.code) == (
+        f"book: the PDFs of {CHAPTER} are not built in {tmp_path}/build/zh/reports; "
+        "run make report (or make book) to build them first"
+    )

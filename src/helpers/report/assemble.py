@@ -130,25 +130,19 @@ def assemble_book(
         _save(book, target)
 
 
-def destination_pages(pages: Path, names: list[str]) -> dict[str, int]:
-    """The page (0 = the first) each of `names` leads to in the PDF, those it has."""
+def pages_and_destinations(pages: Path, names: list[str]) -> tuple[int, dict[str, int]]:
+    """How many pages the PDF has, and the page (0 = the first) each of `names` leads to, of
+    those it has."""
     import pikepdf
 
     with pikepdf.open(pages) as pdf:
         index = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
         found = _destinations(pdf, pdf, {})
-        return {
+        return len(pdf.pages), {
             name: index[found[name][0].objgen]
             for name in names
             if name in found and found[name][0].objgen in index
         }
-
-
-def page_count(pages: Path) -> int:
-    import pikepdf
-
-    with pikepdf.open(pages) as pdf:
-        return len(pdf.pages)
 
 
 def _elements(kids):

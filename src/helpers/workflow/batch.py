@@ -88,8 +88,10 @@ class Document:
         page = replace(self, with_pdf=False, stage="page")
         return page, replace(self, stage="pdf", needs=(page.key,), estimate=self.estimate / 2)
 
-    def up_to_date(self) -> bool:
-        return self.page_current() and (self.pdf_current() or not self.with_pdf)
+    def up_to_date(self, fingerprint: str | None = None) -> bool:
+        """Page (and, unless HTML-only, PDF) current; `fingerprint`: current_fingerprint(),
+        when the caller has it already."""
+        return self.page_current(fingerprint) and (self.pdf_current() or not self.with_pdf)
 
     def pdf_current(self) -> bool:
         """Its PDF exists and embeds the edition's current font subset: a character new to the
@@ -104,8 +106,7 @@ class Document:
 
     def edition_characters(self) -> frozenset[str]:
         """The characters of the edition's one PDF font subset (helpers.report.fonts)."""
-        folders = [self.parameters.get("data_dir"), self.parameters.get("previous_dir")]
-        return edition_subset_characters(self.language, *(str(f) for f in folders if f))
+        return parameters_characters(self.language, self.parameters)
 
     def font_digest(self) -> str:
         import hashlib
@@ -120,11 +121,11 @@ class Document:
 
         return fingerprint(self.notebook, Path(self.data_path), self.parameters)
 
-    def page_current(self) -> bool:
+    def page_current(self, fingerprint: str | None = None) -> bool:
         """Its HTML page was built from the current inputs (the PDF may be missing)."""
         return (
             self.marker.exists()
-            and self.marker.read_text() == self.current_fingerprint()
+            and self.marker.read_text() == (fingerprint or self.current_fingerprint())
             and self.html.exists()
         )
 
@@ -159,6 +160,7 @@ class StepJob:
     estimate: float
     options: dict = field(default_factory=dict)
     stage: str = ""
+    late: bool = False  # it decides itself when it runs (up_to_date is always False)
 
     @property
     def key(self) -> str:
@@ -283,6 +285,12 @@ def edition_subset_characters(language: str, *table_dirs: str) -> frozenset[str]
     return edition_characters(language, *(Path(folder) for folder in table_dirs))
 
 
+def parameters_characters(language: str, parameters: dict) -> frozenset[str]:
+    """edition_subset_characters for an edition's parameters (its tables, and PREVIOUS's)."""
+    folders = [parameters.get("data_dir"), parameters.get("previous_dir")]
+    return edition_subset_characters(language, *(str(f) for f in folders if f))
+
+
 def render_notebook(
     notebook: Path,
     executed: Path,
@@ -386,12 +394,12 @@ def render(document: Document) -> tuple[str, str]:
     if not isinstance(document, Document):
         return document.run()
     with chapter_lock(document.build, document.edition, document.name):
-        if document.up_to_date():
-            return "up to date", document.up_to_date_line()
-        # Built HTML-only (make preview) from the current inputs: only its PDF, from the page.
-        pdf_only = document.page_current()
         # the inputs it is built from (the appendix's: the checks its chapters just wrote)
         fingerprint = document.current_fingerprint()
+        if document.up_to_date(fingerprint):
+            return "up to date", document.up_to_date_line()
+        # Built HTML-only (make preview) from the current inputs: only its PDF, from the page.
+        pdf_only = document.page_current(fingerprint)
         if not pdf_only:
             document.marker.unlink(missing_ok=True)  # a failed run must leave no success marker
             document.pdf.unlink(missing_ok=True)  # nor, HTML-only, a PDF of other inputs
@@ -515,7 +523,7 @@ def run(documents: list[Document], jobs: int, asked_by: str = "JOBS") -> None:
         waits = {
             d.key
             for d, done in zip(documents, current, strict=True)
-            if done and getattr(d, "late", False) and stale_keys & set(d.needs)
+            if done and d.late and stale_keys & set(d.needs)
         } - stale_keys
         if not waits:
             break

@@ -261,7 +261,7 @@ def write_pdf(edition: Edition, chapters: list[str], page: str, current: str) ->
     from helpers.report.book import FRONT_CSS, chapter_part, print_back, print_front
     from helpers.report.html import HTML_LANG
     from helpers.report.pdf import PDF_VARIANT, layout, render_marks, with_style, write_pages
-    from helpers.workflow.batch import chapter_pages, edition_subset_characters
+    from helpers.workflow.batch import chapter_pages, parameters_characters
 
     staging = edition.staging
     marker = pdf_marker(edition)
@@ -274,17 +274,14 @@ def write_pdf(edition: Edition, chapters: list[str], page: str, current: str) ->
             f"{display_path(staging)}; run make report (or make book) to build them first"
         )
     language = edition.checked["language"]
-    parameters = edition.parameters()
-    folders = [parameters.get("data_dir"), parameters.get("previous_dir")]
-    characters = edition_subset_characters(language, *(str(f) for f in folders if f))
+    characters = parameters_characters(language, edition.parameters())
     parts, numbers, marks, first = [], {}, [], 1
     for chapter in chapters:
         pages = chapter_pages(edition, chapter)
         part = chapter_part(chapter, (staging / "html" / f"{chapter}.html").read_text("utf-8"))
         sections = [(s["id"], s["title"]) for s in part.sections]
-        count = assemble.page_count(pages)
+        count, found = assemble.pages_and_destinations(pages, [name for name, _ in sections])
         numbers[part.anchor] = str(first)
-        found = assemble.destination_pages(pages, [name for name, _ in sections])
         # a section the chapter's PDF has no destination for: its chapter's first page
         numbers.update({name: str(first + found.get(name, 0)) for name, _ in sections})
         parts.append(assemble.Part(pages, part.title, part.anchor, sections))
