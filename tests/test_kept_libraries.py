@@ -53,3 +53,17 @@ def test_a_book_section_title_is_its_headings_text():
 )
 def test_text_width_counts_wide_characters_twice(text, width):
     assert text_width(text) == width
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<b>图1.4</b> 五批&nbsp;企业",
+        "<p title='a>b'>占比</p>",
+        "<p>A<!-- a > b -->B</p>",
+        "<style>p{content:'隐'}</style>前<script>var s='<b>';</script>后<p>显</p>",
+        "&lt;b&gt; stays text",
+    ],
+)
+def test_visible_text_has_the_characters_markup_text_reads(markup):
+    assert set(visible_text(markup)) == set(markup_text(markup))

@@ -20,6 +20,9 @@ ALL = "all"
 # <staging>/statistics/<chapter>.checks.csv: a chapter's published-vs-recomputed checks, which
 # the appendix lists (helpers.report.chapter.Chapter.write_checks)
 CHECKS_SUFFIX = ".checks.csv"
+# <staging>/statistics/<chapter>.downloads.csv: the figures and tables a chapter saved, which the
+# edition's index lists (helpers.report.chapter.Chapter._list_download)
+DOWNLOADS_SUFFIX = ".downloads.csv"
 
 
 @functools.cache

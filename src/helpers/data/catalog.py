@@ -16,16 +16,19 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import yaml
 
 from helpers.data import reference
 from helpers.data.errors import DataInputError, Problem
 from helpers.data.tableio import read_table_text, restore_text
 from helpers.paths import PUBLISHED_DIR, display_path
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 # Every published row says where it comes from and whether its placement was inferred.
 PROVENANCE_COLUMNS = {
@@ -147,6 +150,13 @@ def _load_catalog(published_dir: Path, stamp: tuple) -> dict[str, TableSpec]:
     return specs
 
 
+def latest_as_of(published_dir: Path = PUBLISHED_DIR) -> str:
+    """The latest full date (`as_of`, YYYY-MM-DD) of the published tables: the cut-off of
+    published data, as the cover and the edition's index show it."""
+    specs = load_catalog(published_dir).values()
+    return max(str(s.as_of) for s in specs if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(s.as_of)))
+
+
 def compared_columns(published_dir: Path = PUBLISHED_DIR) -> set[str]:
     """Every column name that holds, in some published table, a printed figure the report
     checks against a recomputation (TableSpec.compared_columns)."""
@@ -204,6 +214,8 @@ def _real_dates(values: pd.Series) -> pd.Series:
 
 
 def _column_schema(name: str, rule: dict) -> pa.Column:
+    import pandera.pandas as pa  # here: a step that validates nothing need not load it
+
     checks = []
     if "min" in rule:
         checks.append(pa.Check.ge(rule["min"], error=f"must be at least {rule['min']}"))
@@ -229,6 +241,8 @@ def _column_schema(name: str, rule: dict) -> pa.Column:
 
 def build_schema(spec: TableSpec, unique_key: bool = True) -> pa.DataFrameSchema:
     """The pandera schema of a catalogue entry (strict: no undeclared columns)."""
+    import pandera.pandas as pa  # here: a step that validates nothing need not load it
+
     return pa.DataFrameSchema(
         {name: _column_schema(name, rule) for name, rule in spec.all_columns.items()},
         strict=True,
@@ -486,6 +500,8 @@ def _non_finite(frame: pd.DataFrame, spec: TableSpec, file: str) -> list[Problem
 def validate_frame(frame: pd.DataFrame, spec: TableSpec, file: str) -> pd.DataFrame:
     """Text cells -> typed, validated table, or DataInputError listing every problem. Rows
     written as a 计划单列市 or 新疆生产建设兵团 are folded into their province (attrs["folds"])."""
+    import pandera.pandas as pa  # here: a step that validates nothing need not load it
+
     frame, folds = _fold_rows(frame.copy(), spec, file)  # before names are normalised
     non_finite = _non_finite(frame, spec, file)
     frame = _prepare_text(frame, spec, file)

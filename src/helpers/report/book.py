@@ -450,15 +450,6 @@ def _date(value: str, language: str) -> str:
     return value
 
 
-def latest_date(tables_dir: Path | None = None) -> str:
-    """The latest full date (`as_of`) of the published tables: the cut-off of published data."""
-    from helpers.data import catalog
-
-    specs = catalog.load_catalog(tables_dir or catalog.PUBLISHED_DIR).values()
-    full = [str(s.as_of) for s in specs if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(s.as_of))]
-    return max(full)
-
-
 def methods(stats: Statistics, language: str) -> dict:
     """What the methods section shows: the populations (numbers from the statistics), the
     sources' dates, the field groupings."""

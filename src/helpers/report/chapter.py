@@ -28,6 +28,7 @@ from helpers.data.ids import category_id
 from helpers.paths import display_path, resolve
 from helpers.pipeline import (
     CHECKS_SUFFIX,
+    DOWNLOADS_SUFFIX,
     KEY_FIELD,
     StatisticsDeclarationError,
     StatisticSpec,
@@ -52,8 +53,6 @@ CHECK_COLUMNS = [
 PLACEHOLDER_COLUMNS = ["notebook", "kind", "name", "number", "title", "lacking"]
 # `data=` of Chapter.figure when its data is the table saved next under its name (save_table).
 FIGURE_DATA_BELOW = "the table saved next under the figure's name"
-# The figures and tables a chapter saved (Chapter._list_download), for the edition's index.
-DOWNLOADS_SUFFIX = ".downloads.csv"
 DOWNLOAD_COLUMNS = ["kind", "name", "number", "title", "files"]
 # The catalogue tables whose rows a reader sees in a chapter (cited by a statistic, a check, a
 # caption or a table): statistics/<notebook>.tables.csv, so a test can list every published

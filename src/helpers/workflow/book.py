@@ -198,9 +198,9 @@ def write_page(edition: Edition, chapters: list[str], version: str, current: str
     language = checked["language"]
     cutoff = checked["cutoff"]
     if checked["kind"] == "published":
-        from helpers.report.book import latest_date
+        from helpers.data.catalog import latest_as_of
 
-        cutoff = latest_date()
+        cutoff = latest_as_of()
     page = render_book(
         edition.staging,
         chapters,

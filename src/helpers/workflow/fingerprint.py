@@ -14,13 +14,13 @@ import ast
 import functools
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
 
+from helpers.data.content_cache import cached_json
 from helpers.data.digest import file_sha256, files_digest, folder_files
 from helpers.paths import (
     BUILD_DIR,
@@ -85,23 +85,17 @@ def _parsed(path: Path, digest: bytes) -> tuple[frozenset[str], tuple[str, ...]]
     """(modules imported, string constants other than docstrings) of a Python file: cached by
     its content's digest, in memory and on disk (CODE_FACTS), so a build parses each module once
     — not once more in every step that fingerprints (documents, book, publish, the no-op)."""
-    cached = CODE_FACTS / f"{digest.hex()}.json"
+
+    def parse() -> dict:
+        imports, strings = _code_facts(path.read_text(encoding="utf-8"))
+        return {"imports": sorted(imports), "strings": list(strings)}
+
+    facts = cached_json(CODE_FACTS.name, digest.hex(), parse, folder=CODE_FACTS.parent)
     try:
-        facts = json.loads(cached.read_text(encoding="utf-8"))
         return frozenset(facts["imports"]), tuple(facts["strings"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass  # not parsed yet, or a damaged entry: parse again
-    imports, strings = _code_facts(path.read_text(encoding="utf-8"))
-    # ASCII JSON: a string constant may hold a lone surrogate ("\udc80"), which UTF-8 cannot
-    facts = json.dumps({"imports": sorted(imports), "strings": list(strings)})
-    try:  # whole or not at all: a concurrent step reads either nothing or the complete entry
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_name(f".{cached.name}.{os.getpid()}")
-        partial.write_text(facts, encoding="utf-8")
-        os.replace(partial, cached)
-    except OSError:
-        pass  # a read-only build folder: parsed in memory only
-    return imports, strings
+    except (KeyError, TypeError):  # an entry of another shape: parse again
+        facts = parse()
+        return frozenset(facts["imports"]), tuple(facts["strings"])
 
 
 def _code_facts(source: str) -> tuple[frozenset[str], tuple[str, ...]]:

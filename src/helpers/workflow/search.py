@@ -29,13 +29,26 @@ TITLE_CLASSES = {"figure-title": "figure", "table-title": "table"}
 
 
 def page_documents(page: Path, href: str) -> list[dict]:
+    """The documents of the page file `page` (page_documents_of), kept by its content
+    (helpers.data.content_cache): publishing parses only the pages that changed since."""
+    from helpers.data.content_cache import cached_json, content_key
+    from helpers.data.digest import file_sha256
+    from helpers.workflow.webfont import parser_version
+
+    text = Path(page).read_text(encoding="utf-8")
+    stem = Path(page).stem  # the title of a page without one
+    key = content_key(text, href, stem, file_sha256(Path(__file__)).hex(), *parser_version())
+    return cached_json("page-search", key, lambda: page_documents_of(text, href, stem))
+
+
+def page_documents_of(text: str, href: str, stem: str) -> list[dict]:
     """The documents of one page (`href`: its path within the edition): {page, anchor, kind
     ('section', 'figure', 'table', or 'page' for what comes before its first heading), title,
     where (the page's title), text}; a document without text or title is left out."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(Path(page).read_text(encoding="utf-8"), "html.parser")
-    where = soup.title.get_text(strip=True) if soup.title else Path(page).stem
+    soup = BeautifulSoup(text, "html.parser")
+    where = soup.title.get_text(strip=True) if soup.title else stem
     main = soup.find("main") or soup.body or soup
     documents = [_document(href, "", "page", where, where)]
     for block in _blocks(main):

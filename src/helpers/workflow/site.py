@@ -22,7 +22,7 @@ def downloads(staging: Path, chapter: str) -> list[dict]:
     """The chapter's figures and tables as the index lists them, in the chapter's order: each
     {"number", "title", "files": [(format, href), ...]}; a table saved under a figure's name is
     the figure's data, listed with it. Files not in the staging folder are left out."""
-    from helpers.report.chapter import DOWNLOADS_SUFFIX
+    from helpers.pipeline import DOWNLOADS_SUFFIX
 
     path = Path(staging) / "statistics" / f"{chapter}{DOWNLOADS_SUFFIX}"
     if not path.exists():
@@ -53,9 +53,9 @@ def edition_cutoff(checked: dict) -> str:
     """The data's cut-off as the cover shows it: the latest `as_of` of published tables, else
     the CUTOFF the firm-level data was cut at."""
     if checked["kind"] == "published":
-        from helpers.report.book import latest_date
+        from helpers.data.catalog import latest_as_of
 
-        return latest_date()
+        return latest_as_of()
     return checked["cutoff"]
 
 

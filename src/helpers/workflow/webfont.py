@@ -31,13 +31,12 @@ def embed_web_font(edition: Path, cache_dir: Path | None = None) -> Path | None:
     from each page's head; None when the edition has no page."""
     from helpers.paths import BUILD_DIR
     from helpers.report.fonts import subset_font
-    from helpers.report.html import visible_text
 
     pages = sorted(p for p in Path(edition).rglob("*.html") if FONTS_FOLDER not in p.parts)
     if not pages:
         return None
     texts = {page: page.read_text(encoding="utf-8") for page in pages}
-    characters = set().union(*(set(visible_text(text)) for text in texts.values()))
+    characters = set().union(*(page_characters(text) for text in texts.values()))
     subset = subset_font(characters, cache_dir or BUILD_DIR / "fonts")
     target = Path(edition) / FONTS_FOLDER / FONT_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -47,6 +46,30 @@ def embed_web_font(edition: Path, cache_dir: Path | None = None) -> Path | None:
         if linked != text:
             page.write_text(linked, encoding="utf-8")
     return target
+
+
+def page_characters(text: str) -> set[str]:
+    """The characters a page shows (helpers.report.html.visible_text), kept by the page's content
+    (helpers.data.content_cache): publishing parses only the pages that changed."""
+    from helpers.data.content_cache import cached_json, content_key
+
+    def parse() -> str:
+        from helpers.report.html import visible_text
+
+        return "".join(sorted(set(visible_text(text))))
+
+    return set(cached_json("page-characters", content_key(text, *parser_version()), parse))
+
+
+def parser_version() -> tuple[str, str, str]:
+    """What decides a page's text besides the page: the code extracting it and its parsers."""
+    from importlib.metadata import version
+
+    from helpers.data.digest import file_sha256
+    from helpers.pipeline import HELPERS_DIR
+
+    code = file_sha256(HELPERS_DIR / "report" / "html.py").hex()
+    return code, version("beautifulsoup4"), version("lxml")
 
 
 def link_font(text: str, page: Path, font: Path) -> str:

@@ -1,0 +1,55 @@
+"""What a step computes from a file's content, kept on disk by the content's digest so that the
+next step or build reads it instead of computing it again: the imports and strings of a Python
+module (helpers.workflow.fingerprint), the characters and search documents of a page
+(helpers.workflow.webfont, helpers.workflow.search). A page that did not change since the last
+publish is not parsed again.
+
+An entry is a JSON file `build/cache/<kind>/<key>.json`. The key is a SHA-256 over the content
+and whatever else decides the result (the version of the code computing it), so an entry is
+never stale, only unused; `make clean` removes them. An entry is written whole or not at all
+(a concurrent step reads either nothing or the complete entry); a damaged or missing entry is
+computed again; a read-only build folder keeps results in memory only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from helpers.paths import BUILD_DIR
+
+CACHE_DIR = BUILD_DIR / "cache"
+
+
+def content_key(*parts: str | bytes) -> str:
+    """SHA-256 (hex) over `parts`, each length-prefixed so that no two lists of parts collide."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        digest.update(f"{len(data)}:".encode() + data)
+    return digest.hexdigest()
+
+
+def cached_json(kind: str, key: str, compute: Callable[[], Any], folder: Path | None = None) -> Any:
+    """The JSON value kept under (`kind`, `key`), else `compute()`'s, kept for next time.
+    ASCII JSON: a string from a page or a module may hold a lone surrogate, which UTF-8 cannot."""
+    entry = Path(folder or CACHE_DIR) / kind / f"{key}.json"
+    try:
+        return json.loads(entry.read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        pass  # not computed yet, or a damaged entry: compute again
+    value = compute()
+    partial = entry.with_name(f".{entry.name}.{os.getpid()}")
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(json.dumps(value, separators=(",", ":")), encoding="ascii")
+        os.replace(partial, entry)
+    except OSError:  # a read-only build folder: computed, not kept
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+    return value
