@@ -198,3 +198,53 @@ def test_the_colophon_keeps_the_synthetic_mark_the_cover_sets(tmp_path: Path):
     assert PdfReader(back).pages[0].extract_text().split() == ["版本说明", "版本", "合成示例"]
     write_pages(with_style(print_back(BOOK), corner), tmp_path, back)
     assert "合成" not in PdfReader(back).pages[0].extract_text()
+
+
+def test_a_cached_front_is_its_render_and_the_book_says_what_made_it(tmp_path, monkeypatch, book):
+    from helpers.data import content_cache
+    from helpers.report import pdf
+    from helpers.report.html import visible_text
+
+    monkeypatch.setattr(content_cache, "CACHE_DIR", tmp_path / "cache")
+    generated = BOOK.replace(
+        "<title>", '<meta name="generator" content="构建版本 abc &amp; 指纹 1f"><title>', 1
+    )
+    numbers = {"ch-01_x": "1", "ch-01_x-s1": "2", "ch-02_x": "4", "colophon": "6"}
+    front_page, creator = pdf.without_generator(
+        with_style(print_front(generated, numbers), FRONT_CSS)
+    )
+    assert creator == "构建版本 abc & 指纹 1f"
+    assert '<meta name="generator" content="-">' in front_page and "指纹" not in front_page
+    font = pdf.font_for(set(visible_text(front_page)), CHARACTERS)
+    made, copied = tmp_path / "made.pdf", tmp_path / "copied.pdf"
+    assert pdf.write_cached(front_page, tmp_path, made, font) is False  # rendered, then kept
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("laid out again")
+
+    monkeypatch.setattr(pdf, "layout", refuse)
+    assert pdf.write_cached(front_page, tmp_path, copied, font) is True
+    assert copied.read_bytes() == made.read_bytes()
+    # a file the page shows is part of what it is cached by
+    (tmp_path / "a.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
+    )
+    shown = front_page.replace("<p>封面</p>", '<p>封面<img src="a.svg" alt="图"></p>')
+    monkeypatch.undo()
+    monkeypatch.setattr(content_cache, "CACHE_DIR", tmp_path / "cache")
+    assert pdf.write_cached(shown, tmp_path, made, font) is False
+    assert pdf.write_cached(shown, tmp_path, made, font) is True
+    (tmp_path / "a.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="5" height="4"/>'
+    )
+    assert pdf.write_cached(shown, tmp_path, made, font) is False
+
+    back = book["pdf"].parent / "back.pdf"
+    marks = tmp_path / "marks.pdf"
+    render_marks([assemble.PageMark("1", "版本说明")] * len(PdfReader(back).pages), marks, "zh-CN")
+    target = tmp_path / "book.pdf"
+    assemble.assemble_book(copied, [], back, target, marks, creator=creator)
+    with pikepdf.open(target) as made_book:
+        assert str(made_book.docinfo["/Creator"]) == creator
+        xmp = made_book.Root.Metadata.read_bytes().decode()
+        assert "<xmp:CreatorTool>构建版本 abc &amp; 指纹 1f</xmp:CreatorTool>" in xmp

@@ -102,3 +102,26 @@ def test_the_published_datas_cut_off_is_its_latest_full_date(tmp_path):
         )
     # a year alone (2025) is not a full date: the cut-off is 2023-07-31
     assert latest_as_of(tmp_path) == "2023-07-31"
+
+
+def test_a_file_is_made_once_then_copied(cache, tmp_path, monkeypatch):
+    made = []
+
+    def make(path):
+        made.append(path)
+        path.write_bytes(b"%PDF-1.7 one")
+
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assert content_cache.cached_file("pdf", "k", make, first) is False
+    assert content_cache.cached_file("pdf", "k", make, second) is True
+    assert first.read_bytes() == second.read_bytes() == b"%PDF-1.7 one" and len(made) == 1
+    assert [p.name for p in (cache / "pdf").iterdir()] == ["k.pdf"]
+
+    def refuse(*args):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(content_cache.os, "replace", refuse)
+    third = tmp_path / "c.pdf"
+    assert content_cache.cached_file("pdf", "other", make, third) is False
+    assert third.read_bytes() == b"%PDF-1.7 one" and made[-1] == third  # made in place
+    assert [p.name for p in (cache / "pdf").iterdir()] == ["k.pdf"]

@@ -4,7 +4,8 @@ module (helpers.workflow.fingerprint), the characters and search documents of a 
 (helpers.workflow.webfont, helpers.workflow.search). A page that did not change since the last
 publish is not parsed again.
 
-An entry is a JSON file `build/cache/<kind>/<key>.json`. The key is a SHA-256 over the content
+An entry is a JSON file `build/cache/<kind>/<key>.json` (cached_json), or a file the caller
+writes, `build/cache/<kind>/<key><suffix>` (cached_file: the PDF of the book's front matter). The key is a SHA-256 over the content
 and whatever else decides the result (the version of the code computing it), so an entry is
 never stale, only unused; `make clean` removes them. An entry is written whole or not at all
 (a concurrent step reads either nothing or the complete entry); a damaged or missing entry is
@@ -17,6 +18,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,3 +55,25 @@ def cached_json(kind: str, key: str, compute: Callable[[], Any], folder: Path | 
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
     return value
+
+
+def cached_file(kind: str, key: str, make: Callable[[Path], None], target: Path) -> bool:
+    """`target` written as `make(path)` writes it, copied from the entry kept under (`kind`,
+    `key`) when there is one (True), else made, kept for next time and copied (False); made in
+    place when the cache cannot be written."""
+    entry = CACHE_DIR / kind / f"{key}{Path(target).suffix}"
+    if entry.is_file():
+        shutil.copyfile(entry, target)
+        return True
+    partial = entry.with_name(f".{entry.name}.{os.getpid()}")
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        make(partial)
+        os.replace(partial, entry)
+    except OSError:  # a read-only build folder
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        make(target)
+        return False
+    shutil.copyfile(entry, target)
+    return False

@@ -20,6 +20,10 @@ from pathlib import Path
 # skips it); rendered untagged, then marked so as a whole.
 MARK_NAME = "/PageMark"  # the stamp's name among a page's resources
 _ARTIFACT = (b"/Artifact <</Type /Pagination>> BDC\n", b"\nEMC\n")
+# What a page rendered to be cached says made it, in place of the build's version and inputs'
+# fingerprint, which change with every edit (helpers.report.pdf.without_generator); set_creator
+# writes the real one into the assembled PDF.
+CREATOR_PLACEHOLDER = "-"
 
 
 @dataclass(frozen=True)
@@ -58,12 +62,14 @@ def assemble_book(
     back: Path,
     target: Path,
     marks: Path,
+    creator: str | None = None,
 ) -> None:
     """One PDF: `front` (numbered by itself, in lower-case Roman numerals, with its outline),
     then each part's pages and `back`, numbered on from 1 by `marks` (render_marks: one page per
     page after the front). The tags of every file hang under one Document element, one Part
     each; named destinations and outline entries lead to the copied pages, and the page labels
-    a viewer shows match the printed numbers."""
+    a viewer shows match the printed numbers. `creator`: what made it (set_creator), for a
+    `front` rendered with the generator's placeholder."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name
 
@@ -126,8 +132,25 @@ def assemble_book(
             Nums=Array([0, Dictionary(S=Name.r), front_pages, Dictionary(S=Name.D)])
         )
         _write_outline(book, anchors, outline_back, destinations)
+        if creator is not None:
+            set_creator(book, creator)
         _share_fonts(book)
         _save(book, target)
+
+
+def set_creator(pdf, creator: str, placeholder: str = CREATOR_PLACEHOLDER) -> None:
+    """The PDF's creator (its Info dictionary and its XMP metadata's CreatorTool, as WeasyPrint
+    writes them from <meta name="generator">) set to `creator`, where it says `placeholder`."""
+    from xml.sax.saxutils import escape
+
+    pdf.docinfo["/Creator"] = creator
+    if "/Metadata" not in pdf.Root:
+        return
+    said, says = (f"<xmp:CreatorTool>{escape(v)}</xmp:CreatorTool>" for v in (placeholder, creator))
+    xmp = pdf.Root.Metadata.read_bytes()
+    if said.encode() not in xmp:
+        raise ValueError(f"the PDF's metadata has no {said}")
+    pdf.Root.Metadata.write(xmp.replace(said.encode(), says.encode()))
 
 
 def pages_and_destinations(pages: Path, names: list[str]) -> tuple[int, dict[str, int]]:

@@ -96,8 +96,58 @@ def render_marks(
         f"<title>-</title><style>{css}</style></head><body>{pages}</body></html>"
     )
     shown = set("".join(m.number + m.title for m in marks))
-    document = layout(page, target.parent, font=font_for(shown, edition_characters))
-    document.write_pdf(target, full_fonts=True)
+    write_cached(page, target.parent, target, font_for(shown, edition_characters), variant=None)
+
+
+def write_cached(
+    page: str, base_url: Path, target: Path, font: Path, variant: str | None = PDF_VARIANT
+) -> bool:
+    """The page's PDF (layout with `font`, then WeasyPrint's write_pdf) at `target`, copied from
+    build/cache/pdf when the same page, font, files it shows, WeasyPrint and this module made it
+    before (True): the book's front matter and its page numbers are the same after most edits
+    of a chapter. No timestamp or random id is written, so a copy is the render's bytes."""
+    import weasyprint
+
+    from helpers.data.content_cache import cached_file, content_key
+    from helpers.data.digest import file_sha256
+
+    shown = []
+    for reference in re.findall(r'\b(?:src|href)="([^"#][^"]*)"', print_page(page)):
+        path = Path(base_url) / html.unescape(reference)
+        if ":" not in reference and path.is_file():
+            shown += [reference, file_sha256(path).hex()]
+    key = content_key(
+        page,
+        file_sha256(font).hex(),
+        *shown,
+        str(variant),
+        weasyprint.__version__,
+        file_sha256(Path(__file__)).hex(),
+    )
+
+    def render(path: Path) -> None:
+        document = layout(page, base_url, font=font)
+        document.write_pdf(path, full_fonts=True, pdf_variant=variant)
+
+    return cached_file("pdf", key, render, target)
+
+
+# <meta name="generator" content="…"> with its attributes in either order (BeautifulSoup writes
+# content first)
+GENERATOR = re.compile(r'<meta\b(?=[^>]*\bname="generator")[^>]*?\bcontent="([^"]*)"[^>]*>')
+
+
+def without_generator(page: str) -> tuple[str, str | None]:
+    """(the page with its <meta name="generator"> saying CREATOR_PLACEHOLDER, what it said):
+    the generator names the inputs' fingerprint, which changes with every edit, and would keep
+    the page from ever being cached."""
+    from helpers.report.assemble import CREATOR_PLACEHOLDER
+
+    found = GENERATOR.search(page)
+    if not found:
+        return page, None
+    placeholder = f'<meta name="generator" content="{CREATOR_PLACEHOLDER}">'
+    return page[: found.start()] + placeholder + page[found.end() :], html.unescape(found.group(1))
 
 
 def page_language(page: str) -> str:

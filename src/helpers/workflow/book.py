@@ -259,8 +259,15 @@ def write_pdf(edition: Edition, chapters: list[str], page: str, current: str) ->
 
     from helpers.report import assemble
     from helpers.report.book import FRONT_CSS, chapter_part, print_back, print_front
-    from helpers.report.html import HTML_LANG
-    from helpers.report.pdf import PDF_VARIANT, layout, render_marks, with_style, write_pages
+    from helpers.report.html import HTML_LANG, visible_text
+    from helpers.report.pdf import (
+        font_for,
+        render_marks,
+        with_style,
+        without_generator,
+        write_cached,
+        write_pages,
+    )
     from helpers.workflow.batch import chapter_pages, parameters_characters
 
     staging = edition.staging
@@ -293,15 +300,16 @@ def write_pdf(edition: Edition, chapters: list[str], page: str, current: str) ->
     work = chapter_pages(edition, MARKER).parent
     front, back, stamps = (work / f"{MARKER}.{name}.pdf" for name in ("front", "back", "marks"))
     base = staging / "html"
-    layout(with_style(print_front(page, numbers), FRONT_CSS), base, characters).write_pdf(
-        front, full_fonts=True, pdf_variant=PDF_VARIANT
-    )
+    # The front matter is the same after most edits of a chapter: kept by content, without the
+    # inputs' fingerprint its generator names (set on the book afterwards)
+    front_page, creator = without_generator(with_style(print_front(page, numbers), FRONT_CSS))
+    write_cached(front_page, base, front, font_for(set(visible_text(front_page)), characters))
     back_count = write_pages(back_page, base, back, characters)
     title = heading.get_text().strip() if heading else ""
     marks += [assemble.PageMark(str(first + i), title) for i in range(back_count)]
     render_marks(marks, stamps, HTML_LANG[language], characters)
     try:
-        assemble.assemble_book(front, parts, back, book_outputs(staging)[1], stamps)
+        assemble.assemble_book(front, parts, back, book_outputs(staging)[1], stamps, creator)
     finally:
         for path in (front, back, stamps):
             path.unlink(missing_ok=True)
