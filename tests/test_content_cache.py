@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 
 import pytest
@@ -125,3 +126,14 @@ def test_a_file_is_made_once_then_copied(cache, tmp_path, monkeypatch):
     assert content_cache.cached_file("pdf", "other", make, third) is False
     assert third.read_bytes() == b"%PDF-1.7 one" and made[-1] == third  # made in place
     assert [p.name for p in (cache / "pdf").iterdir()] == ["k.pdf"]
+
+
+def test_a_kind_keeps_its_most_recently_used_entries(cache, monkeypatch):
+    monkeypatch.setattr(content_cache, "KEEP", 2)
+    for key in ("a", "b"):
+        cached_json("kind", key, lambda: 1)
+    os.utime(cache / "kind" / "a.json", ns=(1, 1))
+    os.utime(cache / "kind" / "b.json", ns=(2, 2))
+    cached_json("kind", "a", lambda: 1)  # used: now the newest
+    cached_json("kind", "c", lambda: 1)  # a third entry: the least recently used (b) goes
+    assert sorted(p.name for p in (cache / "kind").iterdir()) == ["a.json", "c.json"]

@@ -9,7 +9,8 @@ writes, `build/cache/<kind>/<key><suffix>` (cached_file: the PDF of the book's f
 and whatever else decides the result (the version of the code computing it), so an entry is
 never stale, only unused; `make clean` removes them. An entry is written whole or not at all
 (a concurrent step reads either nothing or the complete entry); a damaged or missing entry is
-computed again; a read-only build folder keeps results in memory only.
+computed again; a read-only build folder keeps results in memory only. Each kind keeps its
+KEEP most recently used entries: an analyst's hundred edits do not fill the disk.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 from helpers.paths import BUILD_DIR
 
 CACHE_DIR = BUILD_DIR / "cache"
+KEEP = 400  # entries per kind (a page's search documents: up to 1 MB; a cached PDF: 0.2–0.5 MB)
 
 
 def content_key(*parts: str | bytes) -> str:
@@ -42,7 +44,9 @@ def cached_json(kind: str, key: str, compute: Callable[[], Any], folder: Path | 
     ASCII JSON: a string from a page or a module may hold a lone surrogate, which UTF-8 cannot."""
     entry = Path(folder or CACHE_DIR) / kind / f"{key}.json"
     try:
-        return json.loads(entry.read_text(encoding="ascii"))
+        value = json.loads(entry.read_text(encoding="ascii"))
+        _used(entry)
+        return value
     except (OSError, ValueError):
         pass  # not computed yet, or a damaged entry: compute again
     value = compute()
@@ -51,6 +55,7 @@ def cached_json(kind: str, key: str, compute: Callable[[], Any], folder: Path | 
         entry.parent.mkdir(parents=True, exist_ok=True)
         partial.write_text(json.dumps(value, separators=(",", ":")), encoding="ascii")
         os.replace(partial, entry)
+        _prune(entry.parent)
     except OSError:  # a read-only build folder: computed, not kept
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
@@ -64,12 +69,14 @@ def cached_file(kind: str, key: str, make: Callable[[Path], None], target: Path)
     entry = CACHE_DIR / kind / f"{key}{Path(target).suffix}"
     if entry.is_file():
         shutil.copyfile(entry, target)
+        _used(entry)
         return True
     partial = entry.with_name(f".{entry.name}.{os.getpid()}")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         make(partial)
         os.replace(partial, entry)
+        _prune(entry.parent)
     except OSError:  # a read-only build folder
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
@@ -77,3 +84,17 @@ def cached_file(kind: str, key: str, make: Callable[[Path], None], target: Path)
         return False
     shutil.copyfile(entry, target)
     return False
+
+
+def _used(entry: Path) -> None:
+    """Mark an entry as just used (its modification time), so pruning keeps it."""
+    with contextlib.suppress(OSError):
+        os.utime(entry)
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the KEEP most recently used entries of a kind's folder."""
+    entries = sorted(folder.iterdir(), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for stale in entries[KEEP:]:
+        with contextlib.suppress(OSError):
+            stale.unlink()
