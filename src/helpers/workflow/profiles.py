@@ -213,9 +213,6 @@ def write_index(args) -> Path:
     """profiles/index.html (and index.csv): a tile map of the provinces linking to their
     profiles, then the provinces and the cities apart, in tables an analyst sorts
     (helpers.report.profile_index)."""
-    from helpers.report import profile_index
-    from helpers.report.html import profile_nav, render_page
-    from helpers.report.labels import label
     from helpers.workflow.editions import Edition
 
     edition = Edition(args)
@@ -230,6 +227,11 @@ def write_index(args) -> Path:
     if target.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == state:
         print(f"up to date: {display_path(target)}")
         return target
+    # heavy (pandas, the page templates): only when the index is written
+    from helpers.report import profile_index
+    from helpers.report.html import profile_nav, render_page
+    from helpers.report.labels import label
+
     regions = region_list(edition)
     entries = index_entries(edition, regions, folder)
     body, table_csv, counts = profile_index.page_body(
