@@ -40,6 +40,10 @@ def connect(spill_root: Path = SPILL_ROOT) -> duckdb.DuckDBPyConnection:
             "preserve_insertion_order": True,
         },
     )
+    # A row's line in its file is its position in the typed table (rowid + 2): with more than one
+    # thread, DuckDB 2.0's rewrite of a long IN (…) list into a join stores the rows out of
+    # order (a value's spellings, a text cell's edge whitespace), and problems named wrong lines
+    con.execute("SET disabled_optimizers = 'in_clause'")
     # Inside a Jupyter kernel without ipywidgets DuckDB refuses the setting; it is off there.
     with contextlib.suppress(duckdb.InvalidInputException):
         con.execute("SET enable_progress_bar = false")
