@@ -13,7 +13,10 @@ millions of rows.
 Speed: a cell already in canonical form (`12`, `true`, `2021-03-05`) is typed by a cast without
 trimming or spellings; only the other cells go through the general expression. The typed table
 keeps one flag per row (a cell that does not convert, a blank row), not the text: only when some
-cell does not convert is the table made again with that text, to name the cells.
+cell does not convert is the table made again with that text, to name the cells. When every
+cell is canonical, the cell checks (missing, min, max, allowed) are evaluated in the typing scan
+too, as one more flag per row (`_check`); only when a row fails one are they counted one by one
+(the checks of columns updated after typing, by aliases, are counted after the update).
 """
 
 from __future__ import annotations
@@ -236,13 +239,15 @@ def _absent(column: str, rule: dict, raw: RawTable, trimmed: bool) -> str | None
     return f"CAST({_typed(default, rule, {})} AS {kind}) AS {quote(column)}"
 
 
-def _view(con, raw: RawTable, table: str, blank: int) -> None:
-    """The view `table` on the typed table: the file's non-blank rows, `_row` first."""
+def _view(con, raw: RawTable, table: str, blank: int, hidden=()) -> None:
+    """The view `table` on the typed table: the file's non-blank rows, `_row` first (the
+    typed table's `hidden` columns left out)."""
     # The line of a record: its position in the file (rowid) + 2, kept for XLSX and Parquet.
     row = "_row" if raw.row else "rowid + 2 AS _row"
+    excluded = ["_flag", *hidden, *(["_row"] if raw.row else [])]
     con.execute(
-        f"CREATE OR REPLACE VIEW {table} AS SELECT {row}, * EXCLUDE (_flag"
-        f"{', _row' if raw.row else ''}) FROM {typed_table(table)}"
+        f"CREATE OR REPLACE VIEW {table} AS SELECT {row}, * EXCLUDE ({', '.join(excluded)}) "
+        f"FROM {typed_table(table)}"
         + (" WHERE _flag <> 2" if blank else "")
     )
 
@@ -281,12 +286,16 @@ def _canonical(text: str, rule: dict, words: dict) -> tuple[str, str] | None:
     return _fast(text, rule, words)
 
 
-def _create_canonical(con, raw: RawTable, spec, table: str, words: dict) -> int | None:
+def _create_canonical(
+    con, raw: RawTable, spec, table: str, words: dict, fused: list[str] = ()
+) -> tuple[int, int] | None:
     """The typed table of `raw` when every cell is empty or written in its canonical form
     (12, 0.5, true, 2021-03-05, text without edge whitespace): one scan with a cast per cell
     and no general expression, about the cost of reading the file (a national export's columns
-    are written this way). Returns the non-blank rows; None when some cell is not canonical
-    (then _create types the table with the general expression)."""
+    are written this way). `fused`: SQL conditions on the typed columns (cell checks, see
+    _checks) evaluated in the same scan, as one flag per row (`_check`). Returns (non-blank
+    rows, non-blank rows failing a fused condition); None when some cell is not canonical (then
+    _create types the table with the general expression)."""
     if raw.trimmed:
         return None
     selected, texts, values = [f"{raw.row} AS _row"] if raw.row else [], [], []
@@ -310,19 +319,23 @@ def _create_canonical(con, raw: RawTable, spec, table: str, words: dict) -> int 
         return None
     # 2: a blank row (no cell given); 4: a cell given that is not canonical (NULL value)
     flag = f"CASE WHEN _texts = 0 THEN 2 WHEN _texts <> {' + '.join(values)} THEN 4 ELSE 0 END"
+    check = " OR ".join(f"({c})" for c in fused) if fused else "false"
     con.execute(
-        f"CREATE OR REPLACE TABLE {typed_table(table)} AS SELECT * EXCLUDE (_texts), "
-        f"CAST({flag} AS UTINYINT) AS _flag FROM (SELECT {', '.join(selected)}, "
-        f"{' + '.join(texts)} AS _texts FROM {raw.table} r)"
+        f"CREATE OR REPLACE TABLE {typed_table(table)} AS SELECT * EXCLUDE (_texts, _flag), "
+        f"CAST(_flag AS UTINYINT) AS _flag, "
+        f"CAST(_flag = 0 AND coalesce({check}, false) AS BOOLEAN) AS _check FROM "
+        f"(SELECT *, {flag} AS _flag FROM (SELECT {', '.join(selected)}, "
+        f"{' + '.join(texts)} AS _texts FROM {raw.table} r))"
     )
-    other, kept, blank = con.execute(
+    other, kept, blank, failing = con.execute(
         "SELECT count(*) FILTER (WHERE _flag = 4), count(*) FILTER (WHERE _flag = 0), "
-        f"count(*) FILTER (WHERE _flag = 2) FROM {typed_table(table)}"
+        f"count(*) FILTER (WHERE _flag = 2), count(*) FILTER (WHERE _check) "
+        f"FROM {typed_table(table)}"
     ).fetchone()
     if other:
         return None
-    _view(con, raw, table, blank)
-    return kept
+    _view(con, raw, table, blank, hidden=("_check",))
+    return kept, failing
 
 
 def _create(con, raw: RawTable, spec, table: str, words: dict, detail: bool) -> tuple[int, int]:
@@ -410,10 +423,17 @@ def validate(
         # Valid cells need no text kept: a narrow table first; only when some cell does not
         # convert is it made again with the text of those cells, to name them.
         detail = False
-        kept = _create_canonical(con, raw, spec, table, words)
-        bad_rows = 0
-        if kept is None:
+        # The cell checks of columns that keep their typed values are counted in the typing
+        # scan (one flag per row); those of columns updated below (aliases, a province's city)
+        # after the update.
+        updated = _updated_columns(columns, raw.columns)
+        fused = [c for c in _checks(spec, raw.columns, detail) if c[0] not in updated]
+        canonical = _create_canonical(con, raw, spec, table, words, [c[1] for c in fused])
+        bad_rows, failing = 0, None
+        if canonical is None:
             bad_rows, kept = _create(con, raw, spec, table, words, detail)
+        else:
+            kept, failing = canonical
         if bad_rows:
             detail = True
             bad_rows, kept = _create(con, raw, spec, table, words, detail)
@@ -440,6 +460,8 @@ def validate(
                 f"AND a.canonical <> {typed}.{quote(column)}"
             )
     checks = _checks(spec, raw.columns, detail)
+    if failing == 0:  # every fused check passed in the typing scan
+        checks = [c for c in checks if c[0] in updated]
     if checks:
         counts = con.execute(
             "SELECT "
@@ -465,6 +487,20 @@ def validate(
                 problems.append(more_rows(file, column, count - len(found)))
     problems += _duplicates(con, raw, spec, table)
     return problems
+
+
+def _updated_columns(columns: dict, present: list[str]) -> set[str]:
+    """The columns validate updates after typing: normalised by aliases, and the city a
+    province written as a 计划单列市 fills (their cell checks run after the update)."""
+    updated = set()
+    for column, rule in columns.items():
+        if column not in present:
+            continue
+        if rule.get("normalize"):
+            updated.add(column)
+        if rule.get("fills_city") in present:
+            updated |= {column, rule["fills_city"]}
+    return updated
 
 
 def more_rows(file: str, column: str | None, count: int) -> Problem:
