@@ -171,7 +171,9 @@ def _fast(text: str, rule: dict, words: dict) -> tuple[str, str] | None:
     if words:
         return None
     if kind == "int":
-        value = f"TRY_CAST({text} AS BIGINT)"
+        # INTEGER: a cheaper cast than BIGINT (8% of a national patents file's typing); a
+        # whole number beyond it (no column's max is) takes the general expression.
+        value = f"TRY_CAST({text} AS INTEGER)"
         return f"CAST({value} AS VARCHAR) = {text}", value
     if kind == "float":  # DuckDB refuses what trimming would change (non-ASCII spaces, commas)
         value = f"TRY_CAST({text} AS DOUBLE)"
@@ -298,7 +300,8 @@ def _create_canonical(
     _create types the table with the general expression)."""
     if raw.trimmed:
         return None
-    selected, texts, values = [f"{raw.row} AS _row"] if raw.row else [], [], []
+    selected = [f"{raw.row} AS _row"] if raw.row else []
+    empty, lost = [], []  # per cell given: its text is empty; its text did not convert
     for column, rule in spec.all_columns.items():
         absent = _absent(column, rule, raw, False)
         if absent is not None:
@@ -313,19 +316,21 @@ def _create_canonical(
         selected.append(
             f"CAST(CASE WHEN {condition} THEN {value} END AS {kind}) AS {quote(column)}"
         )
-        texts.append(f"CAST({text} IS NOT NULL AS INTEGER)")
-        values.append(f"CAST({quote(column)} IS NOT NULL AS INTEGER)")
-    if not texts:
+        null = quote(f"{column}\x1fempty")
+        selected.append(f"{text} IS NULL AS {null}")
+        empty.append(null)
+        lost.append(f"({quote(column)} IS NULL AND NOT {null})")
+    if not empty:
         return None
-    # 2: a blank row (no cell given); 4: a cell given that is not canonical (NULL value)
-    flag = f"CASE WHEN _texts = 0 THEN 2 WHEN _texts <> {' + '.join(values)} THEN 4 ELSE 0 END"
+    # 2: a blank row (no cell given); 4: a cell given that is not canonical (NULL value).
+    # Booleans, not counts of cells: a row's first given cell decides most rows.
+    flag = f"CASE WHEN {' AND '.join(empty)} THEN 2 WHEN {' OR '.join(lost)} THEN 4 ELSE 0 END"
     check = " OR ".join(f"({c})" for c in fused) if fused else "false"
     con.execute(
-        f"CREATE OR REPLACE TABLE {typed_table(table)} AS SELECT * EXCLUDE (_texts, _flag), "
-        f"CAST(_flag AS UTINYINT) AS _flag, "
+        f"CREATE OR REPLACE TABLE {typed_table(table)} AS SELECT * EXCLUDE (_flag, "
+        f"{', '.join(empty)}), CAST(_flag AS UTINYINT) AS _flag, "
         f"CAST(_flag = 0 AND coalesce({check}, false) AS BOOLEAN) AS _check FROM "
-        f"(SELECT *, {flag} AS _flag FROM (SELECT {', '.join(selected)}, "
-        f"{' + '.join(texts)} AS _texts FROM {raw.table} r))"
+        f"(SELECT *, {flag} AS _flag FROM (SELECT {', '.join(selected)} FROM {raw.table} r))"
     )
     other, kept, blank, failing = con.execute(
         "SELECT count(*) FILTER (WHERE _flag = 4), count(*) FILTER (WHERE _flag = 0), "
