@@ -88,11 +88,32 @@ def unknown_firm_problems(con, table: str, file: str, firms_file: str, lines=Non
     return row_problems(file, found, count, "firm_id", message)
 
 
-def patent_problems(con, file: str, cutoff: str, lines=None) -> list[Problem]:
+def patent_screen(con, cutoff: str, firms: bool) -> dict[str, int]:
+    """Whether each check of patents (patent_problems, and unknown_firm_problems when `firms`)
+    finds anything, from one scan of patents grouped by firm instead of a scan per check and a
+    probe of firms per row: name -> firms (groups) with such rows, 0 when there are none."""
+    cutoff_year = int(cutoff[:4])
+    known = "EXISTS (SELECT 1 FROM firms f WHERE f.firm_id = g.firm_id)" if firms else "true"
+    counts = con.execute(
+        "SELECT count(*) FILTER (WHERE inventions), count(*) FILTER (WHERE late), "
+        f"count(*) FILTER (WHERE carry), count(*) FILTER (WHERE NOT {known}) FROM ("
+        "SELECT firm_id, bool_or(invention_applications > applications) AS inventions, "
+        f"bool_or(year > {cutoff_year}) AS late, "
+        "count(*) FILTER (WHERE includes_earlier_years) > 1 OR "
+        "min(year) FILTER (WHERE includes_earlier_years) <> min(year) AS carry "
+        "FROM patents GROUP BY firm_id) g"
+    ).fetchone()
+    return dict(zip(("inventions", "late", "carry", "unknown"), counts, strict=True))
+
+
+def patent_problems(con, file: str, cutoff: str, lines=None, screen=None) -> list[Problem]:
     """Invention applications within applications, no year after the cut-off, at most one
-    carry-in row per firm and only as its earliest row."""
+    carry-in row per firm and only as its earliest row. `screen` (patent_screen): the checks
+    that find nothing are not run again."""
     cutoff_year = int(cutoff[:4])
     problems = []
+    if screen is not None and not (screen["inventions"] or screen["late"] or screen["carry"]):
+        return problems
     found, count = first_rows(
         con,
         "SELECT _row, invention_applications, applications FROM patents "

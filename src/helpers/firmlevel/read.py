@@ -234,8 +234,14 @@ class FirmLevelInput:
             and self.count("SELECT count(*) FROM duckdb_views() WHERE view_name = 'firms'")
         )
         table = {"patents": RECORDS_TABLE if self._records else "patents", "listings": "listings"}
+        # patents by firm and year: every check screened in one grouped scan first
+        screen = None
+        if "patents" in self.present and not self._records:
+            screen = integrity.patent_screen(con, self.cutoff, bool(known))
         for name in ("patents", "listings"):
             if name in self.present and known:
+                if name == "patents" and screen is not None and not screen["unknown"]:
+                    continue
                 problems += integrity.unknown_firm_problems(
                     con, table[name], files[name], files["firms"], lines[name]
                 )
@@ -244,7 +250,7 @@ class FirmLevelInput:
                 problems += records.problems(con, files["patents"], self.cutoff, lines["patents"])
             else:
                 problems += integrity.patent_problems(
-                    con, files["patents"], self.cutoff, lines["patents"]
+                    con, files["patents"], self.cutoff, lines["patents"], screen
                 )
         return problems
 
