@@ -249,8 +249,7 @@ def _view(con, raw: RawTable, table: str, blank: int, hidden=()) -> None:
     excluded = ["_flag", *hidden, *(["_row"] if raw.row else [])]
     con.execute(
         f"CREATE OR REPLACE VIEW {table} AS SELECT {row}, * EXCLUDE ({', '.join(excluded)}) "
-        f"FROM {typed_table(table)}"
-        + (" WHERE _flag <> 2" if blank else "")
+        f"FROM {typed_table(table)}" + (" WHERE _flag <> 2" if blank else "")
     )
 
 
@@ -392,10 +391,18 @@ def _create(con, raw: RawTable, spec, table: str, words: dict, detail: bool) -> 
 
 
 def validate(
-    con: duckdb.DuckDBPyConnection, raw: RawTable, spec, table: str, words: dict | None = None
+    con: duckdb.DuckDBPyConnection,
+    raw: RawTable,
+    spec,
+    table: str,
+    words: dict | None = None,
+    by_key: dict[str, str] | None = None,
 ) -> list[Problem]:
     """Create the typed view `table` from `raw` and return every problem of `spec` (empty when
-    the table is valid). `words`: per column, spellings mapped to canonical values."""
+    the table is valid). `words`: per column, spellings mapped to canonical values. `by_key`:
+    aggregates (name -> SQL) the caller wants per group of the key without its narrow integer
+    (per firm of firm_id, year), computed with the duplicate check's groups into the table
+    key_groups(table) (absent when the check did not group: see _no_duplicate_years)."""
     words = words or {}
     file, columns = raw.file, spec.all_columns
     problems = [
@@ -490,7 +497,7 @@ def validate(
                 )
             if count > len(found):
                 problems.append(more_rows(file, column, count - len(found)))
-    problems += _duplicates(con, raw, spec, table)
+    problems += _duplicates(con, raw, spec, table, by_key or {})
     return problems
 
 
@@ -564,7 +571,12 @@ def _checks(spec, present: list[str], detail: bool = True) -> list[tuple]:
 SPAN_BITS = 127  # the positive bits of a HUGEINT
 
 
-def _no_duplicate_years(con, spec, table: str) -> bool:
+def key_groups(table: str) -> str:
+    """The table of validate's `by_key` aggregates of `table`, one row per key group."""
+    return f"_by_key_{table}"
+
+
+def _no_duplicate_years(con, spec, table: str, by_key: dict[str, str]) -> bool:
     """Whether a key of firm and a narrow integer (firm_id, year: 1985–2100) has no duplicate,
     from one group per firm instead of a distinct count of every row (a national export's
     12 M patent rows): each firm's values as bits of one number, as many bits set as rows.
@@ -584,21 +596,30 @@ def _no_duplicate_years(con, spec, table: str) -> bool:
     others = ", ".join(quote(k) for k in spec.key if k != narrow[0])
     inside = f"{column} BETWEEN {low} AND {high}"
     bit = f"CAST(1 AS HUGEINT) << CAST({column} - {low} AS HUGEINT)"
+    groups = (
+        f"SELECT {others}, count(*) AS rows, "
+        f"bit_count(bit_or(CASE WHEN {inside} THEN {bit} END)) AS bits, "
+        f"bool_or({column} IS NULL OR NOT ({inside})) AS outside"
+        + "".join(f", {sql} AS {quote(name)}" for name, sql in by_key.items())
+        + f" FROM {table} GROUP BY {others}"
+    )
+    if by_key:  # kept for the caller (one grouping of the rows for both)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {key_groups(table)} AS {groups}")
+        groups = f"SELECT * FROM {key_groups(table)}"
     repeated, outside = con.execute(
         "SELECT count(*) FILTER (WHERE rows <> bits), coalesce(bool_or(outside), false) FROM "
-        f"(SELECT count(*) AS rows, bit_count(bit_or(CASE WHEN {inside} THEN {bit} END)) AS bits, "
-        f"bool_or({column} IS NULL OR NOT ({inside})) AS outside FROM {table} GROUP BY {others})"
+        f"({groups})"
     ).fetchone()
     return not repeated and not outside
 
 
-def _duplicates(con, raw: RawTable, spec, table: str) -> list[Problem]:
+def _duplicates(con, raw: RawTable, spec, table: str, by_key: dict[str, str]) -> list[Problem]:
     """Rows sharing a key, each key column of each such row (as pandera reports them)."""
     key = [quote(k) for k in spec.key]
     if not key:
         return []
     joined = ", ".join(key)
-    if _no_duplicate_years(con, spec, table):
+    if _no_duplicate_years(con, spec, table, by_key):
         return []
     # Fast path: distinct key hashes as many as rows means no duplicate (a hash collision only
     # sends the table to the exact count).
