@@ -273,7 +273,7 @@ def _canonical(text: str, rule: dict, words: dict) -> tuple[str, str] | None:
                 return None
             return f"{text} IN ({', '.join(literal(v) for v in canonical)})", text
         codes = ", ".join(str(ord(c)) for c in WHITESPACE)
-        condition = f"NOT (ord({text}) IN ({codes}) OR ord(right({text}, 1)) IN ({codes}))"
+        condition = f"NOT (ord({text}) IN ({codes}) OR ord({text}[-1]) IN ({codes}))"
         if rule.get("nullable", False):
             listed = ", ".join(literal(p) for p in value_forms.PLACEHOLDERS)
             condition += f" AND {text} NOT IN ({listed})"
