@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from helpers.data.errors import DataInputError
-from helpers.firmlevel import checks
+from helpers.firmlevel import checks, integrity
 from helpers.firmlevel.firms import FirmLevelData
 from helpers.paths import SAMPLE_DIR
 from tests.test_firms import FIRMS, LISTINGS, PATENTS, write
@@ -243,3 +243,23 @@ def test_cell_checks_of_a_canonical_file_are_counted_in_its_typing_scan(tmp_path
     found = [(name(p.file), p.row, p.column, p.value) for p in caught.value.problems]
     assert found == [("firms.csv", 7, "province", "火星")]
     assert caught.value.problems[0].message.startswith("unknown value")
+
+
+def test_patent_screen_counts_firms_per_check_with_or_without_the_key_groups(tmp_path):
+    # The hand-made patents pass every check at the 2023-07-31 cut-off. At a 2021-07-31 cut-off
+    # five firms have a row after 2021 (F1, F2, F3, F4 in 2022; F5 in 2023); F1's and F4's
+    # carry-in rows (2019) are their earliest; no row has more invention applications than
+    # applications; every firm_id is in firms.
+    data = FirmLevelData(write(tmp_path / "plain"), city_min_firms=1)
+    clean = {"inventions": 0, "late": 0, "carry": 0, "unknown": 0}
+    assert integrity.patent_screen(data.con, "2023-07-31", True) == clean
+    late = {**clean, "late": 5}
+    assert integrity.patent_screen(data.con, "2021-07-31", True) == late
+    # The same from the groups made with the duplicate check (validate's by_key).
+    aggregates = integrity.patent_aggregates("2021-07-31")
+    selected = ", ".join(f"{sql} AS {name}" for name, sql in aggregates.items())
+    groups = checks.key_groups("patents")
+    data.con.execute(
+        f"CREATE TABLE {groups} AS SELECT firm_id, {selected} FROM patents GROUP BY ALL"
+    )
+    assert integrity.patent_screen(data.con, "2021-07-31", True, groups) == late

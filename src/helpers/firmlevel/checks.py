@@ -456,7 +456,7 @@ def validate(
             raw = raw.transcoded(con)  # GBK/GB18030 (or refused as not Chinese)
         else:
             raw = raw.reread(con)  # raises the row-naming error of a malformed CSV
-        return validate(con, raw, spec, table, words)
+        return validate(con, raw, spec, table, words, by_key)
     if not kept and raw.path is not None:
         raw.reread(con)  # a header without rows: the text reader's error
     raw.drop(con)
