@@ -5,12 +5,14 @@ tests/test_firms.py and on the sample."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 import pytest
 
 from helpers.data.errors import DataInputError
-from helpers.firmlevel import checks
+from helpers.firmlevel import checks, integrity
 from helpers.firmlevel.firms import FirmLevelData
 from helpers.paths import SAMPLE_DIR
 from tests.test_firms import FIRMS, LISTINGS, PATENTS, write
@@ -201,3 +203,83 @@ def test_a_typed_table_keeps_the_rows_in_their_files_order(tmp_path, monkeypatch
         "FROM source"
     )
     assert con.execute("SELECT count(*) FILTER (WHERE rowid <> line) FROM typed").fetchone() == (0,)
+
+
+def name(file: str) -> str:
+    return Path(file).name
+
+
+def test_patent_numbers_off_the_canonical_form_are_refused_with_their_row(tmp_path):
+    # PATENTS is written in canonical form (typed by the plain cast). Line 6 is F3's 2021 row
+    # (header = line 1), its applications 6: a bare cast would read 3.5 as 4, 1e3 as 1000,
+    # 2.0 as 2 and 0x10 as 16; the schema refuses each, naming the cell.
+    header, *rows = PATENTS.splitlines(keepends=True)
+    assert rows[4].startswith("F3,2021,false,6,")
+    for value in ("3.5", "1e3", "2.0", "0x10"):
+        bad = rows[4].replace("F3,2021,false,6,", f"F3,2021,false,{value},")
+        patents = header + "".join(rows[:4]) + bad + "".join(rows[5:])
+        with pytest.raises(DataInputError) as caught:
+            FirmLevelData(write(tmp_path / f"bad{value}", patents=patents))
+        found = [(name(p.file), p.row, p.column, p.value, p.message) for p in caught.value.problems]
+        assert found == [("patents.csv", 6, "applications", value, "expected int (件)")]
+
+
+def test_a_whole_number_beyond_the_plain_cast_is_read_and_checked(tmp_path):
+    # 3,000,000,000 citations (line 6) does not fit the fast path's INTEGER cast: the general
+    # expression reads it as a whole number, and the range check names it (max 100,000,000).
+    header, *rows = PATENTS.splitlines(keepends=True)
+    bad = rows[4].replace("F3,2021,false,6,3,1,1,5,", "F3,2021,false,6,3,1,1,3000000000,")
+    assert bad != rows[4]
+    patents = header + "".join(rows[:4]) + bad + "".join(rows[5:])
+    with pytest.raises(DataInputError) as caught:
+        FirmLevelData(write(tmp_path / "big", patents=patents))
+    found = [(p.row, p.column, p.value, p.message) for p in caught.value.problems]
+    assert found == [(6, "citations_received", 3000000000, "must be at most 100000000")]
+
+
+def test_cell_checks_of_a_canonical_file_are_counted_in_its_typing_scan(tmp_path):
+    # Canonical patents with two range problems: year 1980 on line 6 (min 1985) and
+    # pct_applications -1 on line 5 (min 0), reported in column order, then by row.
+    header, *rows = PATENTS.splitlines(keepends=True)
+    rows[3] = rows[3].replace("F3,2020,false,4,2,4,", "F3,2020,false,4,2,-1,")
+    rows[4] = rows[4].replace("F3,2021,", "F3,1980,")
+    with pytest.raises(DataInputError) as caught:
+        FirmLevelData(write(tmp_path / "ranges", patents=header + "".join(rows)))
+    found = [(p.row, p.column, p.value, p.message) for p in caught.value.problems]
+    assert found == [
+        (6, "year", 1980, "must be at least 1985"),
+        (5, "pct_applications", -1, "must be at least 0"),
+    ]
+    # Canonical firms (是/否 written true/false) whose only problem is a province that is no
+    # province after the aliases (line 7, F6): checked after the aliases update the column,
+    # though every check counted in the typing scan passed.
+    firms = (
+        FIRMS.replace(",是,", ",true,")
+        .replace(",否,", ",false,")
+        .replace(",广东省,清远市", ",火星,清远市")
+    )
+    with pytest.raises(DataInputError) as caught:
+        FirmLevelData(write(tmp_path / "province", firms=firms))
+    found = [(name(p.file), p.row, p.column, p.value) for p in caught.value.problems]
+    assert found == [("firms.csv", 7, "province", "火星")]
+    assert caught.value.problems[0].message.startswith("unknown value")
+
+
+def test_patent_screen_counts_firms_per_check_with_or_without_the_key_groups(tmp_path):
+    # The hand-made patents pass every check at the 2023-07-31 cut-off. At a 2021-07-31 cut-off
+    # five firms have a row after 2021 (F1, F2, F3, F4 in 2022; F5 in 2023); F1's and F4's
+    # carry-in rows (2019) are their earliest; no row has more invention applications than
+    # applications; every firm_id is in firms.
+    data = FirmLevelData(write(tmp_path / "plain"), city_min_firms=1)
+    clean = {"inventions": 0, "late": 0, "carry": 0, "unknown": 0}
+    assert integrity.patent_screen(data.con, "2023-07-31", True) == clean
+    late = {**clean, "late": 5}
+    assert integrity.patent_screen(data.con, "2021-07-31", True) == late
+    # The same from the groups made with the duplicate check (validate's by_key).
+    aggregates = integrity.patent_aggregates("2021-07-31")
+    selected = ", ".join(f"{sql} AS {name}" for name, sql in aggregates.items())
+    groups = checks.key_groups("patents")
+    data.con.execute(
+        f"CREATE TABLE {groups} AS SELECT firm_id, {selected} FROM patents GROUP BY ALL"
+    )
+    assert integrity.patent_screen(data.con, "2021-07-31", True, groups) == late

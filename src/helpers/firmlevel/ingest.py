@@ -161,7 +161,7 @@ def trim_text(expression: str) -> str:
     DuckDB's trim with a character set is several times slower than the test)."""
     codes = ", ".join(str(ord(c)) for c in WHITESPACE)
     trimmed = f"trim({expression}, {literal(WHITESPACE)})"
-    edge = f"ord({expression}) IN ({codes}) OR ord(right({expression}, 1)) IN ({codes})"
+    edge = f"ord({expression}) IN ({codes}) OR ord(({expression})[-1]) IN ({codes})"
     return f"nullif(CASE WHEN {edge} THEN {trimmed} ELSE {expression} END, '')"
 
 

@@ -88,11 +88,45 @@ def unknown_firm_problems(con, table: str, file: str, firms_file: str, lines=Non
     return row_problems(file, found, count, "firm_id", message)
 
 
-def patent_problems(con, file: str, cutoff: str, lines=None) -> list[Problem]:
+def patent_aggregates(cutoff: str) -> dict[str, str]:
+    """Per firm of patents: whether it has a row with more invention applications than
+    applications, a row after the cut-off year, carry-in rows that break the rule (more than
+    one, or not the firm's earliest row); see patent_problems."""
+    cutoff_year = int(cutoff[:4])
+    return {
+        "inventions": "bool_or(invention_applications > applications)",
+        "late": f"bool_or(year > {cutoff_year})",
+        "carry": "count(*) FILTER (WHERE includes_earlier_years) > 1 OR "
+        "min(year) FILTER (WHERE includes_earlier_years) <> min(year)",
+    }
+
+
+def patent_screen(con, cutoff: str, firms: bool, groups: str | None = None) -> dict[str, int]:
+    """Whether each check of patents (patent_problems, and unknown_firm_problems when `firms`)
+    finds anything, from patents grouped by firm (`groups`: a table of patent_aggregates per
+    firm_id made already, else made here) instead of a scan per check and a probe of firms per
+    row: name -> firms with such rows, 0 when there are none."""
+    if groups is None:
+        aggregates = ", ".join(
+            f"{sql} AS {name}" for name, sql in patent_aggregates(cutoff).items()
+        )
+        groups = f"(SELECT firm_id, {aggregates} FROM patents GROUP BY firm_id)"
+    known = "EXISTS (SELECT 1 FROM firms f WHERE f.firm_id = g.firm_id)" if firms else "true"
+    counts = con.execute(
+        "SELECT count(*) FILTER (WHERE inventions), count(*) FILTER (WHERE late), "
+        f"count(*) FILTER (WHERE carry), count(*) FILTER (WHERE NOT {known}) FROM {groups} g"
+    ).fetchone()
+    return dict(zip(("inventions", "late", "carry", "unknown"), counts, strict=True))
+
+
+def patent_problems(con, file: str, cutoff: str, lines=None, screen=None) -> list[Problem]:
     """Invention applications within applications, no year after the cut-off, at most one
-    carry-in row per firm and only as its earliest row."""
+    carry-in row per firm and only as its earliest row. `screen` (patent_screen): the checks
+    that find nothing are not run again."""
     cutoff_year = int(cutoff[:4])
     problems = []
+    if screen is not None and not (screen["inventions"] or screen["late"] or screen["carry"]):
+        return problems
     found, count = first_rows(
         con,
         "SELECT _row, invention_applications, applications FROM patents "

@@ -157,8 +157,11 @@ class FirmLevelInput:
                 self.raw[name] = raw
                 self.notes += raw.notes
                 self.given_columns[name] = set(raw.columns)
+                # patents by firm and year: the integrity checks' aggregates per firm are
+                # made with the duplicate check's groups (one grouping of 12 M rows, not two)
+                by_key = integrity.patent_aggregates(self.cutoff) if source == "patents" else None
                 found = checks.validate(
-                    self.con, raw, specs[source], source, column_words(specs[source])
+                    self.con, raw, specs[source], source, column_words(specs[source]), by_key
                 )
             except DataInputError as error:
                 found = error.problems
@@ -234,8 +237,18 @@ class FirmLevelInput:
             and self.count("SELECT count(*) FROM duckdb_views() WHERE view_name = 'firms'")
         )
         table = {"patents": RECORDS_TABLE if self._records else "patents", "listings": "listings"}
+        # patents by firm and year: every check screened in one grouped scan first
+        screen = None
+        if "patents" in self.present and not self._records:
+            groups = checks.key_groups("patents")
+            made = self.count(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{groups}'")
+            screen = integrity.patent_screen(
+                con, self.cutoff, bool(known), groups if made else None
+            )
         for name in ("patents", "listings"):
             if name in self.present and known:
+                if name == "patents" and screen is not None and not screen["unknown"]:
+                    continue
                 problems += integrity.unknown_firm_problems(
                     con, table[name], files[name], files["firms"], lines[name]
                 )
@@ -244,8 +257,9 @@ class FirmLevelInput:
                 problems += records.problems(con, files["patents"], self.cutoff, lines["patents"])
             else:
                 problems += integrity.patent_problems(
-                    con, files["patents"], self.cutoff, lines["patents"]
+                    con, files["patents"], self.cutoff, lines["patents"], screen
                 )
+        con.execute(f"DROP TABLE IF EXISTS {checks.key_groups('patents')}")
         return problems
 
     def has(self, name: str) -> bool:
