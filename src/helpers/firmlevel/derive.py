@@ -351,7 +351,7 @@ def totals_sql(yearly: list[str], column: str | None = None, where: str | None =
     ends = [c for pair in window_ends(yearly).values() for c in pair]
     parts = ["count(*) AS firms"]
     parts += [f"coalesce(sum({c}), 0)::DOUBLE AS {c}" for c in SUMMED if c != "listed"]
-    parts.append("count_if(listed)::DOUBLE AS listed")
+    parts.append("count(*) FILTER (WHERE listed)::DOUBLE AS listed")
     parts.append("coalesce(sum(employees), 0)::DOUBLE AS employees_sum")
     parts.append("count(employees) AS employees_given")
     parts += [f"CASE WHEN count({e}) = count(*) THEN sum({e})::DOUBLE END AS {e}" for e in ends]

@@ -90,7 +90,7 @@ def capital_markets(data) -> pd.DataFrame:
     rows.append(
         {
             "market": PRIMARY_FINANCING,
-            "firms": int(data.aggregate("count_if(primary_market_financing)")[0]),
+            "firms": int(data.aggregate("count(*) FILTER (WHERE primary_market_financing)")[0]),
         }
     )
     frame = pd.DataFrame(rows)

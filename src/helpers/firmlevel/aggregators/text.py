@@ -46,7 +46,9 @@ def region_text_figures(data) -> pd.DataFrame:
     provinces = pd.Series(data.counts("province"), dtype="int64")
     cities = pd.Series(data.counts("city"), dtype="int64")
     employees, given, yrd = data.aggregate(
-        "coalesce(sum(employees), 0)", "count(employees)", "count_if(cluster = '长三角')"
+        "coalesce(sum(employees), 0)",
+        "count(employees)",
+        "count(*) FILTER (WHERE cluster = '长三角')",
     )
     values = {
         "top3_provinces_share": _share(provinces.nlargest(3).sum(), n),
@@ -78,10 +80,10 @@ def text_figures(data) -> pd.DataFrame:
     last_year = window[-1]
     latest = f"applications_{last_year}"
     a_share, listed, overseas, key_fields, applications = data.aggregate(
-        "count_if(a_share)",
-        "count_if(listed)",
-        "count_if(overseas_markets > 0)",
-        "count_if(key_field)",
+        "count(*) FILTER (WHERE a_share)",
+        "count(*) FILTER (WHERE listed)",
+        "count(*) FILTER (WHERE overseas_markets > 0)",
+        "count(*) FILTER (WHERE key_field)",
         f"CASE WHEN count({latest}) = count(*) THEN sum({latest})::DOUBLE END",
     )
     batch1 = data.metrics_by("batch_no").get(1)
