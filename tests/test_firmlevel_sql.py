@@ -165,3 +165,31 @@ def _same(mine: dict, theirs: dict) -> bool:
     return mine.keys() == theirs.keys() and all(
         (pd.isna(mine[k]) and pd.isna(theirs[k])) or mine[k] == theirs[k] for k in theirs
     )
+
+
+def test_yearly_flow_sums_are_the_analysed_firms_rows_after_the_latest_carry_in():
+    """Firms a (analysed, A-share), b (analysed), c (not analysed). b's carry-in row covers
+    2019 and before: 2019 is left out; 2020 and 2021 are a + b (c's rows subtracted); 2022 has
+    only c's rows: no year of the analysed firms."""
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE firms AS SELECT * FROM (VALUES ('a', true), ('b', true), "
+        "('c', false)) t(firm_id, analysed)"
+    )
+    con.execute(
+        f"CREATE TABLE {derive.ANALYSED} AS SELECT * FROM (VALUES ('a', true), "
+        "('b', false)) t(firm_id, a_share)"
+    )
+    con.execute(
+        "CREATE TABLE patents AS SELECT * FROM (VALUES "
+        "('a', 2019, false, 1, 1), ('a', 2020, false, 2, 1), ('a', 2021, false, 3, 0), "
+        "('b', 2019, true, 40, 20), ('b', 2020, false, 5, NULL), ('b', 2021, false, 6, 2), "
+        "('c', 2020, false, 100, 100), ('c', 2021, true, 100, 100), ('c', 2022, false, 7, 7)"
+        ") t(firm_id, year, includes_earlier_years, applications, invention_applications)"
+    )
+    sums = derive.yearly_flow_sums(con, ["applications", "invention_applications"])
+    assert sums == {2020: ([7, 1], [2, 1]), 2021: ([9, 2], [3, 0])}
+    # no carry-in row of an analysed firm: every year with their rows
+    con.execute("UPDATE patents SET includes_earlier_years = false WHERE firm_id = 'b'")
+    sums = derive.yearly_flow_sums(con, ["applications"])
+    assert sums == {2019: ([41], [1]), 2020: ([7], [2]), 2021: ([9], [3])}

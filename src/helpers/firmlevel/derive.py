@@ -92,8 +92,9 @@ def _yearly_columns(data) -> list[str]:
     return columns + [f"pct_through_{year}" for year in (data.cutoff_year - 1, data.cutoff_year)]
 
 
-def firm_sql(data) -> str:
-    """The per-firm query: analysed firms (in file order) with their patent figures and boards.
+def firm_sql(data, ordered: bool = True) -> str:
+    """The per-firm query: analysed firms (in file order unless not `ordered`) with their patent
+    figures and boards.
     A yearly flow is NULL (NaN) for a firm whose carry-in row covers the year, and a flow
     through a year NULL when a carry-in row covers later years (its split is unknown)."""
     figures, patents = [], "SELECT NULL::VARCHAR AS firm_id WHERE false"
@@ -134,7 +135,7 @@ def firm_sql(data) -> str:
         f"f.primary_market_financing, f.overseas_markets, {', '.join(figures)}, "
         "l.boards, l.listed, l.a_share "
         "FROM firms f LEFT JOIN p ON p.firm_id = f.firm_id LEFT JOIN l ON l.firm_id = f.firm_id "
-        "WHERE f.analysed ORDER BY f._row"
+        "WHERE f.analysed" + (" ORDER BY f._row" if ordered else "")
     )
 
 
@@ -322,7 +323,8 @@ def attribute_lookups(con) -> tuple[str, str]:
 
 def create_analysed(data) -> str:
     """The DuckDB table ANALYSED: one row per analysed firm with the columns of analysed_firms
-    (boards a sorted list, no boards an empty list) and _row, the firm's row in `firms`."""
+    (boards a sorted list, no boards an empty list) and _row, the firm's row in `firms` (the
+    table is not sorted: what needs file order sorts by _row)."""
     cluster_of, field_of = attribute_lookups(data.con)
     flows = [*FLOWS, "valid_invention_patents"]
     data.con.execute(
@@ -335,11 +337,10 @@ def create_analysed(data) -> str:
         + ", ".join(f"a.{y}::DOUBLE AS {y}" for y in _yearly_columns(data))
         + ", coalesce(a.boards, []::VARCHAR[]) AS boards, coalesce(a.listed, false) AS listed, "
         "coalesce(a.a_share, false) AS a_share "
-        f"FROM ({firm_sql(data)}) a "
+        f"FROM ({firm_sql(data, ordered=False)}) a "
         f"LEFT JOIN {cluster_of} c ON a.province IS NOT DISTINCT FROM c.province::VARCHAR "
         "AND a.city IS NOT DISTINCT FROM c.city::VARCHAR "
-        f"LEFT JOIN {field_of} k ON a.industry_field IS NOT DISTINCT FROM k.industry_field::VARCHAR "
-        "ORDER BY a._row"
+        f"LEFT JOIN {field_of} k ON a.industry_field IS NOT DISTINCT FROM k.industry_field::VARCHAR"
     )
     return ANALYSED
 
@@ -410,3 +411,34 @@ def sql_board_counts(con, *columns: str) -> dict:
     if not columns:
         return {row[0]: row[1] for row in rows}
     return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+def yearly_flow_sums(con, flows: list[str]) -> dict[int, tuple[list[int], list[int]]]:
+    """year -> (sums of `flows` over the patent rows of the analysed firms, over those of the
+    A-share-listed ones), for the years that have rows of analysed firms after the latest
+    carry-in row of any analysed firm (those years are split as filed). The analysed firms'
+    sums are every row's less the other firms' (every firm_id of patents is in firms:
+    helpers.firmlevel.integrity), so that no join of every patent row with the analysed firms
+    is needed; integer sums, exact."""
+    sums = ", ".join(f"coalesce(sum({f}), 0)" for f in flows)
+    others = "SELECT firm_id FROM firms WHERE NOT analysed"
+
+    def by_year(condition: str) -> dict[int, list[int]]:
+        query = f"SELECT year, count(*), {sums} FROM patents {condition} GROUP BY year"
+        return {int(year): [int(v) for v in rest] for year, *rest in con.execute(query).fetchall()}
+
+    every = by_year("")
+    other = by_year(f"WHERE firm_id IN ({others})")
+    listed = by_year(f"WHERE firm_id IN (SELECT firm_id FROM {ANALYSED} WHERE a_share)")
+    (latest,) = con.execute(
+        "SELECT coalesce(max(year), -1) FROM patents p WHERE includes_earlier_years "
+        "AND NOT EXISTS (SELECT 1 FROM firms f WHERE f.firm_id = p.firm_id AND NOT f.analysed)"
+    ).fetchone()
+    result = {}
+    for year in sorted(every):
+        rows, *totals = (
+            a - b for a, b in zip(every[year], other.get(year, [0] * (len(flows) + 1)), strict=True)
+        )
+        if rows and year > latest:
+            result[year] = (list(totals), listed.get(year, [0] * (len(flows) + 1))[1:])
+    return result

@@ -14,7 +14,7 @@ from helpers.firmlevel.aggregators.registry import (
     metrics_by_batch,
     with_published,
 )
-from helpers.firmlevel.derive import board_reference
+from helpers.firmlevel.derive import yearly_flow_sums
 from helpers.firmlevel.shape import stated
 
 
@@ -145,28 +145,16 @@ def patents_per_firm_by_year(data) -> pd.DataFrame:
     """Yearly means of all analysed firms, and of the A-share-listed ones when the folder has
     listings (without, that population has no rows)."""
     flows = ["applications", "invention_applications", "pct_applications"]
-    a_share = ", ".join(f"'{b}'" for b in board_reference().query("a_share == 'true'")["board"])
-    listed = (
-        f"firm_id IN (SELECT firm_id FROM listings WHERE board IN ({a_share}))"
-        if data.has("listings")
-        else "false"
-    )
-    sums = ", ".join(f"sum({f}), sum({f}) FILTER (WHERE a_share)" for f in flows)
-    # Years covered by a carry-in row (of any analysed firm) are left out. One join of the rows
-    # with the analysed firms and their A-share flag (firm_id is unique in firms).
-    yearly = data.con.execute(
-        f"WITH f AS (SELECT firm_id, {listed} AS a_share FROM firms WHERE analysed), "
-        "p AS (SELECT p.*, f.a_share FROM patents p JOIN f USING (firm_id)) "
-        f"SELECT year, {sums} FROM p WHERE year > (SELECT coalesce(max(year) FILTER "
-        "(WHERE includes_earlier_years), -1) FROM p) GROUP BY year ORDER BY year"
-    ).fetchall()
+    # Years covered by a carry-in row (of any analysed firm) are left out.
+    data.analysed_sql  # noqa: B018 (the A-share flags)
+    yearly = yearly_flow_sums(data.con, flows)
     rows = []
     for index, (population, where) in enumerate(POPULATIONS.items()):
         (size,) = data.aggregate("count(*)", where=where)
         if not size:
             continue
-        for year, *values in yearly:
-            totals = [int(v or 0) for v in values[index::2]]
+        for year, sums in yearly.items():
+            totals = sums[index]
             per_firm = {
                 f"{f}_per_firm": stats.per_firm(float(t), size)
                 for f, t in zip(flows, totals, strict=True)
