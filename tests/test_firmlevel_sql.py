@@ -193,3 +193,20 @@ def test_yearly_flow_sums_are_the_analysed_firms_rows_after_the_latest_carry_in(
     con.execute("UPDATE patents SET includes_earlier_years = false WHERE firm_id = 'b'")
     sums = derive.yearly_flow_sums(con, ["applications"])
     assert sums == {2019: ([41], [1]), 2020: ([7], [2]), 2021: ([9], [3])}
+
+
+def test_catalogues_are_written_as_yaml_safe_dump_writes_them(tmp_path):
+    """tables.yaml_text (libyaml's emitter) gives yaml.safe_dump's text: every published
+    catalogue and the sample's firm-level one."""
+    import yaml
+
+    from helpers.firmlevel import tables
+    from helpers.paths import PUBLISHED_DIR
+
+    tables.write_tables(FirmLevelData(SAMPLE_DIR), tmp_path)
+    paths = [*PUBLISHED_DIR.glob("catalog_*.yml"), *tmp_path.glob("*.yml")]
+    assert len(paths) > 10
+    for path in paths:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        expected = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
+        assert tables.yaml_text(content) == expected, path.name

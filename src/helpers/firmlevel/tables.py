@@ -53,6 +53,9 @@ FIRM_LEVEL_CATALOG = f"catalog_{SOURCE_DOC}.yml"
 NOT_GIVEN_FILE = "not_given.yml"
 # The validated firms (screening, firms entered and left) and the columns the export gave.
 FIRM_ROWS_FILE = "firms.parquet"
+# libyaml's loader where installed (the same objects as yaml.safe_load, ten times faster).
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 FIRM_COLUMNS_FILE = "firms_columns.yml"
 # Source whose change changes the aggregates: helpers.firmlevel, helpers.data and helpers.stats
 # (every ratio and growth rate comes from there).
@@ -148,7 +151,7 @@ def write_tables(data: FirmLevelData, folder: Path) -> None:
     _write_yaml(folder / NOT_GIVEN_FILE, lacking)
     write_firm_rows(data, folder)
     for catalog_path in sorted(data.published_dir.glob("catalog_*.yml")):
-        content = yaml.safe_load(catalog_path.read_text(encoding="utf-8")) or {}
+        content = yaml.load(catalog_path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
         copied = {
             name: entry
             for name, entry in (content.get("tables") or {}).items()
@@ -221,9 +224,14 @@ def catalog_entry(spec: TableSpec) -> dict:
     }
 
 
+def yaml_text(content: dict) -> str:
+    """`content` as YAML, written by libyaml's emitter where installed (the same text as
+    yaml.safe_dump's, several times faster)."""
+    return yaml.dump(content, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False, width=100)
+
+
 def _write_yaml(path: Path, content: dict) -> None:
-    text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
-    path.write_bytes(text.encode("utf-8"))
+    path.write_bytes(yaml_text(content).encode("utf-8"))
 
 
 def _cell(value, kind: str) -> str:
