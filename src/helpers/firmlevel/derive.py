@@ -92,8 +92,9 @@ def _yearly_columns(data) -> list[str]:
     return columns + [f"pct_through_{year}" for year in (data.cutoff_year - 1, data.cutoff_year)]
 
 
-def firm_sql(data) -> str:
-    """The per-firm query: analysed firms (in file order) with their patent figures and boards.
+def firm_sql(data, ordered: bool = True) -> str:
+    """The per-firm query: analysed firms (in file order unless not `ordered`) with their patent
+    figures and boards.
     A yearly flow is NULL (NaN) for a firm whose carry-in row covers the year, and a flow
     through a year NULL when a carry-in row covers later years (its split is unknown)."""
     figures, patents = [], "SELECT NULL::VARCHAR AS firm_id WHERE false"
@@ -130,11 +131,11 @@ def firm_sql(data) -> str:
         )
     return (
         f"WITH p AS ({patents}), l AS ({boards}) "
-        "SELECT f.firm_id, f.batch_no, f.province, f.city, f.industry_field, f.employees, "
+        "SELECT f._row, f.firm_id, f.batch_no, f.province, f.city, f.industry_field, f.employees, "
         f"f.primary_market_financing, f.overseas_markets, {', '.join(figures)}, "
         "l.boards, l.listed, l.a_share "
         "FROM firms f LEFT JOIN p ON p.firm_id = f.firm_id LEFT JOIN l ON l.firm_id = f.firm_id "
-        "WHERE f.analysed ORDER BY f._row"
+        "WHERE f.analysed" + (" ORDER BY f._row" if ordered else "")
     )
 
 
@@ -177,6 +178,12 @@ GROWTH = ("applications", "pct")
 
 def _window_ends(frame: pd.DataFrame) -> dict[str, list[str]]:
     """prefix -> the yearly columns of the first and last year of the growth window."""
+    return window_ends(frame.columns)
+
+
+def window_ends(columns) -> dict[str, list[str]]:
+    """prefix -> the first and last year's column of the growth window among `columns`."""
+    frame = pd.DataFrame(columns=list(columns))
     ends = {}
     for prefix in GROWTH:
         years = window_years(frame, prefix)
@@ -264,3 +271,174 @@ def group_metrics(group: pd.DataFrame) -> dict[str, float]:
         empty = dict.fromkeys([*SUMMED, "employees_sum", "employees_given"], 0.0)
         return metrics_from_totals({**empty, "firms": 0}, ends)
     return metrics_from_totals(group_totals(group).iloc[0], ends)
+
+
+# --------------------------------------------------------------------------- in DuckDB
+# The aggregators read the per-firm figures from a DuckDB table (ANALYSED, made once by
+# create_analysed) and pull only group results into pandas: the same figures as analysed_firms
+# and group_totals, without a pandas frame of every firm. Every sum is of integers (exact, so the
+# same double as pandas' sum whatever the order), cast to DOUBLE where pandas gives a float.
+
+ANALYSED = "analysed"
+
+
+def _sql_values(rows: list[tuple], names: tuple[str, ...]) -> str:
+    """A small lookup table as SQL text: (VALUES …) t(names), NULL for a missing value."""
+
+    def text(value) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return "NULL"
+        if isinstance(value, bool | np.bool_):
+            return "true" if value else "false"
+        return "'" + str(value).replace("'", "''") + "'"
+
+    body = ", ".join("(" + ", ".join(text(v) for v in row) + ")" for row in rows)
+    if not rows:
+        body = "(" + ", ".join("NULL" for _ in names) + ")"
+    return f"(SELECT * FROM (VALUES {body}) t({', '.join(names)}){'' if rows else ' WHERE false'})"
+
+
+def attribute_lookups(con) -> tuple[str, str]:
+    """SQL lookup tables of the analysed firms' attributes from the reference: (province, city)
+    -> cluster (clusters) and industry_field -> category, key_field, made by the pandas code of
+    analysed_firms on the distinct values only."""
+    pairs = con.execute("SELECT DISTINCT province, city FROM firms WHERE analysed").df()
+    for column in ("province", "city"):
+        values = pairs[column].astype(object)
+        pairs[column] = values.where(values.notna(), None)
+    pairs["cluster"] = clusters(pairs) if len(pairs) else pd.Series(dtype=object)
+    fields = con.execute("SELECT DISTINCT industry_field FROM firms WHERE analysed").df()
+    values = fields["industry_field"].astype(object)
+    fields["industry_field"] = values.where(values.notna(), None)
+    reference_fields = reference.table("industry_fields").set_index("field")
+    fields["category"] = fields["industry_field"].map(reference_fields["category"])
+    fields["key_field"] = fields["industry_field"].map(reference_fields["key_field"]).eq("true")
+    return (
+        _sql_values(list(pairs.itertuples(index=False)), ("province", "city", "cluster")),
+        _sql_values(
+            list(fields.itertuples(index=False)), ("industry_field", "category", "key_field")
+        ),
+    )
+
+
+def create_analysed(data) -> str:
+    """The DuckDB table ANALYSED: one row per analysed firm with the columns of analysed_firms
+    (boards a sorted list, no boards an empty list) and _row, the firm's row in `firms` (the
+    table is not sorted: what needs file order sorts by _row)."""
+    cluster_of, field_of = attribute_lookups(data.con)
+    flows = [*FLOWS, "valid_invention_patents"]
+    data.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {ANALYSED} AS SELECT a._row, a.firm_id, a.batch_no, "
+        "a.province, a.city, a.industry_field, c.cluster::VARCHAR AS cluster, "
+        "k.category::VARCHAR AS category, coalesce(k.key_field::BOOLEAN, false) AS key_field, "
+        "a.employees, a.primary_market_financing, a.overseas_markets, "
+        + ", ".join(f"coalesce(a.{f}, 0)::BIGINT AS {f}" for f in flows)
+        + ", "
+        + ", ".join(f"a.{y}::DOUBLE AS {y}" for y in _yearly_columns(data))
+        + ", coalesce(a.boards, []::VARCHAR[]) AS boards, coalesce(a.listed, false) AS listed, "
+        "coalesce(a.a_share, false) AS a_share "
+        f"FROM ({firm_sql(data, ordered=False)}) a "
+        f"LEFT JOIN {cluster_of} c ON a.province IS NOT DISTINCT FROM c.province::VARCHAR "
+        "AND a.city IS NOT DISTINCT FROM c.city::VARCHAR "
+        f"LEFT JOIN {field_of} k ON a.industry_field IS NOT DISTINCT FROM k.industry_field::VARCHAR"
+    )
+    return ANALYSED
+
+
+def totals_sql(yearly: list[str], column: str | None = None, where: str | None = None) -> str:
+    """The query of group_totals on ANALYSED: one row per non-missing value of `column` (one
+    row, even of no firms, when column is None), over the firms matching `where`. `yearly`:
+    the growth-window columns present (their first and last year are summed)."""
+    ends = [c for pair in window_ends(yearly).values() for c in pair]
+    parts = ["count(*) AS firms"]
+    parts += [f"coalesce(sum({c}), 0)::DOUBLE AS {c}" for c in SUMMED if c != "listed"]
+    parts.append("count(*) FILTER (WHERE listed)::DOUBLE AS listed")
+    parts.append("coalesce(sum(employees), 0)::DOUBLE AS employees_sum")
+    parts.append("count(employees) AS employees_given")
+    parts += [f"CASE WHEN count({e}) = count(*) THEN sum({e})::DOUBLE END AS {e}" for e in ends]
+    conditions = [f"({where})"] if where else []
+    if column:
+        conditions.append(f"{column} IS NOT NULL")
+    head = f"{column} AS _group, " if column else ""
+    query = f"SELECT {head}{', '.join(parts)} FROM {ANALYSED}"
+    if conditions:
+        query += " WHERE " + " AND ".join(conditions)
+    return query + (f" GROUP BY {column}" if column else "")
+
+
+def _dicts(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def sql_group_metrics(con, yearly: list[str], where: str | None = None) -> dict[str, float]:
+    """group_metrics of the firms of ANALYSED matching `where` (all when None)."""
+    (totals,) = _dicts(con.execute(totals_sql(yearly, where=where)))
+    return metrics_from_totals(totals, window_ends(yearly))
+
+
+def sql_group_metrics_by(con, yearly: list[str], column: str) -> dict:
+    """group_metrics_by of ANALYSED: value of `column` -> metrics, groups with firms."""
+    ends = window_ends(yearly)
+    rows = _dicts(con.execute(totals_sql(yearly, column)))
+    return {row.pop("_group"): metrics_from_totals(row, ends) for row in rows}
+
+
+def sql_counts(con, *columns: str, value: str = "count(*)", where: str | None = None) -> dict:
+    """{value(s) of `columns`: `value` over the firms of ANALYSED with those values}, groups
+    with a missing value left out (like pandas' groupby and value_counts); a key is the value
+    of a single column, else a tuple."""
+    conditions = [f"{c} IS NOT NULL" for c in columns] + ([f"({where})"] if where else [])
+    keys = ", ".join(columns)
+    rows = con.execute(
+        f"SELECT {keys}, {value} FROM {ANALYSED} WHERE {' AND '.join(conditions)} GROUP BY {keys}"
+    ).fetchall()
+    if len(columns) == 1:
+        return {row[0]: row[1] for row in rows}
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+def sql_board_counts(con, *columns: str) -> dict:
+    """Firms per board of ANALYSED (a dual-listed firm counts on each of its boards), per value
+    of `columns` when given: {board: firms} or {(value…, board): firms} (missing values left
+    out)."""
+    keys = [*columns, "board"]
+    conditions = " AND ".join(f"{c} IS NOT NULL" for c in columns) or "true"
+    rows = con.execute(
+        f"SELECT {', '.join(keys)}, count(*) FROM (SELECT {', '.join([*columns, 'unnest(boards) AS board'])} "
+        f"FROM {ANALYSED} WHERE {conditions}) GROUP BY {', '.join(keys)}"
+    ).fetchall()
+    if not columns:
+        return {row[0]: row[1] for row in rows}
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+def yearly_flow_sums(con, flows: list[str]) -> dict[int, tuple[list[int], list[int]]]:
+    """year -> (sums of `flows` over the patent rows of the analysed firms, over those of the
+    A-share-listed ones), for the years that have rows of analysed firms after the latest
+    carry-in row of any analysed firm (those years are split as filed). The analysed firms'
+    sums are every row's less the other firms' (every firm_id of patents is in firms:
+    helpers.firmlevel.integrity), so that no join of every patent row with the analysed firms
+    is needed; integer sums, exact."""
+    sums = ", ".join(f"coalesce(sum({f}), 0)" for f in flows)
+    others = "SELECT firm_id FROM firms WHERE NOT analysed"
+
+    def by_year(condition: str) -> dict[int, list[int]]:
+        query = f"SELECT year, count(*), {sums} FROM patents {condition} GROUP BY year"
+        return {int(year): [int(v) for v in rest] for year, *rest in con.execute(query).fetchall()}
+
+    every = by_year("")
+    other = by_year(f"WHERE firm_id IN ({others})")
+    listed = by_year(f"WHERE firm_id IN (SELECT firm_id FROM {ANALYSED} WHERE a_share)")
+    (latest,) = con.execute(
+        "SELECT coalesce(max(year), -1) FROM patents p WHERE includes_earlier_years "
+        "AND NOT EXISTS (SELECT 1 FROM firms f WHERE f.firm_id = p.firm_id AND NOT f.analysed)"
+    ).fetchone()
+    result = {}
+    for year in sorted(every):
+        rows, *totals = (
+            a - b for a, b in zip(every[year], other.get(year, [0] * (len(flows) + 1)), strict=True)
+        )
+        if rows and year > latest:
+            result[year] = (list(totals), listed.get(year, [0] * (len(flows) + 1))[1:])
+    return result

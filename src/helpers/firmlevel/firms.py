@@ -58,37 +58,79 @@ class FirmLevelData(FirmLevelInput):
         super().__init__(folder, cutoff)
         self.city_min_firms = int(city_min_firms)
         self.published_dir = Path(published_dir)
-        self._positions: dict[str, dict] = {}  # column -> value -> positions in analysed
         self._metrics: dict[str, dict] = {}  # column -> value -> group_metrics
-
-    group_metrics = staticmethod(derive.group_metrics)
 
     @functools.cached_property
     def analysed(self) -> pd.DataFrame:
-        """One row per analysed firm (index firm_id) with its attributes and patent figures."""
+        """One row per analysed firm (index firm_id) with its attributes and patent figures, as
+        a pandas frame (for analysts and tests; the aggregators read `analysed_sql`)."""
         return derive.analysed_firms(self)
 
-    def group(self, column: str, value) -> pd.DataFrame:
-        """The analysed firms whose `column` is `value`, in file order (the same frame as
-        `analysed[analysed[column] == value]`, from one groupby per column instead of a scan of
-        every firm per group)."""
-        if column not in self._positions:
-            groups = self.analysed.groupby(column, sort=False, dropna=True)
-            self._positions[column] = groups.indices
-        positions = self._positions[column].get(value)
-        return self.analysed.iloc[positions if positions is not None else []]
+    @functools.cached_property
+    def analysed_sql(self) -> str:
+        """The DuckDB table of the analysed firms' figures (derive.create_analysed): what the
+        aggregators group, so that no pandas frame of every firm is made."""
+        return derive.create_analysed(self)
+
+    @functools.cached_property
+    def yearly_columns(self) -> list[str]:
+        """The yearly columns of the analysed firms (applications_<year>, pct_<year>,
+        pct_through_<year>)."""
+        return derive._yearly_columns(self)
 
     def metrics_by(self, column: str) -> dict:
         """group_metrics of every group of `column` (batch_no, province, city, cluster) that
         has analysed firms, value -> metrics; computed once per column."""
         if column not in self._metrics:
-            self._metrics[column] = derive.group_metrics_by(self.analysed, column)
+            self.analysed_sql  # noqa: B018 (made once)
+            self._metrics[column] = derive.sql_group_metrics_by(
+                self.con, self.yearly_columns, column
+            )
         return self._metrics[column]
+
+    def metrics_where(self, condition: str | None = None) -> dict[str, float]:
+        """group_metrics of the analysed firms matching the SQL `condition` (all when None)."""
+        self.analysed_sql  # noqa: B018 (made once)
+        return derive.sql_group_metrics(self.con, self.yearly_columns, condition)
 
     @functools.cached_property
     def national(self) -> dict[str, float]:
         """group_metrics of all analysed firms."""
-        return derive.group_metrics(self.analysed)
+        return self.metrics_where()
+
+    def counts(self, *columns: str, value: str = "count(*)", where: str | None = None) -> dict:
+        """Analysed firms (or the SQL aggregate `value`) per value of `columns`, missing values
+        left out (derive.sql_counts)."""
+        self.analysed_sql  # noqa: B018 (made once)
+        return derive.sql_counts(self.con, *columns, value=value, where=where)
+
+    def board_counts(self, *columns: str) -> dict:
+        """Analysed firms per board, per value of `columns` when given (derive.sql_board_counts)."""
+        self.analysed_sql  # noqa: B018 (made once)
+        return derive.sql_board_counts(self.con, *columns)
+
+    def aggregate(self, *values: str, where: str | None = None) -> tuple:
+        """SQL aggregates (`count(*)`, `sum(x)` …) over the analysed firms matching `where`."""
+        self.analysed_sql  # noqa: B018 (made once)
+        query = f"SELECT {', '.join(values)} FROM {derive.ANALYSED}"
+        return self.con.execute(query + (f" WHERE {where}" if where else "")).fetchone()
+
+    @functools.cached_property
+    def analysed_count(self) -> int:
+        """The number of analysed firms."""
+        return int(self.aggregate("count(*)")[0])
+
+    def firm_values(self, column: str) -> pd.Series:
+        """One column of the analysed firms, in file order, typed as in `analysed` (counts int,
+        yearly figures float, overseas_markets Int64)."""
+        self.analysed_sql  # noqa: B018 (made once)
+        query = f"SELECT {column} FROM {derive.ANALYSED} ORDER BY _row"
+        values = self.con.execute(query).df()[column]
+        if column == "overseas_markets":
+            return values.astype("Int64")
+        if column in self.yearly_columns:
+            return values.astype(float)
+        return values.astype(int)
 
     @functools.cached_property
     def same_population(self) -> bool:

@@ -15,7 +15,7 @@ from helpers.firmlevel.aggregators.registry import (
     batch_numbers,
     with_published,
 )
-from helpers.firmlevel.derive import board_counts, board_reference
+from helpers.firmlevel.derive import board_reference
 from helpers.firmlevel.shape import stated
 
 PRIMARY_FINANCING = "参与一级市场融资"
@@ -57,20 +57,20 @@ def cultivation_batches(data) -> pd.DataFrame:
 @aggregates("industry_fields", needs=("firms.industry_field",))
 def industry_fields(data) -> pd.DataFrame:
     fields = reference.values("industry_fields", "field")
-    counts = data.analysed["industry_field"].value_counts()
+    counts = data.counts("industry_field")
     return pd.DataFrame({"field": fields, "firms": [int(counts.get(f, 0)) for f in fields]})
 
 
 @aggregates("industry_shares_by_population", needs=("firms.industry_field",))
 def industry_shares_by_population(data) -> pd.DataFrame:
-    firms = data.analysed
+    n = data.analysed_count
     categories = list(dict.fromkeys(reference.values("industry_fields", "category")))
-    counts = firms["category"].value_counts()
+    counts = data.counts("category")
     rows = pd.DataFrame(
         {
             "category": categories,
             "population": LITTLE_GIANTS,
-            "share_stated": [_stated_share(counts.get(c, 0), len(firms)) for c in categories],
+            "share_stated": [_stated_share(counts.get(c, 0), n) for c in categories],
         }
     )
     return with_published(rows, data.published("industry_shares_by_population"))
@@ -78,9 +78,9 @@ def industry_shares_by_population(data) -> pd.DataFrame:
 
 @aggregates("capital_markets", needs=("listings", "firms.primary_market_financing"))
 def capital_markets(data) -> pd.DataFrame:
-    firms = data.analysed
+    n = data.analysed_count
     boards = board_reference()
-    counts = board_counts(firms)
+    counts = data.board_counts()
     markets = allowed(data, "capital_markets", "market")
     rows = [
         {"market": market, "firms": counts.get(board, 0)}
@@ -88,10 +88,13 @@ def capital_markets(data) -> pd.DataFrame:
         if market in markets
     ]
     rows.append(
-        {"market": PRIMARY_FINANCING, "firms": int(firms["primary_market_financing"].sum())}
+        {
+            "market": PRIMARY_FINANCING,
+            "firms": int(data.aggregate("count(*) FILTER (WHERE primary_market_financing)")[0]),
+        }
     )
     frame = pd.DataFrame(rows)
-    frame["share_stated"] = [_stated_share(v, len(firms)) for v in frame["firms"]]
+    frame["share_stated"] = [_stated_share(v, n) for v in frame["firms"]]
     # The change against the previous year needs last year's list: not in a firm export.
     frame["change_yoy"] = pd.NA
     return frame
@@ -102,7 +105,7 @@ def a_share_boards(data) -> pd.DataFrame:
     published = data.published("a_share_boards")
     document = published.attrs.get("document", "")
     published = published.set_index("board")
-    counts = board_counts(data.analysed)
+    counts = data.board_counts()
     rows = []
     for board in board_reference().query("a_share == 'true'")["board"]:
         total = int(published.loc[board, "listed_total"])

@@ -8,13 +8,13 @@ import pandas as pd
 from helpers import stats
 from helpers.firmlevel.aggregators.registry import (
     LITTLE_GIANTS,
+    POPULATIONS,
     aggregates,
     allowed,
     metrics_by_batch,
-    populations,
     with_published,
 )
-from helpers.firmlevel.derive import board_reference
+from helpers.firmlevel.derive import yearly_flow_sums
 from helpers.firmlevel.shape import stated
 
 
@@ -35,7 +35,7 @@ def _binned_table(data, name: str, column: str, binning, columns: tuple[str, str
     """A distribution table (图表2.8) of the analysed firms' `column`: bin label, its bounds,
     firms and the printed share, in the published table's `columns` (label, min, max)."""
     label, low, high = columns
-    counted = _bins(data.analysed[column], binning, allowed(data, name, label))
+    counted = _bins(data.firm_values(column), binning, allowed(data, name, label))
     return pd.DataFrame(
         {
             label: counted["bin"],
@@ -57,7 +57,7 @@ def pct_holdings_by_year(data) -> pd.DataFrame:
     labels = allowed(data, "pct_holdings_by_year", "pct_bin")
     frames = []
     for year in (data.cutoff_year, data.cutoff_year - 1):
-        values = data.analysed[f"pct_through_{year}"]
+        values = data.firm_values(f"pct_through_{year}")
         if values.isna().any():
             continue  # a carry-in row hides the split: that year cannot be binned
         counted = _bins(values, stats.PCT_BINS, labels)
@@ -80,11 +80,11 @@ def pct_growth(data) -> pd.DataFrame:
     rows = [
         {
             "population": population,
-            "pct_cagr_2020_2022_stated": stated(data.group_metrics(group)["pct_cagr_2020_2022"]),
+            "pct_cagr_2020_2022_stated": stated(data.metrics_where(where)["pct_cagr_2020_2022"]),
             "start_year": years[0],
             "end_year": years[-1],
         }
-        for population, group in populations(data).items()
+        for population, where in POPULATIONS.items()
     ]
     return pd.DataFrame(rows)
 
@@ -145,36 +145,25 @@ def patents_per_firm_by_year(data) -> pd.DataFrame:
     """Yearly means of all analysed firms, and of the A-share-listed ones when the folder has
     listings (without, that population has no rows)."""
     flows = ["applications", "invention_applications", "pct_applications"]
-    a_share = ", ".join(f"'{b}'" for b in board_reference().query("a_share == 'true'")["board"])
-    listed = (
-        f"firm_id IN (SELECT firm_id FROM listings WHERE board IN ({a_share}))"
-        if data.has("listings")
-        else "false"
-    )
-    sums = ", ".join(f"sum({f}), sum({f}) FILTER (WHERE a_share)" for f in flows)
-    # Years covered by a carry-in row (of any analysed firm) are left out. One join of the rows
-    # with the analysed firms and their A-share flag (firm_id is unique in firms).
-    yearly = data.con.execute(
-        f"WITH f AS (SELECT firm_id, {listed} AS a_share FROM firms WHERE analysed), "
-        "p AS (SELECT p.*, f.a_share FROM patents p JOIN f USING (firm_id)) "
-        f"SELECT year, {sums} FROM p WHERE year > (SELECT coalesce(max(year) FILTER "
-        "(WHERE includes_earlier_years), -1) FROM p) GROUP BY year ORDER BY year"
-    ).fetchall()
+    # Years covered by a carry-in row (of any analysed firm) are left out.
+    data.analysed_sql  # noqa: B018 (the A-share flags)
+    yearly = yearly_flow_sums(data.con, flows)
     rows = []
-    for index, (population, group) in enumerate(populations(data).items()):
-        if group.empty:
+    for index, (population, where) in enumerate(POPULATIONS.items()):
+        (size,) = data.aggregate("count(*)", where=where)
+        if not size:
             continue
-        for year, *values in yearly:
-            totals = [int(v or 0) for v in values[index::2]]
+        for year, sums in yearly.items():
+            totals = sums[index]
             per_firm = {
-                f"{f}_per_firm": stats.per_firm(float(t), len(group))
+                f"{f}_per_firm": stats.per_firm(float(t), size)
                 for f, t in zip(flows, totals, strict=True)
             }
             rows.append(
                 {
                     "population": population,
                     "year": int(year),
-                    "firms": len(group),
+                    "firms": size,
                     **per_firm,
                     "note": f"1月1日至{data.cutoff}" if year == data.cutoff_year else "",
                 }
@@ -184,12 +173,16 @@ def patents_per_firm_by_year(data) -> pd.DataFrame:
 
 @aggregates("invention_density", needs=("patents", "firms.employees"))
 def invention_density(data) -> pd.DataFrame:
-    firms = data.analysed[data.analysed["employees"].notna()]
-    patents = int(firms["valid_invention_patents"].sum())
-    employees = int(firms["employees"].sum())
+    size, patents, employees = data.aggregate(
+        "count(*)",
+        "coalesce(sum(valid_invention_patents), 0)",
+        "coalesce(sum(employees), 0)",
+        where="employees IS NOT NULL",
+    )
+    patents, employees = int(patents), int(employees)
     row = {
         "population": LITTLE_GIANTS,
-        "firms": len(firms),
+        "firms": int(size),
         "valid_invention_patents": patents,
         "employees": employees,
         "density": float(stats.patent_density(patents, employees, on_zero="nan")),

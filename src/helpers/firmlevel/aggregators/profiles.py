@@ -25,11 +25,10 @@ EXTRA_UNITS = {
 def regions(data) -> list[tuple[str, str]]:
     """(level, region) for every province, then every city, that has firms; provinces in
     reference order, cities by firm count (largest first, then by name)."""
-    firms = data.analysed
-    provinces = set(firms["province"].dropna())
+    provinces = set(data.counts("province"))
     found = [("province", p) for p in reference.values("provinces", "province") if p in provinces]
-    counts = firms["city"].dropna().value_counts()
-    cities = sorted(counts.index, key=lambda c: (-int(counts[c]), c))
+    counts = data.counts("city")
+    cities = sorted(counts, key=lambda c: (-int(counts[c]), c))
     return found + [("city", city) for city in cities]
 
 
@@ -63,18 +62,17 @@ def region_breakdowns(data) -> pd.DataFrame:
     batches = {no: batch_name(no) for no in batch_numbers(data)}
     fields = reference.values("industry_fields", "field")
     boards = board_reference()["board"].tolist()
-    firms = data.analysed
-    listed = firms.loc[firms["boards"].map(len) > 0, ["province", "city", "boards"]]
-    listed = listed.explode("boards")  # a firm listed on two boards counts on each
-    counts = {}  # level -> (region, category) -> firms, one groupby per level and dimension
+    counts = {}  # level -> (region, category) -> firms, one query per level and dimension
     for level in ("province", "city"):
-        counts[level] = {"batch": firms.groupby([level, "batch_no"]).size().to_dict()}
+        counts[level] = {"batch": data.counts(level, "batch_no")}
         if data.has("firms.industry_field"):
-            by_field = firms.groupby([level, "industry_field"])
-            counts[level]["industry_field"] = by_field.size().to_dict()
-            counts[level]["applications"] = by_field["applications"].sum().to_dict()
+            counts[level]["industry_field"] = data.counts(level, "industry_field")
+            counts[level]["applications"] = data.counts(
+                level, "industry_field", value="sum(applications)"
+            )
         if data.has("listings"):
-            counts[level]["board"] = listed.groupby([level, "boards"]).size().to_dict()
+            # a firm listed on two boards counts on each
+            counts[level]["board"] = data.board_counts(level)
     rows = []
     for level, region in regions(data):
         base = {"level": level, "region": region}

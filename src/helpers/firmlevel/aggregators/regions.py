@@ -9,7 +9,7 @@ import pandas as pd
 from helpers.data import reference
 from helpers.data.errors import DataInputError, Problem
 from helpers.firmlevel.aggregators.registry import aggregates, allowed
-from helpers.firmlevel.derive import board_counts, board_reference
+from helpers.firmlevel.derive import board_reference
 from helpers.parameters import close_matches
 
 # Units of the metrics on the cluster and city pages, as printed there.
@@ -30,7 +30,7 @@ OTHER_CITIES = "其他城市"
 @aggregates("firms_by_province")
 def firms_by_province(data) -> pd.DataFrame:
     provinces = reference.values("provinces", "province")
-    counts = data.analysed["province"].value_counts()
+    counts = data.counts("province")
     frame = pd.DataFrame(
         {"province": provinces, "firms": [int(counts.get(p, 0)) for p in provinces]}
     )
@@ -43,7 +43,8 @@ def firms_by_city(data) -> pd.DataFrame:
     data/reference/cities.csv holds every prefecture-level city and province-administered
     county-level unit, so such a city that is not there is a misspelling (or a district or
     county): refused in one line with the closest names."""
-    counts = data.analysed["city"].dropna().value_counts()
+    found = data.counts("city")  # largest first, then by name
+    counts = pd.Series(dict(sorted(found.items(), key=lambda c: (-c[1], c[0]))), dtype="int64")
     known = reference.values("cities", "city")
     shown = counts[counts >= data.city_min_firms]
     unknown = [c for c in shown.index if c not in known]
@@ -91,12 +92,11 @@ def _unknown_city(data, city: str, firms: int) -> Problem:
     )
 
 
-def _groups(data, column: str, names: list[str]):
-    """(name, analysed firms) for each named group (cluster or city) that has firms."""
-    for name in names:
-        group = data.group(column, name)
-        if not group.empty:
-            yield name, group
+def _groups(data, column: str, names: list[str]) -> dict:
+    """{name: analysed firms} of each named group (cluster or city) that has firms, in the
+    order of `names`."""
+    sizes = data.counts(column)
+    return {name: int(sizes[name]) for name in names if sizes.get(name)}
 
 
 def _metrics_by_group(data, table: str, column: str, groups: list[str]) -> pd.DataFrame:
@@ -125,11 +125,11 @@ def _field_patents(data, key: str, groups: list[str]) -> pd.DataFrame:
     """Patent applications per key industry field of each group (cluster or city)."""
     fields = reference.table("industry_fields")
     key_fields = fields.loc[fields["key_field"] == "true", "field"].tolist()
+    sums = data.counts(key, "industry_field", value="sum(applications)")
     rows = []
-    for name, group in _groups(data, key, groups):
-        sums = group.groupby("industry_field")["applications"].sum()
+    for name in _groups(data, key, groups):
         rows += [
-            {"group": name, "field": field, "patent_applications": int(sums.get(field, 0))}
+            {"group": name, "field": field, "patent_applications": int(sums.get((name, field), 0))}
             for field in key_fields
         ]
     return pd.DataFrame(rows, columns=["group", "field", "patent_applications"])
@@ -154,25 +154,28 @@ def cluster_city_distribution(data) -> pd.DataFrame:
     named = [c for c in allowed(data, "cluster_city_distribution", "city") if c != OTHER_CITIES]
     rows = []
     regions = allowed(data, "cluster_city_distribution", "region")
-    for region, group in _groups(data, "cluster", regions):
-        counts = group["city"].value_counts()
-        rows += [{"region": region, "city": c, "firms": int(counts.get(c, 0))} for c in named]
-        rest = int(len(group) - sum(counts.get(c, 0) for c in named))
+    counts = data.counts("cluster", "city")
+    for region, size in _groups(data, "cluster", regions).items():
+        rows += [
+            {"region": region, "city": c, "firms": int(counts.get((region, c), 0))} for c in named
+        ]
+        rest = int(size - sum(counts.get((region, c), 0) for c in named))
         rows.append({"region": region, "city": OTHER_CITIES, "firms": rest})
     return pd.DataFrame(rows, columns=["region", "city", "firms"])  # no rows without its firms
 
 
 @aggregates("city_overview", needs=("patents",))
 def city_overview(data) -> pd.DataFrame:
+    sums = data.counts("city", value="sum(applications)")
     rows = [
         {
             "city": city,
-            "firms": len(group),
-            "patent_applications_total": int(group["applications"].sum()),
+            "firms": size,
+            "patent_applications_total": int(sums[city]),
             "qualifier": None,  # an exact sum, not a printed lower bound (余)
             "bound": "exact",
         }
-        for city, group in _groups(data, "city", allowed(data, "city_overview", "city"))
+        for city, size in _groups(data, "city", allowed(data, "city_overview", "city")).items()
     ]
     columns = ["city", "firms", "patent_applications_total", "qualifier", "bound"]
     return pd.DataFrame(rows, columns=columns)
@@ -181,10 +184,14 @@ def city_overview(data) -> pd.DataFrame:
 @aggregates("city_capital_markets", needs=("listings",))
 def city_capital_markets(data) -> pd.DataFrame:
     boards = board_reference()["board"].tolist()
+    counts = data.board_counts("city")
     rows = []
     for city in allowed(data, "city_capital_markets", "city"):
-        counts = board_counts(data.group("city", city))
-        rows += [{"city": city, "board": b, "firms": counts[b]} for b in boards if counts.get(b)]
+        rows += [
+            {"city": city, "board": b, "firms": counts[(city, b)]}
+            for b in boards
+            if counts.get((city, b))
+        ]
     return pd.DataFrame(rows, columns=["city", "board", "firms"])
 
 

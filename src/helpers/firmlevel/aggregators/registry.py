@@ -55,10 +55,9 @@ def allowed(data, table: str, column: str) -> list[str]:
     return list(data.spec(table).columns[column]["allowed"])
 
 
-def populations(data) -> dict[str, pd.DataFrame]:
-    """All analysed firms and those listed on an A-share board."""
-    firms = data.analysed
-    return {LITTLE_GIANTS: firms, A_SHARE_LITTLE_GIANTS: firms[firms["a_share"]]}
+# All analysed firms and those listed on an A-share board: population -> the SQL condition on
+# the analysed firms (data.metrics_where, data.aggregate).
+POPULATIONS = {LITTLE_GIANTS: None, A_SHARE_LITTLE_GIANTS: "a_share"}
 
 
 def batch_numbers(data) -> list[int]:

@@ -42,19 +42,24 @@ def _share(part, total) -> float:
 
 @aggregates("region_text_figures")
 def region_text_figures(data) -> pd.DataFrame:
-    firms = data.analysed
-    provinces = firms["province"].value_counts()
-    cities = firms["city"].dropna().value_counts()
-    employees = firms["employees"].dropna()
+    n = data.analysed_count
+    provinces = pd.Series(data.counts("province"), dtype="int64")
+    cities = pd.Series(data.counts("city"), dtype="int64")
+    employees, given, yrd = data.aggregate(
+        "coalesce(sum(employees), 0)",
+        "count(employees)",
+        "count(*) FILTER (WHERE cluster = '长三角')",
+    )
     values = {
-        "top3_provinces_share": _share(provinces.nlargest(3).sum(), len(firms)),
+        "top3_provinces_share": _share(provinces.nlargest(3).sum(), n),
         "top3_cities_vs_fourth": stats.multiple(
             float(cities.nlargest(3).mean()), float(cities.nlargest(4).iloc[-1])
         )
         if len(cities) >= 4
         else np.nan,
-        "yrd_firms": float((firms["cluster"] == "长三角").sum()),
-        "avg_employees_per_firm": employees.mean() if len(employees) else np.nan,
+        "yrd_firms": float(yrd),
+        # the integer sum over the firms that give it: the same double as pandas' mean
+        "avg_employees_per_firm": float(employees) / given if given else np.nan,
     }
     # The items of an absent optional column (a list as MIIT announces it has no employees).
     needs = {"avg_employees_per_firm": "firms.employees", "top3_cities_vs_fourth": "firms.city"}
@@ -67,32 +72,36 @@ def region_text_figures(data) -> pd.DataFrame:
     needs=("patents", "listings", "firms.overseas_markets", "firms.industry_field"),
 )
 def text_figures(data) -> pd.DataFrame:
-    firms = data.analysed
     national = data.national
-    batch1 = firms[firms["batch_no"] == 1]
-    n = len(firms)
+    n = data.analysed_count
     # The items keep their published names (…_2022, …_2020_2022); their years are the
     # cut-off's growth window, in the rows' start_year / end_year.
     window = stats.growth_window(data.cutoff)
     last_year = window[-1]
+    latest = f"applications_{last_year}"
+    a_share, listed, overseas, key_fields, applications = data.aggregate(
+        "count(*) FILTER (WHERE a_share)",
+        "count(*) FILTER (WHERE listed)",
+        "count(*) FILTER (WHERE overseas_markets > 0)",
+        "count(*) FILTER (WHERE key_field)",
+        f"CASE WHEN count({latest}) = count(*) THEN sum({latest})::DOUBLE END",
+    )
+    batch1 = data.metrics_by("batch_no").get(1)
     values = {
         "little_giants_announced": float(data.count("SELECT count(*) FROM firms")),
         "analysed_firms": float(n),
-        "a_share_listed_firms": float(firms["a_share"].sum()),
-        "listed_share": _share(firms["listed"].sum(), n),
-        "firms_with_overseas_markets": float((firms["overseas_markets"] > 0).sum()),
-        "key_fields_share": _share(firms["key_field"].sum(), n),
-        "patent_applications_2022": firms[f"applications_{last_year}"].sum(min_count=n)
-        if n
-        else np.nan,
+        "a_share_listed_firms": float(a_share),
+        "listed_share": _share(listed, n),
+        "firms_with_overseas_markets": float(overseas),
+        "key_fields_share": _share(key_fields, n),
+        # NaN when a carry-in row hides a firm's year
+        "patent_applications_2022": applications if n and applications is not None else np.nan,
         "pct_share_of_applications": national["pct_share"],
         "patent_applications_cagr_2020_2022": national["applications_cagr_2020_2022"],
         "batch1_citations_multiple": stats.multiple(
-            data.group_metrics(batch1)["citations_per_firm"],
-            national["citations_per_firm"],
-            on_zero="nan",
+            batch1["citations_per_firm"], national["citations_per_firm"], on_zero="nan"
         )
-        if len(batch1)
+        if batch1
         else np.nan,
     }
     years = {
