@@ -75,7 +75,7 @@ def analysed_firms(data) -> pd.DataFrame:
     out["overseas_markets"] = firms["overseas_markets"].astype("Int64")
     for column in [*FLOWS, "valid_invention_patents"]:
         out[column] = firms[column].fillna(0).astype(int)
-    for column in _yearly_columns(data):
+    for column in yearly_columns(data):
         out[column] = firms[column].astype(float)
     empty = frozenset()
     out["boards"] = [
@@ -86,7 +86,7 @@ def analysed_firms(data) -> pd.DataFrame:
     return out
 
 
-def _yearly_columns(data) -> list[str]:
+def yearly_columns(data) -> list[str]:
     years = stats.growth_window(data.cutoff)
     columns = [c for year in years for c in (f"applications_{year}", f"pct_{year}")]
     return columns + [f"pct_through_{year}" for year in (data.cutoff_year - 1, data.cutoff_year)]
@@ -116,11 +116,11 @@ def firm_sql(data, ordered: bool = True) -> str:
         # a firm without patent rows has zero patents in every year
         figures += [
             f"CASE WHEN p.firm_id IS NULL THEN 0 ELSE p.{c} END AS {c}"
-            for c in _yearly_columns(data)
+            for c in yearly_columns(data)
         ]
     else:
         figures = [f"0 AS {c}" for c in [*FLOWS, "valid_invention_patents"]]
-        figures += [f"0.0 AS {c}" for c in _yearly_columns(data)]
+        figures += [f"0.0 AS {c}" for c in yearly_columns(data)]
     boards = "SELECT NULL::VARCHAR AS firm_id, NULL::VARCHAR[] AS boards, false AS listed, false AS a_share WHERE false"
     if data.has("listings"):
         a_share = ", ".join(f"'{b}'" for b in board_reference().query("a_share == 'true'")["board"])
@@ -334,7 +334,7 @@ def create_analysed(data) -> str:
         "a.employees, a.primary_market_financing, a.overseas_markets, "
         + ", ".join(f"coalesce(a.{f}, 0)::BIGINT AS {f}" for f in flows)
         + ", "
-        + ", ".join(f"a.{y}::DOUBLE AS {y}" for y in _yearly_columns(data))
+        + ", ".join(f"a.{y}::DOUBLE AS {y}" for y in yearly_columns(data))
         + ", coalesce(a.boards, []::VARCHAR[]) AS boards, coalesce(a.listed, false) AS listed, "
         "coalesce(a.a_share, false) AS a_share "
         f"FROM ({firm_sql(data, ordered=False)}) a "

@@ -76,7 +76,7 @@ class FirmLevelData(FirmLevelInput):
     def yearly_columns(self) -> list[str]:
         """The yearly columns of the analysed firms (applications_<year>, pct_<year>,
         pct_through_<year>)."""
-        return derive._yearly_columns(self)
+        return derive.yearly_columns(self)
 
     def metrics_by(self, column: str) -> dict:
         """group_metrics of every group of `column` (batch_no, province, city, cluster) that
