@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import math
 import os
 import resource
 import shutil
@@ -218,11 +219,17 @@ def main() -> None:
         print(title)
         print("| measure | wall s | CPU s | compared with |\n|---|---:|---:|---|")
         for name, took, note in rows:
-            print(f"| {name} | {took['wall']:.2f} | {took['cpu']:.2f} | {note} |")
+            print(f"| {name} | {seconds(took['wall'])} | {seconds(took['cpu'])} | {note} |")
     else:
         print(title)
         for name, took, note in rows:
-            print(f"{name}: wall {took['wall']:.2f} s, CPU {took['cpu']:.2f} s  {note}")
+            print(f"{name}: wall {seconds(took['wall'])} s, CPU {seconds(took['cpu'])} s  {note}")
+
+
+def seconds(value: float) -> str:
+    """Seconds to two decimals; a dash where the row has no such figure (a page's CPU is the
+    whole make's, given on the row after it)."""
+    return "–" if math.isnan(value) else f"{value:.2f}"
 
 
 if __name__ == "__main__":
