@@ -19,7 +19,13 @@ from helpers.report.html import (
     render_page,
 )
 from helpers.report.pdf import print_page
-from helpers.workflow.search import ASSETS, INDEX_SCRIPT, page_documents, write_search
+from helpers.workflow.search import (
+    ASSETS,
+    INDEX_SCRIPT,
+    page_documents,
+    page_documents_of,
+    write_search,
+)
 
 
 @pytest.mark.parametrize(
@@ -138,6 +144,24 @@ def test_a_pages_documents_are_its_sections_figures_and_tables(tmp_path):
     )
     # neither the search box's words nor the download links are searched
     assert not any("下载" in d["text"] or "搜索" in d["text"] for d in documents)
+
+
+def test_a_documents_text_is_what_a_reader_sees_of_its_block():
+    page = (
+        "<html><head><title>一、培育现状</title></head><body><main>"
+        "<!-- a note --><p>共<a href='#t'>12,950</a>家<!-- x --><script>var s;</script>"
+        "<style>p {}</style>&amp;</p>"
+        "<table><tr><td>北京市</td><td>793</td></tr></table>"
+        "<div class='downloads'><p>下载</p></div>"
+        "<h2 id='s1'>1.1 <span>五批</span></h2><ul><li>第一批</li><li>第二批</li></ul>"
+        "</main></body></html>"
+    )
+    documents = page_documents_of(page, "html/01.html", "01")
+    assert [(d["kind"], d["anchor"], d["title"], d["text"]) for d in documents] == [
+        # a link within the words, a table's cells apart; no comment, script or style
+        ("page", "", "一、培育现状", "共12,950家& 北京市 793"),
+        ("section", "s1", "1.1 五批", "第一批 第二批"),
+    ]
 
 
 def test_the_edition_gets_its_index_script_and_the_library_with_its_licence(tmp_path):
