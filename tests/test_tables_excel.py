@@ -18,13 +18,20 @@ import pandas as pd
 import pytest
 
 from helpers.report.spreadsheet import (
+    ColumnAbout,
     TableAbout,
     describe,
     number_format,
     save_table_files,
     text_width,
 )
-from helpers.workflow.datapackage import PACKAGE, publish_tables, read_published, zip_name
+from helpers.workflow.datapackage import (
+    PACKAGE,
+    localised_csv,
+    publish_tables,
+    read_published,
+    zip_name,
+)
 
 BOM = b"\xef\xbb\xbf"
 FROZEN = "A2"  # the header row stays in view
@@ -249,6 +256,24 @@ def test_published_csvs_have_a_bom_and_headers_in_the_editions_language(tmp_path
     frame = read_published(fresh / "statistics.csv")
     assert list(frame.columns) == ["key", "value", "unit", "label", "source", "notebook"]
     assert frame.set_index("key").loc["01_a.change", "value"] == "-3"
+
+
+def test_a_published_csv_passes_every_cell_through_as_text(tmp_path):
+    # Commas, quotes, a line break, an empty cell and a leading zero come out as they went in;
+    # only the header is in the edition's words and the neutralised column is neutralised.
+    source = tmp_path / "in.csv"
+    source.write_bytes(
+        BOM + b'code,label,value\n007,"a, b",""\n010,"say ""hi""\nthen",1.50\n8,=SUM(A1),\n'
+    )
+    columns = [ColumnAbout("code", "代码", "string"), ColumnAbout("value", "数值", "number")]
+    about = TableAbout(language="zh", title="t", source="", columns=columns)
+    target = tmp_path / "out" / "out.csv"
+    localised_csv(source, target, about, neutralise=["label"])
+    assert (
+        target.read_bytes()
+        == BOM
+        + ('代码,label,数值\n007,"a, b",\n010,"say ""hi""\nthen",1.50\n8,\'=SUM(A1),\n').encode()
+    )
 
 
 def test_the_data_package_describes_every_csv_and_frictionless_accepts_it(tmp_path):

