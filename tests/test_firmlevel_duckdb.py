@@ -283,3 +283,30 @@ def test_patent_screen_counts_firms_per_check_with_or_without_the_key_groups(tmp
         f"CREATE TABLE {groups} AS SELECT firm_id, {selected} FROM patents GROUP BY ALL"
     )
     assert integrity.patent_screen(data.con, "2021-07-31", True, groups) == late
+
+
+def test_canonical_whole_numbers_are_stored_as_integer_and_aggregate_the_same(tmp_path):
+    # PATENTS is canonical: its counts are typed INTEGER (half a BIGINT's memory). The same file
+    # with one count written " 6" takes the general expression (BIGINT); the figures agree.
+    def int_types(data):
+        query = (
+            "SELECT DISTINCT data_type FROM information_schema.columns "
+            "WHERE table_name = '_typed_patents' AND column_name IN ('year', 'applications')"
+        )
+        return {row[0] for row in data.con.execute(query).fetchall()}
+
+    canonical = FirmLevelData(write(tmp_path / "canonical"), city_min_firms=1)
+    header, *rows = PATENTS.splitlines(keepends=True)
+    assert rows[4].startswith("F3,2021,false,6,")
+    spaced = rows[4].replace("F3,2021,false,6,", 'F3,2021,false," 6",')
+    general = FirmLevelData(
+        write(
+            tmp_path / "general", patents=header + "".join(rows[:4]) + spaced + "".join(rows[5:])
+        ),
+        city_min_firms=1,
+    )
+    assert int_types(canonical) == {"INTEGER"}
+    assert int_types(general) == {"BIGINT"}
+    query = "SELECT firm_id, year, applications FROM patents ORDER BY _row"
+    assert canonical.con.execute(query).fetchall() == general.con.execute(query).fetchall()
+    pd.testing.assert_frame_equal(canonical.analysed, general.analysed)

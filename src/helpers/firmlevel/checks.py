@@ -307,6 +307,10 @@ def _create_canonical(
             selected.append(absent)
             continue
         kind = SQL_TYPES[rule.get("type", "str")]
+        if kind == "BIGINT":
+            # Every canonical whole number fits INTEGER (_fast): half a BIGINT's memory, so a
+            # national export's typed tables fit DuckDB's memory cap without spilling.
+            kind = "INTEGER"
         text = f"r.{quote(column)}"
         canonical = _canonical(text, rule, words.get(column, {}))
         if canonical is None:
