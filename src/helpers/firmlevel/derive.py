@@ -160,14 +160,13 @@ def board_counts(firms: pd.DataFrame) -> dict[str, int]:
     return counts
 
 
-def window_years(group: pd.DataFrame, prefix: str = "applications") -> list[int]:
+def window_years(columns, prefix: str = "applications") -> list[int]:
     """The growth-window years of analysed_firms' yearly columns (`applications_2020` …: made
-    for stats.growth_window of the cut-off), oldest first."""
+    for stats.growth_window of the cut-off), oldest first. `columns`: column names, or a frame
+    (which iterates over its columns)."""
     head = f"{prefix}_"
     return sorted(
-        int(c[len(head) :])
-        for c in group.columns
-        if c[len(head) :].isdigit() and c.startswith(head)
+        int(c[len(head) :]) for c in columns if c[len(head) :].isdigit() and c.startswith(head)
     )
 
 
@@ -176,17 +175,11 @@ SUMMED = (*FLOWS, "valid_invention_patents", "overseas_markets", "listed")
 GROWTH = ("applications", "pct")
 
 
-def _window_ends(frame: pd.DataFrame) -> dict[str, list[str]]:
-    """prefix -> the yearly columns of the first and last year of the growth window."""
-    return window_ends(frame.columns)
-
-
 def window_ends(columns) -> dict[str, list[str]]:
     """prefix -> the first and last year's column of the growth window among `columns`."""
-    frame = pd.DataFrame(columns=list(columns))
     ends = {}
     for prefix in GROWTH:
-        years = window_years(frame, prefix)
+        years = window_years(columns, prefix)
         ends[prefix] = [f"{prefix}_{y}" for y in (years[0], years[-1])] if len(years) >= 2 else []
     return ends
 
@@ -196,7 +189,7 @@ def group_totals(firms: pd.DataFrame, column: str | None = None) -> pd.DataFrame
     appearance; one row for all `firms` when column is None): firms, the sum of
     each SUMMED figure, employees (sum and firms that give it) and each growth-window end (NaN
     when a firm's year is unknown). One groupby, not one selection of firms per group."""
-    ends = [c for pair in _window_ends(firms).values() for c in pair]
+    ends = [c for pair in window_ends(firms.columns).values() for c in pair]
     key = firms[column] if column else pd.Series(0, index=firms.index)
     grouped = firms.groupby(key.to_numpy(), sort=False, dropna=True)
     totals = grouped[list(SUMMED)].sum().astype(float)
@@ -259,14 +252,14 @@ def metrics_from_totals(totals: dict, ends: dict[str, list[str]]) -> dict[str, f
 
 def group_metrics_by(firms: pd.DataFrame, column: str) -> dict:
     """group_metrics of every group of `column` that has firms: value -> metrics."""
-    ends = _window_ends(firms)
+    ends = window_ends(firms.columns)
     totals = group_totals(firms, column)
     return {value: metrics_from_totals(row, ends) for value, row in totals.iterrows()}
 
 
 def group_metrics(group: pd.DataFrame) -> dict[str, float]:
     """Per-firm means and ratios of a group of analysed firms (see the module docstring)."""
-    ends = _window_ends(group)
+    ends = window_ends(group.columns)
     if not len(group):
         empty = dict.fromkeys([*SUMMED, "employees_sum", "employees_given"], 0.0)
         return metrics_from_totals({**empty, "firms": 0}, ends)
@@ -275,7 +268,7 @@ def group_metrics(group: pd.DataFrame) -> dict[str, float]:
 
 # --------------------------------------------------------------------------- in DuckDB
 # The aggregators read the per-firm figures from a DuckDB table (ANALYSED, made once by
-# create_analysed) and pull only group results into pandas: the same figures as analysed_firms
+# create_analysed; each query below takes its name as `table`) and pull only group results into pandas: the same figures as analysed_firms
 # and group_totals, without a pandas frame of every firm. Every sum is of integers (exact, so the
 # same double as pandas' sum whatever the order), cast to DOUBLE where pandas gives a float.
 
@@ -345,7 +338,9 @@ def create_analysed(data) -> str:
     return ANALYSED
 
 
-def totals_sql(yearly: list[str], column: str | None = None, where: str | None = None) -> str:
+def totals_sql(
+    yearly: list[str], column: str | None = None, where: str | None = None, table: str = ANALYSED
+) -> str:
     """The query of group_totals on ANALYSED: one row per non-missing value of `column` (one
     row, even of no firms, when column is None), over the firms matching `where`. `yearly`:
     the growth-window columns present (their first and last year are summed)."""
@@ -360,7 +355,7 @@ def totals_sql(yearly: list[str], column: str | None = None, where: str | None =
     if column:
         conditions.append(f"{column} IS NOT NULL")
     head = f"{column} AS _group, " if column else ""
-    query = f"SELECT {head}{', '.join(parts)} FROM {ANALYSED}"
+    query = f"SELECT {head}{', '.join(parts)} FROM {table}"
     if conditions:
         query += " WHERE " + " AND ".join(conditions)
     return query + (f" GROUP BY {column}" if column else "")
@@ -371,34 +366,38 @@ def _dicts(cursor) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def sql_group_metrics(con, yearly: list[str], where: str | None = None) -> dict[str, float]:
+def sql_group_metrics(
+    con, yearly: list[str], where: str | None = None, table: str = ANALYSED
+) -> dict[str, float]:
     """group_metrics of the firms of ANALYSED matching `where` (all when None)."""
-    (totals,) = _dicts(con.execute(totals_sql(yearly, where=where)))
+    (totals,) = _dicts(con.execute(totals_sql(yearly, where=where, table=table)))
     return metrics_from_totals(totals, window_ends(yearly))
 
 
-def sql_group_metrics_by(con, yearly: list[str], column: str) -> dict:
+def sql_group_metrics_by(con, yearly: list[str], column: str, table: str = ANALYSED) -> dict:
     """group_metrics_by of ANALYSED: value of `column` -> metrics, groups with firms."""
     ends = window_ends(yearly)
-    rows = _dicts(con.execute(totals_sql(yearly, column)))
+    rows = _dicts(con.execute(totals_sql(yearly, column, table=table)))
     return {row.pop("_group"): metrics_from_totals(row, ends) for row in rows}
 
 
-def sql_counts(con, *columns: str, value: str = "count(*)", where: str | None = None) -> dict:
+def sql_counts(
+    con, *columns: str, value: str = "count(*)", where: str | None = None, table: str = ANALYSED
+) -> dict:
     """{value(s) of `columns`: `value` over the firms of ANALYSED with those values}, groups
     with a missing value left out (like pandas' groupby and value_counts); a key is the value
     of a single column, else a tuple."""
     conditions = [f"{c} IS NOT NULL" for c in columns] + ([f"({where})"] if where else [])
     keys = ", ".join(columns)
     rows = con.execute(
-        f"SELECT {keys}, {value} FROM {ANALYSED} WHERE {' AND '.join(conditions)} GROUP BY {keys}"
+        f"SELECT {keys}, {value} FROM {table} WHERE {' AND '.join(conditions)} GROUP BY {keys}"
     ).fetchall()
     if len(columns) == 1:
         return {row[0]: row[1] for row in rows}
     return {tuple(row[:-1]): row[-1] for row in rows}
 
 
-def sql_board_counts(con, *columns: str) -> dict:
+def sql_board_counts(con, *columns: str, table: str = ANALYSED) -> dict:
     """Firms per board of ANALYSED (a dual-listed firm counts on each of its boards), per value
     of `columns` when given: {board: firms} or {(value…, board): firms} (missing values left
     out)."""
@@ -406,14 +405,16 @@ def sql_board_counts(con, *columns: str) -> dict:
     conditions = " AND ".join(f"{c} IS NOT NULL" for c in columns) or "true"
     rows = con.execute(
         f"SELECT {', '.join(keys)}, count(*) FROM (SELECT {', '.join([*columns, 'unnest(boards) AS board'])} "
-        f"FROM {ANALYSED} WHERE {conditions}) GROUP BY {', '.join(keys)}"
+        f"FROM {table} WHERE {conditions}) GROUP BY {', '.join(keys)}"
     ).fetchall()
     if not columns:
         return {row[0]: row[1] for row in rows}
     return {tuple(row[:-1]): row[-1] for row in rows}
 
 
-def yearly_flow_sums(con, flows: list[str]) -> dict[int, tuple[list[int], list[int]]]:
+def yearly_flow_sums(
+    con, flows: list[str], table: str = ANALYSED
+) -> dict[int, tuple[list[int], list[int]]]:
     """year -> (sums of `flows` over the patent rows of the analysed firms, over those of the
     A-share-listed ones), for the years that have rows of analysed firms after the latest
     carry-in row of any analysed firm (those years are split as filed). The analysed firms'
@@ -429,7 +430,7 @@ def yearly_flow_sums(con, flows: list[str]) -> dict[int, tuple[list[int], list[i
 
     every = by_year("")
     other = by_year(f"WHERE firm_id IN ({others})")
-    listed = by_year(f"WHERE firm_id IN (SELECT firm_id FROM {ANALYSED} WHERE a_share)")
+    listed = by_year(f"WHERE firm_id IN (SELECT firm_id FROM {table} WHERE a_share)")
     (latest,) = con.execute(
         "SELECT coalesce(max(year), -1) FROM patents p WHERE includes_earlier_years "
         "AND NOT EXISTS (SELECT 1 FROM firms f WHERE f.firm_id = p.firm_id AND NOT f.analysed)"

@@ -68,8 +68,9 @@ class FirmLevelData(FirmLevelInput):
 
     @functools.cached_property
     def analysed_sql(self) -> str:
-        """The DuckDB table of the analysed firms' figures (derive.create_analysed): what the
-        aggregators group, so that no pandas frame of every firm is made."""
+        """The name of the DuckDB table of the analysed firms' figures, made on first use
+        (derive.create_analysed): what the aggregators group, so that no pandas frame of every
+        firm is made."""
         return derive.create_analysed(self)
 
     @functools.cached_property
@@ -82,16 +83,16 @@ class FirmLevelData(FirmLevelInput):
         """group_metrics of every group of `column` (batch_no, province, city, cluster) that
         has analysed firms, value -> metrics; computed once per column."""
         if column not in self._metrics:
-            self.analysed_sql  # noqa: B018 (made once)
             self._metrics[column] = derive.sql_group_metrics_by(
-                self.con, self.yearly_columns, column
+                self.con, self.yearly_columns, column, table=self.analysed_sql
             )
         return self._metrics[column]
 
     def metrics_where(self, condition: str | None = None) -> dict[str, float]:
         """group_metrics of the analysed firms matching the SQL `condition` (all when None)."""
-        self.analysed_sql  # noqa: B018 (made once)
-        return derive.sql_group_metrics(self.con, self.yearly_columns, condition)
+        return derive.sql_group_metrics(
+            self.con, self.yearly_columns, condition, table=self.analysed_sql
+        )
 
     @functools.cached_property
     def national(self) -> dict[str, float]:
@@ -101,18 +102,17 @@ class FirmLevelData(FirmLevelInput):
     def counts(self, *columns: str, value: str = "count(*)", where: str | None = None) -> dict:
         """Analysed firms (or the SQL aggregate `value`) per value of `columns`, missing values
         left out (derive.sql_counts)."""
-        self.analysed_sql  # noqa: B018 (made once)
-        return derive.sql_counts(self.con, *columns, value=value, where=where)
+        return derive.sql_counts(
+            self.con, *columns, value=value, where=where, table=self.analysed_sql
+        )
 
     def board_counts(self, *columns: str) -> dict:
         """Analysed firms per board, per value of `columns` when given (derive.sql_board_counts)."""
-        self.analysed_sql  # noqa: B018 (made once)
-        return derive.sql_board_counts(self.con, *columns)
+        return derive.sql_board_counts(self.con, *columns, table=self.analysed_sql)
 
     def aggregate(self, *values: str, where: str | None = None) -> tuple:
         """SQL aggregates (`count(*)`, `sum(x)` …) over the analysed firms matching `where`."""
-        self.analysed_sql  # noqa: B018 (made once)
-        query = f"SELECT {', '.join(values)} FROM {derive.ANALYSED}"
+        query = f"SELECT {', '.join(values)} FROM {self.analysed_sql}"
         return self.con.execute(query + (f" WHERE {where}" if where else "")).fetchone()
 
     @functools.cached_property
@@ -123,8 +123,7 @@ class FirmLevelData(FirmLevelInput):
     def firm_values(self, column: str) -> pd.Series:
         """One column of the analysed firms, in file order, typed as in `analysed` (counts int,
         yearly figures float, overseas_markets Int64)."""
-        self.analysed_sql  # noqa: B018 (made once)
-        query = f"SELECT {column} FROM {derive.ANALYSED} ORDER BY _row"
+        query = f"SELECT {column} FROM {self.analysed_sql} ORDER BY _row"
         values = self.con.execute(query).df()[column]
         if column == "overseas_markets":
             return values.astype("Int64")

@@ -146,8 +146,7 @@ def patents_per_firm_by_year(data) -> pd.DataFrame:
     listings (without, that population has no rows)."""
     flows = ["applications", "invention_applications", "pct_applications"]
     # Years covered by a carry-in row (of any analysed firm) are left out.
-    data.analysed_sql  # noqa: B018 (the A-share flags)
-    yearly = yearly_flow_sums(data.con, flows)
+    yearly = yearly_flow_sums(data.con, flows, table=data.analysed_sql)
     rows = []
     for index, (population, where) in enumerate(POPULATIONS.items()):
         (size,) = data.aggregate("count(*)", where=where)
