@@ -409,6 +409,10 @@ def markup_text(markup: str) -> str:
     return soup.get_text()
 
 
+# Elements whose text no reader sees.
+UNREAD = frozenset({"script", "style", "template"})
+
+
 def visible_text(page: str) -> str:
     """The characters a PDF of `page` can show (tags, comments, style and script removed), as
     markup_text reads them. lxml's HTML parser (libxml2, a dependency of pikepdf) rather than
@@ -418,10 +422,20 @@ def visible_text(page: str) -> str:
 
     if not page.strip():
         return page
-    root = lxml.html.document_fromstring(page)
-    for hidden in list(root.iter("style", "script")):
-        hidden.drop_tree()  # its tail (the text after it) stays
-    return root.text_content()
+    return "".join(reader_strings(lxml.html.document_fromstring(page)))
+
+
+def reader_strings(element):
+    """The text of an lxml `element` in reading order, as a reader sees it: not a comment's,
+    a script's or a style sheet's (UNREAD; what BeautifulSoup's get_text leaves out too)."""
+    if not isinstance(element.tag, str) or element.tag in UNREAD:
+        return
+    if element.text:
+        yield element.text
+    for child in element:
+        yield from reader_strings(child)
+        if child.tail:
+            yield child.tail
 
 
 def chapter_title(page: Path) -> str:

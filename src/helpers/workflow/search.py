@@ -26,8 +26,6 @@ BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "table", "li", "dt", "dd", "f
 # Not searched: the book's copy of the chapters and its contents, a table's download links.
 SKIPPED_CLASSES = {"book-chapter", "book-contents", "downloads"}
 TITLE_CLASSES = {"figure-title": "figure", "table-title": "table"}
-# Elements whose text no reader sees.
-UNREAD = {"script", "style", "template"}
 
 
 def page_documents(page: Path, href: str) -> list[dict]:
@@ -51,15 +49,17 @@ def page_documents_of(text: str, href: str, stem: str) -> list[dict]:
     documents (compared on every page of the zh, en and sample editions)."""
     import lxml.html
 
+    from helpers.report.html import reader_strings
+
     root = lxml.html.document_fromstring(text)
     title = root.find(".//title")
-    where = "".join(s.strip() for s in _strings(title)) if title is not None else stem
+    where = "".join(s.strip() for s in reader_strings(title)) if title is not None else stem
     main = next((e for e in (root.find(".//main"), root.find("body")) if e is not None), root)
     documents = [_document(href, "", "page", where, where)]
     for block in _blocks(main):
         classes = _classes(block)
         # a table's cells apart; a paragraph's links and marks within its words
-        joined = (" " if block.tag == "table" else "").join(_strings(block))
+        joined = (" " if block.tag == "table" else "").join(reader_strings(block))
         text = " ".join(joined.split())
         kind = next((TITLE_CLASSES[c] for c in classes if c in TITLE_CLASSES), None)
         if block.tag in {"h1", "h2"} and block.get("id"):
@@ -88,19 +88,6 @@ def _document(page: str, anchor: str, kind: str, title: str, where: str) -> dict
 
 def _classes(element) -> set[str]:
     return set((element.get("class") or "").split())
-
-
-def _strings(element):
-    """The text of `element` in reading order, as a reader sees it: not a comment's, a
-    script's or a style sheet's (what BeautifulSoup's get_text leaves out too)."""
-    if not isinstance(element.tag, str) or element.tag in UNREAD:
-        return
-    if element.text:
-        yield element.text
-    for child in element:
-        yield from _strings(child)
-        if child.tail:
-            yield child.tail
 
 
 def _blocks(element):
