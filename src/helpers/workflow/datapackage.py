@@ -120,7 +120,8 @@ def localised_csv(source: Path, target: Path, about: TableAbout, neutralise=()) 
     with open(source, encoding=ENCODING, newline="") as file:
         header, *rows = list(csv.reader(file)) or [[]]
     titles = {c.name: c.title for c in about.columns}
-    marked = [i for i, column in enumerate(header) if column in set(neutralise)]
+    neutralised = set(neutralise)
+    marked = [i for i, column in enumerate(header) if column in neutralised]
     for row in rows:
         for i in marked:
             if i < len(row):

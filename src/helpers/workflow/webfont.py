@@ -9,6 +9,7 @@ the published folder shows real glyphs anywhere, copied or served. Same pages, s
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -61,8 +62,10 @@ def page_characters(text: str) -> set[str]:
     return set(cached_json("page-characters", content_key(text, *parser_version()), parse))
 
 
+@functools.cache
 def parser_version() -> tuple[str, str, str]:
-    """What decides a page's text besides the page: the code extracting it and its parsers."""
+    """What decides a page's text besides the page: the code extracting it and its parsers
+    (looked up once per process: every page of a publish asks)."""
     from importlib.metadata import version
 
     from helpers.data.digest import file_sha256
