@@ -4,10 +4,11 @@ build/bench/ when missing. Each size runs in a child process that reports the ti
 validate the files (parse), to derive the per-firm figures and write every aggregate table
 (aggregate), its wall time, its CPU seconds (user + system of every thread: what holds on a
 shared machine, where wall time depends on the other jobs) and its peak memory (ru_maxrss,
-DuckDB included). Beside each CSV size run its two peers (benchmarks/peers.py), on the same
-files: DuckDB's plain read_csv (the floor of parse and validation) and a hand-written polars
-aggregation of the same figures. Every figure is the median of --runs runs (default 3). Not a
-test.
+DuckDB included). Beside each CSV size run its peers (benchmarks/peers.py), on the same files:
+DuckDB's plain read_csv (the floor of parse and validation) and a hand-written polars aggregation
+of the same figures, which the issue names; and two that say where a step with every check can
+go: the polars aggregation's figures in DuckDB with no check, and the cell checks alone in polars.
+Every figure is the median of --runs runs (default 3). Not a test.
 
     .venv/bin/python benchmarks/bench_scale.py                 # every size, median of 3
     .venv/bin/python benchmarks/bench_scale.py --sizes x1 x10 --runs 1
@@ -73,7 +74,7 @@ print(json.dumps({"firms": firms, "patent_rows": rows, "records": records,
 """
 
 
-PEERS = ("duckdb_read", "polars_aggregate")
+PEERS = ("duckdb_read", "polars_aggregate", "duckdb_aggregate", "polars_typed")
 
 
 def _child(command: list[str], folder: Path) -> dict:
@@ -177,6 +178,8 @@ def main() -> None:
         "peak GB",
         "DuckDB read_csv: wall / CPU / GB",
         "polars: wall / CPU / GB",
+        "DuckDB aggregation, no check: wall / CPU / GB",
+        "polars, cell checks only: wall / CPU / GB",
         "parse ÷ read (CPU)",
         "step ÷ polars (CPU)",
     )
@@ -186,7 +189,7 @@ def main() -> None:
         peers = m["peers"]
         shown = [
             f"{p['wall']:.1f} / {p['cpu']:.1f} / {p['peak_gb']:.2f}" if p else "–"
-            for p in (peers.get("duckdb_read"), peers.get("polars_aggregate"))
+            for p in (peers.get(peer) for peer in PEERS)
         ]
         ratio = ratios(m)
         lines.append(
