@@ -25,7 +25,8 @@ Every row gives wall seconds and CPU seconds (user + system of the processes it 
 children included: on a shared machine the CPU seconds hold, the wall seconds depend on the
 other jobs). Cheap rows and the firm-level sizes are the median of --runs runs (default 3; the
 firm-level step interleaved with its peers, DuckDB's plain read_csv and a hand-written polars
-aggregation: benchmarks/peers.py, with the ratios); the cold build and the fan-outs run once
+aggregation, with the ratios, and the two that place the floor of a step with every check:
+benchmarks/peers.py); the cold build and the fan-outs run once
 (--quick: two regions, zh only, one run, scale size x1 only).
 """
 
@@ -332,7 +333,7 @@ def main() -> None:
         )
         for peer, figures in m["peers"].items():
             row(
-                f"  peer {name}: {peer.replace('_', ' ')} (median of {runs})",
+                f"  peer {name}: {scale_bench.PEER_LABELS[peer]} (median of {runs})",
                 figures["wall"],
                 f"peak {figures['peak_gb']:.2f} GB",
                 cpu=figures["cpu"],

@@ -75,6 +75,12 @@ print(json.dumps({"firms": firms, "patent_rows": rows, "records": records,
 
 
 PEERS = ("duckdb_read", "polars_aggregate", "duckdb_aggregate", "polars_typed")
+PEER_LABELS = {
+    "duckdb_read": "DuckDB read_csv",
+    "polars_aggregate": "polars aggregation",
+    "duckdb_aggregate": "DuckDB aggregation, no check",
+    "polars_typed": "polars, cell checks only",
+}
 
 
 def _child(command: list[str], folder: Path) -> dict:
@@ -176,10 +182,7 @@ def main() -> None:
         "wall s",
         "CPU s",
         "peak GB",
-        "DuckDB read_csv: wall / CPU / GB",
-        "polars: wall / CPU / GB",
-        "DuckDB aggregation, no check: wall / CPU / GB",
-        "polars, cell checks only: wall / CPU / GB",
+        *(f"{PEER_LABELS[peer]}: wall / CPU / GB" for peer in PEERS),
         "parse ÷ read (CPU)",
         "step ÷ polars (CPU)",
     )
