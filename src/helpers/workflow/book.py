@@ -189,6 +189,16 @@ def build_book(args, with_pdf: bool = True) -> None:
     print(f"built book ({edition.id}): {', '.join([*shown, f'pdf {pdf_seconds:.1f} s'])}")
 
 
+def edition_cutoff(checked: dict) -> str:
+    """The data's cut-off as the cover shows it: the latest `as_of` of published tables, else
+    the CUTOFF the firm-level data was cut at."""
+    if checked["kind"] == "published":
+        from helpers.data.catalog import latest_as_of
+
+        return latest_as_of()
+    return checked["cutoff"]
+
+
 def write_page(edition: Edition, chapters: list[str], version: str, current: str, previous):
     """The book's staged HTML page (helpers.report.book.render_book); its PDF, made from other
     inputs, removed."""
@@ -196,18 +206,13 @@ def write_page(edition: Edition, chapters: list[str], version: str, current: str
 
     checked = edition.checked
     language = checked["language"]
-    cutoff = checked["cutoff"]
-    if checked["kind"] == "published":
-        from helpers.data.catalog import latest_as_of
-
-        cutoff = latest_as_of()
     page = render_book(
         edition.staging,
         chapters,
         language=language,
         data_label=data_label(checked, language),
         synthetic=checked["synthetic"],
-        cutoff=cutoff,
+        cutoff=edition_cutoff(checked),
         version=version,
         previous=previous,
         previous_label=previous_title(checked, language) if previous else "",

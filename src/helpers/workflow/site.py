@@ -49,16 +49,6 @@ def downloads(staging: Path, chapter: str) -> list[dict]:
     return [entry for entry in entries.values() if entry["files"]]
 
 
-def edition_cutoff(checked: dict) -> str:
-    """The data's cut-off as the cover shows it: the latest `as_of` of published tables, else
-    the CUTOFF the firm-level data was cut at."""
-    if checked["kind"] == "published":
-        from helpers.data.catalog import latest_as_of
-
-        return latest_as_of()
-    return checked["cutoff"]
-
-
 def render_edition_index(
     staging: Path,
     chapters: list[str],
@@ -135,7 +125,13 @@ def render_edition_index(
 def write_edition_index(edition, chapters: list[str]) -> Path:
     """Stage `index.html` for `edition` (a helpers.workflow.editions.Edition): the version is the
     one the staged book was built with, so the page and the book's cover agree."""
-    from helpers.workflow.book import MARKER, build_version, data_label, last_built
+    from helpers.workflow.book import (
+        MARKER,
+        build_version,
+        data_label,
+        edition_cutoff,
+        last_built,
+    )
     from helpers.workflow.datapackage import zip_name
 
     checked = edition.checked
