@@ -33,6 +33,7 @@ import pandas as pd
 
 from helpers import stats
 from helpers.data import reference
+from helpers.firmlevel.engine import literal
 
 # Clusters defined by cities rather than whole provinces (粤港澳 = nine of Guangdong's cities).
 CITY_LEVEL_CLUSTERS = {"粤港澳"}
@@ -268,8 +269,8 @@ def group_metrics(group: pd.DataFrame) -> dict[str, float]:
 
 # --------------------------------------------------------------------------- in DuckDB
 # The aggregators read the per-firm figures from a DuckDB table (ANALYSED, made once by
-# create_analysed; each query below takes its name as `table`) and pull only group results into pandas: the same figures as analysed_firms
-# and group_totals, without a pandas frame of every firm. Every sum is of integers (exact, so the
+# create_analysed; each query below takes its name as `table`) and pull only group results into
+# pandas: the same figures as analysed_firms and group_totals, without a frame of every firm. Every sum is of integers (exact, so the
 # same double as pandas' sum whatever the order), cast to DOUBLE where pandas gives a float.
 
 ANALYSED = "analysed"
@@ -283,7 +284,7 @@ def _sql_values(rows: list[tuple], names: tuple[str, ...]) -> str:
             return "NULL"
         if isinstance(value, bool | np.bool_):
             return "true" if value else "false"
-        return "'" + str(value).replace("'", "''") + "'"
+        return literal(value)
 
     body = ", ".join("(" + ", ".join(text(v) for v in row) + ")" for row in rows)
     if not rows:
