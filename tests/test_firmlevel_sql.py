@@ -200,6 +200,7 @@ def test_catalogues_are_written_as_yaml_safe_dump_writes_them(tmp_path):
     catalogue and the sample's firm-level one."""
     import yaml
 
+    from helpers.data.yamlio import dump_yaml
     from helpers.firmlevel import tables
     from helpers.paths import PUBLISHED_DIR
 
@@ -209,4 +210,4 @@ def test_catalogues_are_written_as_yaml_safe_dump_writes_them(tmp_path):
     for path in paths:
         content = yaml.safe_load(path.read_text(encoding="utf-8"))
         expected = yaml.safe_dump(content, allow_unicode=True, sort_keys=False, width=100)
-        assert tables.yaml_text(content) == expected, path.name
+        assert dump_yaml(content) == expected, path.name

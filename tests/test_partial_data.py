@@ -13,6 +13,7 @@ from unittest import mock
 
 import pandas as pd
 import pytest
+import yaml
 
 from helpers.data import catalog
 from helpers.data.errors import DataInputError
@@ -118,7 +119,7 @@ def test_a_present_optional_column_must_still_be_valid(tmp_path):
 
 
 def test_aggregation_writes_what_the_list_gives_and_nothing_in_place_of_the_rest(miit_tables):
-    derived = set(tables.yaml.safe_load((miit_tables / tables.FIRM_LEVEL_CATALOG).read_text()))
+    derived = set(yaml.safe_load((miit_tables / tables.FIRM_LEVEL_CATALOG).read_text()))
     names = set(catalog.load_catalog(miit_tables))
     given = {
         n for n, s in catalog.load_catalog(miit_tables).items() if s.document["id"] == "firm-level"

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from helpers.data import reference
 from helpers.data.errors import DataInputError, Problem
 from helpers.data.tableio import read_table_text, restore_text
+from helpers.data.yamlio import load_yaml
 from helpers.paths import PUBLISHED_DIR, display_path
 
 if TYPE_CHECKING:
@@ -118,10 +118,6 @@ def _stamp(paths) -> tuple:
     return tuple(stamp)
 
 
-# libyaml's loader where PyYAML has it (as pip's wheels do): the same documents, parsed 10× faster.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _catalog_paths(published_dir: Path) -> list[Path]:
     return sorted(Path(published_dir).glob("catalog_*.yml"))
 
@@ -136,7 +132,7 @@ def load_catalog(published_dir: Path = PUBLISHED_DIR) -> dict[str, TableSpec]:
 def _load_catalog(published_dir: Path, stamp: tuple) -> dict[str, TableSpec]:
     specs: dict[str, TableSpec] = {}
     for catalog_path in _catalog_paths(published_dir):
-        content = yaml.load(catalog_path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+        content = load_yaml(catalog_path.read_text(encoding="utf-8")) or {}
         document = content.get("document", {})
         for name, entry in (content.get("tables") or {}).items():
             if name in specs:
@@ -178,7 +174,7 @@ def documents(folder: Path = PUBLISHED_DIR) -> dict[str, dict]:
 def _documents(stamp: tuple) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for name, _size, _time in stamp:
-        content = yaml.load(Path(name).read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+        content = load_yaml(Path(name).read_text(encoding="utf-8")) or {}
         document = content.get("document") or {}
         if "id" in document:
             found[str(document["id"])] = dict(document)

@@ -33,7 +33,6 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from helpers import stats
 from helpers.data import catalog
@@ -41,6 +40,7 @@ from helpers.data.catalog import TableSpec
 from helpers.data.digest import files_digest, folder_files
 from helpers.data.locks import locked
 from helpers.data.tableio import neutralise_text
+from helpers.data.yamlio import dump_yaml, load_yaml
 from helpers.firmlevel.aggregators import AGGREGATORS
 from helpers.firmlevel.firms import FirmLevelData
 from helpers.firmlevel.read import SCHEMA_PATH, check_cutoff
@@ -53,9 +53,6 @@ FIRM_LEVEL_CATALOG = f"catalog_{SOURCE_DOC}.yml"
 NOT_GIVEN_FILE = "not_given.yml"
 # The validated firms (screening, firms entered and left) and the columns the export gave.
 FIRM_ROWS_FILE = "firms.parquet"
-# libyaml's loader where installed (the same objects as yaml.safe_load, ten times faster).
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 FIRM_COLUMNS_FILE = "firms_columns.yml"
 # Source whose change changes the aggregates: helpers.firmlevel, helpers.data and helpers.stats
 # (every ratio and growth rate comes from there).
@@ -151,7 +148,7 @@ def write_tables(data: FirmLevelData, folder: Path) -> None:
     _write_yaml(folder / NOT_GIVEN_FILE, lacking)
     write_firm_rows(data, folder)
     for catalog_path in sorted(data.published_dir.glob("catalog_*.yml")):
-        content = yaml.load(catalog_path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
+        content = load_yaml(catalog_path.read_text(encoding="utf-8")) or {}
         copied = {
             name: entry
             for name, entry in (content.get("tables") or {}).items()
@@ -200,7 +197,7 @@ def given_firm_columns(folder: Path) -> set[str]:
     path = Path(folder) / FIRM_COLUMNS_FILE
     if not path.is_file():
         return set()
-    content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    content = load_yaml(path.read_text(encoding="utf-8")) or {}
     return set(content.get("given_columns") or [])
 
 
@@ -210,7 +207,7 @@ def not_given(folder: Path) -> dict[str, list[str]]:
     path = Path(folder) / NOT_GIVEN_FILE
     if not path.is_file():
         return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return load_yaml(path.read_text(encoding="utf-8")) or {}
 
 
 def catalog_entry(spec: TableSpec) -> dict:
@@ -225,14 +222,8 @@ def catalog_entry(spec: TableSpec) -> dict:
     }
 
 
-def yaml_text(content: dict) -> str:
-    """`content` as YAML, written by libyaml's emitter where installed (the same text as
-    yaml.safe_dump's, several times faster)."""
-    return yaml.dump(content, Dumper=YAML_DUMPER, allow_unicode=True, sort_keys=False, width=100)
-
-
 def _write_yaml(path: Path, content: dict) -> None:
-    path.write_bytes(yaml_text(content).encode("utf-8"))
+    path.write_bytes(dump_yaml(content).encode("utf-8"))
 
 
 def _cell(value, kind: str) -> str:

@@ -128,17 +128,15 @@ def edition_characters(language: str, *table_dirs: Path) -> frozenset[str]:
     would make every PDF's font half as big again). One subset of these serves every document of
     the edition (helpers.report.pdf.pdf_font); a page showing a character outside it gets its
     own subset instead."""
-    import yaml
-
     from helpers.data.digest import folder_files
+    from helpers.data.yamlio import load_yaml
     from helpers.paths import REFERENCE_DIR
     from helpers.pipeline import HELPERS_DIR
     from helpers.report.labels import LABELS_DIR
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     labels: set[str] = set()
     for path in sorted(LABELS_DIR.glob(f"*.{language}.yml")):
-        labels.update(*_label_values(yaml.load(path.read_text(encoding="utf-8"), Loader=loader)))
+        labels.update(*_label_values(load_yaml(path.read_text(encoding="utf-8"))))
     files = [
         path
         for folder in table_dirs

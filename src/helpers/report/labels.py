@@ -8,9 +8,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import yaml
-
 from helpers.data.batches import batch_number, chinese_numeral
+from helpers.data.yamlio import load_yaml
 from helpers.paths import REPO_ROOT
 
 # The label files of the checkout the build runs for (helpers.paths.REPO_ROOT, which
@@ -18,8 +17,6 @@ from helpers.paths import REPO_ROOT
 _CHECKOUT_LABELS = REPO_ROOT / "src" / "helpers" / "report" / "labels"
 LABELS_DIR = _CHECKOUT_LABELS if _CHECKOUT_LABELS.is_dir() else Path(__file__).parent / "labels"
 LANGUAGES = ("zh", "en")
-# libyaml where PyYAML has it: the same trees (tests/test_labels.py), read 6–8× faster
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def label_files(language: str) -> list[Path]:
@@ -46,7 +43,7 @@ def label_tree(language: str) -> dict:
     """Every label of `language`: its files merged into one tree (read once per process)."""
     tree: dict = {}
     for path in label_files(language):
-        content = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        content = load_yaml(path.read_text(encoding="utf-8"))
         _merge(tree, content or {}, path.name)
     return tree
 
